@@ -1,0 +1,10 @@
+"""RNN Playground's logic: strings in, a recurrent network trained and recorded, figures out.
+
+Importable and testable without Streamlit; the pages in ``pages/`` only call into it.
+"""
+
+from .config import RunConfig
+from .errors import PlaygroundError, TrainingDiverged
+from .trainer import EpochRecord, Trainer, check_config
+
+__all__ = ["RunConfig", "PlaygroundError", "TrainingDiverged", "EpochRecord", "Trainer", "check_config"]

@@ -1,0 +1,172 @@
+"""From the learner's strings to the tensors the network receives.
+
+The vocabulary's order decides which one-hot column each character gets, which is why the
+lessons spell it out (``['h', 'i', 'e', 'l', 'o']``) and why presets must set it to
+reproduce their numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .config import RunConfig
+from .errors import PlaygroundError
+from .limits import LIMITS, Limits
+from .text import check_printable, split_characters
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An ordered list of characters; a character's index is its one-hot column."""
+
+    chars: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def index(self, char: str) -> int:
+        return self.chars.index(char)
+
+    def encode(self, chars: list[str]) -> list[int]:
+        return [self.chars.index(char) for char in chars]
+
+    def decode(self, indices: list[int]) -> str:
+        return "".join(self.chars[i] for i in indices)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Encoded training pairs, all of one length, ready for the model.
+
+    ``source_indices`` and ``target_indices`` are (batch, seq) LongTensors;
+    ``source_onehot`` is (batch, seq, vocab). ``source_chars`` keeps the characters
+    per position so views can label their axes.
+    """
+
+    vocab: Vocabulary
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    source_chars: tuple[tuple[str, ...], ...]
+    target_chars: tuple[tuple[str, ...], ...]
+    source_indices: torch.Tensor
+    target_indices: torch.Tensor
+    source_onehot: torch.Tensor
+
+    @property
+    def batch_size(self) -> int:
+        return self.source_indices.shape[0]
+
+    @property
+    def seq_len(self) -> int:
+        return self.source_indices.shape[1]
+
+
+def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
+    """The (source, target) pairs a config trains on; next-char derives them from one string."""
+    if config.task == "next-char":
+        pairs = []
+        for text in config.sources:
+            chars = split_characters(text)
+            if len(chars) < 2:
+                raise PlaygroundError(
+                    f"Next-character prediction needs at least 2 characters; '{text}' has {len(chars)}."
+                )
+            pairs.append(("".join(chars[:-1]), "".join(chars[1:])))
+        return tuple(pairs)
+    if len(config.sources) != len(config.targets):
+        raise PlaygroundError(
+            f"There are {len(config.sources)} source string(s) but {len(config.targets)} target "
+            "string(s); give one target for every source."
+        )
+    return tuple(zip(config.sources, config.targets))
+
+
+def build_vocabulary(config: RunConfig, pairs: tuple[tuple[str, str], ...]) -> Vocabulary:
+    """Explicit order if typed, else sorted or in order of first appearance (sources first)."""
+    if config.vocab:
+        chars = split_characters(config.vocab)
+        duplicates = sorted({c for c in chars if chars.count(c) > 1})
+        if duplicates:
+            raise PlaygroundError(
+                f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once."
+            )
+        return Vocabulary(tuple(chars))
+    seen: dict[str, None] = {}
+    for source, _ in pairs:
+        seen.update(dict.fromkeys(split_characters(source)))
+    for _, target in pairs:
+        seen.update(dict.fromkeys(split_characters(target)))
+    chars = list(seen)
+    if config.vocab_order == "sorted":
+        chars.sort()
+    return Vocabulary(tuple(chars))
+
+
+def _check_string(text: str, what: str, limits: Limits) -> list[str]:
+    check_printable(text, what)
+    if not text.strip():
+        raise PlaygroundError(f"The {what} is empty; type at least one character.")
+    chars = split_characters(text)
+    if len(chars) > limits.max_string_length:
+        raise PlaygroundError(
+            f"The {what} has {len(chars)} characters; the limit is {limits.max_string_length} "
+            "(a cap that keeps training fast on a shared server)."
+        )
+    return chars
+
+
+def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
+    """Validate the strings of ``config`` and encode them; raises `PlaygroundError`."""
+    if not config.sources:
+        raise PlaygroundError("Type a source string to train on.")
+    pairs = training_pairs(config)
+    if len(pairs) > limits.max_pairs:
+        raise PlaygroundError(
+            f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch."
+        )
+    source_chars, target_chars = [], []
+    for number, (source, target) in enumerate(pairs, start=1):
+        label = f" on line {number}" if len(pairs) > 1 else ""
+        src = _check_string(source, f"source string{label}", limits)
+        tgt = _check_string(target, f"target string{label}", limits)
+        if len(src) != len(tgt):
+            raise PlaygroundError(
+                f"The source{label} '{source}' has {len(src)} characters but the target "
+                f"'{target}' has {len(tgt)}; each source character needs one target character."
+            )
+        source_chars.append(tuple(src))
+        target_chars.append(tuple(tgt))
+    lengths = {len(chars) for chars in source_chars}
+    if len(lengths) > 1:
+        raise PlaygroundError(
+            "All pairs in a batch must have the same length; found lengths "
+            f"{', '.join(str(n) for n in sorted(lengths))}."
+        )
+    vocab = build_vocabulary(config, pairs)
+    if len(vocab) > limits.max_vocabulary:
+        raise PlaygroundError(
+            f"The vocabulary has {len(vocab)} characters; the limit is {limits.max_vocabulary}."
+        )
+    for kind, rows in (("source", source_chars), ("target", target_chars)):
+        for chars in rows:
+            missing = [c for c in chars if c not in vocab.chars]
+            if missing:
+                raise PlaygroundError(
+                    f"The {kind} character '{missing[0]}' is not in the vocabulary "
+                    f"'{''.join(vocab.chars)}'; add it to the vocabulary or leave the vocabulary "
+                    "empty to build it from the strings."
+                )
+    source_indices = torch.tensor([vocab.encode(list(c)) for c in source_chars], dtype=torch.long)
+    target_indices = torch.tensor([vocab.encode(list(c)) for c in target_chars], dtype=torch.long)
+    return Dataset(
+        vocab=vocab,
+        sources=tuple("".join(c) for c in source_chars),
+        targets=tuple("".join(c) for c in target_chars),
+        source_chars=tuple(source_chars),
+        target_chars=tuple(target_chars),
+        source_indices=source_indices,
+        target_indices=target_indices,
+        source_onehot=torch.nn.functional.one_hot(source_indices, len(vocab)).float(),
+    )

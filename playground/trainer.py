@@ -1,0 +1,153 @@
+"""Training one epoch at a time, recording what a learner wants to watch.
+
+A page trains a few epochs, draws, and continues; pause, step and reset are just not
+calling, calling once, and building a new `Trainer`. Each epoch keeps an `EpochRecord`:
+the loss, the predictions and per-step probabilities straight from the training forward
+pass, and a snapshot of the weights that pass used. Everything deeper (hidden and cell
+states of every layer, gates, gradients through the recurrence) is a pure function of that
+snapshot and the data, so it is computed only for the epochs someone looks at
+(`Trainer.internals`): recording stays cheap enough to keep every epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+
+from .config import RunConfig, validate_settings
+from .data import Dataset, build_dataset
+from .errors import PlaygroundError, TrainingDiverged
+from .limits import LIMITS, Limits
+from .model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
+from .unroll import Internals, unrolled_pass
+
+# torch's random generator is global to the process; the Streamlit server runs sessions in
+# threads, so models are created one at a time to keep "same seed, same weights" true.
+_SEEDED_INIT = threading.Lock()
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """One epoch: the forward pass's results and the weights it used (before the update)."""
+
+    epoch: int  # 1-based, as the lessons print it
+    loss: float
+    predictions: tuple[str, ...]  # one string per batch item
+    probabilities: torch.Tensor  # (batch, seq, vocab) softmax of the logits
+    parameters: dict[str, torch.Tensor]
+
+    def solved(self, targets: tuple[str, ...]) -> bool:
+        return self.predictions == targets
+
+
+def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
+    """Every check a config must pass before training; returns its encoded data."""
+    validate_settings(config, limits)
+    dataset = build_dataset(config, limits)
+    check_fits_vocabulary(config, len(dataset.vocab))
+    return dataset
+
+
+def build_model(config: RunConfig, vocab_size: int) -> RecurrentModel:
+    """The model with its seeded initial weights, identical for identical configs."""
+    with _SEEDED_INIT:
+        torch.manual_seed(config.seed)
+        return RecurrentModel(config, vocab_size)
+
+
+class Trainer:
+    """Owns a model, its optimizer and the history of one run."""
+
+    def __init__(self, config: RunConfig, limits: Limits = LIMITS):
+        self.config = config
+        self.limits = limits
+        self.dataset = check_config(config, limits)
+        self.model = build_model(config, len(self.dataset.vocab))
+        self.optimizer = build_optimizer(config, self.model)
+        self.history: list[EpochRecord] = []
+        self.solved_epoch: int | None = None
+        self.train_seconds = 0.0
+        self._inputs = self.dataset.source_indices
+        self._internals = lru_cache(maxsize=8)(self._compute_internals)
+
+    @property
+    def epoch(self) -> int:
+        """Number of epochs trained so far."""
+        return len(self.history)
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.config.epochs
+
+    def train_epoch(self) -> EpochRecord:
+        """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
+        if self.done:
+            raise PlaygroundError(f"All {self.config.epochs} epochs are trained; reset to start again.")
+        if self.train_seconds >= self.limits.max_train_seconds:
+            raise PlaygroundError(
+                f"Training stopped after {self.epoch} epochs: this run used its "
+                f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
+            )
+        started = time.perf_counter()
+        logits = self.model(self._inputs)
+        self.optimizer.zero_grad()
+        loss = sequence_loss(logits, self.dataset.target_indices, self.config.loss_reduction)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            raise TrainingDiverged(self.epoch + 1, loss_value)
+        loss.backward()
+        snapshot = {name: p.detach().clone() for name, p in self.model.named_parameters()}
+        self.optimizer.step()
+        with torch.no_grad():
+            probabilities = torch.softmax(logits.detach(), dim=-1)
+            predicted = probabilities.argmax(dim=-1).tolist()
+        record = EpochRecord(
+            epoch=self.epoch + 1,
+            loss=loss_value,
+            predictions=tuple(self.dataset.vocab.decode(row) for row in predicted),
+            probabilities=probabilities,
+            parameters=snapshot,
+        )
+        self.history.append(record)
+        if self.solved_epoch is None and record.predictions == self.dataset.targets:
+            self.solved_epoch = record.epoch
+        self.train_seconds += time.perf_counter() - started
+        return record
+
+    def train(self, max_epochs: int | None = None, max_seconds: float | None = None) -> list[EpochRecord]:
+        """Train up to ``max_epochs`` more epochs or ``max_seconds``, whichever ends first."""
+        torch.set_num_threads(1)  # tiny models gain nothing from threads; neighbours keep theirs
+        remaining = self.config.epochs - self.epoch if max_epochs is None else max_epochs
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        records = []
+        while remaining > 0 and not self.done:
+            records.append(self.train_epoch())
+            remaining -= 1
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        return records
+
+    def encoding_matrix(self, epoch: int) -> torch.Tensor | None:
+        """(vocab, features): each character's input vector at ``epoch``, or None for one-hot.
+
+        An Embedding stores it as rows; ``Linear(vocab, dim)`` stores it as the columns of
+        its (dim, vocab) weight, because one-hot @ W.T picks out column ``index``.
+        """
+        weight = self.history[epoch - 1].parameters.get("encoder.weight")
+        if weight is None:
+            return None
+        return weight if self.config.encoding == "embedding" else weight.T
+
+    def internals(self, epoch: int) -> Internals:
+        """Hidden/cell states, gates and gradients of epoch ``epoch`` (1-based), cached."""
+        if not 1 <= epoch <= self.epoch:
+            raise PlaygroundError(f"Epoch {epoch} has not been trained yet (trained: {self.epoch}).")
+        return self._internals(epoch)
+
+    def _compute_internals(self, epoch: int) -> Internals:
+        return unrolled_pass(self.config, self.history[epoch - 1].parameters, self.dataset)
