@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: session state and widgets. No model logic here."""
