@@ -59,7 +59,7 @@ class RunConfig:
     layers: int = 1
     bidirectional: bool = False
     nonlinearity: str = "tanh"
-    batch_first: bool = True
+    batch_first: bool = False  # PyTorch's own default: (seq, batch, feature)
     loss_reduction: str = "mean"
     optimizer: str = "adam"
     lr: float = 0.1

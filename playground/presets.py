@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .config import RunConfig
 
 HELLO = dict(sources=("hello",), targets=("ohlol",), vocab="ehlo")
+BATCH_FIRST = dict(batch_first=True)  # the lessons that pass (batch, seq, feature)
 HIHELL = dict(sources=("hihell",), targets=("ihello",), vocab="hielo")
 
 
@@ -33,7 +34,7 @@ PRESETS: dict[str, Preset] = {
             "Lecture 12: the RNN is fed one character per call and the six per-step losses are "
             "summed. Prints the lesson's losses (10.155, 9.137, …); first right at epoch 12.",
             RunConfig(**HIHELL, cell="rnncell", encoding="onehot", head="hidden", hidden_size=5,
-                      loss_reduction="sum", lr=0.1, epochs=100),
+                      **BATCH_FIRST, loss_reduction="sum", lr=0.1, epochs=100),
         ),
         Preset(
             "hihell-sequence",
@@ -41,7 +42,7 @@ PRESETS: dict[str, Preset] = {
             "Lecture 12: nn.RNN takes the whole sequence at once; the loss is averaged over the "
             "six steps. Prints the lesson's losses (1.693, 1.523, …); first right at epoch 12.",
             RunConfig(**HIHELL, cell="rnn", encoding="onehot", head="hidden", hidden_size=5,
-                      loss_reduction="mean", lr=0.1, epochs=100),
+                      **BATCH_FIRST, loss_reduction="mean", lr=0.1, epochs=100),
         ),
         Preset(
             "hihell-embedding",
@@ -49,7 +50,7 @@ PRESETS: dict[str, Preset] = {
             "Lecture 12: an nn.Embedding(5, 10) feeds the RNN and a Linear layer turns hidden "
             "states into scores. Prints the lesson's losses (1.768, 1.396, …); right at epoch 4.",
             RunConfig(**HIHELL, cell="rnn", encoding="embedding", embedding_size=10, head="linear",
-                      hidden_size=5, loss_reduction="mean", lr=0.1, epochs=100),
+                      hidden_size=5, **BATCH_FIRST, loss_reduction="mean", lr=0.1, epochs=100),
         ),
         Preset(
             "batch-of-three",
@@ -57,8 +58,8 @@ PRESETS: dict[str, Preset] = {
             "Lecture 12 batches 'hello', 'eolll' and 'lleel' into one (3, 5, 4) tensor. Here each "
             "also gets a target (ohlol, lleel, hello) so the batch trains together.",
             RunConfig(sources=("hello", "eolll", "lleel"), targets=("ohlol", "lleel", "hello"),
-                      vocab="helo", cell="rnn", encoding="onehot", head="linear", hidden_size=8,
-                      loss_reduction="mean", lr=0.1, epochs=30),
+                      vocab="helo", cell="rnn", encoding="onehot", head="linear", hidden_size=8, **BATCH_FIRST,
+                      loss_reduction="mean", lr=0.05, epochs=50),
         ),
         Preset(
             "hello-rnncell",
@@ -74,7 +75,7 @@ PRESETS: dict[str, Preset] = {
             "nn.RNN runs the whole (seq, batch, input) sequence in one call; hidden size 4 is "
             "read as the scores, and the loss is averaged.",
             RunConfig(**HELLO, cell="rnn", encoding="onehot", head="hidden", hidden_size=4,
-                      batch_first=False, loss_reduction="mean", lr=0.1, epochs=15),
+                      loss_reduction="mean", lr=0.1, epochs=15),
         ),
         Preset(
             "hello-embedding-2layer",
@@ -82,7 +83,7 @@ PRESETS: dict[str, Preset] = {
             "Dense learned inputs (embedding size 10), two stacked RNN layers of 8 units and a "
             "Linear head, batch_first, Adam with lr 0.05.",
             RunConfig(**HELLO, cell="rnn", encoding="embedding", embedding_size=10, head="linear",
-                      hidden_size=8, layers=2, loss_reduction="mean", lr=0.05, epochs=15),
+                      hidden_size=8, layers=2, **BATCH_FIRST, loss_reduction="mean", lr=0.05, epochs=15),
         ),
         Preset(
             "hello-bilstm",
@@ -90,7 +91,7 @@ PRESETS: dict[str, Preset] = {
             "Embedding (10) into a 2-layer bidirectional nn.LSTM of 8 units; the Linear head "
             "reads both directions (16 features per step).",
             RunConfig(**HELLO, cell="lstm", encoding="embedding", embedding_size=10, head="linear",
-                      hidden_size=8, layers=2, bidirectional=True, loss_reduction="mean", lr=0.1,
+                      hidden_size=8, layers=2, bidirectional=True, **BATCH_FIRST, loss_reduction="mean", lr=0.1,
                       epochs=15),
         ),
         Preset(
@@ -99,7 +100,7 @@ PRESETS: dict[str, Preset] = {
             "The exercise: swap the RNN of Example 12-3 for nn.GRU (embedding 10, 8 units, "
             "Linear head).",
             RunConfig(**HELLO, cell="gru", encoding="embedding", embedding_size=10, head="linear",
-                      hidden_size=8, loss_reduction="mean", lr=0.1, epochs=15),
+                      hidden_size=8, **BATCH_FIRST, loss_reduction="mean", lr=0.1, epochs=15),
         ),
         Preset(
             "next-char",

@@ -151,5 +151,5 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
         gates=gates,
         grad_norms=grad_norms,
         logits=logits.detach(),
-        loss=float(loss),
+        loss=loss.item(),
     )
