@@ -22,7 +22,8 @@ class Limits:
     max_learning_rate: float = 10.0
     max_train_seconds: float = 60.0
     max_vocabulary: int = 128
-    max_recorded_epochs: int = 500
+    max_recorded_epochs: int = 500  # epochs whose weights and probabilities are kept
+    max_history_megabytes: float = 8.0  # per run; long runs are thinned to fit
 
 
 def _parse(name: str, kind: type, raw: str) -> int | float:

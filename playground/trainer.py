@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import torch
@@ -33,13 +33,22 @@ _SEEDED_INIT = threading.Lock()
 
 @dataclass(frozen=True)
 class EpochRecord:
-    """One epoch: the forward pass's results and the weights it used (before the update)."""
+    """One epoch: the forward pass's results and the weights it used (before the update).
+
+    Loss and predictions are kept for every epoch. Probabilities and the weight snapshot
+    are the heavy part: a long run keeps them only for evenly spaced epochs (see
+    `Trainer.detailed_epochs`) and sets them to None elsewhere, so memory stays bounded.
+    """
 
     epoch: int  # 1-based, as the lessons print it
     loss: float
     predictions: tuple[str, ...]  # one string per batch item
-    probabilities: torch.Tensor  # (batch, seq, vocab) softmax of the logits
-    parameters: dict[str, torch.Tensor]
+    probabilities: torch.Tensor | None  # (batch, seq, vocab) softmax of the logits
+    parameters: dict[str, torch.Tensor] | None
+
+    @property
+    def detailed(self) -> bool:
+        return self.parameters is not None
 
     def solved(self, targets: tuple[str, ...]) -> bool:
         return self.predictions == targets
@@ -70,6 +79,9 @@ class Trainer:
         self.model = build_model(config, len(self.dataset.vocab))
         self.optimizer = build_optimizer(config, self.model)
         self.history: list[EpochRecord] = []
+        self.detailed_epochs: list[int] = []  # epochs whose probabilities and weights are kept
+        self.max_detailed_epochs = self._detail_budget()
+        self._stride = 1  # spacing of the kept epochs once a run outgrows its budget
         self.solved_epoch: int | None = None
         self.train_seconds = 0.0
         self._inputs = self.dataset.source_indices
@@ -114,8 +126,11 @@ class Trainer:
             parameters=snapshot,
         )
         self.history.append(record)
+        self.detailed_epochs.append(record.epoch)
         if self.solved_epoch is None and record.predictions == self.dataset.targets:
             self.solved_epoch = record.epoch
+        if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
+            self._thin_history()
         self.train_seconds += time.perf_counter() - started
         return record
 
@@ -132,22 +147,64 @@ class Trainer:
                 break
         return records
 
+    def _detail_budget(self) -> int:
+        """How many epochs' weights and probabilities fit in the per-run memory cap."""
+        weights = sum(p.numel() for p in self.model.parameters())
+        probabilities = self.dataset.batch_size * self.dataset.seq_len * len(self.dataset.vocab)
+        bytes_per_epoch = 4 * (weights + probabilities)
+        fitting = int(self.limits.max_history_megabytes * 2**20 // bytes_per_epoch)
+        return max(4, min(self.limits.max_recorded_epochs, fitting))
+
+    def _thin_history(self) -> None:
+        """Keep detail only on a grid of every `stride`-th epoch, plus the first, solved and latest.
+
+        Called after each new epoch: the previous latest epoch loses its detail unless it is
+        on the grid, and when the grid itself outgrows the cap its stride doubles, so the
+        kept epochs stay evenly spread over the whole run.
+        """
+        protected = {1, self.solved_epoch, self.epoch}
+        while True:
+            dropped = [
+                e for e in self.detailed_epochs if e % self._stride and e not in protected
+            ]
+            if len(self.detailed_epochs) - len(dropped) <= self.max_detailed_epochs:
+                break
+            self._stride *= 2
+        for epoch in dropped:
+            self.history[epoch - 1] = replace(self.history[epoch - 1], probabilities=None, parameters=None)
+        self.detailed_epochs = [e for e in self.detailed_epochs if e not in dropped]
+        self._internals.cache_clear()
+
+    def nearest_detailed_epoch(self, epoch: int) -> int:
+        """The kept epoch closest to ``epoch`` (for a scrubber over a thinned long run)."""
+        return min(self.detailed_epochs, key=lambda kept: (abs(kept - epoch), -kept))
+
     def encoding_matrix(self, epoch: int) -> torch.Tensor | None:
         """(vocab, features): each character's input vector at ``epoch``, or None for one-hot.
 
         An Embedding stores it as rows; ``Linear(vocab, dim)`` stores it as the columns of
         its (dim, vocab) weight, because one-hot @ W.T picks out column ``index``.
         """
-        weight = self.history[epoch - 1].parameters.get("encoder.weight")
+        weight = self._detailed_record(epoch).parameters.get("encoder.weight")
         if weight is None:
             return None
         return weight if self.config.encoding == "embedding" else weight.T
 
     def internals(self, epoch: int) -> Internals:
         """Hidden/cell states, gates and gradients of epoch ``epoch`` (1-based), cached."""
-        if not 1 <= epoch <= self.epoch:
-            raise PlaygroundError(f"Epoch {epoch} has not been trained yet (trained: {self.epoch}).")
+        self._detailed_record(epoch)
         return self._internals(epoch)
 
+    def _detailed_record(self, epoch: int) -> EpochRecord:
+        if not 1 <= epoch <= self.epoch:
+            raise PlaygroundError(f"Epoch {epoch} has not been trained yet (trained: {self.epoch}).")
+        record = self.history[epoch - 1]
+        if not record.detailed:
+            raise PlaygroundError(
+                f"Epoch {epoch}'s weights were not kept (long runs keep every few epochs to save "
+                f"memory); the nearest kept epoch is {self.nearest_detailed_epoch(epoch)}."
+            )
+        return record
+
     def _compute_internals(self, epoch: int) -> Internals:
-        return unrolled_pass(self.config, self.history[epoch - 1].parameters, self.dataset)
+        return unrolled_pass(self.config, self._detailed_record(epoch).parameters, self.dataset)

@@ -77,3 +77,37 @@ def test_train_slices_and_done():
         trainer.train_epoch()
     with pytest.raises(PlaygroundError, match="not been trained"):
         trainer.internals(trainer.epoch + 1)
+
+
+def test_short_runs_keep_every_epoch_in_detail():
+    trainer = Trainer(PRESETS["hihell-embedding"].config)
+    trainer.train()
+    assert trainer.detailed_epochs == list(range(1, 101))
+    assert all(r.detailed for r in trainer.history)
+
+
+def test_long_runs_are_thinned_to_the_cap_keeping_first_solved_and_latest():
+    limits = Limits(max_recorded_epochs=10)
+    trainer = Trainer(PRESETS["hello-rnn"].config.with_changes(epochs=200), limits)
+    trainer.train()
+    assert len(trainer.history) == 200 and all(r.loss > 0 for r in trainer.history)
+    kept = trainer.detailed_epochs
+    assert len(kept) <= 10 and {1, 200, trainer.solved_epoch} <= set(kept)
+    assert kept == [r.epoch for r in trainer.history if r.detailed]
+    grid = [e for e in kept if e not in (1, 200, trainer.solved_epoch)]
+    gaps = {b - a for a, b in zip(grid, grid[1:])}
+    assert len(gaps) == 1 and grid[0] == min(gaps)  # evenly spread: every k-th epoch
+    dropped = next(e for e in range(1, 201) if e not in kept)
+    with pytest.raises(PlaygroundError, match=f"nearest kept epoch is {trainer.nearest_detailed_epoch(dropped)}"):
+        trainer.internals(dropped)
+    assert trainer.internals(kept[-1]).hidden.shape[-2] == 5
+
+
+def test_history_memory_cap_bounds_large_models():
+    limits = Limits(max_history_megabytes=4.0)
+    trainer = Trainer(PRESETS["hello-bilstm"].config.with_changes(hidden_size=64, epochs=60), limits)
+    trainer.train()
+    per_epoch = 4 * (sum(p.numel() for p in trainer.model.parameters()) + 5 * 4)
+    kept_bytes = per_epoch * len(trainer.detailed_epochs)
+    assert 4 < trainer.max_detailed_epochs < 60
+    assert kept_bytes <= 4.0 * 2**20 + 3 * per_epoch  # the grid fits; first/solved/latest may add
