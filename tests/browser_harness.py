@@ -50,6 +50,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port; yields its base URL."""
+    with streamlit_process(env, timeout) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def streamlit_process(
+    env: dict[str, str] | None = None, timeout: float = 60.0
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Like `streamlit_server`, also yielding the server process (to measure its memory)."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -77,7 +86,7 @@ def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60.0) -
             if time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not become healthy in {timeout:.0f} s")
             time.sleep(0.2)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:
@@ -100,6 +109,14 @@ def chromium() -> Iterator["object"]:
             yield browser
         finally:
             browser.close()
+
+
+def resident_megabytes(pid: int) -> float:
+    """The process's resident memory (VmRSS) in MiB, read from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
 
 
 def screenshot_path(name: str) -> Path:
