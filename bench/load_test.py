@@ -1,0 +1,101 @@
+"""Classroom load test: N students press Train at once on one RNN Playground server.
+
+Starts `streamlit run app.py` on a loopback port, warms it up with one page (the first
+session pays the one-time imports of torch and plotly), opens N pages in one headless Chromium
+(one browser context each, so each is its own Streamlit session), waits until every page
+has loaded, then has every page press Train on the default task at the same moment and
+times click → solved. Prints p50 / p95 / max, page errors, and the server's resident memory
+before and after (and per session). Numbers are printed, never asserted.
+
+    python bench/load_test.py --students 1 10 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browser_harness import chromium, resident_megabytes, streamlit_process  # noqa: E402
+
+SOLVED_TEXT = "Solved at epoch"
+TIMEOUT_MS = 120_000
+# Timestamps are taken inside each page, so waiting on the pages one after another in
+# Python does not add to any page's measured time.
+WATCH_FOR_SOLVED = """solvedText => {
+    window.__solvedAt = null;
+    new MutationObserver(() => {
+        if (window.__solvedAt === null && document.body.textContent.includes(solvedText)) {
+            window.__solvedAt = performance.now();
+        }
+    }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    window.__clickedAt = performance.now();
+}"""
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def run(students: int) -> dict[str, float]:
+    with streamlit_process() as (url, server), chromium() as browser:
+        warm_up = browser.new_page()  # the first session pays the one-time imports (torch, plotly)
+        warm_up.goto(url)
+        warm_up.get_by_role("button", name="Train", exact=True).wait_for(timeout=TIMEOUT_MS)
+        warm_up.close()
+        idle_mb = resident_megabytes(server.pid)
+        errors: list[str] = []
+        pages = []
+        for _ in range(students):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(url)
+            pages.append(page)
+        for page in pages:
+            page.get_by_role("button", name="Train", exact=True).wait_for(timeout=TIMEOUT_MS)
+        loaded_mb = resident_megabytes(server.pid)
+        for page in pages:  # Playwright's sync API is single-threaded: click all, then wait
+            page.evaluate(WATCH_FOR_SOLVED, SOLVED_TEXT)
+            page.get_by_role("button", name="Train", exact=True).click()
+        durations = []
+        for page in pages:
+            try:
+                page.wait_for_function("window.__solvedAt !== null", timeout=TIMEOUT_MS)
+                durations.append(page.evaluate("(window.__solvedAt - window.__clickedAt) / 1000"))
+            except Exception as error:  # a page that never solves is reported, not hidden
+                errors.append(f"not solved: {type(error).__name__}")
+        after_mb = resident_megabytes(server.pid)
+        return {
+            "students": students,
+            "p50": statistics.median(durations) if durations else float("nan"),
+            "p95": percentile(durations, 0.95) if durations else float("nan"),
+            "max": max(durations) if durations else float("nan"),
+            "errors": len(errors),
+            "idle_mb": idle_mb,
+            "after_mb": after_mb,
+            "per_session_mb": (after_mb - idle_mb) / students,
+            "first_error": errors[0] if errors else "",
+            "loaded_mb": loaded_mb,
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
+    args = parser.parse_args()
+    print("| students | click→solved p50 | p95 | max | page errors | server RSS idle → after | per session |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for students in args.students:
+        r = run(students)
+        print(f"| {r['students']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s | {r['errors']} "
+              f"| {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB | {r['per_session_mb']:.1f} MB |", flush=True)
+        if r["first_error"]:
+            print(f"  first error: {r['first_error']}")
+
+
+if __name__ == "__main__":
+    main()
