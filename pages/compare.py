@@ -1,0 +1,132 @@
+"""Compare: several contenders trained side by side on one task, with the same seed."""
+
+import time
+
+import streamlit as st
+
+from playground import PlaygroundError
+from playground.compare import CONTENDER_KINDS, Comparison, contenders_for
+from playground.compare_figures import loss_curves_figure, plotly_config, prediction_timeline_figure
+from playground.history import frame_to_csv
+from playground.limits import LIMITS
+from playground.presets import PRESETS
+from ui.session import get_config
+
+COMPARISON_KEY = "compare_comparison"
+REDRAW_SECONDS = 0.3  # how long each contender trains between two redraws
+DEFAULT_VALUES = {"hidden_sizes": "4, 8, 16, 32", "learning_rates": "0.01, 0.05, 0.1, 0.5"}
+
+st.title("Compare")
+st.caption(
+    "Train several networks on the same strings with the same seed and watch them race: "
+    "every difference in the curves comes from the one setting that differs. Curves that lie "
+    "on top of each other are a finding too: the hand-written RNNCell loop and nn.RNN compute "
+    "the same function from the same initial weights."
+)
+
+settings = st.container(border=True)
+with settings:
+    left, right = st.columns(2)
+    with left:
+        source = st.radio(
+            "Task", ["current", "preset"], horizontal=True, key="compare_source",
+            format_func={"current": "the Train page's experiment", "preset": "a preset"}.get,
+        )
+        if source == "preset":
+            preset = st.selectbox(
+                "Preset", list(PRESETS), key="compare_preset", format_func=lambda name: PRESETS[name].title
+            )
+            base = PRESETS[preset].config
+        else:
+            base = get_config()
+        pairs = ", ".join(f"{s} → {t}" for s, t in zip(base.sources, base.targets)) or ", ".join(base.sources)
+        st.caption(f"Strings: **{pairs}** · task {base.task} · seed {base.seed}")
+    with right:
+        kind = st.radio(
+            "Contenders", list(CONTENDER_KINDS), key="compare_kind", format_func=CONTENDER_KINDS.get
+        )
+        values_text = ""
+        if kind in DEFAULT_VALUES:
+            values_text = st.text_input(
+                "Values to try (comma-separated)", DEFAULT_VALUES[kind], key=f"compare_values_{kind}"
+            )
+    linear_head = st.checkbox(
+        "Give every contender an nn.Linear head",
+        value=base.head == "hidden" and kind == "hidden_sizes",
+        key=f"compare_linear_head_{kind}",
+        help="'Hidden state as logits' only works when the hidden size equals the vocabulary size "
+        "and the core is one-directional; other contenders would show an error instead.",
+        disabled=base.head == "linear",
+    )
+    epochs = st.number_input(
+        "Epochs", 1, LIMITS.max_epochs, min(base.epochs, LIMITS.max_epochs),
+        key=f"compare_epochs_{base.epochs}",  # a new task brings its own epoch count
+    )
+    start = st.button("Train side by side", type="primary")
+
+if start:
+    try:
+        chosen = base.with_changes(epochs=int(epochs), **({"head": "linear"} if linear_head else {}))
+        st.session_state[COMPARISON_KEY] = Comparison(contenders_for(kind, chosen, values_text))
+    except PlaygroundError as error:
+        st.session_state.pop(COMPARISON_KEY, None)
+        st.error(str(error))
+
+comparison: Comparison | None = st.session_state.get(COMPARISON_KEY)
+
+
+def draw(comparison: Comparison, tick: int) -> None:
+    """Everything about the comparison; called again after every slice of training."""
+    for run in comparison.runs:
+        if run.error and run.trainer is None:
+            st.error(f"**{run.contender.label}** cannot train: {run.error}")
+        elif run.error:
+            st.warning(f"**{run.contender.label}** stopped: {run.error}")
+    st.plotly_chart(
+        loss_curves_figure(comparison), key=f"compare_loss_{tick}", config=plotly_config("compare-loss")
+    )
+    st.subheader("Results")
+    st.dataframe(
+        comparison.results_frame(),
+        hide_index=True,
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.6f"),
+            "wall time (s)": st.column_config.NumberColumn(format="%.3f"),
+            "epochs/s": st.column_config.NumberColumn(format="%.0f"),
+        },
+        key=f"compare_table_{tick}",
+    )
+    st.subheader("Predictions, epoch by epoch")
+    st.caption("Green: the network gives the target character a high probability; the letter is its guess.")
+    trained = [run for run in comparison.runs if run.trainer is not None and run.trainer.history]
+    columns = st.columns(2)
+    for index, run in enumerate(trained):
+        with columns[index % 2]:
+            st.plotly_chart(
+                prediction_timeline_figure(run),
+                key=f"compare_timeline_{index}_{tick}",
+                config=plotly_config(f"compare-timeline-{index + 1}"),
+            )
+
+
+if comparison is not None:
+    view = st.empty()
+    tick = 0
+    while True:
+        started = time.perf_counter()
+        while not comparison.done and time.perf_counter() - started < REDRAW_SECONDS:
+            comparison.step(1)
+        with view.container():
+            draw(comparison, tick)
+        tick += 1
+        if comparison.done:
+            break
+    st.download_button(
+        "Download the results table (CSV)",
+        frame_to_csv(comparison.results_frame()),
+        file_name="rnn-playground-comparison.csv",
+        mime="text/csv",
+        icon="⬇️",
+    )
+else:
+    st.info("Pick the contenders and press **Train side by side**.")

@@ -1,0 +1,121 @@
+"""Share & export: a link to this experiment, its PyTorch script, its data and its model file."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from playground import PlaygroundError
+from playground.checkpoint import checkpoint_file_name, load_run, save_checkpoint
+from playground.compare_figures import plotly_config
+from playground.export import export_script, script_file_name
+from playground.history import epochs_frame, frame_to_csv, probabilities_frame
+from playground.url_state import config_to_params
+from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_config
+from ui.url_sync import share_url
+
+LOADED_FILE_KEY = "export_loaded_file"
+SHOW_CODE_KEY = "export_show_code"
+
+config = get_config()
+st.title("Share & export")
+
+st.header("Share this experiment")
+st.caption(
+    "The link holds the strings and every setting that differs from the default experiment. "
+    "Opening it in any browser restores exactly this experiment. Copy it with the icon at the "
+    "right of the box."
+)
+st.code(share_url(), language=None, wrap_lines=True)
+params = config_to_params(config)
+if params:
+    st.caption(
+        "Settings in the link: "
+        + " · ".join(f"`{name}={'/'.join(value) if isinstance(value, list) else value}`" for name, value in params.items())
+    )
+else:
+    st.caption("This is the default experiment, so the link needs no settings.")
+
+st.header("PyTorch script")
+st.caption(
+    "A standalone script in the lessons' style: data, model class, loss, optimizer and the training "
+    "loop. Run it with `python` and it prints the same losses and predictions as the app."
+)
+try:
+    script = export_script(config)
+except PlaygroundError as error:
+    st.error(f"This experiment cannot be exported yet: {error}")
+else:
+    buttons = st.container(horizontal=True)
+    if buttons.button("Show the code", icon="🐍"):
+        st.session_state[SHOW_CODE_KEY] = not st.session_state.get(SHOW_CODE_KEY, False)
+    buttons.download_button(
+        "Download the script (.py)", script, file_name=script_file_name(config), mime="text/x-python", icon="⬇️"
+    )
+    if st.session_state.get(SHOW_CODE_KEY):
+        st.code(script, language="python", line_numbers=True)
+
+st.header("Training data and model")
+trainer = get_trainer()
+if trainer is None or not trainer.history:
+    st.info("Nothing trained yet for this experiment. Train it on the Train page, or here in one go.")
+    if st.button("Train this experiment now", type="primary"):
+        try:
+            trainer = new_trainer()
+            with st.spinner("Training…"):
+                trainer.train()
+        except PlaygroundError as error:
+            st.error(str(error))
+if trainer is not None and trainer.history:
+    last = trainer.history[-1]
+    solved = f", first correct at epoch {trainer.solved_epoch}" if trainer.solved_epoch else ""
+    st.success(
+        f"Trained {trainer.epoch} of {trainer.config.epochs} epochs: loss {last.loss:.4f}, "
+        f"prediction {' | '.join(last.predictions)}{solved}."
+    )
+    history = epochs_frame(trainer)
+    figure = go.Figure(go.Scatter(x=history["epoch"], y=history["loss"], mode="lines+markers", name="loss"))
+    figure.update_layout(height=260, margin=dict(l=50, r=20, t=30, b=40), xaxis_title="epoch", yaxis_title="loss",
+                         title="Loss per epoch")
+    st.plotly_chart(figure, config=plotly_config("training-loss"))
+    columns = st.columns(3)
+    columns[0].download_button(
+        "History (CSV)", frame_to_csv(history), file_name="rnn-playground-history.csv", mime="text/csv",
+        help="One row per epoch: loss, prediction and whether it was correct.", icon="⬇️",
+    )
+    columns[1].download_button(
+        "Per-step probabilities (CSV)", frame_to_csv(probabilities_frame(trainer)),
+        file_name="rnn-playground-probabilities.csv", mime="text/csv",
+        help="One row per epoch, string and time step, with the probability of every character.", icon="⬇️",
+    )
+    columns[2].download_button(
+        "Model (.pt)", save_checkpoint(trainer), file_name=checkpoint_file_name(trainer.config),
+        mime="application/octet-stream",
+        help="Weights (state_dict), settings and history in one file; load it here to restore the run.",
+        icon="⬇️",
+    )
+    with st.expander("History table"):
+        st.dataframe(history, hide_index=True)
+
+st.header("Load a saved model")
+st.caption(
+    "A .pt file saved here restores its experiment: the run is replayed with the same seed and "
+    "checked against the file's weights and history, so every page shows it again."
+)
+uploaded = st.file_uploader("Model file", type=["pt"], label_visibility="collapsed")
+if uploaded is not None and st.session_state.get(LOADED_FILE_KEY) != uploaded.file_id:
+    try:
+        with st.spinner("Replaying the saved run…"):
+            restored = load_run(uploaded.getvalue())
+    except PlaygroundError as error:
+        st.error(f"{uploaded.name} was not loaded: {error}")
+    else:
+        st.session_state[LOADED_FILE_KEY] = uploaded.file_id
+        set_config(restored.config)
+        st.session_state[TRAINER_KEY] = restored
+        st.rerun()
+elif uploaded is not None:
+    restored = get_trainer()
+    if restored is not None and restored.history:
+        st.success(
+            f"Restored {uploaded.name}: {restored.epoch} epochs, predicting "
+            f"{' | '.join(restored.history[-1].predictions)}; its weights equal the file's."
+        )

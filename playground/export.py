@@ -1,0 +1,232 @@
+"""The current experiment as a standalone PyTorch script in the lessons' style.
+
+The script is written for one config only (no branches for settings it does not use), so a
+learner can read it top to bottom. It must reproduce the app's numbers, so it mirrors
+`playground.model` exactly: modules are created in the order encoder, core, head right
+after ``torch.manual_seed(seed)``; h_0 is zeros; the loss is `sequence_loss`'s; the
+optimizer is `build_optimizer`'s; each epoch runs forward, zero_grad, loss, backward, step
+and predicts with the argmax of the softmax of that epoch's outputs. Each epoch prints the
+familiar line plus the loss's exact value (``repr``), which the tests compare to the app.
+"""
+
+from __future__ import annotations
+
+from .config import CELL_LABELS, ENCODING_LABELS, HEAD_LABELS, RunConfig
+from .trainer import check_config
+
+_CORE_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+
+
+def script_file_name(config: RunConfig) -> str:
+    return f"rnn_playground_{config.cell}_{config.encoding}.py"
+
+
+def _python_list(items: list) -> str:
+    return "[" + ", ".join(repr(item) for item in items) + "]"
+
+
+def _data_section(config: RunConfig) -> list[str]:
+    dataset = check_config(config)
+    vocab = list(dataset.vocab.chars)
+    lines = [
+        "# Data: every character gets an index; idx2char turns indices back into characters.",
+        f"idx2char = {_python_list(vocab)}",
+        "",
+    ]
+    x_rows = dataset.source_indices.tolist()
+    y_rows = dataset.target_indices.tolist()
+    lines.append("x_data = [")
+    for row, text in zip(x_rows, dataset.sources):
+        lines.append(f"    {row},  # {text!r}")
+    lines.append("]")
+    lines.append("y_data = [")
+    for row, text in zip(y_rows, dataset.targets):
+        lines.append(f"    {row},  # {text!r}")
+    lines.append("]")
+    lines += [
+        "",
+        "inputs = torch.LongTensor(x_data)  # (batch, seq) character indices",
+        "labels = torch.LongTensor(y_data)  # (batch, seq) target indices",
+    ]
+    return lines
+
+
+def _settings_section(config: RunConfig, vocab_size: int) -> list[str]:
+    lines = [
+        "# Settings",
+        f"num_classes = {vocab_size}  # vocabulary size",
+    ]
+    if config.encoding == "onehot":
+        lines.append("input_size = num_classes  # one-hot vectors go straight into the core")
+    else:
+        lines.append(f"embedding_size = {config.embedding_size}")
+        lines.append("input_size = embedding_size")
+    if config.head == "hidden":
+        lines.append("hidden_size = num_classes  # the hidden state is read as the scores")
+    else:
+        lines.append(f"hidden_size = {config.hidden_size}")
+    lines.append(f"num_layers = {config.layers}")
+    if config.cell != "rnncell":
+        lines.append(f"num_directions = {config.num_directions}  # bidirectional={config.bidirectional}")
+    lines += [
+        f"learning_rate = {config.lr!r}",
+        f"num_epochs = {config.epochs}",
+        f"seed = {config.seed}",
+    ]
+    return lines
+
+
+def _encoder_line(config: RunConfig) -> list[str]:
+    if config.encoding == "embedding":
+        return ["        self.encoder = nn.Embedding(num_classes, embedding_size)"]
+    if config.encoding == "linear":
+        return ["        self.encoder = nn.Linear(num_classes, embedding_size, bias=False)"]
+    return []
+
+
+def _core_lines(config: RunConfig) -> list[str]:
+    relu = ", nonlinearity='relu'" if config.nonlinearity == "relu" else ""
+    if config.cell == "rnncell":
+        cells = ["nn.RNNCell(input_size, hidden_size" + relu + ")"]
+        cells += ["nn.RNNCell(hidden_size, hidden_size" + relu + ")"] * (config.layers - 1)
+        lines = ["        # One nn.RNNCell per layer; forward() loops over time steps by hand."]
+        lines.append("        self.core = nn.ModuleList([")
+        lines += [f"            {cell}," for cell in cells]
+        lines.append("        ])")
+        return lines
+    options = ["input_size=input_size", "hidden_size=hidden_size", "num_layers=num_layers"]
+    if config.cell == "rnn" and relu:
+        options.append("nonlinearity='relu'")
+    options.append(f"bidirectional={config.bidirectional}")
+    options.append(f"batch_first={config.batch_first}")
+    return [
+        f"        self.core = {_CORE_CLASS[config.cell]}(",
+        *[f"            {option}," for option in options],
+        "        )",
+    ]
+
+
+def _encode_lines(config: RunConfig) -> list[str]:
+    if config.encoding == "embedding":
+        return ["        x = self.encoder(x)  # (batch, seq, embedding_size)"]
+    lines = ["        x = nn.functional.one_hot(x, num_classes).float()  # (batch, seq, num_classes)"]
+    if config.encoding == "linear":
+        lines.append("        x = self.encoder(x)  # (batch, seq, embedding_size)")
+    return lines
+
+
+def _core_forward_lines(config: RunConfig) -> list[str]:
+    if config.cell == "rnncell":
+        return [
+            "        hidden = [torch.zeros(x.size(0), hidden_size) for _ in self.core]",
+            "        outputs = []",
+            "        for t in range(x.size(1)):",
+            "            h = x[:, t]",
+            "            for layer, cell in enumerate(self.core):",
+            "                hidden[layer] = cell(h, hidden[layer])",
+            "                h = hidden[layer]",
+            "            outputs.append(h)",
+            "        out = torch.stack(outputs, dim=1)  # (batch, seq, hidden_size)",
+        ]
+    lines = ["        h_0 = torch.zeros(num_layers * num_directions, x.size(0), hidden_size)"]
+    state = "(h_0, torch.zeros_like(h_0))" if config.cell == "lstm" else "h_0"
+    if config.cell == "lstm":
+        lines.append("        # nn.LSTM also carries a cell state c_0, zeros as well")
+    if config.batch_first:
+        lines.append(f"        out, _ = self.core(x, {state})  # (batch, seq, hidden_size * num_directions)")
+    else:
+        lines += [
+            "        # batch_first=False: the core wants (seq, batch, features)",
+            f"        out, _ = self.core(x.transpose(0, 1), {state})",
+            "        out = out.transpose(0, 1)  # back to (batch, seq, hidden_size * num_directions)",
+        ]
+    return lines
+
+
+def _model_section(config: RunConfig) -> list[str]:
+    lines = [
+        "class Model(nn.Module):",
+        f'    """{ENCODING_LABELS[config.encoding]} -> {CELL_LABELS[config.cell]} -> {HEAD_LABELS[config.head]}."""',
+        "",
+        "    def __init__(self):",
+        "        super().__init__()",
+        "        # Created in this order (encoder, core, head) so the seed gives the app's weights.",
+        *_encoder_line(config),
+        *_core_lines(config),
+    ]
+    if config.head == "linear":
+        width = "hidden_size" if config.cell == "rnncell" else "hidden_size * num_directions"
+        lines.append(f"        self.head = nn.Linear({width}, num_classes)")
+    lines += ["", "    def forward(self, x):", *_encode_lines(config), *_core_forward_lines(config)]
+    if config.head == "linear":
+        lines.append("        return self.head(out)  # (batch, seq, num_classes) scores")
+    else:
+        lines.append("        return out  # the hidden state is the (batch, seq, num_classes) scores")
+    return lines
+
+
+def _loss_lines(config: RunConfig) -> list[str]:
+    if config.loss_reduction == "sum":
+        return [
+            "    # Sum over time steps of each step's (batch-averaged) cross-entropy",
+            "    loss = 0",
+            "    for t in range(outputs.size(1)):",
+            "        loss = loss + criterion(outputs[:, t], labels[:, t])",
+        ]
+    return [
+        "    # Cross-entropy averaged over every step of every string",
+        "    loss = criterion(outputs.reshape(-1, num_classes), labels.reshape(-1))",
+    ]
+
+
+def _optimizer_line(config: RunConfig) -> str:
+    if config.optimizer == "sgd":
+        return (
+            f"optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, "
+            f"momentum={config.momentum!r})"
+        )
+    return "optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)"
+
+
+def export_script(config: RunConfig) -> str:
+    """A runnable script training ``config`` exactly like the app; raises PlaygroundError."""
+    dataset = check_config(config)
+    pairs = ", ".join(f"{s} -> {t}" for s, t in zip(dataset.sources, dataset.targets))
+    lines = [
+        f'"""RNN Playground experiment: {pairs}',
+        "",
+        "Exported from RNN Playground; needs only PyTorch. Run it with:  python this_file.py",
+        "Every printed loss equals the one the app recorded for the same settings and seed.",
+        '"""',
+        "",
+        "import torch",
+        "from torch import nn",
+        "",
+        *_data_section(config),
+        "",
+        *_settings_section(config, len(dataset.vocab)),
+        "",
+        "",
+        *_model_section(config),
+        "",
+        "",
+        "torch.manual_seed(seed)  # the same seed gives the same initial weights",
+        "model = Model()",
+        "criterion = nn.CrossEntropyLoss()",
+        _optimizer_line(config),
+        "",
+        "for epoch in range(num_epochs):",
+        "    outputs = model(inputs)  # (batch, seq, num_classes)",
+        "    optimizer.zero_grad()",
+        *_loss_lines(config),
+        "    loss.backward()",
+        "    optimizer.step()",
+        "",
+        "    # Prediction: the most probable character at every step",
+        "    idx = torch.softmax(outputs.detach(), dim=-1).argmax(dim=-1)",
+        "    predicted = [''.join(idx2char[i] for i in row) for row in idx.tolist()]",
+        "    print(f\"Predicted: {' '.join(predicted)}, Epoch [{epoch + 1}/{num_epochs}] \"",
+        "          f\"loss={loss.item():.4f} (exact {loss.item()!r})\")",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,204 @@
+"""A whole experiment as short, readable URL query parameters, and back.
+
+Only settings that differ from the app's default experiment are written, under short names
+(``?src=hihell&tgt=ihello&cell=gru&lr=0.05``), so a shared link says what is special about
+it. Sources and targets are repeated parameters (``src=hello&src=eolll``): the browser's
+percent-encoding keeps commas, ampersands and any unicode intact, so no home-made
+separator has to be escaped. A lone empty value (``tgt=``) means an empty list, which is
+how a next-character experiment (no targets) is written. A link with its own strings
+starts from an automatic vocabulary, so ``?src=abc&tgt=bca`` works as typed.
+
+Reading is forgiving: a link is typed, truncated and pasted by people, so an unknown or
+malformed parameter never raises; it is ignored, the default is kept, and a sentence
+explaining what was ignored is returned for the page to show.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any, Mapping, Sequence
+from urllib.parse import quote
+
+from .config import RunConfig, validate_settings
+from .errors import PlaygroundError
+from .presets import DEFAULT_PRESET, PRESETS
+
+# RunConfig field -> query parameter name, in the order they appear in a link.
+PARAM_NAMES: dict[str, str] = {
+    "sources": "src",
+    "targets": "tgt",
+    "task": "task",
+    "vocab": "vocab",
+    "vocab_order": "order",
+    "cell": "cell",
+    "encoding": "enc",
+    "embedding_size": "emb",
+    "head": "head",
+    "hidden_size": "hidden",
+    "layers": "layers",
+    "bidirectional": "bidir",
+    "nonlinearity": "act",
+    "batch_first": "bf",
+    "loss_reduction": "loss",
+    "optimizer": "opt",
+    "lr": "lr",
+    "momentum": "mom",
+    "epochs": "epochs",
+    "seed": "seed",
+}
+FIELD_NAMES = {param: field for field, param in PARAM_NAMES.items()}
+assert set(PARAM_NAMES) == {f.name for f in fields(RunConfig)}, "every setting needs a URL name"
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+# Parameters other parts of the app or Streamlit itself may put in the URL; not settings.
+IGNORED_PARAMS = frozenset({"embed", "embed_options"})
+
+
+def default_config() -> RunConfig:
+    """The experiment a link without parameters means: the app's default preset."""
+    return PRESETS[DEFAULT_PRESET].config
+
+
+@dataclass(frozen=True)
+class UrlState:
+    """What a link asked for: the config, and a sentence for each part that was ignored."""
+
+    config: RunConfig
+    notices: tuple[str, ...]
+    has_settings: bool  # False when the link carries no setting at all
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return repr(value) if not value.is_integer() else repr(value).removesuffix(".0")
+    return str(value)
+
+
+def config_to_params(config: RunConfig, base: RunConfig | None = None) -> dict[str, str | list[str]]:
+    """The query parameters of ``config``: only the settings that differ from ``base``."""
+    base = _base_for_strings(default_config() if base is None else base, config.sources, config.targets)
+    params: dict[str, str | list[str]] = {}
+    for field, name in PARAM_NAMES.items():
+        value = getattr(config, field)
+        if value == getattr(base, field):
+            continue
+        if isinstance(value, tuple):
+            params[name] = list(value) if value else [""]
+        else:
+            params[name] = _format_value(value)
+    return params
+
+
+def _base_for_strings(base: RunConfig, sources: tuple[str, ...], targets: tuple[str, ...]) -> RunConfig:
+    """A link with its own strings starts from an automatic vocabulary, not the default's 'ehlo'.
+
+    So a hand-typed ``?src=abc&tgt=bca`` just works, while a link to an experiment with an
+    explicit vocabulary order still spells it out (``vocab=...``).
+    """
+    if (sources, targets) == (base.sources, base.targets):
+        return base
+    return base.with_changes(vocab="")
+
+
+def _values(raw: str | Sequence[str]) -> list[str]:
+    return [raw] if isinstance(raw, str) else list(raw)
+
+
+def _parse_value(field: str, values: list[str], default: Any) -> Any:
+    """One setting from its URL text; raises PlaygroundError when it cannot be read."""
+    if isinstance(default, tuple):
+        return () if values == [""] else tuple(values)
+    if len(values) != 1:
+        raise PlaygroundError("it is given more than once")
+    text = values[0].strip()
+    if isinstance(default, bool):
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise PlaygroundError("it must be 1 or 0")
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise PlaygroundError("it must be a whole number") from None
+    if isinstance(default, float):
+        try:
+            number = float(text)
+        except ValueError:
+            raise PlaygroundError("it must be a number") from None
+        if not math.isfinite(number):
+            raise PlaygroundError("it must be a finite number")
+        return number
+    return values[0]
+
+
+def _check_alone(field: str, value: Any) -> None:
+    """Validate one setting on its own (against the defaults' other settings)."""
+    if isinstance(value, tuple):
+        return  # strings are checked by the trainer, with messages about the strings
+    validate_settings(RunConfig().with_changes(**{field: value}))
+
+
+def config_from_params(
+    params: Mapping[str, str | Sequence[str]], base: RunConfig | None = None
+) -> UrlState:
+    """The experiment a link describes; never raises, whatever the parameters are."""
+    base = default_config() if base is None else base
+    changes: dict[str, Any] = {}
+    notices: list[str] = []
+    for name, raw in params.items():
+        if name in IGNORED_PARAMS:
+            continue
+        field = FIELD_NAMES.get(name)
+        if field is None:
+            notices.append(f"The link's parameter '{name}' is not a setting of this app; it was ignored.")
+            continue
+        values = _values(raw)
+        shown = values[0] if len(values) == 1 else ", ".join(values)
+        try:
+            value = _parse_value(field, values, getattr(base, field))
+            _check_alone(field, value)
+        except PlaygroundError as error:
+            detail = str(error).rstrip(".")
+            notices.append(
+                f"The link's setting {name}='{shown[:40]}' was ignored ({detail}); "
+                f"using the default {_format_value(getattr(base, field))}."
+            )
+            continue
+        changes[field] = value
+    if "sources" in changes or "targets" in changes:
+        base = _base_for_strings(
+            base, changes.get("sources", base.sources), changes.get("targets", base.targets)
+        )
+    config = base.with_changes(**changes)
+    try:
+        validate_settings(config)
+    except PlaygroundError as error:
+        notices.append(f"The link's settings do not fit together: {error}")
+    return UrlState(config=config, notices=tuple(notices), has_settings=bool(changes) or bool(notices))
+
+
+def _quote_readably(text: str) -> str:
+    """Percent-encode only what would break a query (``&``, ``=``, ``+``, ``#``, spaces...).
+
+    Letters of any script and the commas are left as they are: browsers accept them in a
+    link, and ``?src=héllo,world`` stays readable where ``h%C3%A9llo%2Cworld`` does not.
+    """
+    return "".join(
+        char if ord(char) > 127 and char.isprintable() else quote(char, safe="-_.~,:/@!$'()*;")
+        for char in text
+    )
+
+
+def query_string(config: RunConfig, base: RunConfig | None = None) -> str:
+    """``config`` as the text after ``?`` in a link (empty for the default experiment)."""
+    pairs = []
+    for name, value in config_to_params(config, base).items():
+        for item in value if isinstance(value, list) else [value]:
+            pairs.append(f"{name}={_quote_readably(item)}")
+    return "&".join(pairs)

@@ -1,0 +1,94 @@
+"""A shared link opened in a real browser restores the experiment; Compare races in the browser.
+
+Screenshots go to test-artifacts/share-*.png and compare-*.png for a person to look at.
+"""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from browser_harness import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+
+pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
+
+VIEWPORT = {"width": 1400, "height": 1000}
+LINK_QUERY = "src=ab%2Cc%C3%A9&tgt=c%C3%A9%2Cab&cell=gru&hidden=12&lr=0.02&bogus=1"
+
+
+@pytest.fixture(scope="module")
+def app_and_browser():
+    with streamlit_server() as url, chromium() as browser:
+        # Streamlit treats a folder named pages/ as old-style pages until some session has run
+        # app.py's st.navigation; until then a deep link runs the page file alone (see report).
+        warm_up = browser.new_page()
+        warm_up.goto(url)
+        warm_up.get_by_role("link", name="Share & export").wait_for(timeout=60_000)
+        warm_up.close()
+        yield url, browser
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def share_box_text(page) -> str:
+    box = page.locator("[data-testid='stCode']").first
+    box.wait_for(timeout=30_000)
+    return box.inner_text().strip()
+
+
+def test_shared_link_restores_settings_in_a_fresh_browser(app_and_browser):
+    url, browser = app_and_browser
+    first = browser.new_context(viewport=VIEWPORT)
+    page = first.new_page()
+    page.goto(f"{url}/export?{LINK_QUERY}")
+    page.get_by_text("Share this experiment").wait_for(timeout=30_000)
+    page.get_by_text("'bogus' is not a setting").wait_for(timeout=30_000)
+    no_exception(page)
+    link = share_box_text(page)
+    assert link.startswith(f"{url}/export?")
+    params = parse_qs(urlsplit(link).query, keep_blank_values=True)
+    assert params == {"src": ["ab,cé"], "tgt": ["cé,ab"], "cell": ["gru"], "hidden": ["12"], "lr": ["0.02"]}
+    # The address bar was rewritten to the experiment in use (the bogus parameter is gone).
+    page.wait_for_function("!window.location.search.includes('bogus')", timeout=10_000)
+    page.screenshot(path=screenshot_path("share-link-opened"), full_page=True)
+    first.close()
+
+    # A fresh browser (no cookies, no session) opening the copied link sees the same experiment.
+    fresh = browser.new_context(viewport=VIEWPORT)
+    page = fresh.new_page()
+    page.goto(link)
+    page.get_by_text("Share this experiment").wait_for(timeout=30_000)
+    assert share_box_text(page) == link
+    assert page.get_by_text("not a setting").count() == 0
+    page.get_by_role("link", name="Train").first.click()
+    source = page.get_by_role("textbox", name=re.compile("^Source string"))
+    source.wait_for(timeout=30_000)
+    assert source.input_value() == "ab,cé"
+    page.wait_for_function("window.location.search.includes('cell=gru')", timeout=10_000)
+    page.wait_for_timeout(800)
+    page.screenshot(path=screenshot_path("share-link-train-page"), full_page=True)
+    assert page.get_by_role("spinbutton", name="Hidden size").input_value() == "12"
+    assert page.get_by_role("combobox", name="Recurrent core").input_value() == "nn.GRU"
+    no_exception(page)
+    fresh.close()
+
+
+def test_compare_page_races_the_four_cores(app_and_browser):
+    url, browser = app_and_browser
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{url}/compare")
+    page.get_by_role("button", name="Train side by side").click()
+    page.get_by_text("Download the results table (CSV)").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length >= 5", timeout=30_000
+    )
+    page.wait_for_timeout(800)
+    no_exception(page)
+    assert page.locator(".modebar").count() >= 1  # Plotly's toolbar with its PNG download
+    page.set_viewport_size({"width": 1400, "height": 2400})  # Streamlit scrolls inside the page
+    page.wait_for_timeout(800)
+    page.screenshot(path=screenshot_path("compare-four-cores"), full_page=True)
+    context.close()

@@ -1,0 +1,156 @@
+"""AppTest of the Compare and Share & export pages, and of URL restore/sync through app.py."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import Trainer
+from playground.checkpoint import save_checkpoint
+from playground.export import export_script
+from playground.presets import DEFAULT_PRESET, PRESETS
+from playground.url_state import config_to_params
+
+TIMEOUT = 120
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_link(**query: str | list[str]) -> AppTest:
+    """A fresh session opening a shared link to the app (its default page)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(page: str, **query: str | list[str]) -> AppTest:
+    """Open a link, then go to ``page``.
+
+    AppTest passes query parameters only to a first run on the default page, so the link
+    is opened there before switching (a real browser test opens /export?... directly).
+    """
+    at = open_link(**query)
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_shared_link_restores_the_experiment_and_reports_ignored_parts():
+    at = open_link(src="abc", tgt="bca", cell="gru", hidden="lots", colour="red")
+    notice = at.warning[0].value
+    assert "hidden='lots'" in notice and "'colour'" in notice
+    at.switch_page("pages/export.py").run()
+    config = at.session_state["run_config"]
+    assert (config.sources, config.targets, config.cell) == (("abc",), ("bca",), "gru")
+    assert config.hidden_size == PRESETS[DEFAULT_PRESET].config.hidden_size
+    # The URL is rewritten to the experiment actually in use: no bogus parameters left.
+    assert at.query_params == {"src": "abc", "tgt": "bca", "cell": "gru"}
+    assert at.code[0].value.endswith("?src=abc&tgt=bca&cell=gru")
+
+
+def _sync_app():
+    """The URL glue as app.py uses it, around a stand-in for a page that changes the config."""
+    import streamlit as st
+
+    from playground.presets import PRESETS
+    from ui.session import set_config
+    from ui.url_sync import restore_config_from_url, sync_url_with_config
+
+    restore_config_from_url()
+    preset = st.selectbox("Preset", ["(keep)", *PRESETS])
+    if preset != "(keep)":
+        set_config(PRESETS[preset].config)
+    sync_url_with_config()
+
+
+def test_changing_the_experiment_updates_the_url_and_a_fresh_session_restores_it():
+    # AppTest reruns only the page after the first run, so the glue is tested around a stand-in page.
+    at = AppTest.from_function(_sync_app, default_timeout=TIMEOUT).run()
+    assert at.query_params == {}
+    at.selectbox[0].set_value("next-char").run()
+    params = dict(at.query_params)
+    assert params["task"] == "next-char" and params["tgt"] == ""
+    fresh = AppTest.from_function(_sync_app, default_timeout=TIMEOUT)
+    fresh.query_params.update(params)
+    fresh.run()
+    assert fresh.session_state["run_config"] == PRESETS["next-char"].config
+    assert not fresh.warning
+
+
+def test_export_page_shows_and_offers_the_script_of_the_current_config():
+    at = open_page("pages/export.py", **{"cell": "lstm", "bidir": "1"})
+    config = at.session_state["run_config"]
+    click(at, "Show the code")
+    scripts = [c.value for c in at.code if c.language == "python"]
+    assert scripts == [export_script(config).rstrip("\n")]  # st.code drops the final newline
+    assert config.cell == "lstm" and config.bidirectional
+    assert any(b.label == "Download the script (.py)" for b in at.get("download_button"))
+
+
+def test_export_page_trains_on_request_and_offers_the_data_downloads():
+    at = open_page("pages/export.py", epochs="5")
+    assert "Nothing trained yet" in at.info[0].value
+    click(at, "Train this experiment now")
+    assert "Trained 5 of 5 epochs" in at.success[0].value
+    labels = [b.label for b in at.get("download_button")]
+    assert {"History (CSV)", "Per-step probabilities (CSV)", "Model (.pt)"} <= set(labels)
+
+
+def test_loading_a_model_file_restores_the_run():
+    trainer = Trainer(PRESETS["hello-gru"].config)
+    trainer.train(max_epochs=7)
+    at = open_page("pages/export.py")
+    at.file_uploader[0].set_value(("gru.pt", save_checkpoint(trainer), "application/octet-stream")).run()
+    assert not at.exception
+    restored = at.session_state["trainer"]
+    assert at.session_state["run_config"] == trainer.config
+    assert [r.predictions for r in restored.history] == [r.predictions for r in trainer.history]
+    assert "Restored gru.pt: 7 epochs" in at.success[-1].value
+
+
+def test_loading_a_foreign_file_shows_an_error_not_a_traceback():
+    at = open_page("pages/export.py")
+    at.file_uploader[0].set_value(("junk.pt", b"\x00not torch at all" * 10, "application/octet-stream")).run()
+    assert not at.exception
+    assert "junk.pt was not loaded" in at.error[0].value
+
+
+def test_compare_page_trains_the_four_cores_and_offers_the_table():
+    at = open_page("pages/compare.py")
+    assert "Train side by side" in at.info[0].value
+    at.radio(key="compare_source").set_value("preset").run()
+    at.selectbox(key="compare_preset").set_value("hello-gru").run()
+    click(at, "Train side by side")
+    table = at.dataframe[0].value
+    assert list(table["contender"]) == ["nn.RNNCell (hand-written loop)", "nn.RNN", "nn.LSTM", "nn.GRU"]
+    assert (table["epochs"] == PRESETS["hello-gru"].config.epochs).all()
+    assert len(at.get("plotly_chart")) == 1 + 4  # loss curves + one timeline per contender
+    assert any(b.label.startswith("Download the results") for b in at.get("download_button"))
+
+
+def test_compare_page_shows_per_contender_errors():
+    at = open_page("pages/compare.py")
+    at.radio(key="compare_source").set_value("preset").run()
+    at.selectbox(key="compare_preset").set_value("hello-rnn").run()  # hidden-as-logits, vocabulary 4
+    at.radio(key="compare_kind").set_value("hidden_sizes").run()
+    at.checkbox(key="compare_linear_head_hidden_sizes").uncheck().run()
+    at.text_input(key="compare_values_hidden_sizes").input("4, 8").run()
+    click(at, "Train side by side")
+    assert "hidden size 8** cannot train" in at.error[0].value
+    assert list(at.dataframe[0].value["epochs"]) == [PRESETS["hello-rnn"].config.epochs, 0]
+
+
+@pytest.mark.parametrize("values", ["", "x, y"])
+def test_compare_page_reports_bad_value_lists(values):
+    at = open_page("pages/compare.py")
+    at.radio(key="compare_kind").set_value("learning_rates").run()
+    at.text_input(key="compare_values_learning_rates").input(values).run()
+    click(at, "Train side by side")
+    assert at.error and not at.dataframe

@@ -1,0 +1,143 @@
+"""Comparisons: same seed as solo runs, per-contender errors, the results table, the history CSVs."""
+
+import io
+
+import pandas as pd
+import pytest
+
+from playground import PlaygroundError, RunConfig, Trainer
+from playground.compare import (
+    Comparison,
+    cell_contenders,
+    contenders_for,
+    parameter_count,
+    parse_hidden_sizes,
+    parse_learning_rates,
+)
+from playground.compare_figures import loss_curves_figure, plotly_config, prediction_timeline_figure
+from playground.history import epochs_frame, frame_to_csv, probabilities_frame, probability_column
+from playground.presets import PRESETS
+
+BASE = PRESETS["hello-gru"].config.with_changes(epochs=12)
+
+
+def run_to_end(comparison: Comparison) -> Comparison:
+    steps = 0
+    while not comparison.done:
+        comparison.step(5)
+        steps += 1
+        assert steps < 1000
+    return comparison
+
+
+def test_default_contenders_are_the_four_cores_with_the_same_seed_and_strings():
+    contenders = cell_contenders(BASE)
+    assert [c.config.cell for c in contenders] == ["rnncell", "rnn", "lstm", "gru"]
+    assert {(c.config.seed, c.config.sources, c.config.targets) for c in contenders} == {
+        (BASE.seed, BASE.sources, BASE.targets)
+    }
+
+
+def test_each_contender_matches_a_solo_run_of_its_config():
+    comparison = run_to_end(Comparison(cell_contenders(BASE)))
+    table = comparison.results_frame()
+    for run, row in zip(comparison.runs, table.itertuples(index=False)):
+        solo = Trainer(run.contender.config)
+        solo.train()
+        assert [r.loss for r in run.trainer.history] == [r.loss for r in solo.history]
+        assert row.contender == run.contender.label
+        assert row.epochs == BASE.epochs
+        assert row._2 == solo.history[-1].loss  # "final loss"
+        first = row._1  # "first correct epoch"
+        assert (None if pd.isna(first) else first) == solo.solved_epoch
+        assert row.parameters == sum(p.numel() for p in solo.model.parameters())
+        assert row.status == "done"
+
+
+def test_results_table_columns_and_rates():
+    table = run_to_end(Comparison(cell_contenders(BASE))).results_frame()
+    assert list(table.columns) == ["contender", "first correct epoch", "final loss", "final prediction",
+                                   "parameters", "epochs", "wall time (s)", "epochs/s", "status"]
+    assert ((table["epochs/s"] - table["epochs"] / table["wall time (s)"]).abs() < 1e-9).all()
+    round_tripped = pd.read_csv(io.BytesIO(frame_to_csv(table)), encoding="utf-8-sig")
+    assert list(round_tripped["contender"]) == list(table["contender"])
+
+
+def test_invalid_contender_shows_its_error_and_the_others_still_train():
+    base = BASE.with_changes(bidirectional=True)
+    comparison = run_to_end(Comparison(cell_contenders(base)))
+    rnncell = comparison.runs[0]
+    assert rnncell.trainer is None and "forward in time only" in rnncell.error
+    assert all(run.trainer.epoch == base.epochs for run in comparison.runs[1:])
+    table = comparison.results_frame()
+    assert table.loc[0, "epochs"] == 0 and "forward in time only" in table.loc[0, "status"]
+
+
+def test_hidden_as_logits_only_valid_for_vocabulary_sized_hidden_state():
+    base = PRESETS["hello-rnn"].config  # hidden-as-logits, vocabulary of 4
+    comparison = Comparison(contenders_for("hidden_sizes", base, "4, 8"))
+    assert comparison.runs[0].trainer is not None
+    assert "hidden size must equal the vocabulary size (4)" in comparison.runs[1].error
+    linear = Comparison(contenders_for("hidden_sizes", base.with_changes(head="linear"), "4, 8"))
+    assert all(run.trainer is not None for run in linear.runs)
+    assert parameter_count(linear.runs[1].trainer) > parameter_count(linear.runs[0].trainer)
+
+
+def test_contender_kinds_change_only_their_setting():
+    encodings = contenders_for("encodings", BASE)
+    assert [c.config.encoding for c in encodings] == ["onehot", "embedding", "linear"]
+    rates = contenders_for("learning_rates", BASE, "0.01; 0.1, 0.1")
+    assert [c.config.lr for c in rates] == [0.01, 0.1]
+    assert all(c.config.with_changes(lr=BASE.lr) == BASE for c in rates)
+
+
+@pytest.mark.parametrize("text", ["", "four", "1, 2, 3, 4, 5, 6, 7"])
+def test_bad_value_lists_are_playground_errors(text):
+    with pytest.raises(PlaygroundError):
+        parse_hidden_sizes(text)
+    assert parse_learning_rates("0.5") == [0.5]
+
+
+def test_diverging_contender_keeps_its_history_and_message():
+    base = RunConfig(optimizer="sgd", lr=10.0, momentum=0.99, epochs=200, hidden_size=32, nonlinearity="relu",
+                     encoding="onehot", cell="rnn", loss_reduction="sum")
+    comparison = run_to_end(Comparison(contenders_for("learning_rates", base, "10, 0.01")))
+    diverged, calm = comparison.runs
+    assert "loss became" in diverged.error and 0 < diverged.trainer.epoch < base.epochs
+    assert comparison.results_frame().loc[0, "epochs"] == diverged.trainer.epoch
+    assert calm.error is None and calm.trainer.epoch == base.epochs
+
+
+def test_figures_have_one_curve_per_trained_contender_and_a_timeline_cell_per_step_and_epoch():
+    comparison = run_to_end(Comparison(cell_contenders(BASE.with_changes(bidirectional=True))))
+    figure = loss_curves_figure(comparison)
+    lines = [trace for trace in figure.data if trace.mode == "lines"]
+    assert [trace.name for trace in lines] == [run.contender.label for run in comparison.runs[1:]]
+    run = comparison.runs[2]
+    timeline = prediction_timeline_figure(run)
+    heatmap = timeline.data[0]
+    assert len(heatmap.z) == len(BASE.targets[0]) and len(heatmap.z[0]) == BASE.epochs
+    record = run.trainer.history[-1]
+    target_index = run.trainer.dataset.target_indices[0, 0]
+    assert heatmap.z[0][-1] == pytest.approx(float(record.probabilities[0, 0, target_index]))
+    assert "".join(row[-1] for row in heatmap.text) == record.predictions[0]
+    assert plotly_config("x")["displayModeBar"] is True
+    assert plotly_config("x")["toImageButtonOptions"]["format"] == "png"
+
+
+def test_history_frames_match_the_trainer():
+    trainer = Trainer(PRESETS["batch-of-three"].config.with_changes(epochs=4))
+    trainer.train()
+    epochs = epochs_frame(trainer)
+    assert list(epochs["loss"]) == [r.loss for r in trainer.history]
+    assert list(epochs["prediction"]) == [" | ".join(r.predictions) for r in trainer.history]
+    steps = probabilities_frame(trainer)
+    assert len(steps) == 4 * trainer.dataset.batch_size * trainer.dataset.seq_len
+    row = steps[(steps.epoch == 3) & (steps.string == 2) & (steps.step == 4)].iloc[0]
+    record = trainer.history[2]
+    for index, char in enumerate(trainer.dataset.vocab.chars):
+        assert row[probability_column(char)] == pytest.approx(float(record.probabilities[1, 3, index]))
+    assert row["predicted"] == record.predictions[1][3]
+    parsed = pd.read_csv(io.BytesIO(frame_to_csv(steps)), encoding="utf-8-sig")
+    assert list(parsed.columns) == list(steps.columns)
+    assert parsed["loss"].tolist() == pytest.approx(steps["loss"].tolist(), abs=1e-12)

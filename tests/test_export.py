@@ -1,0 +1,115 @@
+"""Exported scripts reproduce the app's recorded losses and predictions, epoch by epoch.
+
+Importing torch costs seconds on a shared 2-core machine, so the scripts run in ONE Python
+subprocess that executes each script file as ``__main__`` (runpy, fresh globals each time);
+one script is also run on its own with ``python script.py`` to prove it is standalone.
+"""
+
+import ast
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from playground import PlaygroundError, RunConfig, Trainer
+from playground.export import export_script
+from playground.presets import PRESETS
+
+LINE = re.compile(r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "
+                  r"loss=(?P<short>\d+\.\d{4}) \(exact (?P<exact>[^)]+)\)$")
+
+# Settings no preset uses, so every branch of the generator is run.
+EXTRA_CONFIGS = {
+    "lstm-seq-first-linear-sgd": RunConfig(cell="lstm", encoding="linear", embedding_size=3, layers=2,
+                                           optimizer="sgd", lr=0.5, momentum=0.5, epochs=12),
+    "rnncell-2layer-relu-linear-head": RunConfig(cell="rnncell", layers=2, nonlinearity="relu",
+                                                 head="linear", loss_reduction="sum", epochs=12),
+    "bigru-onehot-sum-unicode": RunConfig(sources=("héllo, 👋",), targets=("👋 ,olléh",), vocab="",
+                                          cell="gru", encoding="onehot", bidirectional=True,
+                                          loss_reduction="sum", epochs=12),
+    "rnn-relu-seq-first-hidden-head": RunConfig(sources=("abca",), targets=("bcab",), vocab="",
+                                                cell="rnn", nonlinearity="relu", encoding="onehot",
+                                                head="hidden", hidden_size=3, epochs=12),
+}
+CONFIGS = {**{name: preset.config for name, preset in PRESETS.items()}, **EXTRA_CONFIGS}
+
+RUNNER = textwrap.dedent(
+    """
+    import runpy, sys
+    for path in sys.argv[1:]:
+        print("=== " + path, flush=True)
+        runpy.run_path(path, run_name="__main__")
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def script_outputs(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("exported")
+    paths = {}
+    for name, config in CONFIGS.items():
+        path = directory / f"{name}.py"
+        path.write_text(export_script(config), encoding="utf-8")
+        paths[name] = path
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER, *map(str, paths.values())],
+        capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=directory,
+    )
+    assert result.returncode == 0, result.stderr
+    outputs, current = {}, None
+    by_path = {str(path): name for name, path in paths.items()}
+    for line in result.stdout.splitlines():
+        if line.startswith("=== "):
+            current = by_path[line[4:]]
+            outputs[current] = []
+        else:
+            outputs[current].append(line)
+    return paths, outputs
+
+
+@pytest.mark.parametrize("name", sorted(CONFIGS))
+def test_exported_script_reproduces_every_epoch(name, script_outputs):
+    _, outputs = script_outputs
+    config = CONFIGS[name]
+    trainer = Trainer(config)
+    trainer.train()
+    lines = outputs[name]
+    assert len(lines) == config.epochs == len(trainer.history)
+    for record, line in zip(trainer.history, lines):
+        match = LINE.match(line)
+        assert match, line
+        assert int(match["epoch"]) == record.epoch and int(match["epochs"]) == config.epochs
+        assert match["prediction"] == " ".join(record.predictions)
+        assert float(match["exact"]) == pytest.approx(record.loss, abs=1e-6)
+        assert match["short"] == f"{record.loss:.4f}"
+
+
+def test_a_script_runs_standalone_with_python(script_outputs):
+    paths, outputs = script_outputs
+    result = subprocess.run(
+        [sys.executable, str(paths["hihell-per-step"])], capture_output=True, text=True,
+        encoding="utf-8", timeout=120, cwd=paths["hihell-per-step"].parent,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == outputs["hihell-per-step"]
+
+
+@pytest.mark.parametrize("name", ["hello-rnncell", "hello-bilstm", "hello-embedding-2layer"])
+def test_script_builds_modules_in_the_apps_order_and_names(name):
+    """The Model class's attributes appear in the order encoder, core, head and match state_dict names."""
+    config = PRESETS[name].config
+    tree = ast.parse(export_script(config))
+    model = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Model")
+    init = next(node for node in model.body if isinstance(node, ast.FunctionDef) and node.name == "__init__")
+    created = [target.attr for stmt in init.body if isinstance(stmt, ast.Assign)
+               for target in stmt.targets if isinstance(target, ast.Attribute)]
+    trainer = Trainer(config)
+    app_modules = [name for name, _ in trainer.model.named_children()]
+    assert created == app_modules
+
+
+def test_export_of_invalid_config_is_a_playground_error():
+    with pytest.raises(PlaygroundError):
+        export_script(RunConfig(sources=("abc",), targets=("ab",)))
