@@ -111,13 +111,16 @@ def draw(comparison: Comparison, tick: int) -> None:
 
 if comparison is not None:
     view = st.empty()
-    tick = 0
+    tick, slice_seconds = 0, REDRAW_SECONDS
     while True:
         started = time.perf_counter()
-        while not comparison.done and time.perf_counter() - started < REDRAW_SECONDS:
+        while not comparison.done and time.perf_counter() - started < slice_seconds:
             comparison.step(1)
+        drawing = time.perf_counter()
         with view.container():
             draw(comparison, tick)
+        # Drawing long histories takes longer: train at least as long as a redraw takes.
+        slice_seconds = max(REDRAW_SECONDS, time.perf_counter() - drawing)
         tick += 1
         if comparison.done:
             break

@@ -76,18 +76,18 @@ if trainer is not None and trainer.history:
     figure.update_layout(height=260, margin=dict(l=50, r=20, t=30, b=40), xaxis_title="epoch", yaxis_title="loss",
                          title="Loss per epoch")
     st.plotly_chart(figure, config=plotly_config("training-loss"))
-    columns = st.columns(3)
-    columns[0].download_button(
+    downloads = st.container(horizontal=True)
+    downloads.download_button(
         "History (CSV)", frame_to_csv(history), file_name="rnn-playground-history.csv", mime="text/csv",
         help="One row per epoch: loss, prediction and whether it was correct.", icon="⬇️",
     )
-    columns[1].download_button(
-        "Per-step probabilities (CSV)", frame_to_csv(probabilities_frame(trainer)),
+    downloads.download_button(
+        "Per-step probabilities (CSV)", lambda: frame_to_csv(probabilities_frame(trainer)),  # built on click
         file_name="rnn-playground-probabilities.csv", mime="text/csv",
         help="One row per epoch, string and time step, with the probability of every character.", icon="⬇️",
     )
-    columns[2].download_button(
-        "Model (.pt)", save_checkpoint(trainer), file_name=checkpoint_file_name(trainer.config),
+    downloads.download_button(
+        "Model (.pt)", lambda: save_checkpoint(trainer), file_name=checkpoint_file_name(trainer.config),
         mime="application/octet-stream",
         help="Weights (state_dict), settings and history in one file; load it here to restore the run.",
         icon="⬇️",

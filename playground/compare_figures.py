@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import plotly.graph_objects as go
+import torch
 
 from .compare import Comparison, ContenderRun
 
@@ -74,10 +75,12 @@ def prediction_timeline_figure(run: ContenderRun) -> go.Figure:
             rows.append((item, step, dataset.vocab.index(char)))
             prefix = f"#{item + 1} " if dataset.batch_size > 1 else ""
             labels.append(f"{prefix}t{step + 1} → {char}")
+    probabilities = torch.stack([record.probabilities for record in trainer.history])  # (E, B, T, V)
+    predicted = probabilities.argmax(dim=-1)  # (E, B, T), as the trainer predicts
     confidence, letters = [], []
     for item, step, target_index in rows:
-        confidence.append([float(r.probabilities[item, step, target_index]) for r in trainer.history])
-        letters.append([dataset.vocab.chars[int(r.probabilities[item, step].argmax())] for r in trainer.history])
+        confidence.append(probabilities[:, item, step, target_index].tolist())
+        letters.append([dataset.vocab.chars[i] for i in predicted[:, item, step].tolist()])
     show_text = len(rows) * len(epochs) <= MAX_TEXT_CELLS
     figure.add_heatmap(
         x=epochs,

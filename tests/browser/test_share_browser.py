@@ -92,3 +92,24 @@ def test_compare_page_races_the_four_cores(app_and_browser):
     page.wait_for_timeout(800)
     page.screenshot(path=screenshot_path("compare-four-cores"), full_page=True)
     context.close()
+
+
+def test_export_page_trains_and_shows_the_script(app_and_browser):
+    url, browser = app_and_browser
+    context = browser.new_context(viewport={"width": 1400, "height": 2600})
+    page = context.new_page()
+    page.goto(f"{url}/export?cell=lstm&epochs=20")
+    page.get_by_role("button", name="Train this experiment now").click()
+    page.get_by_text("Trained 20 of 20 epochs").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Show the code").click()
+    page.get_by_text("class Model(nn.Module):").wait_for(timeout=30_000)
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
+    page.wait_for_timeout(800)
+    no_exception(page)
+    for label in ("History (CSV)", "Per-step probabilities (CSV)", "Model (.pt)"):
+        assert page.get_by_role("button", name=label).count() == 1
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Per-step probabilities (CSV)").click()
+    assert download.value.suggested_filename == "rnn-playground-probabilities.csv"
+    page.screenshot(path=screenshot_path("share-export-trained"), full_page=True)
+    context.close()
