@@ -11,6 +11,10 @@ st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
 
 pages = [
     st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
+    st.Page("pages/shapes.py", title="Shapes", icon="📐"),
+    st.Page("pages/inside_cell.py", title="Inside the cell", icon="🔬"),
+    st.Page("pages/embeddings.py", title="Embeddings", icon="🧭"),
+    st.Page("pages/gradient_flow.py", title="Gradient flow", icon="🌊"),
     st.Page("pages/compare.py", title="Compare", icon="🏁"),
     st.Page("pages/export.py", title="Share & export", icon="🔗"),
 ]

@@ -1,0 +1,102 @@
+"""Inside the cell: one step of the trained network's equation, with its actual numbers."""
+
+import streamlit as st
+
+from playground import PlaygroundError
+from playground.equations import TOLERANCE, equations_for, module_states, step_equation, unit_latex
+from playground.inside_figures import matrix_figure, sequence_heatmaps, terms_figure
+from playground.unroll import GATE_NAMES
+from ui.inside_run import trained_run
+
+MODULE_NAMES = {"rnncell": "nn.RNNCell", "rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+
+st.title("Inside the cell")
+trainer = trained_run("inside")
+if trainer is None:
+    st.stop()
+config, dataset = trainer.config, trainer.dataset
+module_name = MODULE_NAMES[config.cell]
+st.caption(f"The run from the Train page: {module_name}, {config.layers} layer(s), "
+           f"{'bidirectional, ' if config.bidirectional else ''}hidden size {config.hidden_size}, "
+           f"trained {trainer.epoch} epoch(s) on {', '.join(repr(s) for s in dataset.sources)}.")
+
+choices = ["epoch"] + (["layer"] if config.layers > 1 else []) + (["direction"] if config.bidirectional else []) \
+    + (["item"] if dataset.batch_size > 1 else []) + ["unit"]
+row = dict(zip(choices, st.columns([3] + [1] * (len(choices) - 1))))
+kept = trainer.detailed_epochs
+epoch = row["epoch"].select_slider("Epoch (weights used by that epoch's forward pass)", kept, kept[-1],
+                                   key="inside-epoch") if len(kept) > 1 else kept[0]
+layer = row["layer"].selectbox("Layer", range(config.layers), key="inside-layer") if "layer" in row else 0
+direction = row["direction"].selectbox("Direction", (0, 1), key="inside-direction",
+                                       format_func=lambda d: "backward ←" if d else "forward →") \
+    if "direction" in row else 0
+item = row["item"].selectbox("Batch item", range(dataset.batch_size), key="inside-item",
+                             format_func=lambda b: repr(dataset.sources[b])) if "item" in row else 0
+unit = row["unit"].selectbox("Unit", range(config.hidden_size), key="inside-unit")
+chars = dataset.source_chars[item]
+step = st.select_slider("Time step t (input character)", options=range(dataset.seq_len), key="inside-step",
+                        format_func=lambda t: f"{t}: {chars[t]!r}")
+
+params = trainer.history[epoch - 1].parameters
+try:
+    states = module_states(config, params, dataset)
+    equation = step_equation(config, params, states, layer, direction, item, step)
+except PlaygroundError as error:
+    st.error(str(error))
+    st.stop()
+internals = trainer.internals(epoch)
+
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.subheader("The equation")
+    for line in equations_for(config):
+        st.latex(line)
+with right:
+    diff = equation.max_abs_diff
+    ok = diff <= TOLERANCE
+    st.metric(f"max |equation − {module_name}| at this step", f"{diff:.1e}",
+              delta="match (≤ 1e-6)" if ok else "MISMATCH", delta_color="normal" if ok else "inverse")
+    st.caption(f"Reference: a real {module_name} loaded with epoch {epoch}'s parameter snapshot, run layer "
+               f"by layer{' and direction by direction' if config.bidirectional else ''}; the equation gets "
+               "the module's own hₜ₋₁" + (" and cₜ₋₁" if config.cell == "lstm" else "") + ".")
+    top = states.hidden[-1]
+    fused = (top.permute(1, 2, 0, 3).reshape(*states.fused_output.shape) - states.fused_output).abs().max().item()
+    whole = (internals.hidden - states.hidden).abs().max().item()
+    a, b = st.columns(2)
+    a.metric("layer modules vs fused core", f"{fused:.1e}",
+             help="Top layer of the per-layer modules against the whole multi-layer module in one call.")
+    b.metric("engine vs modules, all steps", f"{whole:.1e}",
+             help="The engine's hand-unrolled pass (used for gates and gradients) against the modules.")
+
+st.markdown(f"**Unit {unit} at step {step} ({chars[step]!r}), with the numbers:**")
+for line in unit_latex(equation, unit):
+    st.latex(line)
+
+direction_note = " (backward: hₜ₋₁ is the state from step t+1)" if direction else ""
+st.plotly_chart(
+    terms_figure([t.label for t in equation.terms], [t.values for t in equation.terms],
+                 f"Every term at step {step} ({chars[step]!r}), layer {layer}{direction_note}"),
+    width="stretch", key="inside-terms")
+
+with st.expander("The inputs and weights of this step"):
+    features = [str(k) for k in range(equation.x.shape[0])]
+    columns = st.columns([1, 1, 3, 3])
+    columns[0].plotly_chart(matrix_figure(equation.x, "x_t", x=["x_t"]), width="stretch", key="inside-x")
+    columns[1].plotly_chart(matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), width="stretch", key="inside-h")
+    w_ih, w_hh, b_ih, b_hh = equation.weights
+    columns[2].plotly_chart(matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features), width="stretch",
+                            key="inside-wih")
+    columns[3].plotly_chart(matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), width="stretch", key="inside-whh")
+    st.caption("For LSTM and GRU the rows of W_ih and W_hh stack the gates in PyTorch's order "
+               "(LSTM: i, f, g, o; GRU: r, z, n), hidden_size rows each.")
+
+st.subheader("Over the whole sequence")
+panels = {name: internals.gates[name][layer, direction, item] for name in GATE_NAMES[config.cell]}
+if config.cell == "lstm":
+    panels["c"] = internals.cell[layer, direction, item]
+panels["h"] = internals.hidden[layer, direction, item]
+st.plotly_chart(sequence_heatmaps(panels, chars, step, "Time × unit: gates and states (step t boxed)"),
+                width="stretch", key="inside-gates")
+if GATE_NAMES[config.cell]:
+    st.caption("Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the "
+               "red–blue scale. Hover a cell for its value.")

@@ -1,0 +1,158 @@
+"""AppTest for the "Look inside" pages: they run, react to their controls, never raise."""
+
+import itertools
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import Trainer
+from playground.equations import module_states, step_equation
+from playground.gradient_flow import gradient_curve
+from playground.presets import PRESETS
+from playground.shapes import ShapeSpec, run_shapes
+
+PAGES = Path(__file__).resolve().parent.parent / "pages"
+TIMEOUT = 60
+
+
+def page(name: str, trainer: Trainer | None = None) -> AppTest:
+    at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
+    if trainer is not None:
+        at.session_state["run_config"] = trainer.config
+        at.session_state["trainer"] = trainer
+    return at.run()
+
+
+def trained(preset: str, epochs: int = 3) -> Trainer:
+    trainer = Trainer(PRESETS[preset].config.with_changes(epochs=epochs))
+    trainer.train()
+    return trainer
+
+
+def shape_column(at: AppTest) -> list[str]:
+    return at.table[0].value["shape (from torch)"].tolist()
+
+
+def test_shapes_page_every_module_and_layout():
+    at = page("shapes.py")
+    assert not at.exception
+    at.number_input(key="shapes-layers").set_value(2)
+    for bidirectional, module, batch_first in itertools.product((False, True), ("rnncell", "rnn", "lstm", "gru"),
+                                                                 (False, True)):
+        at.radio(key="shapes-module").set_value(module).run()
+        if module != "rnncell":  # disabled for a cell; a checked box stays checked but is ignored
+            at.checkbox(key="shapes-bidirectional").set_value(bidirectional)
+        at.checkbox(key="shapes-batch-first").set_value(batch_first)
+        at.run()
+        bidirectional = at.checkbox(key="shapes-bidirectional").value
+        assert not at.exception and not at.error, (module, bidirectional, batch_first)
+        spec = ShapeSpec(module=module, layers=2, bidirectional=bidirectional and module != "rnncell",
+                         batch_first=batch_first)
+        assert shape_column(at) == [str(t.shape) for t in run_shapes(spec).tensors]
+        verdicts = [m.value for m in at.markdown if "max |difference|" in m.value]
+        assert len(verdicts) == len(run_shapes(spec).comparisons)
+
+
+def test_shapes_page_controls_change_the_shapes():
+    at = page("shapes.py")
+    before = shape_column(at)
+    at.number_input(key="shapes-seq").set_value(9).run()
+    assert shape_column(at)[0] == "(9, 3, 4)" and shape_column(at) != before
+    at.checkbox(key="shapes-bidirectional").set_value(True).run()
+    assert any(":red[**different**]" in m.value for m in at.markdown)
+
+
+def test_inside_cell_offers_a_preset_and_trains_it():
+    at = page("inside_cell.py")
+    assert not at.exception and at.info
+    at.selectbox(key="inside-preset").set_value("hello-gru")
+    at.button(key="inside-train").click().run()
+    assert not at.exception
+    assert at.session_state["trainer"].config == PRESETS["hello-gru"].config
+    assert len(at.latex) == 4 + 4  # GRU's four equations, then unit 0 with numbers
+    assert float(at.metric[0].value) <= 1e-6
+
+
+@pytest.mark.parametrize("preset", ["hello-rnncell", "hello-embedding-2layer", "hello-bilstm", "batch-of-three"])
+def test_inside_cell_every_control(preset):
+    trainer = trained(preset)
+    at = page("inside_cell.py", trainer)
+    assert not at.exception
+    first = [line.value for line in at.latex]
+    at.select_slider(key="inside-step").set_value(3).run()
+    assert [line.value for line in at.latex] != first
+    at.selectbox(key="inside-unit").set_value(1).run()
+    assert f"[1]" in at.latex[-1].value
+    if trainer.config.layers > 1:
+        at.selectbox(key="inside-layer").set_value(1).run()
+    if trainer.config.bidirectional:
+        at.selectbox(key="inside-direction").set_value(1).run()
+    if trainer.dataset.batch_size > 1:
+        at.selectbox(key="inside-item").set_value(2).run()
+    at.select_slider(key="inside-epoch").set_value(1).run()
+    assert not at.exception
+    layer = 1 if trainer.config.layers > 1 else 0
+    direction = 1 if trainer.config.bidirectional else 0
+    item = 2 if trainer.dataset.batch_size > 1 else 0
+    params = trainer.history[0].parameters
+    equation = step_equation(trainer.config, params, module_states(trainer.config, params, trainer.dataset),
+                             layer, direction, item, 3)
+    assert at.latex[-1].value.strip("$\n").endswith(f"{equation.module_h[1].item():.3f}")
+    assert float(at.metric[0].value) <= 1e-6
+
+
+def test_embeddings_page_with_a_learned_matrix():
+    at = page("embeddings.py", trained("hello-embedding-2layer", epochs=5))
+    assert not at.exception and not at.warning
+    table = at.dataframe[2].value
+    at.selectbox(key="embeddings-char").set_value(3).run()
+    assert not at.exception
+    assert not at.dataframe[2].value.equals(table)
+    assert float(at.metric[0].value) == 0.0
+    at.select_slider(key="embeddings-epoch").set_value(1).run()
+    assert not at.exception
+
+
+def test_embeddings_page_one_hot_offers_to_switch():
+    at = page("embeddings.py", trained("hello-rnn", epochs=2))
+    assert "no learned encoding matrix" in at.warning[0].value
+    at.radio(key="embeddings-switch").set_value("linear")
+    at.button(key="embeddings-switch-train").click().run()
+    assert not at.exception
+    assert at.session_state["trainer"].config.encoding == "linear"
+    assert not at.warning and at.metric
+
+
+def test_gradient_flow_page_steps_and_resets():
+    at = page("gradient_flow.py")
+    assert not at.exception and at.info
+    at.slider(key="gradient-flow-length").set_value(10).run()
+    at.button(key="gradient-flow-step").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert at.select_slider(key="gradient-flow-epoch").value == 25
+    runs = at.session_state["gradient-flow-runs"]
+    assert table["‖∂L/∂h₀‖"].tolist() == [f"{gradient_curve(runs[c], 25)[0].item():.1e}" for c in ("rnn", "lstm", "gru")]
+    at.select_slider(key="gradient-flow-epoch").set_value(5).run()
+    assert at.dataframe[0].value["‖∂L/∂h₀‖"].tolist() == [
+        f"{gradient_curve(runs[c], 5)[0].item():.1e}" for c in ("rnn", "lstm", "gru")]
+    at.button(key="gradient-flow-step").click().run()
+    assert at.select_slider(key="gradient-flow-epoch").value == 50
+    at.button(key="gradient-flow-reset").click().run()
+    assert not at.dataframe and at.info
+
+
+def test_gradient_flow_page_refuses_bad_letters():
+    at = page("gradient_flow.py")
+    at.text_input(key="gradient-flow-letters").set_value("a?").run()
+    assert not at.exception
+    assert "distinct letters" in at.error[0].value
+
+
+@pytest.mark.parametrize("path", ["pages/shapes.py", "pages/inside_cell.py", "pages/embeddings.py",
+                                  "pages/gradient_flow.py"])
+def test_pages_are_in_the_app_navigation(path):
+    at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT).run()
+    at.switch_page(path).run()
+    assert not at.exception
