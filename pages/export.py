@@ -10,7 +10,7 @@ from playground.export import export_script, script_file_name
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame
 from playground.url_state import config_to_params
 from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_config
-from ui.url_sync import share_url
+from ui.url_sync import show_share_link
 
 LOADED_FILE_KEY = "export_loaded_file"
 SHOW_CODE_KEY = "export_show_code"
@@ -20,11 +20,10 @@ st.title("Share & export")
 
 st.header("Share this experiment")
 st.caption(
-    "The link holds the strings and every setting that differs from the default experiment. "
-    "Opening it in any browser restores exactly this experiment. Copy it with the icon at the "
-    "right of the box."
+    "The link holds the strings and every setting that differs from the default experiment, "
+    "and opens this page; the address bar always holds the same link for the page you are on."
 )
-st.code(share_url(), language=None, wrap_lines=True)
+show_share_link()
 params = config_to_params(config)
 if params:
     st.caption(

@@ -108,7 +108,7 @@ def _values(raw: str | Sequence[str]) -> list[str]:
     return [raw] if isinstance(raw, str) else list(raw)
 
 
-def _parse_value(field: str, values: list[str], default: Any) -> Any:
+def _parse_value(values: list[str], default: Any) -> Any:
     """One setting from its URL text; raises PlaygroundError when it cannot be read."""
     if isinstance(default, tuple):
         return () if values == [""] else tuple(values)
@@ -161,7 +161,7 @@ def config_from_params(
         values = _values(raw)
         shown = values[0] if len(values) == 1 else ", ".join(values)
         try:
-            value = _parse_value(field, values, getattr(base, field))
+            value = _parse_value(values, getattr(base, field))
             _check_alone(field, value)
         except PlaygroundError as error:
             detail = str(error).rstrip(".")

@@ -9,7 +9,6 @@ from playground import Trainer
 from playground.checkpoint import save_checkpoint
 from playground.export import export_script
 from playground.presets import DEFAULT_PRESET, PRESETS
-from playground.url_state import config_to_params
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

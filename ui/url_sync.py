@@ -57,3 +57,9 @@ def share_url() -> str:
     base = st.context.url or ""
     query = query_string(get_config())
     return f"{base}?{query}" if query else base
+
+
+def show_share_link() -> None:
+    """The "copy link" box: the full link in st.code, whose copy icon copies it."""
+    st.code(share_url(), language=None, wrap_lines=True)
+    st.caption("Copy the link with the icon at the right of the box; opening it restores this experiment.")

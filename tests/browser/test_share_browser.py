@@ -72,6 +72,12 @@ def test_shared_link_restores_settings_in_a_fresh_browser(app_and_browser):
     assert page.get_by_role("spinbutton", name="Hidden size").input_value() == "12"
     assert page.get_by_role("combobox", name="Recurrent core").input_value() == "nn.GRU"
     no_exception(page)
+    # Changing a control rewrites the address bar.
+    hidden = page.get_by_role("spinbutton", name="Hidden size")
+    hidden.fill("16")
+    hidden.press("Enter")
+    page.wait_for_function("window.location.search.includes('hidden=16')", timeout=15_000)
+    assert "cell=gru" in page.url
     fresh.close()
 
 
