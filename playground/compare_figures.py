@@ -62,20 +62,24 @@ def loss_curves_figure(comparison: Comparison) -> go.Figure:
 
 
 def prediction_timeline_figure(run: ContenderRun) -> go.Figure:
-    """Epochs across, time steps down: colour is p(target character), the letter is the prediction."""
+    """Epochs across, time steps down: colour is p(target character), the letter is the prediction.
+
+    Long runs keep probabilities only for evenly spaced epochs; those are the columns drawn.
+    """
     trainer = run.trainer
     figure = go.Figure()
     if trainer is None or not trainer.history:
         return figure
     dataset = trainer.dataset
-    epochs = [record.epoch for record in trainer.history]
+    kept = [record for record in trainer.history if record.probabilities is not None]
+    epochs = [record.epoch for record in kept]
     rows, labels = [], []
     for item, target_chars in enumerate(dataset.target_chars):
         for step, char in enumerate(target_chars):
             rows.append((item, step, dataset.vocab.index(char)))
             prefix = f"#{item + 1} " if dataset.batch_size > 1 else ""
             labels.append(f"{prefix}t{step + 1} → {char}")
-    probabilities = torch.stack([record.probabilities for record in trainer.history])  # (E, B, T, V)
+    probabilities = torch.stack([record.probabilities for record in kept])  # (E, B, T, V)
     predicted = probabilities.argmax(dim=-1)  # (E, B, T), as the trainer predicts
     confidence, letters = [], []
     for item, step, target_index in rows:

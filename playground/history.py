@@ -35,11 +35,15 @@ def probability_column(char: str) -> str:
 
 
 def probabilities_frame(trainer: Trainer) -> pd.DataFrame:
-    """One row per (epoch, string, step): input, target, predicted character and every probability."""
+    """One row per (epoch, string, step): input, target, predicted character and every probability.
+
+    Long runs keep probabilities only for evenly spaced epochs (the trainer's memory cap), so
+    the table has exactly the epochs whose probabilities exist.
+    """
     dataset = trainer.dataset
     chars = dataset.vocab.chars
     rows = []
-    for record in trainer.history:
+    for record in (r for r in trainer.history if r.probabilities is not None):
         probabilities = record.probabilities.tolist()
         predicted = record.probabilities.argmax(dim=-1).tolist()  # as the trainer computes it
         for item, (source_chars, target_chars) in enumerate(zip(dataset.source_chars, dataset.target_chars)):

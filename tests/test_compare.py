@@ -8,6 +8,8 @@ import pytest
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.compare import (
     Comparison,
+    Contender,
+    ContenderRun,
     cell_contenders,
     contenders_for,
     parameter_count,
@@ -16,6 +18,7 @@ from playground.compare import (
 )
 from playground.compare_figures import loss_curves_figure, plotly_config, prediction_timeline_figure
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame, probability_column
+from playground.limits import Limits
 from playground.presets import PRESETS
 
 BASE = PRESETS["hello-gru"].config.with_changes(epochs=12)
@@ -141,3 +144,16 @@ def test_history_frames_match_the_trainer():
     parsed = pd.read_csv(io.BytesIO(frame_to_csv(steps)), encoding="utf-8-sig")
     assert list(parsed.columns) == list(steps.columns)
     assert parsed["loss"].tolist() == pytest.approx(steps["loss"].tolist(), abs=1e-12)
+
+
+def test_thinned_long_runs_show_only_the_epochs_whose_probabilities_were_kept():
+    trainer = Trainer(PRESETS["hello-gru"].config.with_changes(epochs=40), limits=Limits(max_recorded_epochs=5))
+    trainer.train()
+    kept = [r.epoch for r in trainer.history if r.probabilities is not None]
+    assert 0 < len(kept) < trainer.epoch  # the trainer did thin this run
+    steps = probabilities_frame(trainer)
+    assert sorted(set(steps["epoch"])) == kept
+    assert len(epochs_frame(trainer)) == trainer.epoch  # losses and predictions are never thinned
+    run = ContenderRun(Contender("gru", trainer.config), trainer)
+    heatmap = prediction_timeline_figure(run).data[0]
+    assert list(heatmap.x) == kept
