@@ -191,7 +191,7 @@ def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
                           yanchor="top", pad=dict(t=0, r=10),
                           buttons=[dict(label="▶ Play", method="animate",
                                         args=[None, dict(frame=dict(duration=150, redraw=True),
-                                                         fromcurrent=True, transition=dict(duration=0))]),
+                                                         fromcurrent=False, transition=dict(duration=0))]),
                                    dict(label="⏸ Pause", method="animate",
                                         args=[[None], dict(frame=dict(duration=0), mode="immediate")])])],
         sliders=[dict(active=last, currentvalue=dict(prefix="epoch "), x=0.34, len=0.66, y=-0.12,

@@ -156,3 +156,22 @@ def test_pages_are_in_the_app_navigation(path):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page(path).run()
     assert not at.exception
+
+
+def test_inside_cell_trains_the_current_settings():
+    at = AppTest.from_file(str(PAGES / "inside_cell.py"), default_timeout=TIMEOUT)
+    at.session_state["run_config"] = PRESETS["hello-bilstm"].config.with_changes(epochs=4)
+    at.run()
+    at.button(key="inside-train-current").click().run()
+    assert not at.exception
+    assert at.session_state["trainer"].epoch == 4
+    assert "nn.LSTM, 2 layer(s), bidirectional" in at.caption[0].value
+
+
+def test_inside_cell_shows_a_bad_current_config_as_a_sentence():
+    at = AppTest.from_file(str(PAGES / "inside_cell.py"), default_timeout=TIMEOUT)
+    at.session_state["run_config"] = PRESETS["hello-rnn"].config.with_changes(hidden_size=7)
+    at.run()
+    at.button(key="inside-train-current").click().run()
+    assert not at.exception
+    assert "hidden size must equal the vocabulary size" in at.error[0].value

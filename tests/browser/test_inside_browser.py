@@ -79,6 +79,12 @@ def test_embeddings_page(browser_page):
     train_here_if_offered(page)
     page.get_by_text("One-hot × W = row lookup").wait_for(timeout=30_000)
     settle(page, 2)
+    last = page.locator(".slider-container .slider-label").first.text_content()
+    page.locator(".updatemenu-button").first.click()  # ▶ Play runs the epochs from the first
+    page.wait_for_timeout(300)
+    assert page.locator(".slider-container .slider-label").first.text_content() != last
+    page.wait_for_timeout(4000)
+    assert page.locator(".slider-container .slider-label").first.text_content() == last
     page.screenshot(path=screenshot_path("inside-embeddings"), full_page=True)
 
 
