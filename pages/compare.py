@@ -11,6 +11,7 @@ from playground.history import frame_to_csv
 from playground.limits import LIMITS
 from playground.presets import PRESETS
 from ui.session import get_config
+from ui.url_sync import page_param_from_link, set_page_params, show_share_link
 
 COMPARISON_KEY = "compare_comparison"
 REDRAW_SECONDS = 0.3  # how long each contender trains between two redraws
@@ -24,6 +25,13 @@ st.caption(
     "the same function from the same initial weights."
 )
 
+# A shared link may name the preset and the kind of comparison (?preset=...&vs=...&values=...).
+linked_preset, linked_kind = page_param_from_link("preset"), page_param_from_link("vs")
+first_visit = "compare_kind" not in st.session_state
+for name, value, known in (("preset", linked_preset, PRESETS), ("vs", linked_kind, CONTENDER_KINDS)):
+    if first_visit and value is not None and value not in known:
+        st.warning(f"The link's {name}='{value[:40]}' is not known here; the default is shown instead.", icon="🔗")
+
 settings = st.container(border=True)
 with settings:
     left, right = st.columns(2)
@@ -31,10 +39,12 @@ with settings:
         source = st.radio(
             "Task", ["current", "preset"], horizontal=True, key="compare_source",
             format_func={"current": "the Train page's experiment", "preset": "a preset"}.get,
+            index=1 if linked_preset in PRESETS else 0,
         )
         if source == "preset":
             preset = st.selectbox(
-                "Preset", list(PRESETS), key="compare_preset", format_func=lambda name: PRESETS[name].title
+                "Preset", list(PRESETS), key="compare_preset", format_func=lambda name: PRESETS[name].title,
+                index=list(PRESETS).index(linked_preset) if linked_preset in PRESETS else 0,
             )
             base = PRESETS[preset].config
         else:
@@ -43,12 +53,15 @@ with settings:
         st.caption(f"Strings: **{pairs}** · task {base.task} · seed {base.seed}")
     with right:
         kind = st.radio(
-            "Contenders", list(CONTENDER_KINDS), key="compare_kind", format_func=CONTENDER_KINDS.get
+            "Contenders", list(CONTENDER_KINDS), key="compare_kind", format_func=CONTENDER_KINDS.get,
+            index=list(CONTENDER_KINDS).index(linked_kind) if linked_kind in CONTENDER_KINDS else 0,
         )
         values_text = ""
         if kind in DEFAULT_VALUES:
+            linked_values = page_param_from_link("values") if kind == linked_kind else None
             values_text = st.text_input(
-                "Values to try (comma-separated)", DEFAULT_VALUES[kind], key=f"compare_values_{kind}"
+                "Values to try (comma-separated)", linked_values or DEFAULT_VALUES[kind],
+                key=f"compare_values_{kind}",
             )
     linear_head = st.checkbox(
         "Give every contender an nn.Linear head",
@@ -63,6 +76,15 @@ with settings:
         key=f"compare_epochs_{base.epochs}",  # a new task brings its own epoch count
     )
     start = st.button("Train side by side", type="primary")
+
+page_params = {"preset": preset} if source == "preset" else {}
+if kind != "cells":
+    page_params["vs"] = kind
+if values_text and values_text != DEFAULT_VALUES.get(kind):
+    page_params["values"] = values_text
+set_page_params(page_params)
+with st.expander("Share this comparison"):
+    show_share_link()
 
 if start:
     try:

@@ -145,14 +145,20 @@ def _check_alone(field: str, value: Any) -> None:
 
 
 def config_from_params(
-    params: Mapping[str, str | Sequence[str]], base: RunConfig | None = None
+    params: Mapping[str, str | Sequence[str]],
+    base: RunConfig | None = None,
+    page_params: frozenset[str] = frozenset(),
 ) -> UrlState:
-    """The experiment a link describes; never raises, whatever the parameters are."""
+    """The experiment a link describes; never raises, whatever the parameters are.
+
+    ``page_params`` names parameters a page keeps for itself (say, which comparison to
+    show); they are not settings and not reported as unknown.
+    """
     base = default_config() if base is None else base
     changes: dict[str, Any] = {}
     notices: list[str] = []
     for name, raw in params.items():
-        if name in IGNORED_PARAMS:
+        if name in IGNORED_PARAMS or name in page_params:
             continue
         field = FIELD_NAMES.get(name)
         if field is None:
@@ -195,10 +201,12 @@ def _quote_readably(text: str) -> str:
     )
 
 
-def query_string(config: RunConfig, base: RunConfig | None = None) -> str:
-    """``config`` as the text after ``?`` in a link (empty for the default experiment)."""
+def query_string(
+    config: RunConfig, base: RunConfig | None = None, page_params: Mapping[str, str] | None = None
+) -> str:
+    """``config`` (and a page's own parameters) as the text after ``?`` in a link."""
     pairs = []
-    for name, value in config_to_params(config, base).items():
+    for name, value in {**config_to_params(config, base), **(page_params or {})}.items():
         for item in value if isinstance(value, list) else [value]:
             pairs.append(f"{name}={_quote_readably(item)}")
     return "&".join(pairs)

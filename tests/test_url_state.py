@@ -120,3 +120,12 @@ def test_every_setting_round_trips_when_changed():
     params = config_to_params(changed)
     assert set(params) == set(PARAM_NAMES.values()) - {"src", "tgt", "cell"}
     assert config_from_params(parse_qs(urlencode(params, doseq=True), keep_blank_values=True)).config == changed
+
+
+def test_a_pages_own_parameters_are_neither_settings_nor_unknown():
+    state = config_from_params({"vs": "learning_rates", "cell": "gru"}, page_params=frozenset({"vs"}))
+    assert state.notices == () and state.config.cell == "gru"
+    config = PRESETS[DEFAULT_PRESET].config.with_changes(cell="gru")
+    query = query_string(config, page_params={"vs": "learning_rates", "values": "0.01,0.5"})
+    assert query == "cell=gru&vs=learning_rates&values=0.01,0.5"
+    assert config_from_params(parse_qs(query), page_params=frozenset({"vs", "values"})).config == config

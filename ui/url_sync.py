@@ -1,9 +1,14 @@
 """Keeping the browser's URL and the session's experiment in step.
 
-`restore_config_from_url` runs once per browser session, before the page: a shared link
-sets the experiment. `sync_url_with_config` runs after every page (app.py calls it after
+`restore_config_from_url` runs before the page on every run (app.py calls it before
+``navigation.run()``); on a session's first run it takes the experiment from the URL, so a
+shared link sets it. `sync_url_with_config` runs after the page (app.py calls it after
 ``navigation.run()``), so changing any control rewrites the URL's query parameters; a page
-may also call it right after `set_config` if it stops the script early (``st.stop``).
+that stops the script early (``st.stop``) after `set_config` should call it first.
+
+A page may also keep a few parameters of its own in the link (the Compare page keeps which
+comparison to run): it reads them with `page_param_from_link` and declares their current
+values with `set_page_params` on every run.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ from ui.session import get_config, set_config
 
 RESTORED_KEY = "url_restored"
 NOTICES_KEY = "url_notices"  # (config the notices are about, notices)
+LINK_PAGE_PARAMS_KEY = "url_link_page_params"  # page parameters the opening link carried
+PAGE_PARAMS_KEY = "url_page_params"  # page parameters the page shown in this run declared
+PAGE_PARAMS = frozenset({"preset", "vs", "values"})  # every page's own parameter names
 
 
 def _current_params() -> dict[str, list[str]]:
@@ -25,11 +33,16 @@ def restore_config_from_url() -> None:
     """On a session's first run, take the experiment from the URL and show what was ignored."""
     if not st.session_state.get(RESTORED_KEY):
         st.session_state[RESTORED_KEY] = True
-        state = config_from_params(_current_params())
+        params = _current_params()
+        st.session_state[LINK_PAGE_PARAMS_KEY] = {
+            name: values[-1] for name, values in params.items() if name in PAGE_PARAMS
+        }
+        state = config_from_params(params, page_params=PAGE_PARAMS)
         if state.has_settings:
             set_config(state.config)
             if state.notices:
                 st.session_state[NOTICES_KEY] = (state.config, state.notices)
+    st.session_state[PAGE_PARAMS_KEY] = {}
     show_url_notices()
 
 
@@ -44,9 +57,25 @@ def show_url_notices() -> None:
         )
 
 
+def page_param_from_link(name: str) -> str | None:
+    """A page's own parameter as the link that opened this session gave it, if any."""
+    return st.session_state.get(LINK_PAGE_PARAMS_KEY, {}).get(name)
+
+
+def set_page_params(params: dict[str, str]) -> None:
+    """The current page's own parameters to keep in the URL (only non-default values)."""
+    unknown = set(params) - PAGE_PARAMS
+    assert not unknown, f"add {unknown} to ui.url_sync.PAGE_PARAMS"
+    st.session_state[PAGE_PARAMS_KEY] = dict(params)
+
+
+def _wanted_params() -> dict[str, str | list[str]]:
+    return {**config_to_params(get_config()), **st.session_state.get(PAGE_PARAMS_KEY, {})}
+
+
 def sync_url_with_config() -> None:
     """Rewrite the URL's query parameters to describe the current experiment (only non-defaults)."""
-    wanted = config_to_params(get_config())
+    wanted = _wanted_params()
     as_lists = {name: value if isinstance(value, list) else [value] for name, value in wanted.items()}
     if _current_params() != as_lists:
         st.query_params.from_dict(wanted)
@@ -55,7 +84,7 @@ def sync_url_with_config() -> None:
 def share_url() -> str:
     """The full link to the current page with the current experiment."""
     base = st.context.url or ""
-    query = query_string(get_config())
+    query = query_string(get_config(), page_params=st.session_state.get(PAGE_PARAMS_KEY, {}))
     return f"{base}?{query}" if query else base
 
 

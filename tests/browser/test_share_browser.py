@@ -119,3 +119,27 @@ def test_export_page_trains_and_shows_the_script(app_and_browser):
     assert download.value.suggested_filename == "rnn-playground-probabilities.csv"
     page.screenshot(path=screenshot_path("share-export-trained"), full_page=True)
     context.close()
+
+
+def test_compare_link_restores_the_comparison(app_and_browser):
+    url, browser = app_and_browser
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    page = context.new_page()
+    page.goto(f"{url}/compare?preset=hello-gru&vs=learning_rates&values=0.01,0.5&epochs=8")
+    page.get_by_role("button", name="Train side by side").wait_for(timeout=30_000)
+    assert page.get_by_role("radio", name="a preset").is_checked()
+    assert page.get_by_role("radio", name="Learning rates").is_checked()
+    assert page.get_by_role("textbox", name="Values to try (comma-separated)").input_value() == "0.01,0.5"
+    assert page.get_by_role("combobox", name="Preset").input_value() == "hello → ohlol with nn.GRU (Exercise 12-2)"
+    page.get_by_text("Share this comparison").click()
+    link = share_box_text(page)
+    params = parse_qs(urlsplit(link).query)
+    assert params["preset"] == ["hello-gru"] and params["vs"] == ["learning_rates"]
+    assert params["values"] == ["0.01,0.5"] and params["epochs"] == ["8"]
+    page.get_by_role("button", name="Train side by side").click()
+    page.get_by_text("Download the results table (CSV)").wait_for(timeout=60_000)
+    page.wait_for_timeout(800)
+    no_exception(page)
+    assert page.locator("[data-testid='stPlotlyChart']").count() == 1 + 2  # loss curves + two timelines
+    page.screenshot(path=screenshot_path("compare-learning-rates-link"), full_page=True)
+    context.close()
