@@ -99,4 +99,4 @@ st.plotly_chart(sequence_heatmaps(panels, chars, step, "Time × unit: gates and 
                 width="stretch", key="inside-gates")
 if GATE_NAMES[config.cell]:
     st.caption("Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the "
-               "red–blue scale. Hover a cell for its value.")
+               "red–blue scale (c stretched to its own largest |c|, which can exceed 1). Hover a cell for its value.")

@@ -32,7 +32,7 @@ def open_page(page, title: str) -> None:
 
 def train_here_if_offered(page) -> None:
     """Without a run from the Train page, the page offers a preset; train it."""
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1000)
     offer = page.get_by_role("button", name="Train this preset here")
     if offer.count():
         offer.click()
@@ -62,7 +62,7 @@ def test_shapes_page(browser_page):
 def test_inside_cell_page(browser_page):
     _, page = browser_page
     open_page(page, "Inside the cell")
-    page.wait_for_timeout(1500)
+    page.wait_for_timeout(1000)
     if page.get_by_role("button", name="Train this preset here").count():
         page.locator("[data-testid='stSelectbox']").first.click()  # an LSTM shows gates and cell state
         page.get_by_role("option", name="hello → ohlol, bidirectional 2-layer LSTM").click()
@@ -83,8 +83,9 @@ def test_embeddings_page(browser_page):
     page.locator(".updatemenu-button").first.click()  # ▶ Play runs the epochs from the first
     page.wait_for_timeout(300)
     assert page.locator(".slider-container .slider-label").first.text_content() != last
-    page.wait_for_timeout(4000)
-    assert page.locator(".slider-container .slider-label").first.text_content() == last
+    page.wait_for_function(  # ...and stops at the last recorded epoch
+        "last => document.querySelector('.slider-container .slider-label').textContent === last", arg=last,
+        timeout=15_000)
     page.screenshot(path=screenshot_path("inside-embeddings"), full_page=True)
 
 
@@ -93,7 +94,7 @@ def test_gradient_flow_page_trains_live(browser_page):
     open_page(page, "Gradient flow")
     page.get_by_role("button", name="▶ Train live").click()
     settle(page, 2)
-    page.wait_for_timeout(4000)  # several live slices
+    page.wait_for_timeout(2500)  # several live slices
     page.get_by_role("button", name="⏸ Pause").click()
     page.wait_for_timeout(1000)
     assert page.get_by_text("Gradient reaching each hidden state").count() >= 1
