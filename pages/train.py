@@ -1,0 +1,32 @@
+"""Train: type two strings, pick a network, press Train and watch it learn."""
+
+import streamlit as st
+
+from playground import PlaygroundError, check_config
+from ui.session import get_config, get_trainer, set_config
+from ui.train_run import RUNNING_KEY, controls, live_views, network_inputs, warm_up_torch
+from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
+
+st.title("Train a recurrent network")
+st.caption("Type a source and a target string, choose a network, press **Train** and watch "
+           "the predictions turn from noise into the target, one epoch at a time.")
+
+warm_up_torch()
+ensure_widgets(get_config())
+with st.sidebar:
+    model_and_training_settings()
+preset_and_strings()
+
+dataset = None
+try:
+    config = config_from_widgets()
+    set_config(config)  # a changed setting drops the old run: nothing stale is ever trained
+    dataset = check_config(config)
+except PlaygroundError as error:
+    st.error(str(error), icon=":material/error:")
+if get_trainer() is None:
+    st.session_state[RUNNING_KEY] = False
+if dataset is not None:
+    network_inputs(dataset, config)
+controls(config_ok=dataset is not None)
+live_views()

@@ -1,0 +1,186 @@
+"""The Train page in AppTest: presets, training to the target, Step/Pause/Reset, bad input.
+
+AppTest does not follow ``st.fragment(run_every=...)`` timers, but every script run that
+finds a run going trains one time slice, so pressing Train and rerunning until the run
+stops drives training exactly as the browser's timer does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import Trainer
+from playground.presets import DEFAULT_PRESET, PRESETS
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    return at
+
+
+def click(at: AppTest, name: str) -> AppTest:
+    at.button(key=f"train_{name}_button").click().run()
+    assert not at.exception
+    return at
+
+
+def train_to_end(at: AppTest, max_runs: int = 400) -> AppTest:
+    click(at, "train")
+    for _ in range(max_runs):
+        if not at.session_state["train_running"]:
+            break
+        at.run()
+        assert not at.exception
+    assert not at.session_state["train_running"]
+    return at
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def test_default_page_opens_on_the_default_preset():
+    at = open_app()
+    preset = PRESETS[DEFAULT_PRESET]
+    assert at.selectbox(key="train_preset").value == DEFAULT_PRESET
+    assert at.text_area(key="train_sources").value == "\n".join(preset.config.sources)
+    assert at.text_area(key="train_targets").value == "\n".join(preset.config.targets)
+    assert not errors(at)
+    assert any("Vocabulary" in c.value for c in at.caption)
+    assert not at.button(key="train_train_button").disabled
+    assert at.button(key="train_pause_button").disabled
+
+
+def test_choosing_a_preset_fills_every_control():
+    at = open_app()
+    at.selectbox(key="train_preset").set_value("hello-bilstm").run()
+    assert not at.exception
+    config = PRESETS["hello-bilstm"].config
+    assert at.selectbox(key="train_cell").value == config.cell == "lstm"
+    assert at.toggle(key="train_bidirectional").value is True
+    assert at.number_input(key="train_lr").value == config.lr
+    assert at.number_input(key="train_layers").value == config.layers
+    assert at.session_state["run_config"] == config
+    at.selectbox(key="train_preset").set_value("next-char").run()
+    assert at.text_area(key="train_sources").value == "if you want you"
+    assert at.text_area(key="train_targets").disabled
+
+
+def test_training_to_completion_reaches_the_target():
+    at = train_to_end(open_app())
+    config = PRESETS[DEFAULT_PRESET].config
+    reference = Trainer(config)
+    reference.train()
+    trainer = at.session_state["trainer"]
+    assert trainer.done and trainer.history[-1].predictions == config.targets
+    assert trainer.solved_epoch == reference.solved_epoch is not None
+    (success,) = at.success
+    assert f"Solved at epoch {reference.solved_epoch} of {config.epochs}" in success.value
+    assert "ohlol" in success.value
+    assert at.slider(key="train_view_epoch").value == config.epochs
+    assert at.button(key="train_train_button").disabled
+    assert not at.button(key="train_reset_button").disabled
+
+
+def test_scrubbing_to_an_early_epoch_shows_that_epoch():
+    at = train_to_end(open_app())
+    at.slider(key="train_view_epoch").set_value(2).run()
+    assert not at.exception
+    trainer = at.session_state["trainer"]
+    charts = [c.proto for c in at.get("plotly_chart")]
+    assert any("epoch 2" in chart.spec and "Probabilities" in chart.spec for chart in charts)
+    assert trainer.epoch == trainer.config.epochs  # scrubbing never retrains
+
+
+def test_step_trains_one_epoch_per_press_and_reset_starts_over():
+    at = open_app()
+    for expected in (1, 2, 3):
+        click(at, "step")
+        assert at.session_state["trainer"].epoch == expected
+    assert any(f"Epoch 3 of {PRESETS[DEFAULT_PRESET].config.epochs}" in p.proto.text
+               for p in at.get("progress"))
+    click(at, "reset")
+    assert "trainer" not in at.session_state
+    assert any("Press **Train**" in i.value for i in at.info)
+
+
+def test_pause_stops_training_between_slices():
+    at = open_app()
+    at.number_input(key="train_epochs").set_value(2000).run()
+    click(at, "train")
+    trained = at.session_state["trainer"].epoch
+    assert 0 < trained < 2000 and at.session_state["train_running"]
+    click(at, "pause")
+    assert not at.session_state["train_running"]
+    at.run()
+    assert at.session_state["trainer"].epoch == trained
+    assert not at.button(key="train_train_button").disabled
+
+
+def test_changing_a_setting_drops_the_run():
+    at = train_to_end(open_app())
+    at.number_input(key="train_hidden_size").set_value(12).run()
+    assert not at.exception
+    assert "trainer" not in at.session_state
+    assert not at.success
+    assert at.session_state["run_config"].hidden_size == 12
+
+
+@pytest.mark.parametrize(
+    ("sources", "targets", "hidden_head", "expected"),
+    [
+        ("", "ohlol", False, "Type a source string"),
+        ("hello", "", False, "target"),
+        ("hello", "ohl", False, "has 5 characters but the target"),
+        ("hello", "ohlol", True, "hidden size must equal the vocabulary size (4)"),
+        ("👋🌍🙂", "🙂👋", False, "has 3 characters but the target"),
+        ("hello\nab", "ohlol\nba", False, "same length"),
+    ],
+    ids=["empty-source", "empty-target", "unequal", "hidden-as-logits", "emoji-unequal", "batch-lengths"],
+)
+def test_invalid_input_is_explained_in_place(sources, targets, hidden_head, expected):
+    at = open_app()
+    at.text_area(key="train_sources").set_value(sources)
+    at.text_area(key="train_targets").set_value(targets)
+    if hidden_head:
+        at.selectbox(key="train_head").set_value("hidden")
+    at.run()
+    assert not at.exception
+    assert any(expected in message for message in errors(at)), errors(at)
+    assert at.button(key="train_train_button").disabled
+    assert at.button(key="train_step_button").disabled
+
+
+def test_emoji_strings_train_like_any_other():
+    at = open_app()
+    at.text_area(key="train_sources").set_value("👋🌍🙂👋")
+    at.text_area(key="train_targets").set_value("🌍🙂👋🌍")
+    at.run()
+    assert any("not in the vocabulary 'ehlo'" in m for m in errors(at))  # the preset's explicit order
+    at.text_input(key="train_vocab").set_value("").run()
+    assert not errors(at)
+    at = train_to_end(at)
+    trainer = at.session_state["trainer"]
+    assert trainer.dataset.vocab.chars == tuple(sorted("👋🌍🙂"))
+    assert trainer.history[-1].predictions == ("🌍🙂👋🌍",)
+
+
+def test_typed_markup_is_shown_as_text():
+    at = open_app()
+    at.text_area(key="train_sources").set_value("<script>")
+    at.text_area(key="train_targets").set_value("</b>*x_:")
+    at.text_input(key="train_vocab").set_value("")
+    at.number_input(key="train_epochs").set_value(200).run()
+    assert not at.exception and not errors(at)
+    at = train_to_end(at)
+    (success,) = at.success  # the message names the target with every markup character escaped
+    assert "\\</b\\>\\*x\\_\\:" in success.value
+    vocabulary = next(c.value for c in at.caption if "Vocabulary" in c.value)
+    assert "\\<" in vocabulary and "<script>" not in vocabulary

@@ -1,0 +1,136 @@
+"""The Train page's figures show exactly the tensors a real Trainer recorded."""
+
+import pytest
+import torch
+
+from playground import RunConfig, Trainer
+from playground.figures import (
+    char_label,
+    hidden_state_figure,
+    loss_figure,
+    onehot_figure,
+    predictions_figure,
+    probabilities_figure,
+    timeline_epochs,
+)
+from playground.presets import PRESETS
+
+
+@pytest.fixture(scope="module")
+def hello() -> Trainer:
+    trainer = Trainer(PRESETS["hello-embedding-2layer"].config)
+    trainer.train()
+    return trainer
+
+
+@pytest.fixture(scope="module")
+def bilstm() -> Trainer:
+    trainer = Trainer(PRESETS["hello-bilstm"].config.with_changes(epochs=4))
+    trainer.train()
+    return trainer
+
+
+def test_loss_figure_plots_every_recorded_loss_and_marks_epochs(hello):
+    losses = [r.loss for r in hello.history]
+    figure = loss_figure(losses, selected_epoch=3, solved_epoch=hello.solved_epoch, total_epochs=15)
+    curve, marker = figure.data
+    assert list(curve.x) == list(range(1, len(losses) + 1))
+    assert list(curve.y) == losses
+    assert (marker.x[0], marker.y[0]) == (3, losses[2])
+    solved_lines = [s for s in figure.layout.shapes if s.type == "line"]
+    assert [s.x0 for s in solved_lines] == [hello.solved_epoch]
+    assert figure.layout.xaxis.range == (0.5, 15.5)
+    assert figure.layout.yaxis.type == "linear"
+    assert loss_figure(losses, log_scale=True).layout.yaxis.type == "log"
+
+
+def test_predictions_timeline_colours_each_character_against_the_target(hello):
+    dataset = hello.dataset
+    targets = dataset.target_indices[0].tolist()
+    figure = predictions_figure(hello.history, 0, dataset.vocab.chars, targets,
+                                hello.solved_epoch, selected_epoch=2, total_epochs=15)
+    heatmap = figure.data[0]
+    assert len(heatmap.z) == hello.epoch  # 15 epochs fit: one row each
+    for record, z_row, text_row in zip(hello.history, heatmap.z, heatmap.text):
+        assert "".join(text_row) == record.predictions[0]
+        expected = [int(p == t) for p, t in zip(record.predictions[0], dataset.targets[0])]
+        assert list(z_row) == expected
+    solved_row = hello.solved_epoch - 1
+    assert all(heatmap.z[solved_row]) and not all(heatmap.z[solved_row - 1])
+    (outline,) = figure.layout.shapes
+    assert (outline.y0, outline.y1) == (solved_row - 0.5, solved_row + 0.5)
+    assert "solved" in figure.layout.annotations[0].text
+    assert figure.layout.yaxis.ticktext[1].startswith("<b>▶ epoch 2")
+    assert list(figure.layout.xaxis.ticktext) == list(dataset.targets[0])
+
+
+def test_timeline_of_a_long_run_keeps_first_last_solved_and_shown_epochs():
+    rows = timeline_epochs(2000, 20, solved_epoch=733, selected_epoch=1501)
+    assert len(rows) == 20 and rows == sorted(set(rows))
+    assert {1, 733, 1501, 2000} <= set(rows)
+    assert timeline_epochs(7, 20) == list(range(1, 8))
+
+
+def test_probabilities_heatmap_is_the_recorded_softmax_with_targets_outlined(hello):
+    dataset, epoch = hello.dataset, 4
+    probs = hello.history[epoch - 1].probabilities[0]
+    targets = dataset.target_indices[0].tolist()
+    figure = probabilities_figure(probs, dataset.vocab.chars, dataset.source_chars[0], targets, epoch)
+    z = torch.tensor(figure.data[0].z)
+    assert z.shape == (len(dataset.vocab), dataset.seq_len)
+    torch.testing.assert_close(z, probs.T, atol=1e-6, rtol=0)
+    centres = [((s.x0 + s.x1) / 2, (s.y0 + s.y1) / 2) for s in figure.layout.shapes]
+    assert centres == [(t, v) for t, v in enumerate(targets)]
+    assert list(figure.layout.yaxis.ticktext) == list(dataset.vocab.chars)
+
+
+def test_hidden_state_figure_has_one_panel_per_layer_direction_and_kind(bilstm):
+    dataset = bilstm.dataset
+    internals = bilstm.internals(3)
+    hidden, cell = internals.hidden[:, :, 0], internals.cell[:, :, 0]
+    figure = hidden_state_figure(hidden, dataset.source_chars[0], cell, epoch=3)
+    layers, directions = bilstm.config.layers, 2
+    assert len(figure.data) == layers * directions * 2
+    titles = [a.text for a in figure.layout.annotations]
+    assert "layer 2 · backward · cell c" in titles
+    panels = iter(figure.data)
+    for layer in range(layers):
+        for kind, values in (("h", hidden), ("c", cell)):
+            for direction in range(directions):
+                trace = next(panels)
+                assert trace.coloraxis == ("coloraxis" if kind == "h" else "coloraxis2")
+                z = torch.tensor(trace.z)
+                assert z.shape == (bilstm.config.hidden_size, dataset.seq_len)
+                torch.testing.assert_close(z, values[layer, direction].T, atol=1e-6, rtol=0)
+    assert figure.layout.coloraxis.cmin == -figure.layout.coloraxis.cmax
+
+
+def test_hidden_state_figure_of_a_single_layer_rnn(hello):
+    trainer = Trainer(RunConfig(cell="rnncell", encoding="onehot", head="hidden", hidden_size=4,
+                                vocab="ehlo", epochs=2))
+    trainer.train()
+    internals = trainer.internals(2)
+    figure = hidden_state_figure(internals.hidden[:, :, 0], trainer.dataset.source_chars[0])
+    (trace,) = figure.data
+    assert torch.tensor(trace.z).shape == (4, 5)
+    assert "coloraxis2" not in figure.layout.to_plotly_json()
+
+
+def test_onehot_figure_shows_the_dataset_tensor(hello):
+    dataset = hello.dataset
+    figure = onehot_figure(dataset.source_onehot[0], dataset.vocab.chars, dataset.source_chars[0])
+    z = torch.tensor(figure.data[0].z)
+    assert torch.equal(z, dataset.source_onehot[0].T)
+    assert z.sum(dim=0).tolist() == [1.0] * dataset.seq_len
+
+
+def test_typed_html_is_escaped_and_spaces_made_visible():
+    assert char_label("<") == "&lt;"
+    assert char_label(" ") == "␣"
+    trainer = Trainer(RunConfig(sources=("<b>x",), targets=("x<b>",), epochs=1))
+    trainer.train()
+    dataset = trainer.dataset
+    figure = probabilities_figure(trainer.history[0].probabilities[0], dataset.vocab.chars,
+                                  dataset.source_chars[0], dataset.target_indices[0].tolist())
+    labels = " ".join(figure.layout.xaxis.ticktext) + " ".join(figure.layout.yaxis.ticktext)
+    assert "<b>x" not in labels and "&lt;" in labels and "&gt;" in labels

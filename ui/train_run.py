@@ -1,0 +1,305 @@
+"""Train / Pause / Step / Reset, and the live views that redraw while the network learns.
+
+Training happens in short time slices inside an `st.fragment` that reruns itself every
+`REFRESH_SECONDS` while the run is going: each rerun trains for `SLICE_SECONDS` and
+redraws progress, loss curve and predictions, so the page stays responsive, other
+sessions get the CPU between slices, and the settings above never flicker. The two
+heatmaps (probabilities, hidden states) cost the browser more to redraw than the rest
+together (bench/live_page.py: about 5.5 refreshes/s without them, 3.5 with), so they
+appear when the run pauses or ends. The timer exists only while training; finishing or
+pausing does a full rerun, which stops it and shows a timer-free fragment where the
+epoch scrubber drives all four views.
+
+Every full script run that finds the run going also trains one slice, which is how
+`AppTest` (which does not follow ``run_every`` timers) drives a run: press Train, then
+rerun until done.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pandas as pd
+import streamlit as st
+
+from playground import PlaygroundError, RunConfig, Trainer
+from playground.data import Dataset
+from playground.figures import (
+    hidden_state_figure,
+    loss_figure,
+    onehot_figure,
+    predictions_figure,
+    probabilities_figure,
+)
+from ui.markdown import escape_markdown
+from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_config
+from ui.train_settings import config_from_widgets
+
+SLICE_SECONDS = 0.05
+REFRESH_SECONDS = 0.1
+RUNNING_KEY = "train_running"
+ERROR_KEY = "train_error"
+EPOCH_KEY = "train_view_epoch"
+FOLLOWED_KEY = "train_followed_epoch"
+PAIR_KEY = "train_pair"
+LOG_KEY = "train_log_scale"
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def is_running() -> bool:
+    trainer = get_trainer()
+    return bool(st.session_state.get(RUNNING_KEY)) and trainer is not None and not trainer.done
+
+
+def _stop(message: str | None = None) -> None:
+    st.session_state[RUNNING_KEY] = False
+    if message:
+        st.session_state[ERROR_KEY] = message
+
+
+def _current_trainer() -> Trainer:
+    """The trainer of exactly what the controls show, creating it if there is none.
+
+    The config is re-read from the widgets here, inside the button callback, so a setting
+    changed in the same interaction as the click is never trained with the old values.
+    """
+    set_config(config_from_widgets())
+    return get_trainer() or new_trainer()
+
+
+def _on_train() -> None:
+    st.session_state.pop(ERROR_KEY, None)
+    try:
+        _current_trainer()
+    except PlaygroundError as error:
+        _stop(str(error))
+        return
+    st.session_state[RUNNING_KEY] = True
+
+
+def _on_pause() -> None:
+    _stop()
+
+
+def _on_step() -> None:
+    st.session_state.pop(ERROR_KEY, None)
+    _stop()
+    try:
+        trainer = _current_trainer()
+        if not trainer.done:
+            trainer.train_epoch()
+    except PlaygroundError as error:
+        _stop(str(error))
+
+
+def _on_reset() -> None:
+    _stop()
+    st.session_state.pop(ERROR_KEY, None)
+    st.session_state.pop(TRAINER_KEY, None)
+
+
+def controls(config_ok: bool) -> None:
+    """The four buttons, enabled only when they would do something."""
+    trainer = get_trainer()
+    running = is_running()
+    done = trainer is not None and trainer.done
+    columns = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
+    columns[0].button("Train", key="train_train_button", icon=":material/play_arrow:", type="primary", on_click=_on_train,
+                      disabled=not config_ok or running or done, width="stretch",
+                      help="Train until the last epoch; the views update as it learns.")
+    columns[1].button("Pause", key="train_pause_button", icon=":material/pause:", on_click=_on_pause, disabled=not running,
+                      width="stretch")
+    columns[2].button("Step", key="train_step_button", icon=":material/skip_next:", on_click=_on_step,
+                      disabled=not config_ok or running or done, width="stretch",
+                      help="Train exactly one epoch.")
+    columns[3].button("Reset", key="train_reset_button", icon=":material/restart_alt:", on_click=_on_reset,
+                      disabled=trainer is None, width="stretch",
+                      help="Forget this run and start again from the seeded initial weights.")
+
+
+def _train_slice(trainer: Trainer) -> None:
+    """Train one time slice of a running run; on finishing or failing, stop the timers."""
+    if not st.session_state.get(RUNNING_KEY):
+        return
+    try:
+        trainer.train(max_seconds=SLICE_SECONDS)
+    except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
+        _stop(str(error))
+        st.rerun()
+    if trainer.done:
+        _stop()
+        st.rerun()
+
+
+def _scrubbed_epoch(trainer: Trainer) -> int:
+    """The epoch the learner picked with the scrubber; it jumps to the newest after training."""
+    if trainer.epoch < 2:
+        return trainer.epoch
+    if st.session_state.get(FOLLOWED_KEY) != trainer.epoch or EPOCH_KEY not in st.session_state:
+        st.session_state[EPOCH_KEY] = trainer.epoch
+        st.session_state[FOLLOWED_KEY] = trainer.epoch
+    st.session_state[EPOCH_KEY] = min(max(1, st.session_state[EPOCH_KEY]), trainer.epoch)
+    return st.slider("Show epoch", 1, trainer.epoch, key=EPOCH_KEY,
+                     help="Drag through the run: every view below shows the chosen epoch.")
+
+
+def _progress(trainer: Trainer, running: bool) -> None:
+    config = trainer.config
+    state = "training…" if running else ("done" if trainer.done else "paused")
+    st.progress(trainer.epoch / config.epochs,
+                text=(f"Epoch {trainer.epoch} of {config.epochs} · "
+                      f"{trainer.train_seconds:.2f} s of training · {state}"))
+    if trainer.solved_epoch is not None:
+        targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
+        st.success(f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network "
+                   f"outputs **{targets}**.", icon=":material/check_circle:")
+    elif trainer.done:
+        st.warning(f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning "
+                   "rate or a bigger hidden size.", icon=":material/info:")
+
+
+def _pair_picker(trainer: Trainer) -> int:
+    dataset = trainer.dataset
+    if dataset.batch_size == 1:
+        return 0
+    if st.session_state.get(PAIR_KEY, 0) >= dataset.batch_size:
+        st.session_state[PAIR_KEY] = 0
+    return st.selectbox("Pair shown in the views", range(dataset.batch_size), key=PAIR_KEY,
+                        format_func=lambda b: f"{b + 1}: {dataset.sources[b]} → {dataset.targets[b]}")
+
+
+def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
+    """Loss curve and predictions timeline, side by side."""
+    dataset = trainer.dataset
+    left, right = st.columns(2, gap="medium")
+    with left:
+        chart = st.empty()  # the toggle sits under the chart so both chart tops line up
+        log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
+        chart.plotly_chart(loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch,
+                                       log_scale, trainer.config.epochs),
+                           key="train_loss_chart", config=CHART_CONFIG)
+    with right:
+        st.plotly_chart(predictions_figure(trainer.history, pair, dataset.vocab.chars,
+                                           dataset.target_indices[pair].tolist(), trainer.solved_epoch,
+                                           epoch, trainer.config.epochs),
+                        key="train_predictions_chart", config=CHART_CONFIG)
+
+
+def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
+    """Per-step probabilities and hidden (and cell) states of one epoch, side by side.
+
+    A long run keeps weights only for evenly spaced epochs; the views then show the
+    nearest kept one and say so.
+    """
+    dataset = trainer.dataset
+    kept = trainer.nearest_detailed_epoch(epoch)
+    if kept != epoch:
+        st.caption(f"This long run kept the weights of every few epochs only; the heatmaps "
+                   f"show epoch {kept}, the nearest kept one.")
+        epoch = kept
+    internals = trainer.internals(epoch)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.plotly_chart(probabilities_figure(trainer.history[epoch - 1].probabilities[pair],
+                                             dataset.vocab.chars, dataset.source_chars[pair],
+                                             dataset.target_indices[pair].tolist(), epoch),
+                        key="train_probabilities_chart", config=CHART_CONFIG)
+    with right:
+        cell = internals.cell[:, :, pair] if internals.cell is not None else None
+        st.plotly_chart(hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair],
+                                            cell, epoch),
+                        key="train_hidden_chart", config=CHART_CONFIG)
+
+
+def _trainer_for_views() -> Trainer | None:
+    trainer = get_trainer()
+    return trainer if trainer is not None and trainer.config == get_config() else None
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+def _training() -> None:
+    trainer = _trainer_for_views()
+    if trainer is None:
+        return
+    _train_slice(trainer)
+    _progress(trainer, running=True)
+    if trainer.epoch:
+        _curve_views(trainer, trainer.epoch, _pair_picker(trainer))
+        st.caption("Per-step probabilities and hidden states appear when you pause or when "
+                   "training ends; then drag the epoch slider through the whole run.")
+
+
+@st.fragment
+def _exploring() -> None:
+    trainer = _trainer_for_views()
+    if trainer is None or trainer.epoch == 0:
+        st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
+                "at a time.", icon=":material/school:")
+        return
+    _progress(trainer, running=False)
+    epoch = _scrubbed_epoch(trainer)
+    pair = _pair_picker(trainer)
+    _curve_views(trainer, epoch, pair)
+    _internal_views(trainer, epoch, pair)
+
+
+def live_views() -> None:
+    """Progress, solved message, epoch scrubber and the four views."""
+    if is_running():
+        _training()
+    else:
+        _exploring()
+    if message := st.session_state.get(ERROR_KEY):
+        st.error(message, icon=":material/error:")
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_torch() -> None:
+    """Once per server process: pay torch's start-up costs before anyone presses Train.
+
+    torch's first optimizer and plotly's first figures cost about a second of lazy imports,
+    so one throwaway model is trained and drawn here. Then every object alive so far (the
+    modules of torch, plotly, pandas and Streamlit) is moved out of the garbage collector's
+    reach with `gc.freeze`: Streamlit runs a full `gc.collect` after every script run, which
+    otherwise walks all of them (~0.1 s) and would cap the live views at a few refreshes
+    per second.
+    """
+    trainer = Trainer(RunConfig(cell="lstm", epochs=2))
+    trainer.train()
+    dataset, internals = trainer.dataset, trainer.internals(2)
+    for figure in (
+        loss_figure([r.loss for r in trainer.history], 2, None, True, 2),
+        predictions_figure(trainer.history, 0, dataset.vocab.chars, dataset.target_indices[0].tolist()),
+        probabilities_figure(trainer.history[1].probabilities[0], dataset.vocab.chars,
+                             dataset.source_chars[0], dataset.target_indices[0].tolist()),
+        hidden_state_figure(internals.hidden[:, :, 0], dataset.source_chars[0], internals.cell[:, :, 0]),
+        onehot_figure(dataset.source_onehot[0], dataset.vocab.chars, dataset.source_chars[0]),
+    ):
+        figure.to_json()
+    gc.collect()
+    gc.freeze()
+
+
+def network_inputs(dataset: Dataset, config: RunConfig) -> None:
+    """What the network receives: the vocabulary, the index tensors and the one-hot vectors."""
+    vocab = dataset.vocab.chars
+    st.caption(f"**Vocabulary** ({len(vocab)} characters, index → character): "
+               + " · ".join(f"{i} → **{escape_markdown(c) if c.strip() else '␣'}**"
+                            for i, c in enumerate(vocab)))
+    with st.expander("What the network receives: indices and one-hot tensors"):
+        steps = [f"t={t}" for t in range(dataset.seq_len)]
+        rows = [f"pair {b + 1}" for b in range(dataset.batch_size)]
+        left, right = st.columns(2)
+        left.markdown(f"**Source indices** `{tuple(dataset.source_indices.shape)}` (batch, seq)")
+        left.dataframe(pd.DataFrame(dataset.source_indices.tolist(), index=rows, columns=steps))
+        right.markdown(f"**Target indices** `{tuple(dataset.target_indices.shape)}` (batch, seq)")
+        right.dataframe(pd.DataFrame(dataset.target_indices.tolist(), index=rows, columns=steps))
+        note = {
+            "onehot": "fed to the core as is",
+            "embedding": "nn.Embedding picks the same rows of its weight by index, without building it",
+            "linear": "multiplied by the nn.Linear weight to give the core's input",
+        }[config.encoding]
+        st.markdown(f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
+                    f"(batch, seq, vocab), pair 1; {note}.")
+        st.plotly_chart(onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0]),
+                        key="train_onehot_chart", config=CHART_CONFIG)
