@@ -3,6 +3,7 @@
 import streamlit as st
 
 from playground import PlaygroundError, check_config
+from ui.markdown import escape_markdown
 from ui.session import get_config, get_trainer, set_config
 from ui.train_run import RUNNING_KEY, controls, live_views, network_inputs, warm_up_torch
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
@@ -23,10 +24,10 @@ try:
     set_config(config)  # a changed setting drops the old run: nothing stale is ever trained
     dataset = check_config(config)
 except PlaygroundError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(escape_markdown(str(error)), icon=":material/error:")  # it quotes the typed text
 if get_trainer() is None:
     st.session_state[RUNNING_KEY] = False
 if dataset is not None:
     network_inputs(dataset, config)
 controls(config_ok=dataset is not None)
-live_views()
+live_views(config_ok=dataset is not None)

@@ -75,8 +75,8 @@ def loss_figure(
 ) -> go.Figure:
     """Loss against epoch (1-based), with the shown epoch circled and the solving epoch marked.
 
-    ``total_epochs`` fixes the x range to the whole run so the curve grows into place
-    instead of the axis rescaling on every refresh.
+    ``total_epochs`` caps the x range at the whole run; until then the axis runs a quarter
+    beyond the newest epoch, so a 2000-epoch run is readable from its first epochs on.
     """
     losses = list(losses)
     data = [dict(
@@ -98,7 +98,10 @@ def loss_figure(
         annotations.append(dict(xref="x", yref="paper", x=solved_epoch, y=1, xanchor="left",
                                 yanchor="top", showarrow=False, text=f" solved at {solved_epoch}",
                                 font=dict(color=RIGHT_COLOUR)))
-    upper = max(total_epochs or 0, len(losses), 2)
+    upper = max(len(losses) + len(losses) // 4, 10)
+    if total_epochs:
+        upper = min(upper, total_epochs)
+    upper = max(upper, len(losses), 2)
     layout = dict(
         xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5], gridcolor="#eee", zeroline=False),
         yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"),

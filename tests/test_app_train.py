@@ -7,6 +7,7 @@ stops drives training exactly as the browser's timer does.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ def train_to_end(at: AppTest, max_runs: int = 400) -> AppTest:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.error]
+    """Error texts as the learner reads them (the page backslash-escapes markdown)."""
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
 
 
 def test_default_page_opens_on_the_default_preset():
@@ -156,6 +158,7 @@ def test_invalid_input_is_explained_in_place(sources, targets, hidden_head, expe
     assert any(expected in message for message in errors(at)), errors(at)
     assert at.button(key="train_train_button").disabled
     assert at.button(key="train_step_button").disabled
+    assert not at.info  # no "press Train" invitation while Train cannot be pressed
 
 
 def test_emoji_strings_train_like_any_other():

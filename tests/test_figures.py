@@ -40,6 +40,8 @@ def test_loss_figure_plots_every_recorded_loss_and_marks_epochs(hello):
     solved_lines = [s for s in figure.layout.shapes if s.type == "line"]
     assert [s.x0 for s in solved_lines] == [hello.solved_epoch]
     assert figure.layout.xaxis.range == (0.5, 15.5)
+    early = loss_figure(losses[:4], total_epochs=2000)  # a long run is readable from the start
+    assert early.layout.xaxis.range == (0.5, 10.5)
     assert figure.layout.yaxis.type == "linear"
     assert loss_figure(losses, log_scale=True).layout.yaxis.type == "log"
 

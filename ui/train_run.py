@@ -230,11 +230,12 @@ def _training() -> None:
 
 
 @st.fragment
-def _exploring() -> None:
+def _exploring(config_ok: bool) -> None:
     trainer = _trainer_for_views()
     if trainer is None or trainer.epoch == 0:
-        st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
-                "at a time.", icon=":material/school:")
+        if config_ok:
+                st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
+                    "at a time.", icon=":material/school:")
         return
     _progress(trainer, running=False)
     epoch = _scrubbed_epoch(trainer)
@@ -243,14 +244,14 @@ def _exploring() -> None:
     _internal_views(trainer, epoch, pair)
 
 
-def live_views() -> None:
+def live_views(config_ok: bool) -> None:
     """Progress, solved message, epoch scrubber and the four views."""
     if is_running():
         _training()
     else:
-        _exploring()
+        _exploring(config_ok)
     if message := st.session_state.get(ERROR_KEY):
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")
 
 
 @st.cache_resource(show_spinner=False)

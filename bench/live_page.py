@@ -1,0 +1,100 @@
+"""How live the Train page feels: time from pressing Train to the first chart update, and
+how often the views refresh while training.
+
+Starts the real app, opens it in headless Chromium, sets 2000 epochs through the UI so the
+run lasts several seconds, then watches the page from inside the browser: a
+requestAnimationFrame loop records every change of the progress text and of the number of
+points on the loss chart. Prints numbers; asserts nothing (targets: first update < 0.5 s,
+at least 5 refreshes per second).
+
+    python bench/live_page.py [--epochs 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from browser_harness import chromium, chromium_missing_reason, streamlit_server  # noqa: E402
+
+WATCH = """
+() => {
+  window.__updates = [];
+  window.__clicked = null;
+  let lastText = null, lastPoints = null;
+  const tick = () => {
+    const progress = document.querySelector('[data-testid="stProgress"]');
+    const text = progress ? progress.innerText : null;
+    const chart = document.querySelector('.st-key-train_loss_chart .js-plotly-plot');
+    const points = chart && chart.data && chart.data[0] ? chart.data[0].x.length : null;
+    const now = performance.now();
+    if (text !== lastText) { window.__updates.push({t: now, kind: 'progress', text}); lastText = text; }
+    if (points !== lastPoints) { window.__updates.push({t: now, kind: 'chart', points}); lastPoints = points; }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+"""
+
+
+def measure(epochs: int, env=None) -> dict[str, float]:
+    with streamlit_server(env=env) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1600})
+        page.goto(url)
+        train = page.get_by_role("button", name="Train", exact=True)
+        train.wait_for(timeout=30_000)
+        field = page.get_by_label("Epochs")
+        field.fill(str(epochs))
+        field.press("Enter")
+        page.wait_for_function(
+            f"() => document.querySelector('[aria-label=\"Epochs\"]').value === '{epochs}'"
+        )
+        time.sleep(1.0)  # let the rerun that stores the new setting finish
+        page.evaluate(WATCH)
+        page.evaluate("() => { window.__clicked = performance.now(); }")
+        train.click()
+        page.get_by_text(f"Epoch {epochs} of {epochs}").wait_for(timeout=120_000)
+        time.sleep(0.5)
+        updates = page.evaluate("() => window.__updates")
+        clicked = page.evaluate("() => window.__clicked")
+    chart = [u["t"] for u in updates if u["kind"] == "chart" and u["t"] > clicked and u["points"]]
+    progress = [u["t"] for u in updates if u["kind"] == "progress" and u["t"] > clicked and u["text"]]
+    return {**_rates("chart", chart, clicked), **_rates("progress", progress, clicked)}
+
+
+def _rates(name: str, times: list[float], clicked: float) -> dict[str, float]:
+    """First-update latency and refresh statistics of one watched element (ms timestamps)."""
+    if len(times) < 2:
+        return {f"{name}_updates": len(times)}
+    span = (times[-1] - times[0]) / 1000
+    gaps = [(b - a) / 1000 for a, b in zip(times, times[1:])]
+    return {
+        f"{name}_first_update_s": (times[0] - clicked) / 1000,
+        f"{name}_updates": len(times),
+        f"{name}_span_s": span,
+        f"{name}_refreshes_per_s": (len(times) - 1) / span,
+        f"{name}_median_gap_s": statistics.median(gaps),
+        f"{name}_max_gap_s": max(gaps),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--epochs", type=int, default=2000)
+    args = parser.parse_args()
+    reason = chromium_missing_reason()
+    if reason:
+        sys.exit(f"cannot run: {reason}")
+    results = measure(args.epochs)
+    print(f"Train page, default preset with {args.epochs} epochs (targets: first update < 0.5 s, >= 5/s)")
+    for name, value in results.items():
+        print(f"  {name:26s} {value:8.3f}" if isinstance(value, float) else f"  {name:26s} {value:8d}")
+
+
+if __name__ == "__main__":
+    main()

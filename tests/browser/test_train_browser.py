@@ -1,0 +1,87 @@
+"""The Train page in a real browser: press Train and watch it reach the target.
+
+Also saves the screenshots the team looks at: the default page, a run in progress, the
+solved run and an error state (test-artifacts/train-*.png).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_harness import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+
+reason = chromium_missing_reason()
+pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+
+VIEWPORT = {"width": 1440, "height": 1950}
+
+
+def open_train_page(browser, url: str):
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(url)
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+    page.get_by_text("index → character").wait_for(timeout=30_000)
+    return page
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    page.wait_for_function(
+        "([label, value]) => document.querySelector(`[aria-label=\"${label}\"]`).value === value",
+        arg=[label, str(value)],
+    )
+
+
+def test_train_reaches_the_target_and_the_scrubber_replays_it():
+    with streamlit_server() as url, chromium() as browser:
+        page = open_train_page(browser, url)
+        page.screenshot(path=screenshot_path("train-default"))
+
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Solved at epoch").wait_for(timeout=60_000)
+        page.get_by_text("Epoch 15 of 15").wait_for(timeout=60_000)
+        success = page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
+        assert "ohlol" in success
+        predictions = page.locator(".st-key-train_predictions_chart")
+        predictions.wait_for()
+        assert "solved" in predictions.inner_text()
+        page.locator(".st-key-train_hidden_chart").wait_for()
+        page.wait_for_timeout(500)  # let plotly finish drawing before the picture
+        page.screenshot(path=screenshot_path("train-solved"))
+
+
+def test_a_long_run_shows_live_progress_and_pauses():
+    with streamlit_server() as url, chromium() as browser:
+        page = open_train_page(browser, url)
+        set_number(page, "Epochs", 2000)
+        page.wait_for_timeout(800)
+        page.get_by_role("button", name="Train", exact=True).click()
+        progress = page.locator('[data-testid="stProgress"]')
+        page.get_by_text("training…").wait_for(timeout=30_000)
+        first = progress.inner_text()
+        page.wait_for_function(
+            "(first) => { const p = document.querySelector('[data-testid=\"stProgress\"]');"
+            " return p && p.innerText !== first && p.innerText.includes('training'); }",
+            arg=first, timeout=30_000,
+        )
+        page.screenshot(path=screenshot_path("train-running"))
+        page.get_by_role("button", name="Pause", exact=True).click()
+        page.get_by_text("paused").wait_for(timeout=30_000)
+        paused_text = progress.inner_text()
+        page.wait_for_timeout(1000)
+        assert progress.inner_text() == paused_text  # the timer stopped with the run
+        page.locator(".st-key-train_view_epoch").wait_for()
+
+
+def test_an_invalid_setting_is_explained_not_raised():
+    with streamlit_server() as url, chromium() as browser:
+        page = open_train_page(browser, url)
+        target = page.get_by_role("textbox", name="Target string(s), one per line")
+        target.fill("ohl")
+        target.press("Control+Enter")
+        page.get_by_text("each source character needs one target character").wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.screenshot(path=screenshot_path("train-error"))
