@@ -36,6 +36,7 @@ from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_co
 from ui.train_settings import config_from_widgets
 
 SLICE_SECONDS = 0.05
+TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
 REFRESH_SECONDS = 0.1
 RUNNING_KEY = "train_running"
 ERROR_KEY = "train_error"
@@ -181,7 +182,7 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
     with right:
         st.plotly_chart(predictions_figure(trainer.history, pair, dataset.vocab.chars,
                                            dataset.target_indices[pair].tolist(), trainer.solved_epoch,
-                                           epoch, trainer.config.epochs),
+                                           epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS),
                         key="train_predictions_chart", config=CHART_CONFIG)
 
 
