@@ -239,7 +239,7 @@ def hidden_state_figure(
     columns = len(panels)
     gap_x = 0.06
     width = (1 - gap_x * (columns - 1)) / columns
-    panel_px, gap_px = max(90, 13 * units), 80  # the gap holds tick labels and the next title
+    panel_px, gap_px = max(90, 13 * units), 96  # the gap holds tick labels and the next title
     plot_px = layers * panel_px + (layers - 1) * gap_px
     height, gap_y = panel_px / plot_px, gap_px / plot_px
     data, layout, annotations = [], {}, []
@@ -261,15 +261,13 @@ def hidden_state_figure(
                                                   anchor=f"y{suffix}")
             layout[f"yaxis{suffix}"] = dict(
                 domain=[max(0.0, round(top - height, 6)), top], anchor=f"x{suffix}", autorange="reversed",
-                showgrid=False, zeroline=False,
+                showgrid=False, zeroline=False, showticklabels=column == 0,
                 title=dict(text="unit") if column == 0 else None,
             )
-            parts = [f"layer {layer + 1}"]
-            if directions == 2:
-                parts.append("backward" if d else "forward")
-            parts.append("hidden h" if kind == "h" else "cell c")
+            where = f"layer {layer + 1}" + ((" · backward" if d else " · forward") if directions == 2 else "")
             annotations.append(dict(xref="paper", yref="paper", x=x0 + width / 2, y=top,
-                                    yanchor="bottom", showarrow=False, text=" · ".join(parts),
+                                    xanchor="center", yanchor="bottom", align="center", showarrow=False,
+                                    text=f"{where}<br>{'hidden h' if kind == 'h' else 'cell c'}",
                                     font=dict(size=12)))
     layout["coloraxis"] = dict(
         colorscale="RdBu", cmid=0, cmin=-ranges["h"], cmax=ranges["h"],
@@ -282,9 +280,9 @@ def hidden_state_figure(
             colorbar=dict(title=dict(text="c"), thickness=12, len=0.45, y=0.25),
         )
     layout["annotations"] = annotations
-    layout["margin"] = dict(l=10, r=10, t=64, b=50)
+    layout["margin"] = dict(l=10, r=10, t=80, b=50)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
-    return _figure(data, layout, title, plot_px + 64 + 50)
+    return _figure(data, layout, title, plot_px + 80 + 50)
 
 
 def onehot_figure(onehot: torch.Tensor, vocab: Sequence[str], input_chars: Sequence[str]) -> go.Figure:

@@ -199,15 +199,17 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
                    f"show epoch {kept}, the nearest kept one.")
         epoch = kept
     internals = trainer.internals(epoch)
+    panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
     left, right = st.columns(2, gap="medium")
     with left:
         st.plotly_chart(probabilities_figure(trainer.history[epoch - 1].probabilities[pair],
                                              dataset.vocab.chars, dataset.source_chars[pair],
                                              dataset.target_indices[pair].tolist(), epoch),
                         key="train_probabilities_chart", config=CHART_CONFIG)
-    with right:
-        cell = internals.cell[:, :, pair] if internals.cell is not None else None
-        st.plotly_chart(hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair],
+    # Up to two panels per layer fit beside the probabilities; more get the full width.
+    target = right if panels_per_layer <= 2 else st.container()
+    cell = internals.cell[:, :, pair] if internals.cell is not None else None
+    target.plotly_chart(hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair],
                                             cell, epoch),
                         key="train_hidden_chart", config=CHART_CONFIG)
 
