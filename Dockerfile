@@ -6,7 +6,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY app.py ./
-COPY pages ./pages
+COPY app_pages ./app_pages
 COPY playground ./playground
 COPY ui ./ui
 EXPOSE 8501

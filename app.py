@@ -1,6 +1,7 @@
 """RNN Playground: `streamlit run app.py`.
 
-The entry point only declares the pages and the shared frame; each page lives in pages/.
+The entry point only declares the pages and the shared frame; each page lives in app_pages/ (not pages/:
+a folder of that name would also be served the old, navigation-less way on a fresh server).
 """
 
 import streamlit as st
@@ -10,13 +11,13 @@ from ui.url_sync import restore_config_from_url, sync_url_with_config
 st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
 
 pages = [
-    st.Page("pages/train.py", title="Train", icon="🏋️", default=True),
-    st.Page("pages/shapes.py", title="Shapes", icon="📐"),
-    st.Page("pages/inside_cell.py", title="Inside the cell", icon="🔬"),
-    st.Page("pages/embeddings.py", title="Embeddings", icon="🧭"),
-    st.Page("pages/gradient_flow.py", title="Gradient flow", icon="🌊"),
-    st.Page("pages/compare.py", title="Compare", icon="🏁"),
-    st.Page("pages/export.py", title="Share & export", icon="🔗"),
+    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
+    st.Page("app_pages/shapes.py", title="Shapes", icon=":material/view_in_ar:"),
+    st.Page("app_pages/inside_cell.py", title="Inside the cell", icon=":material/biotech:"),
+    st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
+    st.Page("app_pages/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/leaderboard:"),
+    st.Page("app_pages/export.py", title="Share & export", icon=":material/share:"),
 ]
 
 navigation = st.navigation(pages)

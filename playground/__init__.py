@@ -1,6 +1,6 @@
 """RNN Playground's logic: strings in, a recurrent network trained and recorded, figures out.
 
-Importable and testable without Streamlit; the pages in ``pages/`` only call into it.
+Importable and testable without Streamlit; the pages in ``app_pages/`` only call into it.
 """
 
 from .config import RunConfig

@@ -7,6 +7,7 @@ reproduce their numbers.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import torch
@@ -83,11 +84,18 @@ def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
     return tuple(zip(config.sources, config.targets))
 
 
-def build_vocabulary(config: RunConfig, pairs: tuple[tuple[str, str], ...]) -> Vocabulary:
+def build_vocabulary(
+    config: RunConfig, pairs: tuple[tuple[str, str], ...], limits: Limits = LIMITS
+) -> Vocabulary:
     """Explicit order if typed, else sorted or in order of first appearance (sources first)."""
     if config.vocab:
+        check_printable(config.vocab, "vocabulary")
         chars = split_characters(config.vocab)
-        duplicates = sorted({c for c in chars if chars.count(c) > 1})
+        if len(chars) > limits.max_vocabulary:
+            raise PlaygroundError(
+                f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}."
+            )
+        duplicates = sorted(char for char, count in Counter(chars).items() if count > 1)
         if duplicates:
             raise PlaygroundError(
                 f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once."
@@ -144,7 +152,7 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
             "All pairs in a batch must have the same length; found lengths "
             f"{', '.join(str(n) for n in sorted(lengths))}."
         )
-    vocab = build_vocabulary(config, pairs)
+    vocab = build_vocabulary(config, pairs, limits)
     if len(vocab) > limits.max_vocabulary:
         raise PlaygroundError(
             f"The vocabulary has {len(vocab)} characters; the limit is {limits.max_vocabulary}."

@@ -45,7 +45,7 @@ def test_shared_link_restores_the_experiment_and_reports_ignored_parts():
     at = open_link(src="abc", tgt="bca", cell="gru", hidden="lots", colour="red")
     notice = at.warning[0].value
     assert "hidden='lots'" in notice and "'colour'" in notice
-    at.switch_page("pages/export.py").run()
+    at.switch_page("app_pages/export.py").run()
     config = at.session_state["run_config"]
     assert (config.sources, config.targets, config.cell) == (("abc",), ("bca",), "gru")
     assert config.hidden_size == PRESETS[DEFAULT_PRESET].config.hidden_size
@@ -84,7 +84,7 @@ def test_changing_the_experiment_updates_the_url_and_a_fresh_session_restores_it
 
 
 def test_export_page_shows_and_offers_the_script_of_the_current_config():
-    at = open_page("pages/export.py", **{"cell": "lstm", "bidir": "1"})
+    at = open_page("app_pages/export.py", **{"cell": "lstm", "bidir": "1"})
     config = at.session_state["run_config"]
     click(at, "Show the code")
     scripts = [c.value for c in at.code if c.language == "python"]
@@ -94,7 +94,7 @@ def test_export_page_shows_and_offers_the_script_of_the_current_config():
 
 
 def test_export_page_trains_on_request_and_offers_the_data_downloads():
-    at = open_page("pages/export.py", epochs="5")
+    at = open_page("app_pages/export.py", epochs="5")
     assert "Nothing trained yet" in at.info[0].value
     click(at, "Train this experiment now")
     assert "Trained 5 of 5 epochs" in at.success[0].value
@@ -105,7 +105,7 @@ def test_export_page_trains_on_request_and_offers_the_data_downloads():
 def test_loading_a_model_file_restores_the_run():
     trainer = Trainer(PRESETS["hello-gru"].config)
     trainer.train(max_epochs=7)
-    at = open_page("pages/export.py")
+    at = open_page("app_pages/export.py")
     at.file_uploader[0].set_value(("gru.pt", save_checkpoint(trainer), "application/octet-stream")).run()
     assert not at.exception
     restored = at.session_state["trainer"]
@@ -115,14 +115,14 @@ def test_loading_a_model_file_restores_the_run():
 
 
 def test_loading_a_foreign_file_shows_an_error_not_a_traceback():
-    at = open_page("pages/export.py")
+    at = open_page("app_pages/export.py")
     at.file_uploader[0].set_value(("junk.pt", b"\x00not torch at all" * 10, "application/octet-stream")).run()
     assert not at.exception
     assert "junk.pt was not loaded" in at.error[0].value
 
 
 def test_compare_page_trains_the_four_cores_and_offers_the_table():
-    at = open_page("pages/compare.py")
+    at = open_page("app_pages/compare.py")
     assert "Train side by side" in at.info[0].value
     at.radio(key="compare_source").set_value("preset").run()
     at.selectbox(key="compare_preset").set_value("hello-gru").run()
@@ -135,7 +135,7 @@ def test_compare_page_trains_the_four_cores_and_offers_the_table():
 
 
 def test_compare_page_shows_per_contender_errors():
-    at = open_page("pages/compare.py")
+    at = open_page("app_pages/compare.py")
     at.radio(key="compare_source").set_value("preset").run()
     at.selectbox(key="compare_preset").set_value("hello-rnn").run()  # hidden-as-logits, vocabulary 4
     at.radio(key="compare_kind").set_value("hidden_sizes").run()
@@ -148,7 +148,7 @@ def test_compare_page_shows_per_contender_errors():
 
 @pytest.mark.parametrize("values", ["", "x, y"])
 def test_compare_page_reports_bad_value_lists(values):
-    at = open_page("pages/compare.py")
+    at = open_page("app_pages/compare.py")
     at.radio(key="compare_kind").set_value("learning_rates").run()
     at.text_input(key="compare_values_learning_rates").input(values).run()
     click(at, "Train side by side")

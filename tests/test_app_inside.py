@@ -12,7 +12,7 @@ from playground.gradient_flow import gradient_curve
 from playground.presets import PRESETS
 from playground.shapes import ShapeSpec, run_shapes
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 TIMEOUT = 60
 
 
@@ -150,8 +150,8 @@ def test_gradient_flow_page_refuses_bad_letters():
     assert "distinct letters" in at.error[0].value
 
 
-@pytest.mark.parametrize("path", ["pages/shapes.py", "pages/inside_cell.py", "pages/embeddings.py",
-                                  "pages/gradient_flow.py"])
+@pytest.mark.parametrize("path", ["app_pages/shapes.py", "app_pages/inside_cell.py", "app_pages/embeddings.py",
+                                  "app_pages/gradient_flow.py"])
 def test_pages_are_in_the_app_navigation(path):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page(path).run()

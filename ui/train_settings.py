@@ -30,6 +30,7 @@ from playground.config import (
 )
 from playground.limits import LIMITS
 from playground.presets import PRESETS
+from playground.text import split_characters
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
@@ -109,6 +110,23 @@ def ensure_widgets(config: RunConfig) -> None:
         fill_widgets(config)
 
 
+def _forget_outgrown_vocabulary() -> None:
+    """Typing new strings drops an explicit vocabulary (set by a preset) that lacks their characters.
+
+    The explicit order matters only for reproducing a lesson; once the learner types
+    characters it does not list, the vocabulary is rebuilt from the strings instead of
+    refusing them with an error about a setting hidden under "Advanced".
+    """
+    vocab = st.session_state.get(PREFIX + "vocab")
+    if not vocab:
+        return
+    known = set(split_characters(vocab))
+    typed = "".join(st.session_state.get(FIELDS[0].key, "") + st.session_state.get(FIELDS[1].key, ""))
+    if not set(split_characters(typed.replace("\n", ""))) <= known:
+        st.session_state[PREFIX + "vocab"] = ""
+        st.toast("New characters: the vocabulary is now built from your strings.")
+
+
 def preset_and_strings() -> None:
     """Preset picker and the source/target text areas, for the top of the page."""
     try:
@@ -129,11 +147,12 @@ def preset_and_strings() -> None:
     left.text_area(
         "Source text" if next_char else "Source string(s), one per line",
         key=FIELDS[0].key, height=90, max_chars=LIMITS.max_string_length * LIMITS.max_pairs + 64,
+        on_change=_forget_outgrown_vocabulary,
         help="What the network reads, one character per time step. Several lines train as one batch.",
     )
     right.text_area(
         "Target string(s), one per line", key=FIELDS[1].key, height=90, disabled=next_char,
-        max_chars=LIMITS.max_string_length * LIMITS.max_pairs + 64,
+        max_chars=LIMITS.max_string_length * LIMITS.max_pairs + 64, on_change=_forget_outgrown_vocabulary,
         help=("Not used: next-character prediction learns each source character's successor."
               if next_char else "What the network should output at each step; same length as its source."),
     )
@@ -146,12 +165,15 @@ def _select(label: str, name: str, options: tuple[str, ...], labels: dict[str, s
 
 
 def model_and_training_settings() -> None:
-    """Every model and optimiser setting, for the sidebar; rarely used ones in "Advanced"."""
+    """Every model and optimiser setting, for the sidebar; rarely used ones in "Advanced".
+
+    Number boxes have no min/max of their own: a value out of range is kept and explained
+    by the config check (naming the cap), instead of being silently clamped."""
     st.subheader("Model")
     _select("Recurrent core", "cell", CELLS, CELL_LABELS)
     _select("Input encoding", "encoding", ENCODINGS, ENCODING_LABELS)
     st.number_input(
-        "Embedding size", 1, LIMITS.max_embedding_size, key=PREFIX + "embedding_size",
+        "Embedding size", step=1, key=PREFIX + "embedding_size",
         disabled=st.session_state[PREFIX + "encoding"] == "onehot",
         help="Features per character for nn.Embedding / nn.Linear; one-hot uses the vocabulary size.",
     )
@@ -159,21 +181,22 @@ def model_and_training_settings() -> None:
             help="'Hidden state as logits' reads the hidden state directly as one score per "
                  "character, so it needs hidden size = vocabulary size.")
     left, right = st.columns(2)
-    left.number_input("Hidden size", 1, LIMITS.max_hidden_size, key=PREFIX + "hidden_size")
-    right.number_input("Layers", 1, LIMITS.max_layers, key=PREFIX + "layers")
+    left.number_input("Hidden size", step=1, key=PREFIX + "hidden_size",
+                      help=f"Units per layer and direction, 1 to {LIMITS.max_hidden_size}.")
+    right.number_input("Layers", step=1, key=PREFIX + "layers", help=f"1 to {LIMITS.max_layers}.")
     st.toggle("Bidirectional", key=PREFIX + "bidirectional")
     st.subheader("Training")
     left, right = st.columns(2)
-    left.number_input("Learning rate", 0.0, float(LIMITS.max_learning_rate), step=0.01,
-                      format="%.4g", key=PREFIX + "lr")
-    right.number_input("Epochs", 1, LIMITS.max_epochs, key=PREFIX + "epochs")
+    left.number_input("Learning rate", step=0.01, format="%.4g", key=PREFIX + "lr",
+                      help=f"Above 0, at most {LIMITS.max_learning_rate:g}; typical values 0.01 to 0.1.")
+    right.number_input("Epochs", step=1, key=PREFIX + "epochs", help=f"1 to {LIMITS.max_epochs}.")
     left, right = st.columns(2)
     with left:
         _select("Optimizer", "optimizer", OPTIMIZERS, OPTIMIZER_LABELS)
     with right:
         _select("Loss", "loss_reduction", REDUCTIONS, REDUCTION_LABELS,
                 help="Sum of the per-step cross-entropies (as the hand-written loop does) or their mean.")
-    st.number_input("Seed", 0, 2**32 - 1, key=PREFIX + "seed",
+    st.number_input("Seed", step=1, key=PREFIX + "seed",
                     help="Same settings and seed give the same numbers every time.")
     with st.expander("Advanced"):
         _select("Task", "task", TASKS, TASK_LABELS)
@@ -186,5 +209,5 @@ def model_and_training_settings() -> None:
                 help="Only nn.RNN and nn.RNNCell offer relu.")
         st.toggle("batch_first", key=PREFIX + "batch_first",
                   help="Tensor layout (batch, seq, features) or (seq, batch, features); results are identical.")
-        st.number_input("SGD momentum", 0.0, 0.999, step=0.05, format="%.3g", key=PREFIX + "momentum",
+        st.number_input("SGD momentum", step=0.05, format="%.3g", key=PREFIX + "momentum",
                         disabled=st.session_state[PREFIX + "optimizer"] != "sgd")

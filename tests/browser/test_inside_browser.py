@@ -19,7 +19,6 @@ def browser_page():
     with streamlit_server() as url, chromium() as browser:
         page = browser.new_page(viewport=VIEWPORT)
         page.goto(url)  # the app's entry declares the pages; later pages are reached from its sidebar
-        # on a fresh server the first run briefly lists pages/ the v1 way; wait for st.navigation's titles
         page.locator("[data-testid='stSidebarNav'] a", has_text="Inside the cell").wait_for(timeout=30_000)
         yield url, page
         page.close()

@@ -18,13 +18,8 @@ LINK_QUERY = "src=ab%2Cc%C3%A9&tgt=c%C3%A9%2Cab&cell=gru&hidden=12&lr=0.02&bogus
 
 @pytest.fixture(scope="module")
 def app_and_browser():
+    # No warm-up visit: the first request of a fresh server may be a shared deep link.
     with streamlit_server() as url, chromium() as browser:
-        # Streamlit treats a folder named pages/ as old-style pages until some session has run
-        # app.py's st.navigation; until then a deep link runs the page file alone (see report).
-        warm_up = browser.new_page()
-        warm_up.goto(url)
-        warm_up.get_by_role("link", name="Share & export").wait_for(timeout=60_000)
-        warm_up.close()
         yield url, browser
 
 
