@@ -5,8 +5,8 @@ Training happens in short time slices inside an `st.fragment` that reruns itself
 redraws progress, loss curve and predictions, so the page stays responsive, other
 sessions get the CPU between slices, and the settings above never flicker. The two
 heatmaps (probabilities, hidden states) cost the browser more to redraw than the rest
-together (bench/live_page.py: about 5.5 refreshes/s without them, 3.5 with), so they
-appear when the run pauses or ends. The timer exists only while training; finishing or
+together (bench/live_page.py), so a toggle lets a slow machine keep them for when the run
+pauses or ends. The timer exists only while training; finishing or
 pausing does a full rerun, which stops it and shows a timer-free fragment where the
 epoch scrubber drives all four views.
 
@@ -44,6 +44,7 @@ EPOCH_KEY = "train_view_epoch"
 FOLLOWED_KEY = "train_followed_epoch"
 PAIR_KEY = "train_pair"
 LOG_KEY = "train_log_scale"
+LIVE_HEATMAPS_KEY = "train_live_heatmaps"
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -174,8 +175,12 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
     dataset = trainer.dataset
     left, right = st.columns(2, gap="medium")
     with left:
-        chart = st.empty()  # the toggle sits under the chart so both chart tops line up
+        chart = st.empty()  # the toggles sit under the chart so both chart tops line up
         log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
+        st.session_state.setdefault(LIVE_HEATMAPS_KEY, True)
+        st.toggle("Heatmaps follow training live", key=LIVE_HEATMAPS_KEY,
+                  help="Redraw the probability and hidden-state heatmaps at every refresh while "
+                       "training. Off, the loss curve and predictions refresh faster on slow machines.")
         chart.plotly_chart(loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch,
                                        log_scale, trainer.config.epochs),
                            key="train_loss_chart", config=CHART_CONFIG)
@@ -227,9 +232,13 @@ def _training() -> None:
     _train_slice(trainer)
     _progress(trainer, running=True)
     if trainer.epoch:
-        _curve_views(trainer, trainer.epoch, _pair_picker(trainer))
-        st.caption("Per-step probabilities and hidden states appear when you pause or when "
-                   "training ends; then drag the epoch slider through the whole run.")
+        pair = _pair_picker(trainer)
+        _curve_views(trainer, trainer.epoch, pair)
+        if st.session_state[LIVE_HEATMAPS_KEY]:
+            _internal_views(trainer, trainer.epoch, pair)
+        else:
+            st.caption("Per-step probabilities and hidden states appear when you pause or when "
+                       "training ends; then drag the epoch slider through the whole run.")
 
 
 @st.fragment

@@ -25,7 +25,7 @@ def open_train_page(browser, url: str):
 
 
 def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label, exact=True)
+    field = page.get_by_role("spinbutton", name=label, exact=True)
     field.fill(str(value))
     field.press("Enter")
     page.wait_for_function(
