@@ -9,7 +9,7 @@ from playground.compare_figures import plotly_config
 from playground.export import export_script, script_file_name
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame
 from playground.url_state import config_to_params
-from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_config
+from ui.session import get_config, get_trainer, new_trainer, use_trainer
 from ui.url_sync import show_share_link
 
 LOADED_FILE_KEY = "export_loaded_file"
@@ -108,8 +108,7 @@ if uploaded is not None and st.session_state.get(LOADED_FILE_KEY) != uploaded.fi
         st.error(f"{uploaded.name} was not loaded: {error}")
     else:
         st.session_state[LOADED_FILE_KEY] = uploaded.file_id
-        set_config(restored.config)
-        st.session_state[TRAINER_KEY] = restored
+        use_trainer(restored)
         st.rerun()
 elif uploaded is not None:
     restored = get_trainer()

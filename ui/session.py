@@ -33,8 +33,14 @@ def get_trainer() -> Trainer | None:
     return st.session_state.get(TRAINER_KEY)
 
 
+def use_trainer(trainer: Trainer) -> None:
+    """Make ``trainer`` (e.g. a run loaded from a file) the session's run, with its config."""
+    set_config(trainer.config)
+    st.session_state[TRAINER_KEY] = trainer
+
+
 def new_trainer() -> Trainer:
     """A fresh run of the current config; raises `PlaygroundError` for invalid settings."""
     trainer = Trainer(get_config())
-    st.session_state[TRAINER_KEY] = trainer
+    use_trainer(trainer)
     return trainer
