@@ -2,10 +2,11 @@
 
 Training happens in short time slices inside an `st.fragment` that reruns itself every
 `REFRESH_SECONDS` while the run is going: each rerun trains for `SLICE_SECONDS` and
-redraws progress, loss curve and predictions, so the page stays responsive, other
-sessions get the CPU between slices, and the settings above never flicker. The two
-heatmaps (probabilities, hidden states) cost the browser more to redraw than the rest
-together (bench/live_page.py), so a toggle lets a slow machine keep them for when the run
+redraws progress and the four views for the newest epoch, so the page stays responsive,
+other sessions get the CPU between slices, and the settings above never flicker. While
+training, the views are Vega-Lite charts (`playground.live_charts`) whose spec stays fixed
+and whose rows change, which the browser updates in place; plotly charts are rebuilt from
+nothing on every update and would blink. A toggle can leave the heatmaps for when the run
 pauses or ends. The timer exists only while training; finishing or
 pausing does a full rerun, which stops it and shows a timer-free fragment where the
 epoch scrubber drives all four views.
@@ -24,6 +25,7 @@ import streamlit as st
 
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.data import Dataset
+from playground.live_charts import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
 from playground.figures import (
     hidden_state_figure,
     loss_figure,
@@ -177,10 +179,7 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
     with left:
         chart = st.empty()  # the toggles sit under the chart so both chart tops line up
         log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
-        st.session_state.setdefault(LIVE_HEATMAPS_KEY, True)
-        st.toggle("Heatmaps follow training live", key=LIVE_HEATMAPS_KEY,
-                  help="Redraw the probability and hidden-state heatmaps at every refresh while "
-                       "training. Off, the loss curve and predictions refresh faster on slow machines.")
+        _live_heatmaps_toggle()
         chart.plotly_chart(loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch,
                                        log_scale, trainer.config.epochs),
                            key="train_loss_chart", config=CHART_CONFIG)
@@ -189,6 +188,49 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
                                            dataset.target_indices[pair].tolist(), trainer.solved_epoch,
                                            epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS),
                         key="train_predictions_chart", config=CHART_CONFIG)
+
+
+def _live_curve_views(trainer: Trainer, pair: int) -> None:
+    """Loss curve and predictions timeline while training, as Vega-Lite charts updated in place.
+
+    Streamlit redraws a plotly chart from nothing on every update, which blinks several
+    times a second; these keep their spec for the whole run and only receive new rows.
+    """
+    dataset = trainer.dataset
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rows, spec = loss_chart([r.loss for r in trainer.history], trainer.solved_epoch,
+                                bool(st.session_state.get(LOG_KEY)))
+        st.vega_lite_chart(rows, spec, key="train_live_loss_chart", width="stretch")
+        st.toggle("Log-scale loss", key=LOG_KEY)
+        _live_heatmaps_toggle()
+    with right:
+        rows, spec = timeline_chart(trainer.history, pair, dataset.vocab.chars,
+                                    dataset.target_indices[pair].tolist(), trainer.solved_epoch,
+                                    TIMELINE_ROWS)
+        st.vega_lite_chart(rows, spec, key="train_live_predictions_chart")
+
+
+def _live_internal_views(trainer: Trainer, pair: int) -> None:
+    """The newest epoch's probabilities and hidden states, as in-place Vega-Lite heatmaps."""
+    dataset, epoch = trainer.dataset, trainer.epoch
+    internals = trainer.internals(epoch)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rows, spec = probabilities_chart(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
+                                         dataset.source_chars[pair], dataset.target_indices[pair].tolist())
+        st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
+    with right:
+        cell = internals.cell[:, :, pair] if internals.cell is not None else None
+        rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
+        st.vega_lite_chart(rows, spec, key="train_live_hidden_chart")
+
+
+def _live_heatmaps_toggle() -> None:
+    st.session_state.setdefault(LIVE_HEATMAPS_KEY, True)
+    st.toggle("Heatmaps follow training live", key=LIVE_HEATMAPS_KEY,
+              help="Redraw the probability and hidden-state heatmaps at every refresh while "
+                   "training. Off, the loss curve and predictions refresh faster on slow machines.")
 
 
 def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
@@ -233,9 +275,9 @@ def _training() -> None:
     _progress(trainer, running=True)
     if trainer.epoch:
         pair = _pair_picker(trainer)
-        _curve_views(trainer, trainer.epoch, pair)
+        _live_curve_views(trainer, pair)
         if st.session_state[LIVE_HEATMAPS_KEY]:
-            _internal_views(trainer, trainer.epoch, pair)
+            _live_internal_views(trainer, pair)
         else:
             st.caption("Per-step probabilities and hidden states appear when you pause or when "
                        "training ends; then drag the epoch slider through the whole run.")

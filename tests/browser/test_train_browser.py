@@ -66,6 +66,19 @@ def test_a_long_run_shows_live_progress_and_pauses():
             " return p && p.innerText !== first && p.innerText.includes('training'); }",
             arg=first, timeout=30_000,
         )
+        # The four live charts are updated in place, never rebuilt: a rebuilt chart blinks.
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 4",
+                               timeout=30_000)
+        page.evaluate("() => { window.__charts = [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]; }")
+        before = progress.inner_text()
+        page.wait_for_function(  # many refreshes later...
+            "(before) => { const n = t => parseInt(t.match(/Epoch (\\d+)/)[1]);"
+            " return n(document.querySelector('[data-testid=\"stProgress\"]').innerText) > n(before) + 100; }",
+            arg=before, timeout=30_000,
+        )
+        assert charts.count() == 4
+        assert page.evaluate("() => window.__charts.every(chart => chart.isConnected)")
         page.screenshot(path=screenshot_path("train-running"))
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_text("paused").wait_for(timeout=30_000)

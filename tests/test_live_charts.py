@@ -1,0 +1,52 @@
+"""The live Vega-Lite charts: rows equal the recorded numbers, and the spec stays fixed while
+training goes on (a changed spec would make the browser rebuild, i.e. blink, the chart)."""
+
+import pytest
+import torch
+
+from playground import Trainer
+from playground.live_charts import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
+from playground.presets import PRESETS
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    run = Trainer(PRESETS["hello-bilstm"].config)
+    run.train()
+    return run
+
+
+def test_loss_rows_are_the_recorded_losses_and_the_spec_is_fixed(trainer):
+    losses = [r.loss for r in trainer.history]
+    rows, spec = loss_chart(losses, trainer.solved_epoch, log_scale=False)
+    assert rows["loss"].tolist() == losses and rows["epoch"].tolist() == list(range(1, 16))
+    assert rows.loc[rows["solved"], "epoch"].tolist() == [trainer.solved_epoch]
+    assert loss_chart(losses[:3], None, log_scale=False)[1] == spec
+    assert loss_chart(losses, trainer.solved_epoch, log_scale=True)[1] != spec
+
+
+def test_timeline_rows_mark_each_character_right_or_wrong(trainer):
+    vocab, targets = trainer.dataset.vocab.chars, trainer.dataset.target_indices[0].tolist()
+    rows, spec = timeline_chart(trainer.history, 0, vocab, targets, trainer.solved_epoch, max_rows=16)
+    for epoch in (1, trainer.solved_epoch, 15):
+        row = rows[rows["order"] == epoch].sort_values("step")
+        predicted = trainer.history[epoch - 1].predictions[0]
+        assert "".join(row["char"]) == predicted
+        assert row["right"].tolist() == [c == vocab[t] for c, t in zip(predicted, targets)]
+    assert timeline_chart(trainer.history[:2], 0, vocab, targets, None, max_rows=16)[1] == spec
+
+
+def test_heatmap_rows_hold_the_recorded_probabilities_and_states(trainer):
+    data, epoch = trainer.dataset, trainer.epoch
+    probabilities = trainer.history[epoch - 1].probabilities[0]
+    rows, spec = probabilities_chart(probabilities, data.vocab.chars, data.source_chars[0],
+                                     data.target_indices[0].tolist())
+    assert len(rows) == 5 * 4 and rows["p"].tolist() == probabilities.flatten().tolist()
+    assert rows[rows["target"]]["char"].tolist() == [data.vocab.chars[t] for t in data.target_indices[0]]
+    inside = trainer.internals(epoch)
+    rows, spec = hidden_states_chart(inside.hidden[:, :, 0], data.source_chars[0], inside.cell[:, :, 0])
+    assert rows["panel"].nunique() == 2 * 2 * 2  # layers × directions × (h, c)
+    first = rows[rows["panel"] == "layer 1 backward · c"].sort_values(["order", "unit"])
+    assert torch.equal(torch.tensor(first["value"].tolist()), inside.cell[0, 1, 0].flatten())
+    earlier = trainer.internals(1)
+    assert hidden_states_chart(earlier.hidden[:, :, 0], data.source_chars[0], earlier.cell[:, :, 0])[1] == spec
