@@ -127,7 +127,7 @@ class Trainer:
         )
         self.history.append(record)
         self.detailed_epochs.append(record.epoch)
-        if self.solved_epoch is None and record.predictions == self.dataset.targets:
+        if self.solved_epoch is None and record.solved(self.dataset.targets):
             self.solved_epoch = record.epoch
         if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
             self._thin_history()

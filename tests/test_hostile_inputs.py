@@ -51,10 +51,8 @@ def run_case(key: str, value) -> AppTest:
     assert not at.exception
     if key == "train_momentum":  # momentum is only editable for SGD
         at.selectbox(key="train_optimizer").set_value("sgd").run()
-    widget = at.text_area(key=key) if key in ("train_sources", "train_targets") else None
-    if widget is None:
-        widget = at.text_input(key=key) if key == "train_vocab" else at.number_input(key=key)
-    widget.set_value(value).run()
+    kind = {"train_sources": at.text_area, "train_targets": at.text_area, "train_vocab": at.text_input}
+    kind.get(key, at.number_input)(key=key).set_value(value).run()
     return at
 
 

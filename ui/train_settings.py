@@ -121,7 +121,7 @@ def _forget_outgrown_vocabulary() -> None:
     if not vocab:
         return
     known = set(split_characters(vocab))
-    typed = "".join(st.session_state.get(FIELDS[0].key, "") + st.session_state.get(FIELDS[1].key, ""))
+    typed = st.session_state.get(FIELDS[0].key, "") + st.session_state.get(FIELDS[1].key, "")
     if not set(split_characters(typed.replace("\n", ""))) <= known:
         st.session_state[PREFIX + "vocab"] = ""
         st.toast("New characters: the vocabulary is now built from your strings.")
