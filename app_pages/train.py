@@ -5,7 +5,7 @@ import streamlit as st
 from playground import PlaygroundError, check_config
 from ui.markdown import escape_markdown
 from ui.session import get_config, get_trainer, set_config
-from ui.train_run import RUNNING_KEY, controls, live_views, network_inputs, warm_up_torch
+from ui.train_run import RUNNING_KEY, controls_and_views, network_inputs, warm_up_torch
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
 
 st.title("Train a recurrent network")
@@ -29,5 +29,4 @@ if get_trainer() is None:
     st.session_state[RUNNING_KEY] = False
 if dataset is not None:
     network_inputs(dataset, config)
-controls(config_ok=dataset is not None)
-live_views(config_ok=dataset is not None)
+controls_and_views(config_ok=dataset is not None)
