@@ -5,7 +5,11 @@ session pays the one-time imports of torch and plotly), opens N pages in one hea
 (one browser context each, so each is its own Streamlit session), waits until every page
 has loaded, then has every page press Train on the default task at the same moment and
 times click → solved. Prints p50 / p95 / max, page errors, and the server's resident memory
-before and after (and per session). Numbers are printed, never asserted.
+before and after (and per session). It also prints the CPU seconds the server and all of
+Chromium used from the clicks to the last solved page: on one small machine the N browser
+renderers compete with the server for the same cores, and this split shows which of the two
+the timings measure (`bench/server_load.py` measures the server alone). Numbers are printed,
+never asserted.
 
     python bench/load_test.py --students 1 10 30
 """
@@ -15,10 +19,13 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser_harness import chromium, resident_megabytes, streamlit_process  # noqa: E402
+from browser_harness import (  # noqa: E402
+    chromium, chromium_cpu_seconds, cpu_seconds, resident_megabytes, streamlit_process,
+)
 
 SOLVED_TEXT = "Solved at epoch"
 TIMEOUT_MS = 120_000
@@ -40,6 +47,17 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def wait_until_browsers_idle(limit_seconds: float = 120.0) -> None:
+    """Wait until the pages have finished drawing (Chromium below a tenth of a core), so the
+    clicks find every student looking at a loaded page and only the clicks' work is measured."""
+    deadline = time.monotonic() + limit_seconds
+    while time.monotonic() < deadline:
+        before = chromium_cpu_seconds()
+        time.sleep(1.0)
+        if chromium_cpu_seconds() - before < 0.1:
+            return
+
+
 def run(students: int) -> dict[str, float]:
     with streamlit_process() as (url, server), chromium() as browser:
         warm_up = browser.new_page()  # the first session pays the one-time imports (torch, plotly)
@@ -58,6 +76,8 @@ def run(students: int) -> dict[str, float]:
         for page in pages:
             page.get_by_role("button", name="Train", exact=True).wait_for(timeout=TIMEOUT_MS)
         loaded_mb = resident_megabytes(server.pid)
+        wait_until_browsers_idle()
+        server_cpu, browser_cpu = cpu_seconds(server.pid), chromium_cpu_seconds()
         for page in pages:  # Playwright's sync API is single-threaded: click all, then wait
             page.evaluate(WATCH_FOR_SOLVED, SOLVED_TEXT)
             page.get_by_role("button", name="Train", exact=True).click()
@@ -69,6 +89,7 @@ def run(students: int) -> dict[str, float]:
             except Exception as error:  # a page that never solves is reported, not hidden
                 errors.append(f"not solved: {type(error).__name__}")
         after_mb = resident_megabytes(server.pid)
+        server_cpu, browser_cpu = cpu_seconds(server.pid) - server_cpu, chromium_cpu_seconds() - browser_cpu
         return {
             "students": students,
             "p50": statistics.median(durations) if durations else float("nan"),
@@ -80,6 +101,8 @@ def run(students: int) -> dict[str, float]:
             "per_session_mb": (after_mb - idle_mb) / students,
             "first_error": errors[0] if errors else "",
             "loaded_mb": loaded_mb,
+            "server_cpu": server_cpu,
+            "browser_cpu": browser_cpu,
         }
 
 
@@ -87,12 +110,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
     args = parser.parse_args()
-    print("| students | click→solved p50 | p95 | max | page errors | server RSS idle → after | per session |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print("| students | click→solved p50 | p95 | max | page errors | server RSS idle → after | per session "
+          "| CPU s: server (per student) | CPU s: Chromium |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for students in args.students:
         r = run(students)
         print(f"| {r['students']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s | {r['errors']} "
-              f"| {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB | {r['per_session_mb']:.1f} MB |", flush=True)
+              f"| {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB | {r['per_session_mb']:.1f} MB "
+              f"| {r['server_cpu']:.1f} ({r['server_cpu'] / r['students']:.2f}) | {r['browser_cpu']:.1f} |", flush=True)
         if r["first_error"]:
             print(f"  first error: {r['first_error']}")
 

@@ -119,6 +119,26 @@ def resident_megabytes(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) the process has used so far, read from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def chromium_cpu_seconds() -> float:
+    """CPU time used so far by every running Chromium process (browser, renderers, GPU)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        try:
+            # Chromium's child processes rewrite their command line as one space-separated string.
+            program = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split(b" ")[0] if entry.name.isdigit() else b""
+            if Path(program.decode(errors="replace")).name == "chromium":  # /usr/bin/chromium execs /usr/lib/chromium/chromium
+                total += cpu_seconds(int(entry.name))
+        except OSError:  # the process ended while we looked
+            pass
+    return total
+
+
 def screenshot_path(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
