@@ -6,6 +6,7 @@ a folder of that name would also be served the old, navigation-less way on a fre
 
 import streamlit as st
 
+from ui.turns import SCRIPT_TURNS
 from ui.url_sync import restore_config_from_url, sync_url_with_config
 
 st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
@@ -25,6 +26,7 @@ st.sidebar.caption(
     "RNN Playground — watch a recurrent network learn to map one string to another. "
     "Built on PyTorch; every number is the one torch computes."
 )
-restore_config_from_url()  # a shared link sets the experiment on a session's first run
-navigation.run()
-sync_url_with_config()  # the URL always describes the current experiment
+with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/turns.py
+    restore_config_from_url()  # a shared link sets the experiment on a session's first run
+    navigation.run()
+    sync_url_with_config()  # the URL always describes the current experiment

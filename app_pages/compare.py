@@ -11,6 +11,7 @@ from playground.history import frame_to_csv
 from playground.limits import LIMITS
 from playground.presets import PRESETS
 from ui.session import get_config
+from ui.turns import SCRIPT_TURNS
 from ui.url_sync import page_param_from_link, set_page_params, show_share_link
 
 COMPARISON_KEY = "compare_comparison"
@@ -113,7 +114,7 @@ def draw(comparison: Comparison, tick: int) -> None:
         hide_index=True,
         column_config={
             "final loss": st.column_config.NumberColumn(format="%.6f"),
-            "wall time (s)": st.column_config.NumberColumn(format="%.3f"),
+            "training time (s)": st.column_config.NumberColumn(format="%.3f"),
             "epochs/s": st.column_config.NumberColumn(format="%.0f"),
         },
         key=f"compare_table_{tick}",
@@ -146,6 +147,7 @@ if comparison is not None:
         tick += 1
         if comparison.done:
             break
+        SCRIPT_TURNS.let_others_go()  # this loop can train for a minute: see ui/turns.py
     st.download_button(
         "Download the results table (CSV)",
         frame_to_csv(comparison.results_frame()),

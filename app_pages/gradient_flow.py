@@ -9,6 +9,7 @@ from playground.gradient_flow import (
     memory_task_config,
 )
 from playground.inside_figures import gradient_flow_figure, loss_curves_figure
+from ui.turns import taking_turns
 
 RUNS_KEY, RUNNING_KEY, EPOCH_KEY = "gradient-flow-runs", "gradient-flow-running", "gradient-flow-epoch"
 SLICE_EPOCHS, SLICE_SECONDS, TICK_SECONDS = 10, 0.3, 0.6
@@ -70,6 +71,7 @@ controls[4].button("Reset", key="gradient-flow-reset", on_click=reset_runs)
 
 
 @st.fragment(run_every=TICK_SECONDS if running else None)
+@taking_turns
 def live_view() -> None:
     """Train a short slice of every run (when live), then draw the latest gradients."""
     runs = st.session_state[RUNS_KEY]

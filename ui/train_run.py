@@ -36,6 +36,7 @@ from playground.figures import (
 from ui.markdown import escape_markdown
 from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_config
 from ui.train_settings import config_from_widgets
+from ui.turns import taking_turns
 
 SLICE_SECONDS = 0.05
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
@@ -274,6 +275,7 @@ def _slice_due() -> bool:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
+@taking_turns
 def _training() -> None:
     trainer = _trainer_for_views()
     if trainer is None:
@@ -292,6 +294,7 @@ def _training() -> None:
 
 
 @st.fragment
+@taking_turns
 def _exploring(config_ok: bool) -> None:
     trainer = _trainer_for_views()
     if trainer is None or trainer.epoch == 0:
