@@ -160,7 +160,7 @@ class Comparison:
                     "final prediction": " | ".join(trainer.history[-1].predictions) if trained else None,
                     "parameters": parameter_count(trainer) if trainer is not None else None,
                     "epochs": trainer.epoch if trainer is not None else 0,
-                    "wall time (s)": seconds,
+                    "training time (s)": seconds,
                     "epochs/s": trainer.epoch / seconds if seconds else None,
                     "status": run.error or ("done" if run.finished else "training"),
                 }

@@ -83,7 +83,7 @@ class Trainer:
         self.max_detailed_epochs = self._detail_budget()
         self._stride = 1  # spacing of the kept epochs once a run outgrows its budget
         self.solved_epoch: int | None = None
-        self.train_seconds = 0.0
+        self.train_seconds = 0.0  # CPU seconds spent training (see `train`)
         self._inputs = self.dataset.source_indices
         self._internals = lru_cache(maxsize=8)(self._compute_internals)
 
@@ -105,7 +105,7 @@ class Trainer:
                 f"Training stopped after {self.epoch} epochs: this run used its "
                 f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
             )
-        started = time.perf_counter()
+        started = time.thread_time()
         logits = self.model(self._inputs)
         self.optimizer.zero_grad()
         loss = sequence_loss(logits, self.dataset.target_indices, self.config.loss_reduction)
@@ -131,19 +131,26 @@ class Trainer:
             self.solved_epoch = record.epoch
         if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
             self._thin_history()
-        self.train_seconds += time.perf_counter() - started
+        self.train_seconds += time.thread_time() - started
         return record
 
     def train(self, max_epochs: int | None = None, max_seconds: float | None = None) -> list[EpochRecord]:
-        """Train up to ``max_epochs`` more epochs or ``max_seconds``, whichever ends first."""
+        """Train up to ``max_epochs`` more epochs or ``max_seconds``, whichever ends first.
+
+        Seconds here, as in ``train_seconds`` and the host's time cap, are CPU seconds of the
+        calling thread, not wall-clock ones: on a server shared by a class, a session waiting
+        for the CPU still gets a full slice of work per call, instead of slices that shrink
+        to one epoch under load and leave each page update mostly drawing. (Training runs on
+        this one thread: `torch.set_num_threads(1)` below.)
+        """
         torch.set_num_threads(1)  # tiny models gain nothing from threads; neighbours keep theirs
         remaining = self.config.epochs - self.epoch if max_epochs is None else max_epochs
-        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        deadline = None if max_seconds is None else time.thread_time() + max_seconds
         records = []
         while remaining > 0 and not self.done:
             records.append(self.train_epoch())
             remaining -= 1
-            if deadline is not None and time.perf_counter() >= deadline:
+            if deadline is not None and time.thread_time() >= deadline:
                 break
         return records
 

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 import torch
 
@@ -77,6 +79,22 @@ def test_train_slices_and_done():
         trainer.train_epoch()
     with pytest.raises(PlaygroundError, match="not been trained"):
         trainer.internals(trainer.epoch + 1)
+
+
+def test_time_slices_count_cpu_not_waiting(monkeypatch):
+    """On a busy classroom server a session waits for the CPU; that wait must not shrink its
+    slice. Sleeping inside each epoch stands in for the wait: 4 epochs take > 0.12 s of wall
+    time but a few milliseconds of CPU, so a 0.05 s slice still trains all of them."""
+    trainer = Trainer(PRESETS["hello-rnn"].config)
+    forward = trainer.model.forward
+
+    def waiting_forward(*args):
+        time.sleep(0.03)
+        return forward(*args)
+
+    monkeypatch.setattr(trainer.model, "forward", waiting_forward)
+    assert len(trainer.train(max_epochs=4, max_seconds=0.05)) == 4
+    assert trainer.train_seconds < 0.05  # the host's cap counts the same CPU seconds
 
 
 def test_short_runs_keep_every_epoch_in_detail():
