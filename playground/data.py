@@ -85,30 +85,31 @@ def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
 
 
 def build_vocabulary(
-    config: RunConfig, pairs: tuple[tuple[str, str], ...], limits: Limits = LIMITS
+    config: RunConfig,
+    source_chars: list[tuple[str, ...]],
+    target_chars: list[tuple[str, ...]],
+    limits: Limits = LIMITS,
 ) -> Vocabulary:
-    """Explicit order if typed, else sorted or in order of first appearance (sources first)."""
+    """Explicit order if typed, else sorted or in order of first appearance (sources first).
+
+    Takes the strings already split into characters, as `build_dataset` checked them.
+    """
     if config.vocab:
         check_printable(config.vocab, "vocabulary")
         chars = split_characters(config.vocab)
-        if len(chars) > limits.max_vocabulary:
-            raise PlaygroundError(
-                f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}."
-            )
-        duplicates = sorted(char for char, count in Counter(chars).items() if count > 1)
-        if duplicates:
-            raise PlaygroundError(
-                f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once."
-            )
-        return Vocabulary(tuple(chars))
-    seen: dict[str, None] = {}
-    for source, _ in pairs:
-        seen.update(dict.fromkeys(split_characters(source)))
-    for _, target in pairs:
-        seen.update(dict.fromkeys(split_characters(target)))
-    chars = list(seen)
-    if config.vocab_order == "sorted":
-        chars.sort()
+    else:
+        chars = list(dict.fromkeys(char for rows in (source_chars, target_chars) for row in rows for char in row))
+        if config.vocab_order == "sorted":
+            chars.sort()
+    if len(chars) > limits.max_vocabulary:
+        raise PlaygroundError(
+            f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}."
+        )
+    duplicates = sorted(char for char, count in Counter(chars).items() if count > 1)  # only a typed one can
+    if duplicates:
+        raise PlaygroundError(
+            f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once."
+        )
     return Vocabulary(tuple(chars))
 
 
@@ -152,11 +153,7 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
             "All pairs in a batch must have the same length; found lengths "
             f"{', '.join(str(n) for n in sorted(lengths))}."
         )
-    vocab = build_vocabulary(config, pairs, limits)
-    if len(vocab) > limits.max_vocabulary:
-        raise PlaygroundError(
-            f"The vocabulary has {len(vocab)} characters; the limit is {limits.max_vocabulary}."
-        )
+    vocab = build_vocabulary(config, source_chars, target_chars, limits)
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for chars in rows:
             missing = [c for c in chars if c not in vocab.chars]
