@@ -129,10 +129,13 @@ def chromium_cpu_seconds() -> float:
     """CPU time used so far by every running Chromium process (browser, renderers, GPU)."""
     total = 0.0
     for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
         try:
-            # Chromium's child processes rewrite their command line as one space-separated string.
-            program = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split(b" ")[0] if entry.name.isdigit() else b""
-            if Path(program.decode(errors="replace")).name == "chromium":  # /usr/bin/chromium execs /usr/lib/chromium/chromium
+            # Children rewrite their command line as one space-separated string; /usr/bin/chromium
+            # is a wrapper that execs /usr/lib/chromium/chromium.
+            program = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split(b" ")[0]
+            if Path(program.decode(errors="replace")).name == "chromium":
                 total += cpu_seconds(int(entry.name))
         except OSError:  # the process ended while we looked
             pass

@@ -299,7 +299,7 @@ def _exploring(config_ok: bool) -> None:
     trainer = _trainer_for_views()
     if trainer is None or trainer.epoch == 0:
         if config_ok:
-                st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
+            st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
                     "at a time.", icon=":material/school:")
         return
     _progress(trainer, running=False)
