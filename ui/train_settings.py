@@ -34,6 +34,9 @@ from playground.text import split_characters
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
+SOURCES_KEY, TARGETS_KEY = PREFIX + "sources", PREFIX + "targets"
+# What the text boxes accept: every allowed pair plus a margin (the config check names the caps).
+STRINGS_MAX_CHARS = LIMITS.max_string_length * LIMITS.max_pairs + 64
 
 TASK_LABELS = {"translate": "translate source → target", "next-char": "predict the next character"}
 VOCAB_ORDER_LABELS = {"sorted": "sorted", "appearance": "order of first appearance"}
@@ -121,7 +124,7 @@ def _forget_outgrown_vocabulary() -> None:
     if not vocab:
         return
     known = set(split_characters(vocab))
-    typed = st.session_state.get(FIELDS[0].key, "") + st.session_state.get(FIELDS[1].key, "")
+    typed = st.session_state.get(SOURCES_KEY, "") + st.session_state.get(TARGETS_KEY, "")
     if not set(split_characters(typed.replace("\n", ""))) <= known:
         st.session_state[PREFIX + "vocab"] = ""
         st.toast("New characters: the vocabulary is now built from your strings.")
@@ -146,13 +149,13 @@ def preset_and_strings() -> None:
     left, right = st.columns(2)
     left.text_area(
         "Source text" if next_char else "Source string(s), one per line",
-        key=FIELDS[0].key, height=90, max_chars=LIMITS.max_string_length * LIMITS.max_pairs + 64,
+        key=SOURCES_KEY, height=90, max_chars=STRINGS_MAX_CHARS,
         on_change=_forget_outgrown_vocabulary,
         help="What the network reads, one character per time step. Several lines train as one batch.",
     )
     right.text_area(
-        "Target string(s), one per line", key=FIELDS[1].key, height=90, disabled=next_char,
-        max_chars=LIMITS.max_string_length * LIMITS.max_pairs + 64, on_change=_forget_outgrown_vocabulary,
+        "Target string(s), one per line", key=TARGETS_KEY, height=90, disabled=next_char,
+        max_chars=STRINGS_MAX_CHARS, on_change=_forget_outgrown_vocabulary,
         help=("Not used: next-character prediction learns each source character's successor."
               if next_char else "What the network should output at each step; same length as its source."),
     )
