@@ -34,7 +34,7 @@ from playground.figures import (
     probabilities_figure,
 )
 from ui.markdown import escape_markdown
-from ui.session import TRAINER_KEY, get_config, get_trainer, new_trainer, set_config
+from ui.session import TRAINER_KEY, get_trainer, new_trainer, set_config
 from ui.train_settings import config_from_widgets
 from ui.turns import taking_turns
 
@@ -262,11 +262,6 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
                         key="train_hidden_chart", config=CHART_CONFIG)
 
 
-def _trainer_for_views() -> Trainer | None:
-    trainer = get_trainer()
-    return trainer if trainer is not None and trainer.config == get_config() else None
-
-
 def _slice_due() -> bool:
     """Whether this run of the live fragment trains: not once paused, and not when the
     full script run drawing it has just trained its slice."""
@@ -277,7 +272,7 @@ def _slice_due() -> bool:
 @st.fragment(run_every=REFRESH_SECONDS)
 @taking_turns
 def _training() -> None:
-    trainer = _trainer_for_views()
+    trainer = get_trainer()
     if trainer is None:
         return
     if _slice_due() and _train_slice(trainer):
@@ -296,7 +291,7 @@ def _training() -> None:
 @st.fragment
 @taking_turns
 def _exploring(config_ok: bool) -> None:
-    trainer = _trainer_for_views()
+    trainer = get_trainer()
     if trainer is None or trainer.epoch == 0:
         if config_ok:
             st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
