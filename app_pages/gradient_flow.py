@@ -44,6 +44,7 @@ example = runs["rnn"].dataset
 st.caption(f"Batch: {', '.join(f'{s!r} → {t!r}' for s, t in zip(example.sources, example.targets))}")
 
 
+@taking_turns  # callbacks run before app.py takes its turn
 def step_runs() -> None:
     st.session_state.pop(EPOCH_KEY, None)  # show the newest epoch after training
     for trainer in st.session_state[RUNS_KEY].values():
@@ -55,6 +56,7 @@ def toggle_live() -> None:
     st.session_state[RUNNING_KEY] = not st.session_state.get(RUNNING_KEY, False)
 
 
+@taking_turns  # callbacks run before app.py takes its turn
 def reset_runs() -> None:
     st.session_state.pop(EPOCH_KEY, None)
     st.session_state[RUNS_KEY] = build_runs()

@@ -73,6 +73,7 @@ def _current_trainer() -> Trainer:
     return get_trainer() or new_trainer()
 
 
+@taking_turns  # callbacks run before app.py takes its turn
 def _on_train() -> None:
     st.session_state.pop(ERROR_KEY, None)
     try:
@@ -87,6 +88,7 @@ def _on_pause() -> None:
     _stop()
 
 
+@taking_turns  # callbacks run before app.py takes its turn
 def _on_step() -> None:
     st.session_state.pop(ERROR_KEY, None)
     _stop()

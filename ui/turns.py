@@ -79,7 +79,8 @@ SCRIPT_TURNS = Turns()  # one per server process, shared by every session
 
 
 def taking_turns(function: Callable[..., Result]) -> Callable[..., Result]:
-    """Run ``function`` in a turn: for `st.fragment` bodies, whose timed reruns skip app.py."""
+    """Run ``function`` in a turn: for `st.fragment` bodies, whose timed reruns skip app.py,
+    and for widget callbacks that train, which Streamlit runs before app.py starts."""
 
     @functools.wraps(function)
     def in_turn(*args, **kwargs) -> Result:
