@@ -1,9 +1,10 @@
 """Train / Pause / Step / Reset, and the live views that redraw while the network learns.
 
 Training happens in short time slices inside an `st.fragment` that reruns itself every
-`REFRESH_SECONDS` while the run is going: each rerun trains for `SLICE_SECONDS` and
-redraws progress and the four views for the newest epoch, so the page stays responsive,
-other sessions get the CPU between slices, and the settings above never flicker. While
+`REFRESH_SECONDS` while the run is going: each rerun trains for `SLICE_SECONDS` of CPU
+time and redraws progress and the four views for the newest epoch, so the page stays
+responsive, other sessions take their turns between slices (`ui.turns`), and the settings
+above never flicker. While
 training, the views are Vega-Lite charts (`playground.live_charts`) whose spec stays fixed
 and whose rows change, which the browser updates in place; plotly charts are rebuilt from
 nothing on every update and would blink. A toggle can leave the heatmaps for when the run
