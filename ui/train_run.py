@@ -1,21 +1,21 @@
 """Train / Pause / Step / Reset, and the live views that redraw while the network learns.
 
-Training happens in short time slices inside an `st.fragment` that reruns itself every
-`REFRESH_SECONDS` while the run is going: each rerun trains for `SLICE_SECONDS` of CPU
-time and redraws progress and the four views for the newest epoch, so the page stays
-responsive, other sessions take their turns between slices (`ui.turns`), and the settings
-above never flicker. While
-training, the views are Vega-Lite charts (`playground.live_charts`) whose spec stays fixed
-and whose rows change, which the browser updates in place; plotly charts are rebuilt from
-nothing on every update and would blink. A toggle can leave the heatmaps for when the run
-pauses or ends. The timer exists only while training; finishing or
-pausing does a full rerun, which stops it and shows a timer-free fragment where the
-epoch scrubber drives all four views.
+The buttons and views form one fragment (`controls_and_views`), so a click reruns only
+them. Training happens in short time slices inside a nested `st.fragment` that reruns
+itself every `REFRESH_SECONDS` while the run is going: each rerun trains for
+`SLICE_SECONDS` of CPU time and redraws progress and the four views for the newest epoch,
+so the page stays responsive, other sessions take their turns between slices
+(`ui.turns`), and the settings above never flicker. While training, the views are
+Vega-Lite charts (`playground.live_charts`) whose spec stays fixed and whose rows change,
+which the browser updates in place; plotly charts are rebuilt from nothing on every update
+and would blink. A toggle can leave the heatmaps for when the run pauses or ends. The
+timer exists only while training: pausing reruns the panel without it, finishing does a
+full rerun, and either shows a timer-free fragment where the epoch scrubber drives all
+four views.
 
-Every full script run that finds the run going trains one slice before drawing, which is how
-`AppTest` (which does not follow ``run_every`` timers) drives a run: press Train, then
-rerun until done.
-"""
+Every run of the panel that finds the run going trains one slice before drawing, which is
+how `AppTest` (which does not follow ``run_every`` timers) drives a run: press Train, then
+rerun until done."""
 
 from __future__ import annotations
 
@@ -307,13 +307,21 @@ def _exploring(config_ok: bool) -> None:
     _internal_views(trainer, epoch, pair)
 
 
+@st.fragment
+@taking_turns  # a fragment rerun does not pass through app.py, which takes the turn for full runs
 def controls_and_views(config_ok: bool) -> None:
     """The buttons, then progress, solved message, epoch scrubber and the four views.
 
-    A full script run that finds the run going trains its slice here, before anything is
+    One fragment, so pressing Train, Pause, Step or Reset reruns only this panel: the
+    settings above are neither re-run on the server nor redrawn and faded as stale in the
+    browser. With thirty students on one machine, redrawing the whole page per click was
+    what kept their browsers busy longest (`bench/load_test.py`). The timed `_training`
+    fragment nests inside; Streamlit stops its timer when a rerun of this panel no longer
+    draws it.
+
+    A run of this panel that finds the run going trains its slice here, before anything is
     drawn, so a short run (the default trains 15 epochs in a few milliseconds) is drawn
-    finished by the same run that the Train click started: one page update instead of two,
-    which cut the server's work per click by about a fifth.
+    finished by the same run that the Train click started: one page update instead of two.
     """
     if is_running() and not _train_slice(get_trainer()):
         st.session_state[SLICE_TRAINED_KEY] = True  # the fragment drawn below skips its slice

@@ -34,13 +34,28 @@ def set_number(page, label: str, value: int) -> None:
     )
 
 
+# Counts the settings in the sidebar that Streamlit marks stale, which it does to every
+# element a script run is about to redraw.
+WATCH_SETTINGS_GO_STALE = """() => {
+    window.__staleSettings = 0;
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    new MutationObserver(records => {
+        window.__staleSettings += records.filter(r => r.target.getAttribute('data-stale') === 'true').length;
+    }).observe(sidebar, {subtree: true, attributes: true, attributeFilter: ['data-stale']});
+    return sidebar.querySelectorAll('[data-testid="stElementContainer"]').length;
+}"""
+
+
 def test_train_reaches_the_target_and_the_scrubber_replays_it():
     with streamlit_server() as url, chromium() as browser:
         page = open_train_page(browser, url)
         page.screenshot(path=screenshot_path("train-default"))
 
+        assert page.evaluate(WATCH_SETTINGS_GO_STALE) > 5
         page.get_by_role("button", name="Train", exact=True).click()
         page.get_by_text("Solved at epoch").wait_for(timeout=60_000)
+        # The click reran the buttons and views only: the settings were not redrawn.
+        assert page.evaluate("window.__staleSettings") == 0
         page.get_by_text("Epoch 15 of 15").wait_for(timeout=60_000)
         success = page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
         assert "ohlol" in success
