@@ -33,6 +33,9 @@ What a client does, as the frontend would (streamlit 1.67):
   overwrites the widgets it lists, so pressing Train sends only the button's trigger; the
   settings stay at the default task (the browser would also echo the other widgets' unchanged
   values, a few hundred bytes).
+- Fragment clicks: a button drawn inside a fragment (Train sits in the Train page's run
+  panel) sends its click as a rerun of that fragment only (`fragment_id`, taken from the
+  button's delta), as the frontend does.
 - Fragment timers: `auto_rerun` messages start a timer per fragment that sends a fragment
   rerun (`fragment_id`, `is_auto_rerun`) every interval, like the browser's `setInterval`;
   `stop_auto_rerun` and the start of a full run (a `new_session` without fragment ids)
@@ -89,6 +92,7 @@ class Client:
     socket: websockets.ClientConnection | None = None
     page_script_hash: str = ""
     train_button_id: str | None = None
+    train_fragment_id: str = ""  # the fragment the button is drawn in, "" outside any
     cache: dict[str, ForwardMsg] = field(default_factory=dict)  # hash → cacheable message
     timers: dict[str, tuple[float, asyncio.Task]] = field(default_factory=dict)  # fragment → timer
     loaded: asyncio.Event = field(default_factory=asyncio.Event)
@@ -105,10 +109,11 @@ class Client:
         self.reader = asyncio.create_task(self._read())
         await self.rerun()  # what the frontend sends once connected: run the default page
 
-    async def rerun(self, widgets: tuple[WidgetState, ...] = (), fragment_id: str = "") -> None:
+    async def rerun(self, widgets: tuple[WidgetState, ...] = (), fragment_id: str = "",
+                    is_auto_rerun: bool = False) -> None:
         state = ClientState(
             query_string="", page_script_hash=self.page_script_hash, fragment_id=fragment_id,
-            is_auto_rerun=bool(fragment_id), widget_states=WidgetStates(widgets=widgets),
+            is_auto_rerun=is_auto_rerun, widget_states=WidgetStates(widgets=widgets),
             cached_message_hashes=list(self.cache),
         )
         await self.socket.send(BackMsg(rerun_script=state).SerializeToString())
@@ -117,7 +122,8 @@ class Client:
         if self.train_button_id is None:
             raise RuntimeError("the first run drew no Train button")
         self.clicked_at = time.perf_counter()
-        await self.rerun((WidgetState(id=self.train_button_id, trigger_value=True),))
+        await self.rerun((WidgetState(id=self.train_button_id, trigger_value=True),),
+                         fragment_id=self.train_fragment_id)
 
     async def wait_for(self, event: asyncio.Event) -> None:
         """Until `event` is set; raises at once if the connection drops first."""
@@ -173,6 +179,7 @@ class Client:
         element = msg.delta.new_element
         if element.WhichOneof("type") == "button" and element.button.label == TRAIN_LABEL:
             self.train_button_id = element.button.id
+            self.train_fragment_id = msg.delta.fragment_id
         text = element_text(msg)
         if self.clicked_at is not None and self.solved_at is None and SOLVED_TEXT in text:
             self.solved_at, self.solved_text = received_at, text
@@ -186,7 +193,7 @@ class Client:
     async def _tick(self, fragment_id: str, interval: float) -> None:
         while True:
             await asyncio.sleep(interval)
-            await self.rerun(fragment_id=fragment_id)
+            await self.rerun(fragment_id=fragment_id, is_auto_rerun=True)
 
     def _cancel_timers(self, fragment_ids: list[str] | None = None) -> None:
         for fragment_id in list(self.timers) if fragment_ids is None else fragment_ids:
