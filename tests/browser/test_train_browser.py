@@ -21,6 +21,8 @@ def open_train_page(browser, url: str):
     page.goto(url)
     page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
     page.get_by_text("index → character").wait_for(timeout=30_000)
+    # Until the first script run has finished, Streamlit shows its "Running…" status.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     return page
 
 
@@ -50,6 +52,8 @@ def test_train_reaches_the_target_and_the_scrubber_replays_it():
     with streamlit_server() as url, chromium() as browser:
         page = open_train_page(browser, url)
         page.screenshot(path=screenshot_path("train-default"))
+        # .streamlit/config.toml: learners get the viewer toolbar, even on localhost.
+        assert page.get_by_role("button", name="Deploy").count() == 0
 
         assert page.evaluate(WATCH_SETTINGS_GO_STALE) > 5
         page.get_by_role("button", name="Train", exact=True).click()
