@@ -15,7 +15,8 @@ four views.
 
 Every run of the panel that finds the run going trains one slice before drawing, which is
 how `AppTest` (which does not follow ``run_every`` timers) drives a run: press Train, then
-rerun until done."""
+rerun until done.
+"""
 
 from __future__ import annotations
 
@@ -314,8 +315,8 @@ def controls_and_views(config_ok: bool) -> None:
 
     One fragment, so pressing Train, Pause, Step or Reset reruns only this panel: the
     settings above are neither re-run on the server nor redrawn and faded as stale in the
-    browser. With thirty students on one machine, redrawing the whole page per click was
-    what kept their browsers busy longest (`bench/load_test.py`). The timed `_training`
+    browser, which with thirty browsers on one machine (`bench/load_test.py`) roughly halved
+    the time from the server's last message to the result on screen. The timed `_training`
     fragment nests inside; Streamlit stops its timer when a rerun of this panel no longer
     draws it.
 
