@@ -315,8 +315,8 @@ def controls_and_views(config_ok: bool) -> None:
 
     One fragment, so pressing Train, Pause, Step or Reset reruns only this panel: the
     settings above are neither re-run on the server nor redrawn and faded as stale in the
-    browser, which with thirty browsers on one machine (`bench/load_test.py`) roughly halved
-    the time from the server's last message to the result on screen. The timed `_training`
+    browser, which with thirty browsers on one machine (`bench/load_test.py`) cut the time
+    from the server's last message to the result on screen by about 40 %. The timed `_training`
     fragment nests inside; Streamlit stops its timer when a rerun of this panel no longer
     draws it.
 
