@@ -268,7 +268,7 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
 
 def _slice_due() -> bool:
     """Whether this run of the live fragment trains: not once paused, and not when the
-    full script run drawing it has just trained its slice."""
+    run of the panel drawing it has just trained its slice."""
     trained_already = st.session_state.pop(SLICE_TRAINED_KEY, False)
     return bool(st.session_state.get(RUNNING_KEY)) and not trained_already
 
@@ -280,7 +280,7 @@ def _training() -> None:
     if trainer is None:
         return
     if _slice_due() and _train_slice(trainer):
-        st.rerun()  # only a full run removes this fragment's timer and shows the scrubber
+        st.rerun()  # a full run (the panel can't be rerun from in here) drops the timer, shows the scrubber
     _progress(trainer, running=True)
     if trainer.epoch:
         pair = _pair_picker(trainer)
@@ -316,9 +316,9 @@ def controls_and_views(config_ok: bool) -> None:
     One fragment, so pressing Train, Pause, Step or Reset reruns only this panel: the
     settings above are neither re-run on the server nor redrawn and faded as stale in the
     browser, which with thirty browsers on one machine (`bench/load_test.py`) cut the time
-    from the server's last message to the result on screen by about 40 %. The timed `_training`
-    fragment nests inside; Streamlit stops its timer when a rerun of this panel no longer
-    draws it.
+    from the server's last message to the result on screen by about 40 %. The timed
+    `_training` fragment nests inside; Streamlit stops its timer when a rerun of this panel
+    no longer draws it.
 
     A run of this panel that finds the run going trains its slice here, before anything is
     drawn, so a short run (the default trains 15 epochs in a few milliseconds) is drawn
