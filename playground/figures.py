@@ -10,17 +10,25 @@ Axes that carry characters use numeric positions with tick labels, never categor
 string like "hello" repeats "l", and a categorical axis would silently merge the two steps.
 Characters typed by the learner are HTML-escaped before they reach Plotly, which renders
 a few HTML tags inside labels.
+
+Each figure carries its own look (`chart_theme`) and asks for the margins its labels need,
+so that the browser draws it once: see `_figure`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 import torch
 
+from .chart_theme import LIGHT, ChartTheme, axis_defaults
 from .text import split_characters
 from .trainer import EpochRecord
 
@@ -30,6 +38,20 @@ OUTLINE_COLOUR = "#111111"
 LINE_COLOUR = "#1f77b4"
 MONOSPACE = "Source Code Pro, Menlo, Consolas, monospace"
 ROW_HEIGHT = 24  # pixels per epoch row in the predictions timeline
+AXIS_NAME = re.compile(r"[xy]axis\d*")
+# Each figure asks up front for the margins its tick labels need. Plotly grows a margin that
+# is too small (automargin) by drawing the whole chart a second time, so these slight
+# over-estimates of label widths in the app's fonts, calibrated in Chromium, spare that pass;
+# tests/browser checks that the Train page's charts keep the margins they ask for.
+TEXT_PX = 7.5  # per character of 12 px Source Sans, bold included
+MONO_PX = 8  # per character of 13 px monospace
+Y_TITLE_PX = 44  # a y-axis title: its standoff and one rotated line of 14 px text
+
+
+def label_chars(labels: Sequence[str]) -> int:
+    """Characters shown in the longest line of any label, markup left out and entities as one."""
+    lines = (line for label in labels for line in str(label).split("<br>"))
+    return max((len(html.unescape(re.sub(r"<[^>]+>", "", line))) for line in lines), default=1)
 
 
 def char_label(char: str) -> str:
@@ -42,18 +64,35 @@ def step_labels(input_chars: Sequence[str]) -> list[str]:
     return [f"{char_label(char)}<br><sub>t={t}</sub>" for t, char in enumerate(input_chars)]
 
 
-def _figure(data: list[dict[str, Any]], layout: dict[str, Any], title: str, height: int) -> go.Figure:
-    base = dict(
-        # Anchored to the top of the figure so titles line up across charts of any margin.
-        title=dict(text=title, x=0, xanchor="left", y=1, yref="container", yanchor="top",
-                   pad=dict(t=12), font=dict(size=15)),
-        height=height,
-        margin=dict(l=10, r=10, t=44, b=10),
-        plot_bgcolor="white",
-        showlegend=False,
-        uirevision="keep",  # keep the learner's zoom while the chart redraws during training
-    )
-    return go.Figure(data=data, layout={**base, **layout})
+def _figure(
+    data: list[dict[str, Any]], layout: dict[str, Any], title: str, height: int, theme: ChartTheme
+) -> go.Figure:
+    """Assemble a figure that carries its whole look (see `chart_theme`): no template, axes
+    fitted to their labels, and a ``datarevision`` that changes exactly when the figure does,
+    so the browser's second pass over an unchanged figure costs nothing."""
+    margin = {"l": 10, "r": 10, "t": 44, "b": 10, **layout.get("margin", {})}
+    full = {
+        "title": theme.title(title),
+        "height": height,
+        "showlegend": False,
+        "uirevision": "keep",  # keep the learner's zoom while the chart redraws during training
+        **theme.layout(),
+        **{name: _with_axis_defaults(name, value) if AXIS_NAME.fullmatch(name) else value
+           for name, value in layout.items()},
+        "margin": {side: math.ceil(px) for side, px in margin.items()} | {"pad": 8},
+    }
+    full["datarevision"] = hashlib.sha1(json.dumps([data, full], sort_keys=True).encode()).hexdigest()
+    figure = go.Figure(data=data, layout=full)
+    figure.layout.template = None  # Plotly would otherwise embed its default template
+    return figure
+
+
+def _with_axis_defaults(name: str, axis: dict[str, Any]) -> dict[str, Any]:
+    defaults = axis_defaults(name)
+    merged = {**defaults, **axis}
+    if axis.get("title", {}) is not None:  # a title of None means no title at all
+        merged["title"] = {**defaults["title"], **axis.get("title", {})}
+    return merged
 
 
 def _char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
@@ -72,6 +111,7 @@ def loss_figure(
     solved_epoch: int | None = None,
     log_scale: bool = False,
     total_epochs: int | None = None,
+    theme: ChartTheme = LIGHT,
 ) -> go.Figure:
     """Loss against epoch (1-based), with the shown epoch circled and the solving epoch marked.
 
@@ -107,8 +147,10 @@ def loss_figure(
         yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"),
                    type="log" if log_scale else "linear", gridcolor="#eee"),
         shapes=shapes, annotations=annotations,
+        # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
+        margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
     )
-    return _figure(data, layout, "Loss", 330)
+    return _figure(data, layout, "Loss", 330, theme)
 
 
 def timeline_epochs(
@@ -133,6 +175,7 @@ def predictions_figure(
     selected_epoch: int | None = None,
     total_epochs: int | None = None,
     max_rows: int = 20,
+    theme: ChartTheme = LIGHT,
 ) -> go.Figure:
     """The predicted string of each epoch, one row each, every character green when right.
 
@@ -174,9 +217,10 @@ def predictions_figure(
                          title=dict(text="target", standoff=4), range=[-0.5, columns + 1.3]),
         yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed",
                    showgrid=False, zeroline=False),
-        shapes=shapes, annotations=annotations, margin=dict(l=10, r=10, t=96, b=10),
+        shapes=shapes, annotations=annotations,
+        margin=dict(l=16 + TEXT_PX * label_chars(row_labels), r=10, t=96, b=10),
     )
-    return _figure(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved)
+    return _figure(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
 
 
 def probabilities_figure(
@@ -185,6 +229,7 @@ def probabilities_figure(
     input_chars: Sequence[str],
     target_indices: Sequence[int],
     epoch: int | None = None,
+    theme: ChartTheme = LIGHT,
 ) -> go.Figure:
     """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
 
@@ -202,14 +247,15 @@ def probabilities_figure(
         texttemplate="%{z:.2f}" if seq_len * vocab_size <= 300 else "",
         colorbar=dict(title=dict(text="P"), thickness=12, len=0.9),
     )]
+    vocab_labels = [char_label(c) for c in vocab]
     layout = dict(
         xaxis=_char_axis(step_labels(input_chars), title=dict(text="input character at each step")),
-        yaxis=_char_axis([char_label(c) for c in vocab], title=dict(text="predicted character"),
-                         autorange="reversed"),
+        yaxis=_char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed"),
         shapes=[_outline(t, v) for t, v in enumerate(target_indices)],
+        margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
-    return _figure(data, layout, f"{title} (target outlined)", max(280, 130 + 24 * vocab_size))
+    return _figure(data, layout, f"{title} (target outlined)", max(280, 130 + 24 * vocab_size), theme)
 
 
 def _axis_suffix(index: int) -> str:
@@ -226,6 +272,7 @@ def hidden_state_figure(
     input_chars: Sequence[str],
     cell: torch.Tensor | None = None,
     epoch: int | None = None,
+    theme: ChartTheme = LIGHT,
 ) -> go.Figure:
     """Hidden (and LSTM cell) states of one pair: a unit × time-step panel per layer,
     direction and kind.
@@ -280,12 +327,14 @@ def hidden_state_figure(
             colorbar=dict(title=dict(text="c"), thickness=12, len=0.45, y=0.25),
         )
     layout["annotations"] = annotations
-    layout["margin"] = dict(l=10, r=10, t=80, b=50)
+    layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=76, t=80, b=64)  # r: colour bars
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
-    return _figure(data, layout, title, plot_px + 80 + 50)
+    return _figure(data, layout, title, plot_px + 80 + 50, theme)
 
 
-def onehot_figure(onehot: torch.Tensor, vocab: Sequence[str], input_chars: Sequence[str]) -> go.Figure:
+def onehot_figure(
+    onehot: torch.Tensor, vocab: Sequence[str], input_chars: Sequence[str], theme: ChartTheme = LIGHT
+) -> go.Figure:
     """The one-hot input of one pair, vocabulary index × time step, with the 1s written in."""
     z = onehot.detach().float().T.tolist()
     vocab_size, seq_len = len(z), len(z[0])
@@ -295,8 +344,10 @@ def onehot_figure(onehot: torch.Tensor, vocab: Sequence[str], input_chars: Seque
         texttemplate="%{z:.0f}", xgap=2, ygap=2,
         hovertemplate="step %{x}, index %{y}: %{z:.0f}<extra></extra>",
     )]
+    index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
     layout = dict(
         xaxis=_char_axis(step_labels(input_chars)),
-        yaxis=_char_axis([f"{i}: {char_label(c)}" for i, c in enumerate(vocab)], autorange="reversed"),
+        yaxis=_char_axis(index_labels, autorange="reversed"),
+        margin=dict(l=30 + MONO_PX * label_chars(index_labels), b=64),
     )
-    return _figure(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size))
+    return _figure(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size), theme)

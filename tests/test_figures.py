@@ -1,12 +1,15 @@
 """The Train page's figures show exactly the tensors a real Trainer recorded."""
 
+import plotly.graph_objects as go
 import pytest
 import torch
 
 from playground import RunConfig, Trainer
+from playground.chart_theme import DARK, LIGHT
 from playground.figures import (
     char_label,
     hidden_state_figure,
+    label_chars,
     loss_figure,
     onehot_figure,
     predictions_figure,
@@ -136,3 +139,59 @@ def test_typed_html_is_escaped_and_spaces_made_visible():
                                   dataset.source_chars[0], dataset.target_indices[0].tolist())
     labels = " ".join(figure.layout.xaxis.ticktext) + " ".join(figure.layout.yaxis.ticktext)
     assert "<b>x" not in labels and "&lt;" in labels and "&gt;" in labels
+
+
+def _all_figures(trainer: Trainer, **theme) -> dict[str, go.Figure]:
+    dataset, epoch = trainer.dataset, trainer.epoch
+    internals = trainer.internals(epoch)
+    cell = internals.cell[:, :, 0] if internals.cell is not None else None
+    targets = dataset.target_indices[0].tolist()
+    return {
+        "loss": loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch, **theme),
+        "predictions": predictions_figure(trainer.history, 0, dataset.vocab.chars, targets,
+                                          trainer.solved_epoch, epoch, **theme),
+        "probabilities": probabilities_figure(trainer.history[epoch - 1].probabilities[0], dataset.vocab.chars,
+                                              dataset.source_chars[0], targets, epoch, **theme),
+        "hidden": hidden_state_figure(internals.hidden[:, :, 0], dataset.source_chars[0], cell, epoch, **theme),
+        "onehot": onehot_figure(dataset.source_onehot[0], dataset.vocab.chars, dataset.source_chars[0], **theme),
+    }
+
+
+def test_figures_carry_their_own_look_so_the_browser_draws_them_once(bilstm):
+    """No template (the browser would re-apply it and redraw), every axis fitted to its
+    labels without Plotly measuring each one for overflow, and the title styled here."""
+    for name, figure in _all_figures(bilstm).items():
+        layout = figure.to_plotly_json()["layout"]
+        assert "template" not in layout, name
+        axes = [key for key in layout if key[1:5] == "axis"]
+        assert axes, name
+        for key in axes:
+            assert layout[key]["automargin"] is True and layout[key]["ticklabeloverflow"] == "allow", (name, key)
+        assert layout["title"]["font"]["color"] == LIGHT.heading
+        assert all(isinstance(layout["margin"][side], int) for side in "lrtb"), name
+
+
+def test_datarevision_follows_the_figure_and_nothing_else(hello, bilstm):
+    """Plotly skips comparing data arrays when `datarevision` is unchanged, so it must change
+    whenever the figure does, and stay put when the same figure is built again."""
+    losses = [r.loss for r in hello.history]
+    revision = loss_figure(losses, 3).layout.datarevision
+    assert loss_figure(list(losses), 3).layout.datarevision == revision
+    assert loss_figure(losses, 4).layout.datarevision != revision
+    assert loss_figure(losses, 3, log_scale=True).layout.datarevision != revision
+    trained = [figure for trainer in (hello, bilstm)  # the one-hot input is the same for both
+               for name, figure in _all_figures(trainer).items() if name != "onehot"]
+    assert len({figure.layout.datarevision for figure in trained}) == len(trained)
+
+
+def test_dark_app_theme_gets_dark_paper_and_light_text(hello):
+    for name, figure in _all_figures(hello, theme=DARK).items():
+        assert figure.layout.paper_bgcolor == DARK.paper != LIGHT.paper, name
+        assert figure.layout.font.color == DARK.text != LIGHT.text, name
+        assert figure.layout.plot_bgcolor == "white", name  # heatmap colours read the same
+
+
+def test_label_width_counts_the_characters_shown():
+    assert label_chars(["epoch 9", "<b>▶ epoch 10</b>"]) == len("▶ epoch 10")
+    assert label_chars(["&lt;<br><sub>t=12</sub>"]) == len("t=12")
+    assert label_chars([]) == 1

@@ -21,11 +21,14 @@ rerun until done.
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from playground import PlaygroundError, RunConfig, Trainer
+from playground.chart_theme import DARK, LIGHT, ChartTheme
 from playground.data import Dataset
 from playground.live_charts import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
 from playground.figures import (
@@ -185,14 +188,14 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         chart = st.empty()  # the toggles sit under the chart so both chart tops line up
         log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
         _live_heatmaps_toggle()
-        chart.plotly_chart(loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch,
-                                       log_scale, trainer.config.epochs),
-                           key="train_loss_chart", config=CHART_CONFIG)
-    with right:
-        st.plotly_chart(predictions_figure(trainer.history, pair, dataset.vocab.chars,
-                                           dataset.target_indices[pair].tolist(), trainer.solved_epoch,
-                                           epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS),
-                        key="train_predictions_chart", config=CHART_CONFIG)
+        _draw(chart, loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch,
+                                 log_scale, trainer.config.epochs, theme=_chart_theme()),
+              "train_loss_chart")
+    _draw(right, predictions_figure(trainer.history, pair, dataset.vocab.chars,
+                                    dataset.target_indices[pair].tolist(), trainer.solved_epoch,
+                                    epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS,
+                                    theme=_chart_theme()),
+          "train_predictions_chart")
 
 
 def _live_curve_views(trainer: Trainer, pair: int) -> None:
@@ -231,6 +234,17 @@ def _live_internal_views(trainer: Trainer, pair: int) -> None:
         st.vega_lite_chart(rows, spec, key="train_live_hidden_chart")
 
 
+def _chart_theme() -> ChartTheme:
+    """Chart colours for the app theme the browser reports; light until it has reported one."""
+    return DARK if st.context.theme.type == "dark" else LIGHT
+
+
+def _draw(container: Any, figure: go.Figure, key: str) -> None:
+    """Draw a Train-page figure. It carries its own look (`playground.chart_theme`), so
+    Streamlit's theme stays off: re-applying it in the browser would draw the chart twice."""
+    container.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None)
+
+
 def _live_heatmaps_toggle() -> None:
     st.session_state.setdefault(LIVE_HEATMAPS_KEY, True)
     st.toggle("Heatmaps follow training live", key=LIVE_HEATMAPS_KEY,
@@ -253,17 +267,16 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
     internals = trainer.internals(epoch)
     panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
     left, right = st.columns(2, gap="medium")
-    with left:
-        st.plotly_chart(probabilities_figure(trainer.history[epoch - 1].probabilities[pair],
-                                             dataset.vocab.chars, dataset.source_chars[pair],
-                                             dataset.target_indices[pair].tolist(), epoch),
-                        key="train_probabilities_chart", config=CHART_CONFIG)
+    _draw(left, probabilities_figure(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
+                                     dataset.source_chars[pair], dataset.target_indices[pair].tolist(),
+                                     epoch, theme=_chart_theme()),
+          "train_probabilities_chart")
     # Up to two panels per layer fit beside the probabilities; more get the full width.
     target = right if panels_per_layer <= 2 else st.container()
     cell = internals.cell[:, :, pair] if internals.cell is not None else None
-    target.plotly_chart(hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair],
-                                            cell, epoch),
-                        key="train_hidden_chart", config=CHART_CONFIG)
+    _draw(target, hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch,
+                                      theme=_chart_theme()),
+          "train_hidden_chart")
 
 
 def _slice_due() -> bool:
@@ -387,5 +400,5 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
         }[config.encoding]
         st.markdown(f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
                     f"(batch, seq, vocab), pair 1; {note}.")
-        st.plotly_chart(onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0]),
-                        key="train_onehot_chart", config=CHART_CONFIG)
+        _draw(st, onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], _chart_theme()),
+              "train_onehot_chart")

@@ -71,6 +71,55 @@ def test_train_reaches_the_target_and_the_scrubber_replays_it():
         page.screenshot(path=screenshot_path("train-solved"))
 
 
+# Plotly gives a chart's div its `emit` method when it first draws the chart. Catching that
+# assignment lets the page count, for every chart, its draws and the nodes any later pass
+# added: a pass that changes nothing adds none.
+COUNT_CHART_REDRAWS = """(() => {
+    window.__charts = [];
+    Object.defineProperty(HTMLElement.prototype, 'emit', { configurable: true, set(emit) {
+        const chart = {div: this, draws: 0, addedLater: 0};
+        window.__charts.push(chart);
+        new MutationObserver(records => {
+            if (chart.draws > 0) chart.addedLater += records.reduce((n, r) => n + r.addedNodes.length, 0);
+        }).observe(this, {subtree: true, childList: true});
+        Object.defineProperty(this, 'emit', { configurable: true, writable: true, value(name, data) {
+            if (name === 'plotly_afterplot') chart.draws += 1;
+            return emit.call(this, name, data);
+        } });
+    } });
+})()"""
+TRAIN_CHARTS = ["train_loss_chart", "train_predictions_chart", "train_probabilities_chart", "train_hidden_chart"]
+
+
+def test_after_train_each_chart_is_drawn_once():
+    """Streamlit passes over a new chart a second time; with the figures carrying their own
+    look (`playground/chart_theme.py`) that pass must change nothing. And no chart may have
+    outgrown the margins it asked for, which costs Plotly a second layout pass. Each redraw
+    was about a third of what a Train click cost a browser in the 30-student load test."""
+    with streamlit_server() as url, chromium() as browser:
+        context = browser.new_context(viewport=VIEWPORT)
+        context.add_init_script(COUNT_CHART_REDRAWS)
+        page = context.new_page()
+        page.goto(url)
+        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Solved at epoch").wait_for(timeout=60_000)
+        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        page.wait_for_timeout(1500)  # Streamlit's second pass comes after the first draw
+        charts = page.evaluate("""keys => keys.map(key => {
+            const chart = window.__charts.find(c => c.div.closest('.st-key-' + key));
+            if (!chart) return {key, missing: true};
+            const asked = chart.div.layout.margin, drawn = chart.div._fullLayout._size;
+            return {key, draws: chart.draws, addedLater: chart.addedLater,
+                    grown: ['l', 'r', 't', 'b'].filter(side => drawn[side] > asked[side] + 0.5)};
+        })""", TRAIN_CHARTS)
+        for chart in charts:
+            assert not chart.get("missing"), chart
+            assert chart["draws"] >= 1 and chart["addedLater"] == 0, chart
+            assert chart["grown"] == [], chart
+
+
 def test_a_long_run_shows_live_progress_and_pauses():
     with streamlit_server() as url, chromium() as browser:
         page = open_train_page(browser, url)
