@@ -134,7 +134,9 @@ class Trainer:
         self.train_seconds += time.thread_time() - started
         return record
 
-    def train(self, max_epochs: int | None = None, max_seconds: float | None = None) -> list[EpochRecord]:
+    def train(
+        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
+    ) -> list[EpochRecord]:
         """Train up to ``max_epochs`` more epochs or ``max_seconds``, whichever ends first.
 
         Seconds here, as in ``train_seconds`` and the host's time cap, are CPU seconds of the
@@ -142,6 +144,11 @@ class Trainer:
         for the CPU still gets a full slice of work per call, instead of slices that shrink
         to one epoch under load and leave each page update mostly drawing. (Training runs on
         this one thread: `torch.set_num_threads(1)` below.)
+
+        When ``max_seconds`` runs out but the rest of the run, at the pace of its epochs so
+        far, would take at most ``finish_within`` more seconds, the run is finished instead,
+        within that extra time. A short run then ends in one call even on a slow machine,
+        rather than leaving a few epochs for one more page update.
         """
         torch.set_num_threads(1)  # tiny models gain nothing from threads; neighbours keep theirs
         remaining = self.config.epochs - self.epoch if max_epochs is None else max_epochs
@@ -151,7 +158,11 @@ class Trainer:
             records.append(self.train_epoch())
             remaining -= 1
             if deadline is not None and time.thread_time() >= deadline:
-                break
+                epochs_left = self.config.epochs - self.epoch
+                if epochs_left * self.train_seconds / self.epoch > finish_within:
+                    break
+                deadline += finish_within  # finish, but never beyond the extra time
+                finish_within = 0.0
         return records
 
     def _detail_budget(self) -> int:

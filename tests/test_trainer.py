@@ -1,3 +1,4 @@
+import itertools
 import time
 
 import pytest
@@ -95,6 +96,30 @@ def test_time_slices_count_cpu_not_waiting(monkeypatch):
     monkeypatch.setattr(trainer.model, "forward", waiting_forward)
     assert len(trainer.train(max_epochs=4, max_seconds=0.05)) == 4
     assert trainer.train_seconds < 0.05  # the host's cap counts the same CPU seconds
+
+
+def test_a_slice_finishes_a_run_whose_rest_fits_in_the_extra_time():
+    """A slice already spent after one epoch (``max_seconds=0``) still finishes the run when
+    the epochs left would take less than ``finish_within`` at the pace so far, so a short run
+    on a slow machine ends in one page update; otherwise it stops as before."""
+    stopping = Trainer(PRESETS["hello-rnn"].config)
+    assert len(stopping.train(max_seconds=0.0)) == 1
+    assert len(stopping.train(max_seconds=0.0, finish_within=1e-9)) == 1
+    finishing = Trainer(PRESETS["hello-rnn"].config)
+    finishing.train(max_seconds=0.0, finish_within=60.0)
+    assert finishing.done
+
+
+def test_finishing_never_runs_past_the_extra_time(monkeypatch):
+    """The pace is an estimate. Here every reading of the CPU clock is 10 ms later, so after
+    one more epoch the 13 epochs left look like 85 ms, within the 200 ms allowed, but each
+    then takes 30 ms of clock: the slice must still stop once the 200 ms are spent."""
+    trainer = Trainer(PRESETS["hello-rnn"].config)
+    trainer.train(max_epochs=1)
+    readings = itertools.count()
+    monkeypatch.setattr(time, "thread_time", lambda: 0.01 * next(readings))
+    trainer.train(max_seconds=0.0, finish_within=0.2)
+    assert 2 < trainer.epoch < trainer.config.epochs
 
 
 def test_short_runs_keep_every_epoch_in_detail():

@@ -44,6 +44,7 @@ from ui.train_settings import config_from_widgets
 from ui.turns import taking_turns
 
 SLICE_SECONDS = 0.05
+FINISH_SECONDS = 0.1  # a slice that leaves less work than this finishes the run instead
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
 REFRESH_SECONDS = 0.1
 RUNNING_KEY = "train_running"
@@ -133,7 +134,7 @@ def _controls(config_ok: bool) -> None:
 def _train_slice(trainer: Trainer) -> bool:
     """Train one time slice of a running run; True when that stopped the run (done or failed)."""
     try:
-        trainer.train(max_seconds=SLICE_SECONDS)
+        trainer.train(max_seconds=SLICE_SECONDS, finish_within=FINISH_SECONDS)
     except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
         _stop(str(error))
         return True
