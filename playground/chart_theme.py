@@ -62,7 +62,7 @@ def axis_defaults(name: str) -> dict[str, Any]:
     horizontal = name.startswith("x")
     return dict(
         automargin=True, ticklabeloverflow="allow", zeroline=False, gridcolor=GRID_COLOUR,
-        showgrid=not horizontal,
+        showgrid=not horizontal, ticks="",  # Plotly adds tick marks to grid-less axes otherwise
         title=dict(font=dict(size=AXIS_TITLE_SIZE), standoff=20 if horizontal else 24),
     )
 
