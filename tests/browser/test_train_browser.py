@@ -94,8 +94,8 @@ TRAIN_CHARTS = ["train_loss_chart", "train_predictions_chart", "train_probabilit
 def test_after_train_each_chart_is_drawn_once():
     """Streamlit passes over a new chart a second time; with the figures carrying their own
     look (`playground/chart_theme.py`) that pass must change nothing. And no chart may have
-    outgrown the margins it asked for, which costs Plotly a second layout pass. Each redraw
-    was about a third of what a Train click cost a browser in the 30-student load test."""
+    outgrown the margins it asked for, which costs Plotly a second layout pass. Together these
+    redraws were about two fifths of a browser's main-thread work per Train click."""
     with streamlit_server() as url, chromium() as browser:
         context = browser.new_context(viewport=VIEWPORT)
         context.add_init_script(COUNT_CHART_REDRAWS)
