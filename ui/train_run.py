@@ -247,8 +247,7 @@ def _draw(container: Any, figure: go.Figure, key: str) -> None:
 
 
 def _live_heatmaps_toggle() -> None:
-    st.session_state.setdefault(LIVE_HEATMAPS_KEY, True)
-    st.toggle("Heatmaps follow training live", key=LIVE_HEATMAPS_KEY,
+    st.toggle("Heatmaps follow training live", value=True, key=LIVE_HEATMAPS_KEY,
               help="Redraw the probability and hidden-state heatmaps at every refresh while "
                    "training. Off, the loss curve and predictions refresh faster on slow machines.")
 
