@@ -97,7 +97,7 @@ def _with_axis_defaults(name: str, axis: dict[str, Any]) -> dict[str, Any]:
 
 def _char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
     return dict(tickvals=list(range(len(labels))), ticktext=labels, showgrid=False,
-                zeroline=False, tickfont=dict(family=MONOSPACE, size=13), **extra)
+                tickfont=dict(family=MONOSPACE, size=13), **extra)
 
 
 def _outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, Any]:
@@ -143,9 +143,9 @@ def loss_figure(
         upper = min(upper, total_epochs)
     upper = max(upper, len(losses), 2)
     layout = dict(
-        xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5], gridcolor="#eee", zeroline=False),
+        xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
         yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"),
-                   type="log" if log_scale else "linear", gridcolor="#eee"),
+                   type="log" if log_scale else "linear"),
         shapes=shapes, annotations=annotations,
         # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
         margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
@@ -216,7 +216,7 @@ def predictions_figure(
         xaxis=_char_axis([char_label(vocab[t]) for t in targets], side="top",
                          title=dict(text="target", standoff=4), range=[-0.5, columns + 1.3]),
         yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed",
-                   showgrid=False, zeroline=False),
+                   showgrid=False),
         shapes=shapes, annotations=annotations,
         margin=dict(l=16 + TEXT_PX * label_chars(row_labels), r=10, t=96, b=10),
     )
@@ -308,7 +308,7 @@ def hidden_state_figure(
                                                   anchor=f"y{suffix}")
             layout[f"yaxis{suffix}"] = dict(
                 domain=[max(0.0, round(top - height, 6)), top], anchor=f"x{suffix}", autorange="reversed",
-                showgrid=False, zeroline=False, showticklabels=column == 0,
+                showgrid=False, showticklabels=column == 0,
                 title=dict(text="unit") if column == 0 else None,
             )
             where = f"layer {layer + 1}" + ((" · backward" if d else " · forward") if directions == 2 else "")
