@@ -25,11 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from browser_harness import (  # noqa: E402
-    chromium, chromium_cpu_seconds, cpu_seconds, resident_megabytes, streamlit_process,
+    TRAIN_CHARTS, chromium, chromium_cpu_seconds, cpu_seconds, resident_megabytes, streamlit_process,
 )
 
 SOLVED_TEXT = "Solved at epoch"
-TRAIN_CHARTS = ["train_loss_chart", "train_predictions_chart", "train_probabilities_chart", "train_hidden_chart"]
 TIMEOUT_MS = 120_000
 # Timestamps are taken inside each page, so waiting on the pages one after another in
 # Python does not add to any page's measured time. Besides the solved message, the time

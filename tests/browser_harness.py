@@ -28,6 +28,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# The keys (CSS class `st-key-<key>`) of the four plotly charts a finished Train run shows.
+TRAIN_CHARTS = ["train_loss_chart", "train_predictions_chart", "train_probabilities_chart", "train_hidden_chart"]
 
 
 def chromium_missing_reason() -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_harness import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from browser_harness import TRAIN_CHARTS, chromium, chromium_missing_reason, screenshot_path, streamlit_server
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
@@ -16,14 +16,23 @@ pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 VIEWPORT = {"width": 1440, "height": 1950}
 
 
-def open_train_page(browser, url: str):
-    page = browser.new_page(viewport=VIEWPORT)
+def open_train_page(browser, url: str, init_script: str | None = None):
+    """A fresh session on the Train page, once its first script run has finished;
+    ``init_script`` runs in the page before the app's own scripts."""
+    context = browser.new_context(viewport=VIEWPORT)
+    if init_script:
+        context.add_init_script(init_script)
+    page = context.new_page()
     page.goto(url)
     page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
     page.get_by_text("index → character").wait_for(timeout=30_000)
-    # Until the first script run has finished, Streamlit shows its "Running…" status.
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+    wait_until_run_finished(page)
     return page
+
+
+def wait_until_run_finished(page) -> None:
+    """Until a script run has finished: while one runs, Streamlit shows its "Running…" status."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
 
 
 def set_number(page, label: str, value: int) -> None:
@@ -88,7 +97,6 @@ COUNT_CHART_REDRAWS = """(() => {
         } });
     } });
 })()"""
-TRAIN_CHARTS = ["train_loss_chart", "train_predictions_chart", "train_probabilities_chart", "train_hidden_chart"]
 
 
 def test_after_train_each_chart_is_drawn_once():
@@ -97,15 +105,10 @@ def test_after_train_each_chart_is_drawn_once():
     outgrown the margins it asked for, which costs Plotly a second layout pass. Together these
     redraws were about two fifths of a browser's main-thread work per Train click."""
     with streamlit_server() as url, chromium() as browser:
-        context = browser.new_context(viewport=VIEWPORT)
-        context.add_init_script(COUNT_CHART_REDRAWS)
-        page = context.new_page()
-        page.goto(url)
-        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        page = open_train_page(browser, url, COUNT_CHART_REDRAWS)
         page.get_by_role("button", name="Train", exact=True).click()
         page.get_by_text("Solved at epoch").wait_for(timeout=60_000)
-        page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+        wait_until_run_finished(page)
         page.wait_for_timeout(1500)  # Streamlit's second pass comes after the first draw
         charts = page.evaluate("""keys => keys.map(key => {
             const chart = window.__charts.find(c => c.div.closest('.st-key-' + key));
