@@ -52,7 +52,7 @@ def _add_settings(parser: argparse.ArgumentParser) -> None:
         _add_setting(parser, setting)
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m playground", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("presets", help="list the presets")
@@ -104,7 +104,7 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.command == "presets":
         for preset in PRESETS.values():
             print(f"{preset.name:24} {preset.title}")

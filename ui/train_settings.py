@@ -15,7 +15,7 @@ import streamlit as st
 from playground import PlaygroundError, RunConfig
 from playground.limits import LIMITS
 from playground.presets import PRESETS
-from playground.settings import SETTINGS, Setting, Section
+from playground.settings import SETTINGS, Section, Setting
 from playground.text import split_characters
 
 PREFIX = "train_"
