@@ -22,13 +22,14 @@ with controls:
     input_size = left.number_input("input_size", 1, MAX_FEATURES, 4, key="shapes-input")
     hidden_size = right.number_input("hidden_size", 1, MAX_FEATURES, 2, key="shapes-hidden")
     layers = left.number_input("num_layers", 1, MAX_LAYERS, 1, key="shapes-layers")
-    bidirectional = st.checkbox("bidirectional", key="shapes-bidirectional", disabled=module == "rnncell",
-                                help="nn.RNNCell runs one direction only" if module == "rnncell" else None)
+    one_way = CELLS[module].hand_looped  # a hand loop of cells runs forward in time only
+    bidirectional = st.checkbox("bidirectional", key="shapes-bidirectional", disabled=one_way,
+                                help=f"{CELLS[module].module_name} runs one direction only" if one_way else None)
     batch_first = st.checkbox("batch_first", key="shapes-batch-first")
 
 spec = ShapeSpec(module=module, seq_len=int(seq_len), batch_size=int(batch), input_size=int(input_size),
                  hidden_size=int(hidden_size), layers=int(layers),
-                 bidirectional=bidirectional and module != "rnncell", batch_first=batch_first)
+                 bidirectional=bidirectional and not one_way, batch_first=batch_first)
 try:
     report = run_shapes(spec)
 except PlaygroundError as error:
@@ -52,7 +53,7 @@ st.table(
     ).set_index("tensor")
 )
 
-st.subheader("Where h_n sits inside output" if module != "rnncell" else "Where the last h sits in the outputs")
+st.subheader("Where the last h sits in the outputs" if one_way else "Where h_n sits inside output")
 for comparison in report.comparisons:
     verdict = ":green[**equal**]" if comparison.equal else ":red[**different**]"
     st.markdown(f"`{comparison.left}` vs `{comparison.right}`: {verdict} "

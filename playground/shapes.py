@@ -89,7 +89,7 @@ def check_spec(spec: ShapeSpec) -> None:
     ):
         if not low <= value <= high:
             raise PlaygroundError(f"{what} must be between {low} and {high}; got {value}.")
-    if spec.module == "rnncell" and spec.bidirectional:
+    if CELLS[spec.module].hand_looped and spec.bidirectional:
         raise PlaygroundError(
             "nn.RNNCell computes one step of one direction; a bidirectional network needs "
             "nn.RNN, nn.LSTM or nn.GRU (or a second loop running backwards)."
@@ -244,6 +244,6 @@ def run_shapes(spec: ShapeSpec) -> ShapeReport:
     layout = (spec.batch_size, spec.seq_len) if spec.batch_first else (spec.seq_len, spec.batch_size)
     inputs = torch.randn(*layout, spec.input_size, generator=generator)
     with torch.no_grad():
-        if spec.module == "rnncell":
+        if CELLS[spec.module].hand_looped:
             return _run_cells(spec, generator, inputs)
         return _run_module(spec, generator, inputs)
