@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal, get_args
 
+from .cells import CELLS as CELL_REGISTRY
 from .errors import PlaygroundError
 
 Cell = Literal["rnncell", "rnn", "lstm", "gru"]
@@ -22,8 +23,8 @@ Nonlinearity = Literal["tanh", "relu"]
 Reduction = Literal["sum", "mean"]
 Optimizer = Literal["adam", "sgd"]
 
-# Each field's choices, read off its type so the two cannot drift apart.
-CELLS: tuple[str, ...] = ("rnncell", "rnn", "lstm", "gru")
+# Each field's choices, read off its Literal type (the cores off their registry) so they cannot drift apart.
+CELLS: tuple[str, ...] = tuple(CELL_REGISTRY)
 ENCODINGS: tuple[str, ...] = get_args(Encoding)
 HEADS: tuple[str, ...] = get_args(Head)
 TASKS: tuple[str, ...] = get_args(Task)
@@ -32,12 +33,7 @@ NONLINEARITIES: tuple[str, ...] = get_args(Nonlinearity)
 REDUCTIONS: tuple[str, ...] = get_args(Reduction)
 OPTIMIZERS: tuple[str, ...] = get_args(Optimizer)
 
-CELL_LABELS = {
-    "rnncell": "nn.RNNCell (hand-written loop)",
-    "rnn": "nn.RNN",
-    "lstm": "nn.LSTM",
-    "gru": "nn.GRU",
-}
+CELL_LABELS = {name: cell.label for name, cell in CELL_REGISTRY.items()}
 ENCODING_LABELS = {
     "onehot": "one-hot vectors",
     "embedding": "nn.Embedding",
