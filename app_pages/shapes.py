@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import PlaygroundError
-from playground.config import CELL_LABELS
+from playground.cells import CELLS
 from playground.inside_figures import unrolled_diagram
 from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec, run_shapes
 
@@ -15,8 +15,7 @@ st.caption("Change a setting: the module is built and run on random input, and e
 controls, diagram = st.columns([1, 2.2], gap="large")
 with controls:
     module = st.radio("Module", MODULES, index=1, horizontal=True, key="shapes-module",
-                      format_func=lambda m: {"rnncell": "RNNCell", "rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[m],
-                      help=", ".join(CELL_LABELS.values()))
+                      format_func=lambda m: CELLS[m].short, help=", ".join(cell.label for cell in CELLS.values()))
     left, right = st.columns(2)
     seq_len = left.number_input("seq_len", 1, MAX_SEQ_LEN, 5, key="shapes-seq")
     batch = right.number_input("batch size", 1, MAX_BATCH, 3, key="shapes-batch")
