@@ -4,7 +4,7 @@ import streamlit as st
 
 from playground import PlaygroundError
 from playground.cells import CELLS
-from playground.equations import TOLERANCE, equations_for, module_states, step_equation, unit_latex
+from playground.equations import equations_for, module_states, step_equation, unit_latex
 from playground.inside_figures import matrix_figure, sequence_heatmaps, terms_figure
 from ui.inside_run import trained_run
 
@@ -51,10 +51,12 @@ with left:
     for line in equations_for(config):
         st.latex(line)
 with right:
-    diff = equation.max_abs_diff
-    ok = diff <= TOLERANCE
-    st.metric(f"max |equation − {module_name}| at this step", f"{diff:.1e}",
-              delta="match (≤ 1e-6)" if ok else "MISMATCH", delta_color="normal" if ok else "inverse")
+    ok = equation.matches
+    st.metric(f"max |equation − {module_name}| at this step", f"{equation.max_abs_diff:.1e}",
+              delta=f"match (float32 rounding allows {equation.tolerance:.0e})" if ok else "MISMATCH",
+              delta_color="normal" if ok else "inverse",
+              help="Both sides compute in float32 and round in a different order, so a correct result "
+                   "differs in the last digits; bigger layers sum more terms and differ a little more.")
     st.caption(f"Reference: a real {module_name} loaded with epoch {epoch}'s parameter snapshot, run layer "
                f"by layer{' and direction by direction' if config.bidirectional else ''}; the equation gets "
                "the module's own hₜ₋₁" + (" and cₜ₋₁" if cell.has_cell_state else "") + ".")

@@ -213,6 +213,7 @@ def export_script(config: RunConfig) -> str:
         *_model_section(config),
         "",
         "",
+        "torch.set_num_threads(1)  # the app trains on one thread: more threads sum in another order",
         "torch.manual_seed(seed)  # the same seed gives the same initial weights",
         "model = Model()",
         "criterion = nn.CrossEntropyLoss()",
