@@ -71,7 +71,7 @@ class RunConfig:
     def num_directions(self) -> int:
         return 2 if self.bidirectional else 1
 
-    def with_changes(self, **changes: Any) -> "RunConfig":
+    def with_changes(self, **changes: Any) -> RunConfig:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,7 +81,7 @@ class RunConfig:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "RunConfig":
+    def from_dict(cls, data: dict[str, Any]) -> RunConfig:
         """Build a config from JSON-like data, refusing unknown keys and wrong types."""
         known = {f.name: f for f in fields(cls)}
         unknown = sorted(set(data) - set(known))

@@ -16,8 +16,9 @@ explaining what was ignored is returned for the page to show.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from .config import RunConfig
