@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal, get_args
 
-from .cells import CELLS as CELL_REGISTRY
+from . import cells
 from .errors import PlaygroundError
 
 Cell = Literal["rnncell", "rnn", "lstm", "gru"]
@@ -24,7 +24,7 @@ Reduction = Literal["sum", "mean"]
 Optimizer = Literal["adam", "sgd"]
 
 # Each field's choices, read off its Literal type (the cores off their registry) so they cannot drift apart.
-CELLS: tuple[str, ...] = tuple(CELL_REGISTRY)
+CELLS: tuple[str, ...] = tuple(cells.CELLS)
 ENCODINGS: tuple[str, ...] = get_args(Encoding)
 HEADS: tuple[str, ...] = get_args(Head)
 TASKS: tuple[str, ...] = get_args(Task)
@@ -33,7 +33,7 @@ NONLINEARITIES: tuple[str, ...] = get_args(Nonlinearity)
 REDUCTIONS: tuple[str, ...] = get_args(Reduction)
 OPTIMIZERS: tuple[str, ...] = get_args(Optimizer)
 
-CELL_LABELS = {name: cell.label for name, cell in CELL_REGISTRY.items()}
+CELL_LABELS = {name: cell.label for name, cell in cells.CELLS.items()}
 ENCODING_LABELS = {
     "onehot": "one-hot vectors",
     "embedding": "nn.Embedding",
@@ -83,8 +83,8 @@ class RunConfig:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:
         """Build a config from JSON-like data, refusing unknown keys and wrong types."""
-        known = {f.name: f for f in fields(cls)}
-        unknown = sorted(set(data) - set(known))
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(str(key) for key in data if key not in known)  # a file may hold keys of any type
         if unknown:
             raise PlaygroundError(f"Unknown setting(s): {', '.join(unknown)}.")
         defaults = cls()

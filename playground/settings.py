@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from .cells import CELLS as CELL_REGISTRY
+from . import cells
 from .config import (
     CELL_LABELS,
     CELLS,
@@ -191,12 +191,12 @@ def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
             _check_range(getattr(config, setting.field), setting, limits)
     _check_learning_rate(config.lr, limits)
     _check_momentum(config.momentum)
-    if CELL_REGISTRY[config.cell].hand_looped and config.bidirectional:
+    if cells.CELLS[config.cell].hand_looped and config.bidirectional:
         raise PlaygroundError(
             "The hand-written nn.RNNCell loop runs forward in time only; "
             "choose nn.RNN, nn.LSTM or nn.GRU for a bidirectional network."
         )
-    if config.nonlinearity == "relu" and not CELL_REGISTRY[config.cell].takes_nonlinearity:
+    if config.nonlinearity == "relu" and not cells.CELLS[config.cell].takes_nonlinearity:
         raise PlaygroundError(
             "The relu nonlinearity exists only for the plain RNN; "
             "nn.LSTM and nn.GRU always use sigmoid and tanh inside."
