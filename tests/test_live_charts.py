@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from playground import Trainer
-from playground.live_charts import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
+from charts.live import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
 from playground.presets import PRESETS
 
 
