@@ -73,8 +73,8 @@ if trainer is not None and trainer.history:
         f"prediction {escape_markdown(' | '.join(last.predictions))}{solved}."
     )
     history = epochs_frame(trainer)
-    figure = loss_figure([LossRun([record.loss for record in trainer.history])], title="Loss per epoch", height=260,
-                         theme=chart_theme())
+    figure = loss_figure([LossRun([record.loss for record in trainer.history])], total_epochs=trainer.config.epochs,
+                         title="Loss per epoch", height=260, theme=chart_theme())
     draw_plotly(st, figure, "export_loss_chart", "training-loss")
     downloads = st.container(horizontal=True)
     downloads.download_button(

@@ -115,7 +115,8 @@ def live_view() -> None:
                    "too; it has to learn to keep the gate open before its gradient reaches back. The plain "
                    "RNN has no gate to learn.")
     draw_plotly(losses, cells_loss_figure({c: [r.loss for r in t.history] for c, t in trained.items()},
-                                          {c: t.solved_epoch for c, t in trained.items()}, chart_theme()),
+                                          {c: t.solved_epoch for c, t in trained.items()},
+                                          max(t.config.epochs for t in trained.values()), chart_theme()),
                 "gradient-flow-loss", "gradient-flow-loss")
 
 

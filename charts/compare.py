@@ -19,8 +19,9 @@ def comparison_loss_figure(comparison: Comparison, theme: ChartTheme = LIGHT) ->
     runs = [LossRun([record.loss for record in run.trainer.history], run.trainer.solved_epoch, run.contender.label,
                     SERIES_COLOURS[index % len(SERIES_COLOURS)])  # a contender keeps its colour as others fail
             for index, run in enumerate(comparison.runs) if run.trainer is not None and run.trainer.history]
-    return loss_figure(runs, title="Loss per epoch (★ = first epoch that predicted the target)", height=420,
-                       theme=theme)
+    total = max((run.contender.config.epochs for run in comparison.runs), default=None)
+    return loss_figure(runs, total_epochs=total, title="Loss per epoch (★ = first epoch that predicted the target)",
+                       height=420, theme=theme)
 
 
 def prediction_timeline_figure(run: ContenderRun) -> go.Figure:

@@ -31,8 +31,9 @@ def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int]
     return figure
 
 
-def cells_loss_figure(losses: dict[str, list[float]], solved: dict[str, int | None],
+def cells_loss_figure(losses: dict[str, list[float]], solved: dict[str, int | None], total_epochs: int | None = None,
                       theme: ChartTheme = LIGHT) -> go.Figure:
-    """Each cell's loss per epoch on a log axis, in the cell's colour."""
+    """Each cell's loss per epoch on a log axis, in the cell's colour, a star where it solved the task."""
     runs = [LossRun(values, solved[cell], cell.upper(), CELL_COLOURS[cell]) for cell, values in losses.items()]
-    return loss_figure(runs, log_scale=True, title="Loss per epoch", height=300, theme=theme)
+    return loss_figure(runs, log_scale=True, total_epochs=total_epochs, title="Loss per epoch", height=300,
+                       theme=theme)
