@@ -6,7 +6,13 @@ import streamlit as st
 from charts.gradient_flow import cells_loss_figure, gradient_flow_figure
 from playground import PlaygroundError, Trainer
 from playground.gradient_flow import (
-    COMPARED_CELLS, CUE, DEFAULT_LENGTH, DEFAULT_LETTERS, FILLER, flow_summary, gradient_curve,
+    COMPARED_CELLS,
+    CUE,
+    DEFAULT_LENGTH,
+    DEFAULT_LETTERS,
+    FILLER,
+    flow_summary,
+    gradient_curve,
     memory_task_config,
 )
 from ui.draw import chart_theme, draw_plotly

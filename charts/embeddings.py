@@ -26,7 +26,7 @@ def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
     points = drift.points
     low = points.amin(dim=(0, 1)).tolist()
     high = points.amax(dim=(0, 1)).tolist()
-    pad = [max(0.1, 0.1 * (h - l)) for l, h in zip(low, high)]
+    pad = [max(0.1, 0.1 * (top - bottom)) for bottom, top in zip(low, high)]
     labels = [text_label(repr(c)[1:-1]) or " " for c in chars]
 
     def scatter(frame: int) -> go.Scatter:
