@@ -80,12 +80,14 @@ draw_plotly(st, terms_figure([t.label for t in equation.terms], [t.values for t 
 with st.expander("The inputs and weights of this step"):
     features = [str(k) for k in range(equation.x.shape[0])]
     columns = st.columns([1, 1, 3, 3])
-    draw_plotly(columns[0], matrix_figure(equation.x, "x_t", x=["x_t"]), "inside-x", "inside-x")
-    draw_plotly(columns[1], matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), "inside-h", "inside-h-prev")
+    draw_plotly(columns[0], matrix_figure(equation.x, "x_t", x=["x_t"]), "inside-x", "inside-x", narrow=True)
+    draw_plotly(columns[1], matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), "inside-h", "inside-h-prev",
+                narrow=True)
     w_ih, w_hh, b_ih, b_hh = equation.weights
     draw_plotly(columns[2], matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features), "inside-wih",
-                "inside-w-ih")
-    draw_plotly(columns[3], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh")
+                "inside-w-ih", narrow=True)
+    draw_plotly(columns[3], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh",
+                narrow=True)
     st.caption("For LSTM and GRU the rows of W_ih and W_hh stack the gates in PyTorch's order "
                "(LSTM: i, f, g, o; GRU: r, z, n), hidden_size rows each.")
 

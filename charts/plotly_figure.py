@@ -66,11 +66,12 @@ def carries_own_look(figure: go.Figure) -> bool:
     return figure.layout.datarevision is not None
 
 
-def toolbar_config(file_name: str) -> dict[str, Any]:
-    """Plotly's toolbar for every chart: always shown, no logo, no lasso or box selection
-    (the charts select nothing), and a PNG download named after the figure."""
+def toolbar_config(file_name: str, always_shown: bool = True) -> dict[str, Any]:
+    """Plotly's toolbar for every chart: no logo, no lasso or box selection (the charts select
+    nothing), and a PNG download named after the figure. It is always shown, so learners find the
+    download, except over charts too narrow to hold it beside their title: those show it on hover."""
     return {
-        "displayModeBar": True,
+        "displayModeBar": True if always_shown else "hover",
         "displaylogo": False,
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
         "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},

@@ -127,6 +127,8 @@ def test_figures_have_one_curve_per_trained_contender_and_a_timeline_cell_per_st
     assert "".join(row[-1] for row in heatmap.text) == record.predictions[0]
     assert toolbar_config("x")["displayModeBar"] is True
     assert toolbar_config("x")["toImageButtonOptions"]["format"] == "png"
+    narrow = toolbar_config("x", always_shown=False)
+    assert narrow["displayModeBar"] == "hover" and narrow["toImageButtonOptions"]["filename"] == "x"
 
 
 def test_history_frames_match_the_trainer():
