@@ -4,12 +4,14 @@ import time
 
 import streamlit as st
 
+from charts.compare import comparison_loss_figure, prediction_timeline_figure
 from playground import PlaygroundError
 from playground.compare import CONTENDER_KINDS, Comparison, contenders_for
-from playground.compare_figures import loss_curves_figure, plotly_config, prediction_timeline_figure
 from playground.history import frame_to_csv
 from playground.limits import LIMITS
 from playground.presets import PRESETS
+from ui.draw import chart_theme, draw_plotly
+from ui.markdown import escape_markdown
 from ui.session import get_config
 from ui.turns import SCRIPT_TURNS
 from ui.url_sync import page_param_from_link, set_page_params, show_share_link
@@ -31,7 +33,8 @@ linked_preset, linked_kind = page_param_from_link("preset"), page_param_from_lin
 first_visit = "compare_kind" not in st.session_state
 for name, value, known in (("preset", linked_preset, PRESETS), ("vs", linked_kind, CONTENDER_KINDS)):
     if first_visit and value is not None and value not in known:
-        st.warning(f"The link's {name}='{value[:40]}' is not known here; the default is shown instead.", icon="🔗")
+        st.warning(f"The link's {name}='{escape_markdown(value[:40])}' is not known here; the default is shown "
+                   "instead.", icon="🔗")
 
 settings = st.container(border=True)
 with settings:
@@ -51,7 +54,7 @@ with settings:
         else:
             base = get_config()
         pairs = ", ".join(f"{s} → {t}" for s, t in zip(base.sources, base.targets)) or ", ".join(base.sources)
-        st.caption(f"Strings: **{pairs}** · task {base.task} · seed {base.seed}")
+        st.caption(f"Strings: **{escape_markdown(pairs)}** · task {base.task} · seed {base.seed}")
     with right:
         kind = st.radio(
             "Contenders", list(CONTENDER_KINDS), key="compare_kind", format_func=CONTENDER_KINDS.get,
@@ -93,7 +96,7 @@ if start:
         st.session_state[COMPARISON_KEY] = Comparison(contenders_for(kind, chosen, values_text))
     except PlaygroundError as error:
         st.session_state.pop(COMPARISON_KEY, None)
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))  # it may quote the typed values
 
 comparison: Comparison | None = st.session_state.get(COMPARISON_KEY)
 
@@ -101,13 +104,12 @@ comparison: Comparison | None = st.session_state.get(COMPARISON_KEY)
 def draw(comparison: Comparison, tick: int) -> None:
     """Everything about the comparison; called again after every slice of training."""
     for run in comparison.runs:
+        label, error = escape_markdown(run.contender.label), escape_markdown(run.error or "")
         if run.error and run.trainer is None:
-            st.error(f"**{run.contender.label}** cannot train: {run.error}")
+            st.error(f"**{label}** cannot train: {error}")
         elif run.error:
-            st.warning(f"**{run.contender.label}** stopped: {run.error}")
-    st.plotly_chart(
-        loss_curves_figure(comparison), key=f"compare_loss_{tick}", config=plotly_config("compare-loss")
-    )
+            st.warning(f"**{label}** stopped: {error}")
+    draw_plotly(st, comparison_loss_figure(comparison, chart_theme()), f"compare_loss_{tick}", "compare-loss")
     st.subheader("Results")
     st.dataframe(
         comparison.results_frame(),
@@ -125,11 +127,8 @@ def draw(comparison: Comparison, tick: int) -> None:
     columns = st.columns(2)
     for index, run in enumerate(trained):
         with columns[index % 2]:
-            st.plotly_chart(
-                prediction_timeline_figure(run),
-                key=f"compare_timeline_{index}_{tick}",
-                config=plotly_config(f"compare-timeline-{index + 1}"),
-            )
+            draw_plotly(st, prediction_timeline_figure(run), f"compare_timeline_{index}_{tick}",
+                        f"compare-timeline-{index + 1}")
 
 
 if comparison is not None:

@@ -3,11 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from charts.embeddings import drift_animation, encoding_heatmap
 from playground import PlaygroundError
 from playground.config import ENCODING_LABELS
-from playground.inside_figures import drift_animation, encoding_heatmap
 from playground.projection import encoding_drift, lookup_equivalence
+from ui.draw import draw_plotly
 from ui.inside_run import trained_run
+from ui.markdown import escape_markdown, inline_code
 from ui.session import get_config, new_trainer, set_config
 
 st.title("Embeddings")
@@ -26,7 +28,7 @@ if config.encoding == "onehot":
         try:
             new_trainer().train()
         except PlaygroundError as error:
-            st.error(str(error))
+            st.error(escape_markdown(str(error)))
             st.stop()
         st.rerun()
     st.stop()
@@ -39,7 +41,7 @@ st.caption(f"Input encoding: {ENCODING_LABELS[config.encoding]}; each character'
 main, side = st.columns([1.6, 1], gap="large")
 with main:
     drift = encoding_drift(trainer)
-    st.plotly_chart(drift_animation(drift, vocab.chars), width="stretch", key="embeddings-drift")
+    draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
     st.caption("Press ▶ or drag the slider under the chart to watch the characters drift. All epochs are "
                "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
                "largest entry made positive), so movement is the vectors changing, not the axes.")
@@ -47,14 +49,15 @@ with main:
     epoch = st.select_slider("Epoch of the matrix below and of the lookup tables", kept, kept[-1],
                              key="embeddings-epoch") if len(kept) > 1 else kept[0]
     matrix = trainer.encoding_matrix(epoch)
-    st.plotly_chart(encoding_heatmap(matrix, vocab.chars, epoch), width="stretch", key="embeddings-heatmap")
+    draw_plotly(st, encoding_heatmap(matrix, vocab.chars, epoch), "embeddings-heatmap", "embeddings-matrix")
 with side:
     st.subheader("One-hot × W = row lookup")
     index = st.selectbox("Character", range(len(vocab)), format_func=lambda i: repr(vocab.chars[i]),
                          key="embeddings-char")
     demo = lookup_equivalence(matrix, vocab.chars, index)
     dims = [f"dim {k}" for k in range(matrix.shape[1])]
-    st.markdown(f"One-hot vector of {demo.char!r} (vocabulary order `{''.join(vocab.chars)}`):")
+    st.markdown(f"One-hot vector of {escape_markdown(repr(demo.char))} "
+                f"(vocabulary order {inline_code(''.join(vocab.chars))}):")
     st.dataframe(pd.DataFrame([demo.onehot.int().tolist()], columns=[repr(c) for c in vocab.chars]),
                  hide_index=True)
     st.markdown("`nn.Linear(vocab, dim, bias=False)` stores the matrix transposed; `linear(onehot)` "

@@ -1,14 +1,15 @@
 """Share & export: a link to this experiment, its PyTorch script, its data and its model file."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
+from charts.loss import LossRun, loss_figure
 from playground import PlaygroundError
 from playground.checkpoint import checkpoint_file_name, load_run, save_checkpoint
-from playground.compare_figures import plotly_config
 from playground.export import export_script, script_file_name
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame
 from playground.url_state import config_to_params
+from ui.draw import chart_theme, draw_plotly
+from ui.markdown import escape_markdown, inline_code
 from ui.session import get_config, get_trainer, new_trainer, use_trainer
 from ui.url_sync import show_share_link
 
@@ -28,7 +29,8 @@ params = config_to_params(config)
 if params:
     st.caption(
         "Settings in the link: "
-        + " · ".join(f"`{name}={'/'.join(value) if isinstance(value, list) else value}`" for name, value in params.items())
+        + " · ".join(inline_code(f"{name}={'/'.join(value) if isinstance(value, list) else value}")
+                     for name, value in params.items())
     )
 else:
     st.caption("This is the default experiment, so the link needs no settings.")
@@ -41,7 +43,7 @@ st.caption(
 try:
     script = export_script(config)
 except PlaygroundError as error:
-    st.error(f"This experiment cannot be exported yet: {error}")
+    st.error(f"This experiment cannot be exported yet: {escape_markdown(str(error))}")
 else:
     buttons = st.container(horizontal=True)
     if buttons.button("Show the code", icon="🐍"):
@@ -62,19 +64,18 @@ if trainer is None or not trainer.history:
             with st.spinner("Training…"):
                 trainer.train()
         except PlaygroundError as error:
-            st.error(str(error))
+            st.error(escape_markdown(str(error)))  # it may quote the typed strings
 if trainer is not None and trainer.history:
     last = trainer.history[-1]
     solved = f", first correct at epoch {trainer.solved_epoch}" if trainer.solved_epoch else ""
     st.success(
         f"Trained {trainer.epoch} of {trainer.config.epochs} epochs: loss {last.loss:.4f}, "
-        f"prediction {' | '.join(last.predictions)}{solved}."
+        f"prediction {escape_markdown(' | '.join(last.predictions))}{solved}."
     )
     history = epochs_frame(trainer)
-    figure = go.Figure(go.Scatter(x=history["epoch"], y=history["loss"], mode="lines+markers", name="loss"))
-    figure.update_layout(height=260, margin=dict(l=50, r=20, t=30, b=40), xaxis_title="epoch", yaxis_title="loss",
-                         title="Loss per epoch")
-    st.plotly_chart(figure, config=plotly_config("training-loss"))
+    figure = loss_figure([LossRun([record.loss for record in trainer.history])], total_epochs=trainer.config.epochs,
+                         title="Loss per epoch", height=260, theme=chart_theme())
+    draw_plotly(st, figure, "export_loss_chart", "training-loss")
     downloads = st.container(horizontal=True)
     downloads.download_button(
         "History (CSV)", frame_to_csv(history), file_name="rnn-playground-history.csv", mime="text/csv",
@@ -105,7 +106,7 @@ if uploaded is not None and st.session_state.get(LOADED_FILE_KEY) != uploaded.fi
         with st.spinner("Replaying the saved run…"):
             restored = load_run(uploaded.getvalue())
     except PlaygroundError as error:
-        st.error(f"{uploaded.name} was not loaded: {error}")
+        st.error(f"{escape_markdown(uploaded.name)} was not loaded: {escape_markdown(str(error))}")
     else:
         st.session_state[LOADED_FILE_KEY] = uploaded.file_id
         use_trainer(restored)
@@ -114,6 +115,6 @@ elif uploaded is not None:
     restored = get_trainer()
     if restored is not None and restored.history:
         st.success(
-            f"Restored {uploaded.name}: {restored.epoch} epochs, predicting "
-            f"{' | '.join(restored.history[-1].predictions)}; its weights equal the file's."
+            f"Restored {escape_markdown(uploaded.name)}: {restored.epoch} epochs, predicting "
+            f"{escape_markdown(' | '.join(restored.history[-1].predictions))}; its weights equal the file's."
         )

@@ -3,12 +3,20 @@
 import pandas as pd
 import streamlit as st
 
+from charts.gradient_flow import cells_loss_figure, gradient_flow_figure
 from playground import PlaygroundError, Trainer
 from playground.gradient_flow import (
-    COMPARED_CELLS, CUE, DEFAULT_LENGTH, DEFAULT_LETTERS, FILLER, flow_summary, gradient_curve,
+    COMPARED_CELLS,
+    CUE,
+    DEFAULT_LENGTH,
+    DEFAULT_LETTERS,
+    FILLER,
+    flow_summary,
+    gradient_curve,
     memory_task_config,
 )
-from playground.inside_figures import gradient_flow_figure, loss_curves_figure
+from ui.draw import chart_theme, draw_plotly
+from ui.markdown import escape_markdown
 from ui.turns import taking_turns
 
 RUNS_KEY, RUNNING_KEY, EPOCH_KEY = "gradient-flow-runs", "gradient-flow-running", "gradient-flow-epoch"
@@ -37,11 +45,11 @@ try:
         runs = st.session_state[RUNS_KEY] = build_runs()
         st.session_state[RUNNING_KEY] = False
 except PlaygroundError as error:
-    st.error(str(error))
+    st.error(escape_markdown(str(error)))
     st.stop()
 
 example = runs["rnn"].dataset
-st.caption(f"Batch: {', '.join(f'{s!r} → {t!r}' for s, t in zip(example.sources, example.targets))}")
+st.caption("Batch: " + escape_markdown(", ".join(f"{s!r} → {t!r}" for s, t in zip(example.sources, example.targets))))
 
 
 @taking_turns  # callbacks run before app.py takes its turn
@@ -93,8 +101,8 @@ def live_view() -> None:
         shown = st.select_slider("Show epoch", common, common[-1], key=EPOCH_KEY)
         epochs = dict.fromkeys(trained, shown)
     curves = {cell: gradient_curve(trainer, epochs[cell]) for cell, trainer in trained.items()}
-    st.plotly_chart(gradient_flow_figure(curves, epochs, example.source_chars[0]), width="stretch",
-                    key="gradient-flow-curves")
+    draw_plotly(st, gradient_flow_figure(curves, epochs, example.source_chars[0]), "gradient-flow-curves",
+                "gradient-flow")
     summaries = [flow_summary(trainer, epochs[cell]) for cell, trainer in trained.items()]
     table, losses = st.columns([1, 1], gap="large")
     with table:
@@ -112,8 +120,10 @@ def live_view() -> None:
         st.caption("PyTorch starts an LSTM's forget-gate bias at 0, so f ≈ 0.5 and its memory fades at first "
                    "too; it has to learn to keep the gate open before its gradient reaches back. The plain "
                    "RNN has no gate to learn.")
-    losses.plotly_chart(loss_curves_figure({c: [r.loss for r in t.history] for c, t in trained.items()}),
-                        width="stretch", key="gradient-flow-loss")
+    draw_plotly(losses, cells_loss_figure({c: [r.loss for r in t.history] for c, t in trained.items()},
+                                          {c: t.solved_epoch for c, t in trained.items()},
+                                          max(t.config.epochs for t in trained.values()), chart_theme()),
+                "gradient-flow-loss", "gradient-flow-loss")
 
 
 live_view()

@@ -2,11 +2,13 @@
 
 import streamlit as st
 
+from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from playground import PlaygroundError
 from playground.cells import CELLS
 from playground.equations import equations_for, module_states, step_equation, unit_latex
-from playground.inside_figures import matrix_figure, sequence_heatmaps, terms_figure
+from ui.draw import draw_plotly
 from ui.inside_run import trained_run
+from ui.markdown import escape_markdown
 
 st.title("Inside the cell")
 trainer = trained_run("inside")
@@ -17,7 +19,7 @@ cell = CELLS[config.cell]
 module_name = cell.module_name
 st.caption(f"The run from the Train page: {module_name}, {config.layers} layer(s), "
            f"{'bidirectional, ' if config.bidirectional else ''}hidden size {config.hidden_size}, "
-           f"trained {trainer.epoch} epoch(s) on {', '.join(repr(s) for s in dataset.sources)}.")
+           f"trained {trainer.epoch} epoch(s) on {escape_markdown(', '.join(repr(s) for s in dataset.sources))}.")
 
 choices = ["epoch"] + (["layer"] if config.layers > 1 else []) + (["direction"] if config.bidirectional else []) \
     + (["item"] if dataset.batch_size > 1 else []) + ["unit"]
@@ -41,7 +43,7 @@ try:
     states = module_states(config, params, dataset)
     equation = step_equation(config, params, states, layer, direction, item, step)
 except PlaygroundError as error:
-    st.error(str(error))
+    st.error(escape_markdown(str(error)))
     st.stop()
 internals = trainer.internals(epoch)
 
@@ -66,25 +68,26 @@ with right:
     b.metric("engine vs modules, all steps", f"{states.versus_engine(internals):.1e}",
              help="The engine's hand-unrolled pass (used for gates and gradients) against the modules.")
 
-st.markdown(f"**Unit {unit} at step {step} ({chars[step]!r}), with the numbers:**")
+st.markdown(f"**Unit {unit} at step {step} ({escape_markdown(repr(chars[step]))}), with the numbers:**")
 for line in unit_latex(equation, unit):
     st.latex(line)
 
 direction_note = " (backward: hₜ₋₁ is the state from step t+1)" if direction else ""
-st.plotly_chart(
-    terms_figure([t.label for t in equation.terms], [t.values for t in equation.terms],
-                 f"Every term at step {step} ({chars[step]!r}), layer {layer}{direction_note}"),
-    width="stretch", key="inside-terms")
+draw_plotly(st, terms_figure([t.label for t in equation.terms], [t.values for t in equation.terms],
+                             f"Every term at step {step} ({chars[step]!r}), layer {layer}{direction_note}"),
+            "inside-terms", "inside-terms")
 
 with st.expander("The inputs and weights of this step"):
     features = [str(k) for k in range(equation.x.shape[0])]
     columns = st.columns([1, 1, 3, 3])
-    columns[0].plotly_chart(matrix_figure(equation.x, "x_t", x=["x_t"]), width="stretch", key="inside-x")
-    columns[1].plotly_chart(matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), width="stretch", key="inside-h")
+    draw_plotly(columns[0], matrix_figure(equation.x, "x_t", x=["x_t"]), "inside-x", "inside-x", narrow=True)
+    draw_plotly(columns[1], matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), "inside-h", "inside-h-prev",
+                narrow=True)
     w_ih, w_hh, b_ih, b_hh = equation.weights
-    columns[2].plotly_chart(matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features), width="stretch",
-                            key="inside-wih")
-    columns[3].plotly_chart(matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), width="stretch", key="inside-whh")
+    draw_plotly(columns[2], matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features), "inside-wih",
+                "inside-w-ih", narrow=True)
+    draw_plotly(columns[3], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh",
+                narrow=True)
     st.caption("For LSTM and GRU the rows of W_ih and W_hh stack the gates in PyTorch's order "
                "(LSTM: i, f, g, o; GRU: r, z, n), hidden_size rows each.")
 
@@ -93,8 +96,8 @@ panels = {name: internals.gates[name][layer, direction, item] for name in cell.g
 if cell.has_cell_state:
     panels["c"] = internals.cell[layer, direction, item]
 panels["h"] = internals.hidden[layer, direction, item]
-st.plotly_chart(sequence_heatmaps(panels, chars, step, "Time × unit: gates and states (step t boxed)"),
-                width="stretch", key="inside-gates")
+draw_plotly(st, sequence_heatmaps(panels, chars, step, "Time × unit: gates and states (step t boxed)"),
+            "inside-gates", "inside-gates")
 if cell.gate_names:
     st.caption("Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the "
                "red–blue scale (c stretched to its own largest |c|, which can exceed 1). Hover a cell for its value.")

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
+from charts.shapes import unrolled_diagram
 from playground import PlaygroundError
 from playground.cells import CELLS
-from playground.inside_figures import unrolled_diagram
 from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec, run_shapes
+from ui.draw import draw_plotly
 
 st.title("Shapes")
 st.caption("Change a setting: the module is built and run on random input, and every shape below is "
@@ -37,7 +38,7 @@ except PlaygroundError as error:
     st.stop()
 
 with diagram:
-    st.plotly_chart(unrolled_diagram(spec), width="stretch", key="shapes-diagram")
+    draw_plotly(st, unrolled_diagram(spec), "shapes-diagram", "shapes-unrolled")
 
 st.code(report.construction, language="python")
 st.subheader("Every tensor")

@@ -1,5 +1,6 @@
 """AppTest of the Compare and Share & export pages, and of URL restore/sync through app.py."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,38 @@ def test_compare_page_reports_bad_value_lists(values):
     at.text_input(key="compare_values_learning_rates").input(values).run()
     click(at, "Train side by side")
     assert at.error and not at.dataframe
+
+
+MARKUP = {"src": "<b>*&", "tgt": "&*<b>"}  # typed strings that markdown and Plotly would read as markup
+
+
+def shown_as_typed(markdown: str) -> bool:
+    """Every character markdown or HTML would act on is backslash-escaped."""
+    return not re.search(r"(?<!\\)[<>*&]", markdown)
+
+
+def plotly_specs(at: AppTest) -> list[str]:
+    return [chart.proto.spec for chart in at.get("plotly_chart")]
+
+
+def test_markup_typed_into_the_strings_shows_as_text_on_compare():
+    at = open_page("app_pages/compare.py", **MARKUP)
+    strings = next(c.value for c in at.caption if c.value.startswith("Strings:"))
+    typed = strings.split("**")[1]  # the strings, between the caption's own bold markers
+    assert "<b>" not in typed and shown_as_typed(typed)
+    click(at, "Train side by side")
+    specs = plotly_specs(at)
+    assert len(specs) == 1 + 4
+    timelines = specs[1:]
+    assert all("&lt;" in spec and "&amp;" in spec for spec in timelines)
+    assert not any(re.search(r"&(?!lt;|gt;|amp;|#)", spec) for spec in specs)  # no raw &, none escaped twice
+
+
+def test_markup_typed_into_the_strings_shows_as_text_on_share_and_export():
+    at = open_page("app_pages/export.py", epochs="3", **MARKUP)
+    settings = next(c.value for c in at.caption if c.value.startswith("Settings in the link"))
+    assert "`src=<b>*&`" in settings  # inline code shows its text as it is
+    click(at, "Train this experiment now")
+    trained = at.success[0].value
+    assert "Trained 3 of 3 epochs" in trained and shown_as_typed(trained.split("prediction", 1)[1])
+    assert len(plotly_specs(at)) == 1  # the loss curve

@@ -5,6 +5,8 @@ import io
 import pandas as pd
 import pytest
 
+from charts.compare import comparison_loss_figure, prediction_timeline_figure
+from charts.plotly_figure import toolbar_config
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.compare import (
     Comparison,
@@ -16,7 +18,6 @@ from playground.compare import (
     parse_hidden_sizes,
     parse_learning_rates,
 )
-from playground.compare_figures import loss_curves_figure, plotly_config, prediction_timeline_figure
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame, probability_column
 from playground.limits import Limits
 from playground.presets import PRESETS
@@ -113,7 +114,7 @@ def test_diverging_contender_keeps_its_history_and_message():
 
 def test_figures_have_one_curve_per_trained_contender_and_a_timeline_cell_per_step_and_epoch():
     comparison = run_to_end(Comparison(cell_contenders(BASE.with_changes(bidirectional=True))))
-    figure = loss_curves_figure(comparison)
+    figure = comparison_loss_figure(comparison)
     lines = [trace for trace in figure.data if trace.mode == "lines"]
     assert [trace.name for trace in lines] == [run.contender.label for run in comparison.runs[1:]]
     run = comparison.runs[2]
@@ -124,8 +125,10 @@ def test_figures_have_one_curve_per_trained_contender_and_a_timeline_cell_per_st
     target_index = run.trainer.dataset.target_indices[0, 0]
     assert heatmap.z[0][-1] == pytest.approx(float(record.probabilities[0, 0, target_index]))
     assert "".join(row[-1] for row in heatmap.text) == record.predictions[0]
-    assert plotly_config("x")["displayModeBar"] is True
-    assert plotly_config("x")["toImageButtonOptions"]["format"] == "png"
+    assert toolbar_config("x")["displayModeBar"] is True
+    assert toolbar_config("x")["toImageButtonOptions"]["format"] == "png"
+    narrow = toolbar_config("x", always_shown=False)
+    assert narrow["displayModeBar"] == "hover" and narrow["toImageButtonOptions"]["filename"] == "x"
 
 
 def test_history_frames_match_the_trainer():

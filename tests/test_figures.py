@@ -1,21 +1,14 @@
-"""The Train page's figures show exactly the tensors a real Trainer recorded."""
+"""The Train page's figures show exactly the tensors a real Trainer recorded (its loss curve: test_loss.py)."""
 
 import plotly.graph_objects as go
 import pytest
 import torch
 
+from charts.labels import char_label, label_chars
+from charts.loss import LossRun, loss_figure
+from charts.theme import DARK, LIGHT
+from charts.train import hidden_state_figure, onehot_figure, predictions_figure, probabilities_figure, timeline_epochs
 from playground import RunConfig, Trainer
-from playground.chart_theme import DARK, LIGHT
-from playground.figures import (
-    char_label,
-    hidden_state_figure,
-    label_chars,
-    loss_figure,
-    onehot_figure,
-    predictions_figure,
-    probabilities_figure,
-    timeline_epochs,
-)
 from playground.presets import PRESETS
 
 
@@ -31,22 +24,6 @@ def bilstm() -> Trainer:
     trainer = Trainer(PRESETS["hello-bilstm"].config.with_changes(epochs=4))
     trainer.train()
     return trainer
-
-
-def test_loss_figure_plots_every_recorded_loss_and_marks_epochs(hello):
-    losses = [r.loss for r in hello.history]
-    figure = loss_figure(losses, selected_epoch=3, solved_epoch=hello.solved_epoch, total_epochs=15)
-    curve, marker = figure.data
-    assert list(curve.x) == list(range(1, len(losses) + 1))
-    assert list(curve.y) == losses
-    assert (marker.x[0], marker.y[0]) == (3, losses[2])
-    solved_lines = [s for s in figure.layout.shapes if s.type == "line"]
-    assert [s.x0 for s in solved_lines] == [hello.solved_epoch]
-    assert figure.layout.xaxis.range == (0.5, 15.5)
-    early = loss_figure(losses[:4], total_epochs=2000)  # a long run is readable from the start
-    assert early.layout.xaxis.range == (0.5, 10.5)
-    assert figure.layout.yaxis.type == "linear"
-    assert loss_figure(losses, log_scale=True).layout.yaxis.type == "log"
 
 
 def test_predictions_timeline_colours_each_character_against_the_target(hello):
@@ -147,7 +124,7 @@ def _all_figures(trainer: Trainer, **theme) -> dict[str, go.Figure]:
     cell = internals.cell[:, :, 0] if internals.cell is not None else None
     targets = dataset.target_indices[0].tolist()
     return {
-        "loss": loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch, **theme),
+        "loss": loss_figure([LossRun([r.loss for r in trainer.history], trainer.solved_epoch)], epoch, **theme),
         "predictions": predictions_figure(trainer.history, 0, dataset.vocab.chars, targets,
                                           trainer.solved_epoch, epoch, **theme),
         "probabilities": probabilities_figure(trainer.history[epoch - 1].probabilities[0], dataset.vocab.chars,
@@ -175,10 +152,10 @@ def test_datarevision_follows_the_figure_and_nothing_else(hello, bilstm):
     """Plotly skips comparing data arrays when `datarevision` is unchanged, so it must change
     whenever the figure does, and stay put when the same figure is built again."""
     losses = [r.loss for r in hello.history]
-    revision = loss_figure(losses, 3).layout.datarevision
-    assert loss_figure(list(losses), 3).layout.datarevision == revision
-    assert loss_figure(losses, 4).layout.datarevision != revision
-    assert loss_figure(losses, 3, log_scale=True).layout.datarevision != revision
+    revision = loss_figure([LossRun(losses)], 3).layout.datarevision
+    assert loss_figure([LossRun(list(losses))], 3).layout.datarevision == revision
+    assert loss_figure([LossRun(losses)], 4).layout.datarevision != revision
+    assert loss_figure([LossRun(losses)], 3, log_scale=True).layout.datarevision != revision
     trained = [figure for trainer in (hello, bilstm)  # the one-hot input is the same for both
                for name, figure in _all_figures(trainer).items() if name != "onehot"]
     assert len({figure.layout.datarevision for figure in trained}) == len(trained)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from playground import PlaygroundError, Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
+from ui.markdown import escape_markdown
 from ui.session import get_trainer, new_trainer, set_config
 
 TRAIN_HERE_SECONDS = 10.0  # presets finish in well under a second; a large custom run stops here
@@ -41,6 +42,6 @@ def _train(preset: str | None) -> None:
     try:
         new_trainer().train(max_seconds=TRAIN_HERE_SECONDS)
     except PlaygroundError as error:
-        st.error(str(error))
+        st.error(escape_markdown(str(error)))  # it may quote the typed strings
         return
     st.rerun()

@@ -6,7 +6,7 @@ itself every `REFRESH_SECONDS` while the run is going: each rerun trains for
 `SLICE_SECONDS` of CPU time and redraws progress and the four views for the newest epoch,
 so the page stays responsive, other sessions take their turns between slices
 (`ui.turns`), and the settings above never flicker. While training, the views are
-Vega-Lite charts (`playground.live_charts`) whose spec stays fixed and whose rows change,
+Vega-Lite charts (`charts.live`) whose spec stays fixed and whose rows change,
 which the browser updates in place; plotly charts are rebuilt from nothing on every update
 and would blink. A toggle can leave the heatmaps for when the run pauses or ends. The
 timer exists only while training: pausing reruns the panel without it, finishing does a
@@ -21,23 +21,16 @@ rerun until done.
 from __future__ import annotations
 
 import gc
-from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
+from charts.live import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
+from charts.loss import LossRun, loss_figure
+from charts.train import hidden_state_figure, onehot_figure, predictions_figure, probabilities_figure
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.chart_theme import DARK, LIGHT, ChartTheme
 from playground.data import Dataset
-from playground.live_charts import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
-from playground.figures import (
-    hidden_state_figure,
-    loss_figure,
-    onehot_figure,
-    predictions_figure,
-    probabilities_figure,
-)
+from ui.draw import chart_theme, draw_plotly
 from ui.markdown import escape_markdown
 from ui.session import TRAINER_KEY, get_trainer, new_trainer, set_config
 from ui.train_settings import config_from_widgets
@@ -55,7 +48,6 @@ FOLLOWED_KEY = "train_followed_epoch"
 PAIR_KEY = "train_pair"
 LOG_KEY = "train_log_scale"
 LIVE_HEATMAPS_KEY = "train_live_heatmaps"
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def is_running() -> bool:
@@ -189,14 +181,14 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         chart = st.empty()  # the toggles sit under the chart so both chart tops line up
         log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
         _live_heatmaps_toggle()
-        _draw(chart, loss_figure([r.loss for r in trainer.history], epoch, trainer.solved_epoch,
-                                 log_scale, trainer.config.epochs, theme=_chart_theme()),
-              "train_loss_chart")
-    _draw(right, predictions_figure(trainer.history, pair, dataset.vocab.chars,
+        draw_plotly(chart, loss_figure([LossRun([r.loss for r in trainer.history], trainer.solved_epoch)], epoch,
+                                       log_scale, trainer.config.epochs, theme=chart_theme()),
+                    "train_loss_chart", "train-loss")
+    draw_plotly(right, predictions_figure(trainer.history, pair, dataset.vocab.chars,
                                     dataset.target_indices[pair].tolist(), trainer.solved_epoch,
                                     epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS,
-                                    theme=_chart_theme()),
-          "train_predictions_chart")
+                                    theme=chart_theme()),
+                "train_predictions_chart", "train-predictions")
 
 
 def _live_curve_views(trainer: Trainer, pair: int) -> None:
@@ -235,17 +227,6 @@ def _live_internal_views(trainer: Trainer, pair: int) -> None:
         st.vega_lite_chart(rows, spec, key="train_live_hidden_chart")
 
 
-def _chart_theme() -> ChartTheme:
-    """Chart colours for the app theme the browser reports; light until it has reported one."""
-    return DARK if st.context.theme.type == "dark" else LIGHT
-
-
-def _draw(container: Any, figure: go.Figure, key: str) -> None:
-    """Draw a Train-page figure. It carries its own look (`playground.chart_theme`), so
-    Streamlit's theme stays off: re-applying it in the browser would draw the chart twice."""
-    container.plotly_chart(figure, key=key, config=CHART_CONFIG, theme=None)
-
-
 def _live_heatmaps_toggle() -> None:
     st.toggle("Heatmaps follow training live", value=True, key=LIVE_HEATMAPS_KEY,
               help="Redraw the probability and hidden-state heatmaps at every refresh while "
@@ -267,16 +248,16 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
     internals = trainer.internals(epoch)
     panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
     left, right = st.columns(2, gap="medium")
-    _draw(left, probabilities_figure(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
-                                     dataset.source_chars[pair], dataset.target_indices[pair].tolist(),
-                                     epoch, theme=_chart_theme()),
-          "train_probabilities_chart")
+    draw_plotly(left, probabilities_figure(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
+                                           dataset.source_chars[pair], dataset.target_indices[pair].tolist(),
+                                           epoch, theme=chart_theme()),
+                "train_probabilities_chart", "train-probabilities")
     # Up to two panels per layer fit beside the probabilities; more get the full width.
     target = right if panels_per_layer <= 2 else st.container()
     cell = internals.cell[:, :, pair] if internals.cell is not None else None
-    _draw(target, hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch,
-                                      theme=_chart_theme()),
-          "train_hidden_chart")
+    draw_plotly(target, hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch,
+                                            theme=chart_theme()),
+                "train_hidden_chart", "train-hidden-states")
 
 
 def _slice_due() -> bool:
@@ -367,7 +348,7 @@ def warm_up_torch() -> None:
     trainer.train()
     dataset, internals = trainer.dataset, trainer.internals(2)
     for figure in (
-        loss_figure([r.loss for r in trainer.history], 2, None, True, 2),
+        loss_figure([LossRun([r.loss for r in trainer.history])], 2, True, 2),
         predictions_figure(trainer.history, 0, dataset.vocab.chars, dataset.target_indices[0].tolist()),
         probabilities_figure(trainer.history[1].probabilities[0], dataset.vocab.chars,
                              dataset.source_chars[0], dataset.target_indices[0].tolist()),
@@ -400,5 +381,5 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
         }[config.encoding]
         st.markdown(f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
                     f"(batch, seq, vocab), pair 1; {note}.")
-        _draw(st, onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], _chart_theme()),
-              "train_onehot_chart")
+        draw_plotly(st, onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], chart_theme()),
+                    "train_onehot_chart", "train-onehot")

@@ -101,7 +101,7 @@ COUNT_CHART_REDRAWS = """(() => {
 
 def test_after_train_each_chart_is_drawn_once():
     """Streamlit passes over a new chart a second time; with the figures carrying their own
-    look (`playground/chart_theme.py`) that pass must change nothing. And no chart may have
+    look (`charts/theme.py`) that pass must change nothing. And no chart may have
     outgrown the margins it asked for, which costs Plotly a second layout pass. Together these
     redraws were about two fifths of a browser's main-thread work per Train click."""
     with streamlit_server() as url, chromium() as browser:

@@ -1,156 +1,26 @@
-"""Recorded training data in, Plotly figures out: the Train page's views, without Streamlit.
+"""The Train page's views as Plotly figures: predictions timeline, probabilities, hidden states
+and the one-hot input (its loss curve is `charts.loss`).
 
-Every builder is a pure function of what a `Trainer` recorded, so the pictures can be
-tested against the tensors they show. Each figure is assembled as plain data and layout
-dicts and validated once by ``go.Figure``: Plotly's incremental helpers (``make_subplots``,
-``update_xaxes``, ``add_shape``) validate on every call and cost several times more, which
-matters when the page redraws every view several times a second during training.
-
-Axes that carry characters use numeric positions with tick labels, never categories: a
-string like "hello" repeats "l", and a categorical axis would silently merge the two steps.
-Characters typed by the learner are HTML-escaped before they reach Plotly, which renders
-a few HTML tags inside labels.
-
-Each figure carries its own look (`chart_theme`) and asks for the margins its labels need,
-so that the browser draws it once: see `_figure`.
+Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
+against the tensors they show. Each figure carries its own look and asks for the margins its
+labels need, so that the browser draws it once (`charts.plotly_figure`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
-import math
-import re
 from collections.abc import Sequence
-from typing import Any
 
 import plotly.graph_objects as go
 import torch
 
-from .chart_theme import LIGHT, ChartTheme, axis_defaults
-from .text import split_characters
-from .trainer import EpochRecord
+from playground.text import split_characters
+from playground.trainer import EpochRecord
 
-RIGHT_COLOUR = "#2e9e5b"
-WRONG_COLOUR = "#d9534f"
-OUTLINE_COLOUR = "#111111"
-LINE_COLOUR = "#1f77b4"
-MONOSPACE = "Source Code Pro, Menlo, Consolas, monospace"
+from .labels import char_label, label_chars, step_labels
+from .plotly_figure import MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline
+from .theme import LIGHT, LINE_COLOUR, MONOSPACE, OUTLINE_COLOUR, RIGHT_COLOUR, WRONG_COLOUR, ChartTheme
+
 ROW_HEIGHT = 24  # pixels per epoch row in the predictions timeline
-AXIS_NAME = re.compile(r"[xy]axis\d*")
-# Each figure asks up front for the margins its tick labels need. Plotly grows a margin that
-# is too small (automargin) by drawing the whole chart a second time, so these slight
-# over-estimates of label widths in the app's fonts, calibrated in Chromium, spare that pass;
-# tests/browser checks that the Train page's charts keep the margins they ask for.
-TEXT_PX = 7.5  # per character of 12 px Source Sans, bold included
-MONO_PX = 8  # per character of 13 px monospace
-Y_TITLE_PX = 44  # a y-axis title: its standoff and one rotated line of 14 px text
-
-
-def label_chars(labels: Sequence[str]) -> int:
-    """Characters shown in the longest line of any label, markup left out and entities as one."""
-    lines = (line for label in labels for line in str(label).split("<br>"))
-    return max((len(html.unescape(re.sub(r"<[^>]+>", "", line))) for line in lines), default=1)
-
-
-def char_label(char: str) -> str:
-    """A character as Plotly should draw it: escaped, with a space made visible."""
-    return "␣" if char == " " else html.escape(char)
-
-
-def step_labels(input_chars: Sequence[str]) -> list[str]:
-    """Tick labels for time steps: the character fed at that step over its step number."""
-    return [f"{char_label(char)}<br><sub>t={t}</sub>" for t, char in enumerate(input_chars)]
-
-
-def _figure(
-    data: list[dict[str, Any]], layout: dict[str, Any], title: str, height: int, theme: ChartTheme
-) -> go.Figure:
-    """Assemble a figure that carries its whole look (see `chart_theme`): no template, axes
-    fitted to their labels, and a ``datarevision`` that changes exactly when the figure does,
-    so the browser's second pass over an unchanged figure costs nothing."""
-    margin = {"l": 10, "r": 10, "t": 44, "b": 10, **layout.get("margin", {})}
-    full = {
-        "title": theme.title(title),
-        "height": height,
-        "showlegend": False,
-        "uirevision": "keep",  # keep the learner's zoom while the chart redraws during training
-        **theme.layout(),
-        **{name: _with_axis_defaults(name, value) if AXIS_NAME.fullmatch(name) else value
-           for name, value in layout.items()},
-        "margin": {side: math.ceil(px) for side, px in margin.items()} | {"pad": 8},
-    }
-    full["datarevision"] = hashlib.sha1(json.dumps([data, full], sort_keys=True).encode()).hexdigest()
-    figure = go.Figure(data=data, layout=full)
-    figure.layout.template = None  # Plotly would otherwise embed its default template
-    return figure
-
-
-def _with_axis_defaults(name: str, axis: dict[str, Any]) -> dict[str, Any]:
-    defaults = axis_defaults(name)
-    merged = {**defaults, **axis}
-    if axis.get("title", {}) is not None:  # a title of None means no title at all
-        merged["title"] = {**defaults["title"], **axis.get("title", {})}
-    return merged
-
-
-def _char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
-    return dict(tickvals=list(range(len(labels))), ticktext=labels, showgrid=False,
-                tickfont=dict(family=MONOSPACE, size=13), **extra)
-
-
-def _outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, Any]:
-    return dict(type="rect", xref=xref, yref=yref, x0=x - 0.5, x1=x + 0.5, y0=y - 0.5, y1=y + 0.5,
-                line=dict(color=OUTLINE_COLOUR, width=3))
-
-
-def loss_figure(
-    losses: Sequence[float],
-    selected_epoch: int | None = None,
-    solved_epoch: int | None = None,
-    log_scale: bool = False,
-    total_epochs: int | None = None,
-    theme: ChartTheme = LIGHT,
-) -> go.Figure:
-    """Loss against epoch (1-based), with the shown epoch circled and the solving epoch marked.
-
-    ``total_epochs`` caps the x range at the whole run; until then the axis runs a quarter
-    beyond the newest epoch, so a 2000-epoch run is readable from its first epochs on.
-    """
-    losses = list(losses)
-    data = [dict(
-        type="scatter", x=list(range(1, len(losses) + 1)), y=losses,
-        mode="lines+markers" if len(losses) <= 60 else "lines",
-        line=dict(color=LINE_COLOUR, width=2), marker=dict(size=5),
-        hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>",
-    )]
-    if selected_epoch is not None and 1 <= selected_epoch <= len(losses):
-        data.append(dict(
-            type="scatter", x=[selected_epoch], y=[losses[selected_epoch - 1]], mode="markers",
-            marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
-            hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
-        ))
-    shapes, annotations = [], []
-    if solved_epoch is not None:
-        shapes.append(dict(type="line", xref="x", yref="paper", x0=solved_epoch, x1=solved_epoch,
-                           y0=0, y1=1, line=dict(color=RIGHT_COLOUR, dash="dash", width=2)))
-        annotations.append(dict(xref="x", yref="paper", x=solved_epoch, y=1, xanchor="left",
-                                yanchor="top", showarrow=False, text=f" solved at {solved_epoch}",
-                                font=dict(color=RIGHT_COLOUR)))
-    upper = max(len(losses) + len(losses) // 4, 10)
-    if total_epochs:
-        upper = min(upper, total_epochs)
-    upper = max(upper, len(losses), 2)
-    layout = dict(
-        xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
-        yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"),
-                   type="log" if log_scale else "linear"),
-        shapes=shapes, annotations=annotations,
-        # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
-        margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
-    )
-    return _figure(data, layout, "Loss", 330, theme)
 
 
 def timeline_epochs(
@@ -213,14 +83,14 @@ def predictions_figure(
                                     font=dict(color=RIGHT_COLOUR, size=13)))
     rows_reserved = min(max(total_epochs or 0, len(epochs), 1), max_rows)
     layout = dict(
-        xaxis=_char_axis([char_label(vocab[t]) for t in targets], side="top",
+        xaxis=char_axis([char_label(vocab[t]) for t in targets], side="top",
                          title=dict(text="target", standoff=4), range=[-0.5, columns + 1.3]),
         yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed",
                    showgrid=False),
         shapes=shapes, annotations=annotations,
         margin=dict(l=16 + TEXT_PX * label_chars(row_labels), r=10, t=96, b=10),
     )
-    return _figure(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
+    return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
 
 
 def probabilities_figure(
@@ -249,13 +119,13 @@ def probabilities_figure(
     )]
     vocab_labels = [char_label(c) for c in vocab]
     layout = dict(
-        xaxis=_char_axis(step_labels(input_chars), title=dict(text="input character at each step")),
-        yaxis=_char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed"),
-        shapes=[_outline(t, v) for t, v in enumerate(target_indices)],
+        xaxis=char_axis(step_labels(input_chars), title=dict(text="input character at each step")),
+        yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed"),
+        shapes=[outline(t, v) for t, v in enumerate(target_indices)],
         margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
-    return _figure(data, layout, f"{title} (target outlined)", max(280, 130 + 24 * vocab_size), theme)
+    return assemble(data, layout, f"{title} (target outlined)", max(280, 130 + 24 * vocab_size), theme)
 
 
 def _axis_suffix(index: int) -> str:
@@ -304,7 +174,7 @@ def hidden_state_figure(
             ))
             x0 = round(column * (width + gap_x), 6)
             top = round(1 - layer * (height + gap_y), 6)
-            layout[f"xaxis{suffix}"] = _char_axis(step_labels(input_chars), domain=[x0, min(1.0, round(x0 + width, 6))],
+            layout[f"xaxis{suffix}"] = char_axis(step_labels(input_chars), domain=[x0, min(1.0, round(x0 + width, 6))],
                                                   anchor=f"y{suffix}")
             layout[f"yaxis{suffix}"] = dict(
                 domain=[max(0.0, round(top - height, 6)), top], anchor=f"x{suffix}", autorange="reversed",
@@ -329,7 +199,7 @@ def hidden_state_figure(
     layout["annotations"] = annotations
     layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=76, t=80, b=64)  # r: colour bars
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
-    return _figure(data, layout, title, plot_px + 80 + 50, theme)
+    return assemble(data, layout, title, plot_px + 80 + 50, theme)
 
 
 def onehot_figure(
@@ -346,8 +216,8 @@ def onehot_figure(
     )]
     index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
     layout = dict(
-        xaxis=_char_axis(step_labels(input_chars)),
-        yaxis=_char_axis(index_labels, autorange="reversed"),
+        xaxis=char_axis(step_labels(input_chars)),
+        yaxis=char_axis(index_labels, autorange="reversed"),
         margin=dict(l=30 + MONO_PX * label_chars(index_labels), b=64),
     )
-    return _figure(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size), theme)
+    return assemble(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size), theme)

@@ -1,4 +1,5 @@
-"""The Train page's chart look, carried inside each Plotly figure instead of a template.
+"""The charts' look: the app-theme colours each Plotly figure carries instead of a template,
+and the colours every chart shares (right/wrong, the line, the series).
 
 Streamlit's own chart theme reaches the browser as a Plotly ``layout.template`` that the
 frontend applies once more just after the chart is first drawn. Plotly cannot tell that a
@@ -17,6 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+RIGHT_COLOUR = "#2e9e5b"
+WRONG_COLOUR = "#d9534f"
+OUTLINE_COLOUR = "#111111"
+LINE_COLOUR = "#1f77b4"
+# Several runs in one chart: a colour and a dash each, so curves that coincide (the RNNCell
+# loop and nn.RNN compute the same function) stay visible.
+SERIES_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
+SERIES_DASHES = ("solid", "dash", "solid", "dot", "dashdot", "longdash")
+DIVERGING = "RdBu_r"  # values around zero: weights, terms, states
+MONOSPACE = "Source Code Pro, Menlo, Consolas, monospace"
 FONT_FAMILY = '"Source Sans", sans-serif'
 FONT_SIZE = 12
 TITLE_SIZE = 15

@@ -5,18 +5,25 @@ times a second blinks (the browser shows it blank while plotly draws it again). 
 chart whose *spec* stays the same and whose *data* changes is updated in place. So each
 builder here returns ``(rows, spec)``: the spec depends only on settings fixed for the run,
 everything that grows with training is in the rows. The paused and scrubbing views keep the
-richer plotly figures of `playground.figures`.
+richer plotly figures of `charts.train` and `charts.loss`.
+
+Vega-Lite draws text as plain text, so typed characters go into the rows as typed
+(`charts.labels.plain_char`): HTML-escaped, a typed ``<`` would show as ``&lt;``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-from .figures import RIGHT_COLOUR, WRONG_COLOUR, char_label, timeline_epochs
-from .text import split_characters
-from .trainer import EpochRecord
+from playground.text import split_characters
+from playground.trainer import EpochRecord
+
+from .labels import plain_char
+from .theme import LINE_COLOUR, OUTLINE_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
+from .train import timeline_epochs
 
 Spec = dict[str, Any]
 
@@ -34,7 +41,7 @@ def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: boo
         "title": "Loss",
         "height": 300,
         "layer": [
-            {"mark": {"type": "line", "color": "#1f77b4"},
+            {"mark": {"type": "line", "color": LINE_COLOUR},
              "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch"}, "y": y}},
             {"transform": [{"filter": "datum.solved"}],
              "mark": {"type": "point", "filled": True, "size": 120, "color": RIGHT_COLOUR},
@@ -56,8 +63,8 @@ def timeline_chart(
         predicted = split_characters(history[epoch - 1].predictions[pair])
         label = f"epoch {epoch}" + (" ✓ solved" if epoch == solved_epoch else "")
         for step, (char, target) in enumerate(zip(predicted, targets)):
-            records.append({"row": label, "order": epoch, "step": step, "char": char_label(char),
-                            "target": char_label(target), "right": char == target})
+            records.append({"row": label, "order": epoch, "step": step, "char": plain_char(char),
+                            "target": plain_char(target), "right": char == target})
     rows = pd.DataFrame(records)
     position = {"x": {"field": "step", "type": "ordinal", "title": None,
                       "axis": {"orient": "top", "labelExpr": "'t=' + datum.value", "labelAngle": 0}},
@@ -88,13 +95,14 @@ def probabilities_chart(
     records = []
     for step, row in enumerate(probabilities.tolist()):
         for index, p in enumerate(row):
-            records.append({"step": f"t={step} {char_label(input_chars[step])}", "order": step,
-                            "char": char_label(vocab[index]), "p": p,
+            records.append({"step": f"t={step} {plain_char(input_chars[step])}", "order": step,
+                            "char": plain_char(vocab[index]), "p": p,
                             "target": index == target_indices[step]})
     rows = pd.DataFrame(records)
     position = {"x": {"field": "step", "type": "ordinal", "title": "input character at each step",
                       "sort": {"field": "order"}, "axis": {"labelAngle": 0}},
-                "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(char_label, vocab))}}
+                "y": {"field": "char", "type": "ordinal", "title": "predicted character",
+                      "sort": list(map(plain_char, vocab))}}
     spec = {
         "title": "Probabilities per step (target outlined)",
         "height": {"step": 28},
@@ -103,7 +111,7 @@ def probabilities_chart(
              "encoding": {**position,
                           "color": {"field": "p", "type": "quantitative", "title": "P",
                                     "scale": {"domain": [0, 1], "scheme": "blues"}},
-                          "stroke": {"condition": {"test": "datum.target", "value": "#111111"},
+                          "stroke": {"condition": {"test": "datum.target", "value": OUTLINE_COLOUR},
                                      "value": None},
                           "strokeWidth": {"condition": {"test": "datum.target", "value": 3}, "value": 0},
                           "tooltip": [{"field": "step"}, {"field": "char"},
@@ -132,7 +140,7 @@ def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[
                 values = tensor[layer, direction].tolist()
                 for step in range(seq):
                     for unit in range(units):
-                        records.append({"panel": panel, "step": f"t={step} {char_label(input_chars[step])}",
+                        records.append({"panel": panel, "step": f"t={step} {plain_char(input_chars[step])}",
                                         "order": step, "unit": unit, "value": values[step][unit]})
     rows = pd.DataFrame(records)
     spec = {

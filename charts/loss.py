@@ -1,0 +1,109 @@
+"""The one loss curve: loss against epoch for one run (Train, Share & export) or several
+named runs side by side (Compare, Gradient flow)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+from .labels import text_label
+from .plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
+from .theme import LIGHT, LINE_COLOUR, OUTLINE_COLOUR, RIGHT_COLOUR, SERIES_COLOURS, SERIES_DASHES, ChartTheme
+
+MARKERS_UP_TO = 60  # epochs; beyond, a marker per epoch turns the line into a smudge
+
+
+@dataclass(frozen=True)
+class LossRun:
+    """One run's losses (epoch 1 first), its name in the legend and the epoch that solved it."""
+
+    losses: Sequence[float]
+    solved_epoch: int | None = None
+    name: str = ""
+    colour: str | None = None  # a colour of its own; else the run's place in `SERIES_COLOURS`
+
+
+def loss_figure(
+    runs: Sequence[LossRun],
+    selected_epoch: int | None = None,
+    log_scale: bool = False,
+    total_epochs: int | None = None,
+    title: str = "Loss",
+    height: int = 330,
+    theme: ChartTheme = LIGHT,
+) -> go.Figure:
+    """Loss against epoch (1-based), the shown epoch circled and the solving epoch marked.
+
+    One run is drawn with a marker per epoch and its solving epoch as a dashed line across the
+    chart. Several runs are a legend of coloured, dashed curves (curves that coincide stay
+    visible), each solving epoch a star on its own curve.
+    ``total_epochs`` caps the x range at the whole run; until then the axis runs a quarter
+    beyond the newest epoch, so a 2000-epoch run is readable from its first epochs on.
+    """
+    several = len(runs) > 1 or any(run.name for run in runs)
+    data, shapes, annotations = [], [], []
+    for index, run in enumerate(runs):
+        losses = list(run.losses)
+        name = text_label(run.name)
+        colour = (run.colour or SERIES_COLOURS[index % len(SERIES_COLOURS)]) if several else LINE_COLOUR
+        if several:
+            data.append(dict(
+                type="scatter", x=list(range(1, len(losses) + 1)), y=losses, mode="lines", name=name,
+                legendgroup=name, line=dict(color=colour, width=2.5, dash=SERIES_DASHES[index % len(SERIES_DASHES)]),
+                hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+            ))
+        else:
+            data.append(dict(
+                type="scatter", x=list(range(1, len(losses) + 1)), y=losses,
+                mode="lines+markers" if len(losses) <= MARKERS_UP_TO else "lines",
+                line=dict(color=colour, width=2), marker=dict(size=5),
+                hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>",
+            ))
+        if selected_epoch is not None and 1 <= selected_epoch <= len(losses):
+            data.append(dict(
+                type="scatter", x=[selected_epoch], y=[losses[selected_epoch - 1]], mode="markers",
+                marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
+                hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
+                **({"legendgroup": name, "showlegend": False} if several else {}),
+            ))
+        solved = run.solved_epoch
+        if solved is None or not 1 <= solved <= len(losses):
+            continue
+        if several:
+            data.append(_solved_star(name, solved, losses[solved - 1], colour))
+        else:
+            shapes.append(dict(type="line", xref="x", yref="paper", x0=solved, x1=solved,
+                               y0=0, y1=1, line=dict(color=RIGHT_COLOUR, dash="dash", width=2)))
+            annotations.append(dict(xref="x", yref="paper", x=solved, y=1, xanchor="left",
+                                    yanchor="top", showarrow=False, text=f" solved at {solved}",
+                                    font=dict(color=RIGHT_COLOUR)))
+    longest = max((len(run.losses) for run in runs), default=0)
+    upper = max(longest + longest // 4, 10)
+    if total_epochs:
+        upper = min(upper, total_epochs)
+    upper = max(upper, longest, 2)
+    layout: dict[str, Any] = dict(
+        xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
+        yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"),
+                   type="log" if log_scale else "linear"),
+        shapes=shapes, annotations=annotations,
+        # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
+        margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
+    )
+    if several:
+        # The legend sits in a bottom margin of its own, under the axis title.
+        layout |= dict(showlegend=True, legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0,
+                                                    yanchor="bottom"))
+        layout["margin"]["b"] = 100
+    return assemble(data, layout, title, height, theme)
+
+
+def _solved_star(name: str, epoch: int, loss: float, colour: str) -> dict[str, Any]:
+    return dict(
+        type="scatter", x=[epoch], y=[loss], mode="markers", legendgroup=name, showlegend=False,
+        marker=dict(symbol="star", size=14, color=colour, line=dict(color="black", width=1)),
+        hovertemplate=f"{name}<br>solved at epoch {epoch}<extra></extra>",
+    )

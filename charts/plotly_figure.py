@@ -1,0 +1,111 @@
+"""Assembling a Plotly figure that carries its own look, and the one toolbar every chart gets.
+
+A figure is assembled as plain data and layout dicts and validated once by ``go.Figure``:
+Plotly's incremental helpers (``make_subplots``, ``update_xaxes``, ``add_shape``) validate on
+every call and cost several times more, which matters when the Train page redraws its views
+several times a second.
+
+Axes that carry characters use numeric positions with tick labels, never categories: a string
+like "hello" repeats "l", and a categorical axis would silently merge the two steps.
+
+Each figure asks up front for the margins its labels need, so that the browser draws it
+once: Plotly grows a margin that is too small (automargin) by drawing the whole chart a second
+time, so the pixel widths below are slight over-estimates of label widths in the app's fonts,
+calibrated in Chromium; tests/browser checks that the Train page's charts keep the margins
+they ask for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from typing import Any
+
+import plotly.graph_objects as go
+import torch
+
+from .theme import DIVERGING, MONOSPACE, OUTLINE_COLOUR, ChartTheme, axis_defaults
+
+TEXT_PX = 7.5  # per character of 12 px Source Sans, bold included
+MONO_PX = 8  # per character of 13 px monospace
+Y_TITLE_PX = 44  # a y-axis title: its standoff and one rotated line of 14 px text
+AXIS_NAME = re.compile(r"[xy]axis\d*")
+
+
+def assemble(
+    data: list[dict[str, Any]], layout: dict[str, Any], title: str, height: int, theme: ChartTheme
+) -> go.Figure:
+    """Assemble a figure that carries its whole look (see `charts.theme`): no template, axes
+    fitted to their labels, and a ``datarevision`` that changes exactly when the figure does,
+    so the browser's second pass over an unchanged figure costs nothing. ``title`` is drawn
+    as given: escape typed text in it with `charts.labels`."""
+    margin = {"l": 10, "r": 10, "t": 44, "b": 10, **layout.get("margin", {})}
+    full = {
+        "title": theme.title(title),
+        "height": height,
+        "showlegend": False,
+        "uirevision": "keep",  # keep the learner's zoom while the chart redraws during training
+        **theme.layout(),
+        **{name: _with_axis_defaults(name, value) if AXIS_NAME.fullmatch(name) else value
+           for name, value in layout.items()},
+        "margin": {side: math.ceil(px) for side, px in margin.items()} | {"pad": 8},
+    }
+    full["datarevision"] = hashlib.sha1(json.dumps([data, full], sort_keys=True).encode()).hexdigest()
+    figure = go.Figure(data=data, layout=full)
+    figure.layout.template = None  # Plotly would otherwise embed its default template
+    return figure
+
+
+def carries_own_look(figure: go.Figure) -> bool:
+    """Whether ``figure`` was built by `assemble`, so Streamlit's theme must stay off for it.
+
+    Only `assemble` sets a ``datarevision``; the other builders rely on Streamlit's theme.
+    """
+    return figure.layout.datarevision is not None
+
+
+def toolbar_config(file_name: str, always_shown: bool = True) -> dict[str, Any]:
+    """Plotly's toolbar for every chart: no logo, no lasso or box selection (the charts select
+    nothing), and a PNG download named after the figure. It is always shown, so learners find the
+    download, except over charts too narrow to hold it beside their title: those show it on hover."""
+    return {
+        "displayModeBar": True if always_shown else "hover",
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+    }
+
+
+def _with_axis_defaults(name: str, axis: dict[str, Any]) -> dict[str, Any]:
+    defaults = axis_defaults(name)
+    merged = {**defaults, **axis}
+    if axis.get("title", {}) is not None:  # a title of None means no title at all
+        merged["title"] = {**defaults["title"], **axis.get("title", {})}
+    return merged
+
+
+def char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
+    """An axis of numeric positions labelled with (already escaped) characters."""
+    return dict(tickvals=list(range(len(labels))), ticktext=labels, showgrid=False,
+                tickfont=dict(family=MONOSPACE, size=13), **extra)
+
+
+def outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, Any]:
+    """A heavy box around one heatmap cell."""
+    return dict(type="rect", xref=xref, yref=yref, x0=x - 0.5, x1=x + 0.5, y0=y - 0.5, y1=y + 0.5,
+                line=dict(color=OUTLINE_COLOUR, width=3))
+
+
+def annotated_heatmap(values: torch.Tensor, x: list[str], y: list[str], digits: int = 2,
+                      zmid: float | None = 0.0, colorscale: str = DIVERGING) -> go.Heatmap:
+    """A heatmap of a small tensor with each value written in its cell (left blank when large)."""
+    text_values = values.tolist()
+    show_text = values.numel() <= 400
+    return go.Heatmap(
+        z=text_values, x=x, y=y, colorscale=colorscale, zmid=zmid,
+        text=[[f"{v:.{digits}f}" for v in row] for row in text_values] if show_text else None,
+        texttemplate="%{text}" if show_text else None, textfont=dict(size=10),
+        hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>", showscale=False,
+    )
