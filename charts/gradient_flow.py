@@ -5,12 +5,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import torch
 
+from playground.cells import CELLS
+
 from .labels import char_label
 from .loss import LossRun, loss_figure
 from .theme import LIGHT, ChartTheme
-
-CELL_COLOURS = {"rnn": "#d62728", "lstm": "#1f77b4", "gru": "#2ca02c", "rnncell": "#9467bd"}
-
 
 def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int],
                          chars: tuple[str, ...]) -> go.Figure:
@@ -20,8 +19,8 @@ def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int]
     for cell, curve in curves.items():
         figure.add_trace(go.Scatter(
             x=list(range(len(curve))), y=curve.tolist(), mode="lines+markers",
-            name=f"{cell.upper()} (epoch {epochs[cell]})", line=dict(color=CELL_COLOURS[cell], width=2),
-            customdata=steps, hovertemplate="t=%{customdata}: %{y:.2e}<extra>" + cell.upper() + "</extra>"))
+            name=f"{CELLS[cell].short} (epoch {epochs[cell]})", line=dict(color=CELLS[cell].colour, width=2),
+            customdata=steps, hovertemplate="t=%{customdata}: %{y:.2e}<extra>" + CELLS[cell].short + "</extra>"))
     figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", exponentformat="power")
     figure.update_xaxes(title="time step t (input character)", tickmode="array",
                         tickvals=list(range(len(chars))), ticktext=steps)
@@ -34,6 +33,6 @@ def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int]
 def cells_loss_figure(losses: dict[str, list[float]], solved: dict[str, int | None], total_epochs: int | None = None,
                       theme: ChartTheme = LIGHT) -> go.Figure:
     """Each cell's loss per epoch on a log axis, in the cell's colour, a star where it solved the task."""
-    runs = [LossRun(values, solved[cell], cell.upper(), CELL_COLOURS[cell]) for cell, values in losses.items()]
+    runs = [LossRun(values, solved[cell], CELLS[cell].short, CELLS[cell].colour) for cell, values in losses.items()]
     return loss_figure(runs, log_scale=True, total_epochs=total_epochs, title="Loss per epoch", height=300,
                        theme=theme)

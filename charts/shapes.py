@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from playground.cells import CELLS
 from playground.shapes import ShapeSpec
 
 DIRECTION_COLOURS = ("#1f77b4", "#d62728")
@@ -14,7 +15,7 @@ def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
     directions = spec.num_directions
     rows = spec.layers * directions
     figure = go.Figure()
-    name = {"rnncell": "RNNCell", "rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[spec.module]
+    name = CELLS[spec.module].short
 
     def y_of(layer: int, direction: int) -> float:
         return 1 + layer * directions + direction

@@ -3,7 +3,8 @@ Gradient flow do."""
 
 import pytest
 
-from charts.gradient_flow import CELL_COLOURS, cells_loss_figure
+from charts.gradient_flow import cells_loss_figure
+from playground.cells import CELLS
 from charts.loss import LossRun, loss_figure
 from playground import Trainer
 from playground.presets import PRESETS
@@ -86,6 +87,6 @@ def test_gradient_flow_losses_are_one_log_curve_per_cell_in_its_colour(runs):
     figure = cells_loss_figure(losses, {"rnn": None, "lstm": runs[1].solved_epoch})
     curves = [trace for trace in figure.data if trace.mode == "lines"]
     assert [trace.name for trace in curves] == ["RNN", "LSTM"]
-    assert [trace.line.color for trace in curves] == [CELL_COLOURS["rnn"], CELL_COLOURS["lstm"]]
+    assert [trace.line.color for trace in curves] == [CELLS["rnn"].colour, CELLS["lstm"].colour]
     assert [list(trace.y) for trace in curves] == list(losses.values())
     assert figure.layout.yaxis.type == "log"
