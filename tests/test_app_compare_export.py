@@ -9,6 +9,7 @@ from playground import Trainer
 from playground.checkpoint import save_checkpoint
 from playground.export import export_script
 from playground.presets import DEFAULT_PRESET, PRESETS
+from ui.state import CONFIG, TRAINER
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -46,7 +47,7 @@ def test_shared_link_restores_the_experiment_and_reports_ignored_parts():
     notice = at.warning[0].value
     assert "hidden='lots'" in notice and "'colour'" in notice
     at.switch_page("app_pages/export.py").run()
-    config = at.session_state["run_config"]
+    config = CONFIG.get(at.session_state)
     assert (config.sources, config.targets, config.cell) == (("abc",), ("bca",), "gru")
     assert config.hidden_size == PRESETS[DEFAULT_PRESET].config.hidden_size
     # The URL is rewritten to the experiment actually in use: no bogus parameters left.
@@ -79,13 +80,13 @@ def test_changing_the_experiment_updates_the_url_and_a_fresh_session_restores_it
     fresh = AppTest.from_function(_sync_app, default_timeout=TIMEOUT)
     fresh.query_params.update(params)
     fresh.run()
-    assert fresh.session_state["run_config"] == PRESETS["next-char"].config
+    assert CONFIG.get(fresh.session_state) == PRESETS["next-char"].config
     assert not fresh.warning
 
 
 def test_export_page_shows_and_offers_the_script_of_the_current_config():
     at = open_page("app_pages/export.py", **{"cell": "lstm", "bidir": "1"})
-    config = at.session_state["run_config"]
+    config = CONFIG.get(at.session_state)
     click(at, "Show the code")
     scripts = [c.value for c in at.code if c.language == "python"]
     assert scripts == [export_script(config).rstrip("\n")]  # st.code drops the final newline
@@ -108,8 +109,8 @@ def test_loading_a_model_file_restores_the_run():
     at = open_page("app_pages/export.py")
     at.file_uploader[0].set_value(("gru.pt", save_checkpoint(trainer), "application/octet-stream")).run()
     assert not at.exception
-    restored = at.session_state["trainer"]
-    assert at.session_state["run_config"] == trainer.config
+    restored = TRAINER.get(at.session_state)
+    assert CONFIG.get(at.session_state) == trainer.config
     assert [r.predictions for r in restored.history] == [r.predictions for r in trainer.history]
     assert "Restored gru.pt: 7 epochs" in at.success[-1].value
 
