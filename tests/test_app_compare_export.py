@@ -9,7 +9,8 @@ from playground import Trainer
 from playground.checkpoint import save_checkpoint
 from playground.export import export_script
 from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.state import CONFIG, TRAINER
+from app_driving import rerun_until_stopped
+from ui.state import COMPARISON_LIVE, CONFIG, TRAIN_LIVE, TRAINER
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -97,7 +98,7 @@ def test_export_page_shows_and_offers_the_script_of_the_current_config():
 def test_export_page_trains_on_request_and_offers_the_data_downloads():
     at = open_page("app_pages/export.py", epochs="5")
     assert "Nothing trained yet" in at.info[0].value
-    click(at, "Train this experiment now")
+    rerun_until_stopped(click(at, "Train this experiment now"), TRAIN_LIVE)
     assert "Trained 5 of 5 epochs" in at.success[0].value
     labels = [b.label for b in at.get("download_button")]
     assert {"History (CSV)", "Per-step probabilities (CSV)", "Model (.pt)"} <= set(labels)
@@ -127,7 +128,7 @@ def test_compare_page_trains_the_four_cores_and_offers_the_table():
     assert "Train side by side" in at.info[0].value
     at.radio(key="compare_source").set_value("preset").run()
     at.selectbox(key="compare_preset").set_value("hello-gru").run()
-    click(at, "Train side by side")
+    rerun_until_stopped(click(at, "Train side by side"), COMPARISON_LIVE)
     table = at.dataframe[0].value
     assert list(table["contender"]) == ["nn.RNNCell (hand-written loop)", "nn.RNN", "nn.LSTM", "nn.GRU"]
     assert (table["epochs"] == PRESETS["hello-gru"].config.epochs).all()
@@ -142,7 +143,7 @@ def test_compare_page_shows_per_contender_errors():
     at.radio(key="compare_kind").set_value("hidden_sizes").run()
     at.checkbox(key="compare_linear_head_hidden_sizes").uncheck().run()
     at.text_input(key="compare_values_hidden_sizes").input("4, 8").run()
-    click(at, "Train side by side")
+    rerun_until_stopped(click(at, "Train side by side"), COMPARISON_LIVE)
     assert "hidden size 8** cannot train" in at.error[0].value
     assert list(at.dataframe[0].value["epochs"]) == [PRESETS["hello-rnn"].config.epochs, 0]
 
