@@ -32,8 +32,16 @@ from playground import PlaygroundError
 from playground.compare import Comparison
 from playground.trainer import Trainer
 from ui.markdown import escape_markdown
-from ui.state import COMPARISON, COMPARISON_LIVE, GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE, TRAIN_LIVE, TRAINER
-from ui.state import LiveKeys, SessionKey
+from ui.state import (
+    COMPARISON,
+    COMPARISON_LIVE,
+    GRADIENT_FLOW_LIVE,
+    GRADIENT_FLOW_RACE,
+    TRAIN_LIVE,
+    TRAINER,
+    LiveKeys,
+    SessionKey,
+)
 from ui.turns import taking_turns
 
 
