@@ -1,6 +1,7 @@
 # RNN Playground for a classroom server. Installs exactly what the README installs.
 # (It cannot be built on the team's machines, which run no Docker engine; keep it in step
-# with requirements.txt and the README.)
+# with requirements.txt and the README. tests/test_dockerfile.py checks that every folder the
+# app imports is copied.)
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements.txt .
@@ -8,6 +9,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY app.py ./
 COPY .streamlit ./.streamlit
 COPY app_pages ./app_pages
+COPY charts ./charts
 COPY playground ./playground
 COPY ui ./ui
 EXPOSE 8501

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from playground import PlaygroundError
-from playground.config import CELL_LABELS
+from playground.cells import CELLS
 from playground.inside_figures import unrolled_diagram
 from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec, run_shapes
 
@@ -15,21 +15,21 @@ st.caption("Change a setting: the module is built and run on random input, and e
 controls, diagram = st.columns([1, 2.2], gap="large")
 with controls:
     module = st.radio("Module", MODULES, index=1, horizontal=True, key="shapes-module",
-                      format_func=lambda m: {"rnncell": "RNNCell", "rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}[m],
-                      help=", ".join(CELL_LABELS.values()))
+                      format_func=lambda m: CELLS[m].short, help=", ".join(cell.label for cell in CELLS.values()))
     left, right = st.columns(2)
     seq_len = left.number_input("seq_len", 1, MAX_SEQ_LEN, 5, key="shapes-seq")
     batch = right.number_input("batch size", 1, MAX_BATCH, 3, key="shapes-batch")
     input_size = left.number_input("input_size", 1, MAX_FEATURES, 4, key="shapes-input")
     hidden_size = right.number_input("hidden_size", 1, MAX_FEATURES, 2, key="shapes-hidden")
     layers = left.number_input("num_layers", 1, MAX_LAYERS, 1, key="shapes-layers")
-    bidirectional = st.checkbox("bidirectional", key="shapes-bidirectional", disabled=module == "rnncell",
-                                help="nn.RNNCell runs one direction only" if module == "rnncell" else None)
+    one_way = CELLS[module].hand_looped  # a hand loop of cells runs forward in time only
+    bidirectional = st.checkbox("bidirectional", key="shapes-bidirectional", disabled=one_way,
+                                help=f"{CELLS[module].module_name} runs one direction only" if one_way else None)
     batch_first = st.checkbox("batch_first", key="shapes-batch-first")
 
 spec = ShapeSpec(module=module, seq_len=int(seq_len), batch_size=int(batch), input_size=int(input_size),
                  hidden_size=int(hidden_size), layers=int(layers),
-                 bidirectional=bidirectional and module != "rnncell", batch_first=batch_first)
+                 bidirectional=bidirectional and not one_way, batch_first=batch_first)
 try:
     report = run_shapes(spec)
 except PlaygroundError as error:
@@ -53,7 +53,7 @@ st.table(
     ).set_index("tensor")
 )
 
-st.subheader("Where h_n sits inside output" if module != "rnncell" else "Where the last h sits in the outputs")
+st.subheader("Where the last h sits in the outputs" if one_way else "Where h_n sits inside output")
 for comparison in report.comparisons:
     verdict = ":green[**equal**]" if comparison.equal else ":red[**different**]"
     st.markdown(f"`{comparison.left}` vs `{comparison.right}`: {verdict} "

@@ -8,7 +8,7 @@ fragment run redraws together with the four live charts. Prints numbers; asserts
 nothing (targets: first update < 0.5 s,
 at least 5 refreshes per second).
 
-    python bench/live_page.py [--epochs 2000]
+    python -m bench.live_page [--epochs 2000]
 """
 
 from __future__ import annotations
@@ -17,11 +17,8 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from browser_harness import chromium, chromium_missing_reason, streamlit_server  # noqa: E402
+from devtools.browser import chromium, chromium_missing_reason, streamlit_server
 
 WATCH = """
 () => {

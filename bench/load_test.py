@@ -9,23 +9,25 @@ p50 / p95 / max, page errors, and the server's resident memory before and after 
 session). It also prints the CPU seconds the server and all of Chromium used from the clicks
 to the last page with its charts: on one small machine the N browser
 renderers compete with the server for the same cores, and this split shows which of the two
-the timings measure (`bench/server_load.py` measures the server alone). Numbers are printed,
+the timings measure (`bench.server_load` measures the server alone). Numbers are printed,
 never asserted.
 
-    python bench/load_test.py --students 1 10 30
+    python -m bench.load_test --students 1 10 30
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser_harness import (  # noqa: E402
-    TRAIN_CHARTS, chromium, chromium_cpu_seconds, cpu_seconds, resident_megabytes, streamlit_process,
+from devtools.browser import (
+    TRAIN_CHARTS,
+    chromium,
+    chromium_cpu_seconds,
+    cpu_seconds,
+    resident_megabytes,
+    streamlit_process,
 )
 
 SOLVED_TEXT = "Solved at epoch"

@@ -6,22 +6,19 @@ units + Linear on hello → ohlol) with no recording at all; the contender is
 snapshot every epoch. Both run in this process, interleaved in rounds so that machine noise
 hits both alike; the median round decides. Target: ratio >= 0.8.
 
-    python bench/recording_overhead.py [--epochs 300] [--rounds 15]
+    python -m bench.recording_overhead [--epochs 300] [--rounds 15]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import torch
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from playground import Trainer  # noqa: E402
-from playground.presets import PRESETS  # noqa: E402
+from playground import Trainer
+from playground.presets import PRESETS
 
 CONFIG = PRESETS["hello-embedding-2layer"].config
 

@@ -1,6 +1,6 @@
 """Classroom load on the server alone: N protocol clients press Train at once, no browsers.
 
-`load_test.py` drives real Chromium pages, but on a small machine 30 renderers take most of
+`bench.load_test` drives real Chromium pages, but on a small machine 30 renderers take most of
 the CPU, so it measures the browsers as much as the server. In a classroom each student's
 browser runs on their own laptop; the server only sees websockets. This benchmark opens
 those websockets itself: each client speaks Streamlit's protocol (`/_stcore/stream`, binary
@@ -42,7 +42,7 @@ What a client does, as the frontend would (streamlit 1.67):
   cancel them. The default task finishes inside the click's own run; longer runs go on
   training in those fragment reruns.
 
-    python bench/server_load.py --students 1 10 30
+    python -m bench.server_load --students 1 10 30
 """
 
 from __future__ import annotations
@@ -50,10 +50,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -61,10 +59,8 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState, WidgetStates
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from browser_harness import cpu_seconds, resident_megabytes, streamlit_process  # noqa: E402
-from load_test import SOLVED_TEXT, percentile  # noqa: E402
+from bench.load_test import SOLVED_TEXT, percentile
+from devtools.browser import cpu_seconds, resident_megabytes, streamlit_process
 
 TRAIN_LABEL = "Train"
 TIMEOUT_SECONDS = 120.0

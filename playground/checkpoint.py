@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import io
 import math
+import zipfile
 from dataclasses import dataclass
 
 import torch
 
+from .cells import CELLS
 from .config import RunConfig
 from .errors import PlaygroundError
+from .limits import LIMITS, Limits
 from .trainer import Trainer, build_model, check_config
 
 FORMAT = "rnn-playground/1"
-MAX_FILE_BYTES = 20 * 1024 * 1024  # far above any model the limits allow
 WEIGHT_TOLERANCE = 1e-5  # replays on another CPU may differ in the last bits
 
 
@@ -64,12 +66,46 @@ def save_checkpoint(trainer: Trainer) -> bytes:
     return buffer.getvalue()
 
 
-def _read(data: bytes) -> object:
-    if len(data) > MAX_FILE_BYTES:
+def max_file_bytes(limits: Limits = LIMITS) -> int:
+    """The largest model file the host's caps allow: the biggest network's weights and a full history.
+
+    A ``torch.save`` file is a zip archive whose entries may be deflate-compressed, so a small
+    upload can expand to gigabytes; `_read` checks both the file and its expanded entries against this.
+    """
+    features = max(limits.max_embedding_size, limits.max_vocabulary)  # one-hot inputs are vocabulary-wide
+    largest_core = max(
+        sum(p.numel() for p in cell.core(features, limits.max_hidden_size, limits.max_layers,
+                                         bidirectional=not cell.hand_looped, device="meta").parameters())
+        for cell in CELLS.values()
+    )
+    encoder = limits.max_vocabulary * limits.max_embedding_size
+    head = (2 * limits.max_hidden_size + 1) * limits.max_vocabulary
+    history = limits.max_epochs * (8 + limits.max_pairs * (4 * limits.max_string_length + 64))
+    return 4 * (largest_core + encoder + head) + history + 2**20  # float32 weights, pickle overhead
+
+
+def _check_expanded_size(data: bytes, limit: int) -> None:
+    """Refuse an archive whose entries would expand past ``limit``, before torch inflates any of them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip archive: torch.load below refuses it (or reads a plain, uncompressed pickle)
+    if expanded > limit:
         raise PlaygroundError(
-            f"This file is {len(data) / 1e6:.1f} MB; an RNN Playground model is far smaller, "
-            "so it is not one of ours."
+            f"This file unpacks to {expanded / 1e6:.1f} MB; the largest RNN Playground model this server "
+            f"allows is {limit / 1e6:.1f} MB, so it is not one of ours."
         )
+
+
+def _read(data: bytes) -> object:
+    limit = max_file_bytes()
+    if len(data) > limit:
+        raise PlaygroundError(
+            f"This file is {len(data) / 1e6:.1f} MB; the largest RNN Playground model this server allows "
+            f"is {limit / 1e6:.1f} MB, so it is not one of ours."
+        )
+    _check_expanded_size(data, limit)
     try:
         return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
     except Exception:  # torch raises many types for foreign bytes; all mean the same here

@@ -12,6 +12,7 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
+from .cells import CELLS as CELL_REGISTRY
 from .errors import PlaygroundError
 from .limits import LIMITS, Limits
 
@@ -19,7 +20,7 @@ Cell = Literal["rnncell", "rnn", "lstm", "gru"]
 Encoding = Literal["onehot", "embedding", "linear"]
 Head = Literal["hidden", "linear"]
 
-CELLS: tuple[str, ...] = ("rnncell", "rnn", "lstm", "gru")
+CELLS: tuple[str, ...] = tuple(CELL_REGISTRY)
 ENCODINGS: tuple[str, ...] = ("onehot", "embedding", "linear")
 HEADS: tuple[str, ...] = ("hidden", "linear")
 TASKS: tuple[str, ...] = ("translate", "next-char")
@@ -28,12 +29,7 @@ NONLINEARITIES: tuple[str, ...] = ("tanh", "relu")
 REDUCTIONS: tuple[str, ...] = ("sum", "mean")
 OPTIMIZERS: tuple[str, ...] = ("adam", "sgd")
 
-CELL_LABELS = {
-    "rnncell": "nn.RNNCell (hand-written loop)",
-    "rnn": "nn.RNN",
-    "lstm": "nn.LSTM",
-    "gru": "nn.GRU",
-}
+CELL_LABELS = {name: cell.label for name, cell in CELL_REGISTRY.items()}
 ENCODING_LABELS = {
     "onehot": "one-hot vectors",
     "embedding": "nn.Embedding",
@@ -154,12 +150,12 @@ def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
         )
     if not math.isfinite(config.momentum) or not 0 <= config.momentum < 1:
         raise PlaygroundError(f"Momentum must be at least 0 and below 1; got {config.momentum}.")
-    if config.cell == "rnncell" and config.bidirectional:
+    if CELL_REGISTRY[config.cell].hand_looped and config.bidirectional:
         raise PlaygroundError(
             "The hand-written nn.RNNCell loop runs forward in time only; "
             "choose nn.RNN, nn.LSTM or nn.GRU for a bidirectional network."
         )
-    if config.nonlinearity == "relu" and config.cell not in ("rnncell", "rnn"):
+    if config.nonlinearity == "relu" and not CELL_REGISTRY[config.cell].takes_nonlinearity:
         raise PlaygroundError(
             "The relu nonlinearity exists only for the plain RNN; "
             "nn.LSTM and nn.GRU always use sigmoid and tanh inside."

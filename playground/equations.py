@@ -15,40 +15,18 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .cells import CELLS, Term, Weights, loop_cells
 from .config import RunConfig
 from .data import Dataset
 from .errors import PlaygroundError
-from .unroll import encode_inputs, layer_weights
+from .unroll import Internals, encode_inputs, layer_weights
 
-MODULE_CLASSES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-TOLERANCE = 1e-6
-
-EQUATIONS: dict[str, tuple[str, ...]] = {
-    "rnn": (r"h_t = \tanh(W_{ih}\,x_t + b_{ih} + W_{hh}\,h_{t-1} + b_{hh})",),
-    "lstm": (
-        r"i_t = \sigma(W_{ii}\,x_t + b_{ii} + W_{hi}\,h_{t-1} + b_{hi})",
-        r"f_t = \sigma(W_{if}\,x_t + b_{if} + W_{hf}\,h_{t-1} + b_{hf})",
-        r"g_t = \tanh(W_{ig}\,x_t + b_{ig} + W_{hg}\,h_{t-1} + b_{hg})",
-        r"o_t = \sigma(W_{io}\,x_t + b_{io} + W_{ho}\,h_{t-1} + b_{ho})",
-        r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
-        r"h_t = o_t \odot \tanh(c_t)",
-    ),
-    "gru": (
-        r"r_t = \sigma(W_{ir}\,x_t + b_{ir} + W_{hr}\,h_{t-1} + b_{hr})",
-        r"z_t = \sigma(W_{iz}\,x_t + b_{iz} + W_{hz}\,h_{t-1} + b_{hz})",
-        r"n_t = \tanh(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn}))",
-        r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
-    ),
-}
+FLOAT32_EPSILON = torch.finfo(torch.float32).eps
 
 
 def equations_for(config: RunConfig) -> tuple[str, ...]:
     """The LaTeX equations of the config's cell (RNNCell and RNN share one)."""
-    if config.cell in ("rnncell", "rnn"):
-        if config.nonlinearity == "relu":
-            return (EQUATIONS["rnn"][0].replace(r"\tanh", r"\mathrm{relu}"),)
-        return EQUATIONS["rnn"]
-    return EQUATIONS[config.cell]
+    return CELLS[config.cell].equations(config.nonlinearity)
 
 
 @dataclass(frozen=True)
@@ -65,6 +43,16 @@ class ModuleStates:
     layer_inputs: tuple[torch.Tensor, ...]
     fused_output: torch.Tensor
 
+    @property
+    def layers_vs_fused(self) -> float:
+        """Largest |difference| between the top layer's own modules and the whole core in one call."""
+        top = self.hidden[-1].permute(1, 2, 0, 3).reshape(self.fused_output.shape)  # directions side by side
+        return (top - self.fused_output).abs().max().item()
+
+    def versus_engine(self, internals: Internals) -> float:
+        """Largest |difference| between the engine's unrolled hidden states and these modules' ones."""
+        return (internals.hidden - self.hidden).abs().max().item()
+
 
 def _empty(module: nn.Module) -> nn.Module:
     """Materialise a module built on the meta device (no draw from torch's global RNG)."""
@@ -72,48 +60,35 @@ def _empty(module: nn.Module) -> nn.Module:
 
 
 def _single_direction_states(
-    config: RunConfig, weights: tuple[torch.Tensor, ...], inputs: torch.Tensor, backward: bool
+    config: RunConfig, weights: Weights, inputs: torch.Tensor, backward: bool
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """(batch, seq, hidden) states of one layer and direction from a real torch module."""
-    w_ih, w_hh, b_ih, b_hh = weights
-    batch, seq, features = inputs.shape
-    hidden_size = w_hh.shape[1]
-    if config.cell == "rnncell":
-        cell = _empty(nn.RNNCell(features, hidden_size, nonlinearity=config.nonlinearity, device="meta"))
-        cell.load_state_dict({"weight_ih": w_ih, "weight_hh": w_hh, "bias_ih": b_ih, "bias_hh": b_hh})
-        h = inputs.new_zeros(batch, hidden_size)
-        states = []
-        for step in range(seq):
-            h = cell(inputs[:, step], h)
-            states.append(h)
-        return torch.stack(states, dim=1), None
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    module = _empty(MODULE_CLASSES[config.cell](
-        input_size=features, hidden_size=hidden_size, batch_first=True, device="meta", **extra))
-    module.load_state_dict({"weight_ih_l0": w_ih, "weight_hh_l0": w_hh, "bias_ih_l0": b_ih, "bias_hh_l0": b_hh})
+    cell = CELLS[config.cell]
+    hidden_size = weights[1].shape[1]
+    module = _empty(cell.core(inputs.shape[-1], hidden_size, batch_first=True,
+                              nonlinearity=config.nonlinearity, device="meta"))
+    module.load_state_dict(dict(zip(cell.weight_names(0, 0), weights)))
+    if cell.hand_looped:
+        return loop_cells(module, inputs)[0], None
     module.flatten_parameters()
     ordered = inputs.flip(1) if backward else inputs
-    output, _ = module(ordered)
+    output, _ = module(ordered, cell.initial_state(inputs.new_zeros(1, inputs.shape[0], hidden_size)))
     cells = None
-    if config.cell == "lstm":
+    if cell.has_cell_state:
         # nn.LSTM returns only the last cell state, so c_t is c_n of the first t+1 steps.
-        cells = torch.stack([module(ordered[:, : step + 1])[1][1][0] for step in range(seq)], dim=1)
+        cells = torch.stack([module(ordered[:, : step + 1])[1][1][0] for step in range(inputs.shape[1])], dim=1)
         cells = cells.flip(1) if backward else cells
     return (output.flip(1) if backward else output), cells
 
 
 def _fused_output(config: RunConfig, params: dict[str, torch.Tensor], inputs: torch.Tensor) -> torch.Tensor:
     """The complete core (all layers and directions in one module call), batch first."""
-    if config.cell == "rnncell":
-        x = inputs
-        for layer in range(config.layers):
-            x, _ = _single_direction_states(config, layer_weights(config, params, layer, 0), x, False)
-        return x
-    extra = {"nonlinearity": config.nonlinearity} if config.cell == "rnn" else {}
-    module = _empty(MODULE_CLASSES[config.cell](
-        input_size=inputs.shape[-1], hidden_size=config.hidden_size, num_layers=config.layers,
-        bidirectional=config.bidirectional, batch_first=config.batch_first, device="meta", **extra))
+    cell = CELLS[config.cell]
+    module = _empty(cell.core(inputs.shape[-1], config.hidden_size, config.layers, config.bidirectional,
+                              config.batch_first, config.nonlinearity, device="meta"))
     module.load_state_dict({name[len("core."):]: value for name, value in params.items() if name.startswith("core.")})
+    if cell.hand_looped:
+        return loop_cells(module, inputs)[0]
     module.flatten_parameters()
     if config.batch_first:
         return module(inputs)[0]
@@ -133,7 +108,7 @@ def module_states(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
                 for d in range(config.num_directions)
             ]
             hidden.append(torch.stack([h for h, _ in results]))
-            if config.cell == "lstm":
+            if CELLS[config.cell].has_cell_state:
                 cell.append(torch.stack([c for _, c in results]))
             x = torch.cat([h for h, _ in results], dim=-1)
         return ModuleStates(
@@ -145,23 +120,15 @@ def module_states(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
 
 
 @dataclass(frozen=True)
-class Term:
-    """One named vector of the equation (one value per hidden unit)."""
-
-    label: str  # plain-text label for figure axes
-    latex: str
-    values: torch.Tensor
-
-
-@dataclass(frozen=True)
 class StepEquation:
     """The equation of one step, evaluated by hand, next to the module's own result."""
 
     cell: str
+    nonlinearity: str
     x: torch.Tensor  # (features,)
     h_prev: torch.Tensor  # (hidden,)
     c_prev: torch.Tensor | None
-    weights: tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]
+    weights: Weights
     terms: tuple[Term, ...]
     h: torch.Tensor
     c: torch.Tensor | None
@@ -176,68 +143,30 @@ class StepEquation:
             diff = max(diff, (self.c - self.module_c).abs().max().item())
         return diff
 
+    @property
+    def tolerance(self) -> float:
+        """How far two correct float32 computations of this step may differ.
+
+        Both the module and the equation round every product and sum to float32, in different
+        orders, so their results differ by a few roundings of the largest sum involved: of the
+        sum of |terms| in a unit's pre-activation (W x, W h and biases), widened by |c_{t-1}|,
+        which an LSTM's forget gate multiplies. A 256-unit cell sums 514 terms and legitimately
+        differs by several 1e-6; measured differences stay below 0.7 of one such rounding
+        (tests/test_equations.py), so four of them leave headroom. A wrong weight or state
+        differs by orders of magnitude more.
+        """
+        w_ih, w_hh, b_ih, b_hh = self.weights
+        size = (w_ih.abs() @ self.x.abs() + b_ih.abs() + w_hh.abs() @ self.h_prev.abs() + b_hh.abs()).max().item()
+        carried = 1.0 if self.c_prev is None else 1.0 + self.c_prev.abs().max().item()
+        return max(1e-6, 4 * FLOAT32_EPSILON * size * carried)
+
+    @property
+    def matches(self) -> bool:
+        """Whether the equation agrees with the module up to float32 rounding."""
+        return self.max_abs_diff <= self.tolerance
+
     def term(self, label: str) -> Term:
         return next(term for term in self.terms if term.label == label)
-
-
-def _gate_terms(name: str, x_part: torch.Tensor, h_part: torch.Tensor, value: torch.Tensor) -> list[Term]:
-    return [
-        Term(f"W_i{name}·x+b_i{name}", rf"W_{{i{name}}}x_t+b_{{i{name}}}", x_part),
-        Term(f"W_h{name}·h+b_h{name}", rf"W_{{h{name}}}h_{{t-1}}+b_{{h{name}}}", h_part),
-        Term(f"{name}_t", rf"{name}_t", value),
-    ]
-
-
-def evaluate_step(
-    cell: str, nonlinearity: str, weights: tuple[torch.Tensor, ...],
-    x: torch.Tensor, h_prev: torch.Tensor, c_prev: torch.Tensor | None,
-) -> tuple[tuple[Term, ...], torch.Tensor, torch.Tensor | None]:
-    """The cell's equation written out with matrix–vector products, keeping every term."""
-    w_ih, w_hh, b_ih, b_hh = weights
-    x_part = w_ih @ x + b_ih  # all gates' input contributions, stacked in PyTorch's order
-    h_part = w_hh @ h_prev + b_hh
-    if cell in ("rnncell", "rnn"):
-        pre = w_ih @ x + b_ih + w_hh @ h_prev + b_hh
-        h = torch.tanh(pre) if nonlinearity == "tanh" else torch.relu(pre)
-        act = "tanh" if nonlinearity == "tanh" else "relu"
-        terms = (
-            Term("W_ih·x_t", r"W_{ih}x_t", w_ih @ x),
-            Term("b_ih", r"b_{ih}", b_ih),
-            Term("W_hh·h_{t-1}", r"W_{hh}h_{t-1}", w_hh @ h_prev),
-            Term("b_hh", r"b_{hh}", b_hh),
-            Term("sum", r"a_t", pre),
-            Term(f"h_t={act}(sum)", r"h_t", h),
-        )
-        return terms, h, None
-    if cell == "lstm":
-        xi, xf, xg, xo = x_part.chunk(4)
-        hi, hf, hg, ho = h_part.chunk(4)
-        i, f = torch.sigmoid(xi + hi), torch.sigmoid(xf + hf)
-        g, o = torch.tanh(xg + hg), torch.sigmoid(xo + ho)
-        c = f * c_prev + i * g
-        h = o * torch.tanh(c)
-        terms = (
-            _gate_terms("i", xi, hi, i) + _gate_terms("f", xf, hf, f)
-            + _gate_terms("g", xg, hg, g) + _gate_terms("o", xo, ho, o)
-            + [Term("c_{t-1}", r"c_{t-1}", c_prev), Term("c_t", r"c_t", c),
-               Term("tanh(c_t)", r"\tanh(c_t)", torch.tanh(c)), Term("h_t", r"h_t", h)]
-        )
-        return tuple(terms), h, c
-    if cell != "gru":
-        raise PlaygroundError(f"Unknown recurrent core '{cell}'.")
-    xr, xz, xn = x_part.chunk(3)
-    hr, hz, hn = h_part.chunk(3)
-    r, z = torch.sigmoid(xr + hr), torch.sigmoid(xz + hz)
-    n = torch.tanh(xn + r * hn)
-    h = (1 - z) * n + z * h_prev
-    terms = (
-        _gate_terms("r", xr, hr, r) + _gate_terms("z", xz, hz, z)
-        + [Term("W_in·x+b_in", r"W_{in}x_t+b_{in}", xn),
-           Term("W_hn·h+b_hn", r"W_{hn}h_{t-1}+b_{hn}", hn),
-           Term("r⊙(W_hn·h+b_hn)", r"r_t\odot(W_{hn}h_{t-1}+b_{hn})", r * hn),
-           Term("n_t", r"n_t", n), Term("h_{t-1}", r"h_{t-1}", h_prev), Term("h_t", r"h_t", h)]
-    )
-    return tuple(terms), h, None
 
 
 def step_equation(
@@ -262,39 +191,20 @@ def step_equation(
         cells = states.cell[layer, direction, item]
         c_prev = cells[previous] if 0 <= previous < seq else zeros
     x = states.layer_inputs[layer][item, step]
+    cell = CELLS[config.cell]
     with torch.no_grad():
-        terms, h, c = evaluate_step(config.cell, config.nonlinearity, weights, x, h_prev, c_prev)
+        result = cell.step(weights, x, h_prev, c_prev, config.nonlinearity)
+        terms = cell.terms(result, weights, x, h_prev, c_prev, config.nonlinearity)
     return StepEquation(
-        cell=config.cell, x=x, h_prev=h_prev, c_prev=c_prev, weights=weights, terms=terms,
-        h=h, c=c, module_h=hidden[step],
+        cell=config.cell, nonlinearity=config.nonlinearity, x=x, h_prev=h_prev, c_prev=c_prev, weights=weights,
+        terms=terms, h=result.h, c=result.c, module_h=hidden[step],
         module_c=None if states.cell is None else states.cell[layer, direction, item, step],
     )
 
 
 def unit_latex(equation: StepEquation, unit: int, digits: int = 3) -> tuple[str, ...]:
     """The equations for one hidden unit with every number filled in, as LaTeX lines."""
-    def v(label: str) -> str:
+    def value(label: str) -> str:
         return f"{equation.term(label).values[unit].item():.{digits}f}"
 
-    def gate(name: str, act: str) -> str:
-        x_part, h_part = v(f"W_i{name}·x+b_i{name}"), v(f"W_h{name}·h+b_h{name}")
-        return rf"{name}_t[{unit}] = {act}({x_part} + ({h_part})) = {v(f'{name}_t')}"
-
-    if equation.cell in ("rnncell", "rnn"):
-        act_label = next(t.label for t in equation.terms if t.label.startswith("h_t="))
-        act = r"\tanh" if "tanh" in act_label else r"\mathrm{relu}"
-        return (
-            rf"h_t[{unit}] = {act}({v('W_ih·x_t')} + ({v('b_ih')}) + ({v('W_hh·h_{t-1}')}) + ({v('b_hh')}))"
-            rf" = {act}({v('sum')}) = {v(act_label)}",
-        )
-    if equation.cell == "lstm":
-        return (
-            gate("i", r"\sigma"), gate("f", r"\sigma"), gate("g", r"\tanh"), gate("o", r"\sigma"),
-            rf"c_t[{unit}] = {v('f_t')} \cdot {v('c_{t-1}')} + {v('i_t')} \cdot {v('g_t')} = {v('c_t')}",
-            rf"h_t[{unit}] = {v('o_t')} \cdot \tanh({v('c_t')}) = {v('h_t')}",
-        )
-    return (
-        gate("r", r"\sigma"), gate("z", r"\sigma"),
-        rf"n_t[{unit}] = \tanh({v('W_in·x+b_in')} + {v('r_t')} \cdot ({v('W_hn·h+b_hn')})) = {v('n_t')}",
-        rf"h_t[{unit}] = (1 - {v('z_t')}) \cdot {v('n_t')} + {v('z_t')} \cdot ({v('h_{t-1}')}) = {v('h_t')}",
-    )
+    return CELLS[equation.cell].unit_lines(value, unit, equation.nonlinearity)

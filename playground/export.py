@@ -11,10 +11,11 @@ familiar line plus the loss's exact value (``repr``), which the tests compare to
 
 from __future__ import annotations
 
-from .config import CELL_LABELS, ENCODING_LABELS, HEAD_LABELS, RunConfig
-from .trainer import check_config
+import inspect
 
-_CORE_CLASS = {"rnn": "nn.RNN", "lstm": "nn.LSTM", "gru": "nn.GRU"}
+from .cells import CELLS, loop_cells
+from .config import ENCODING_LABELS, HEAD_LABELS, RunConfig
+from .trainer import check_config
 
 
 def script_file_name(config: RunConfig) -> str:
@@ -66,7 +67,7 @@ def _settings_section(config: RunConfig, vocab_size: int) -> list[str]:
     else:
         lines.append(f"hidden_size = {config.hidden_size}")
     lines.append(f"num_layers = {config.layers}")
-    if config.cell != "rnncell":
+    if not CELLS[config.cell].hand_looped:
         lines.append(f"num_directions = {config.num_directions}  # bidirectional={config.bidirectional}")
     lines += [
         f"learning_rate = {config.lr!r}",
@@ -85,22 +86,23 @@ def _encoder_line(config: RunConfig) -> list[str]:
 
 
 def _core_lines(config: RunConfig) -> list[str]:
+    cell = CELLS[config.cell]
     relu = ", nonlinearity='relu'" if config.nonlinearity == "relu" else ""
-    if config.cell == "rnncell":
-        cells = ["nn.RNNCell(input_size, hidden_size" + relu + ")"]
-        cells += ["nn.RNNCell(hidden_size, hidden_size" + relu + ")"] * (config.layers - 1)
+    if cell.hand_looped:
+        cells = [f"{cell.module_name}(input_size, hidden_size{relu})"]
+        cells += [f"{cell.module_name}(hidden_size, hidden_size{relu})"] * (config.layers - 1)
         lines = ["        # One nn.RNNCell per layer; forward() loops over time steps by hand."]
         lines.append("        self.core = nn.ModuleList([")
         lines += [f"            {cell}," for cell in cells]
         lines.append("        ])")
         return lines
     options = ["input_size=input_size", "hidden_size=hidden_size", "num_layers=num_layers"]
-    if config.cell == "rnn" and relu:
+    if cell.takes_nonlinearity and relu:
         options.append("nonlinearity='relu'")
     options.append(f"bidirectional={config.bidirectional}")
     options.append(f"batch_first={config.batch_first}")
     return [
-        f"        self.core = {_CORE_CLASS[config.cell]}(",
+        f"        self.core = {cell.module_name}(",
         *[f"            {option}," for option in options],
         "        )",
     ]
@@ -115,22 +117,20 @@ def _encode_lines(config: RunConfig) -> list[str]:
     return lines
 
 
+def _loop_section(config: RunConfig) -> list[str]:
+    """The app's own hand-written loop (`cells.loop_cells`), copied so the script runs it too."""
+    if not CELLS[config.cell].hand_looped:
+        return []
+    return [*inspect.getsource(loop_cells).splitlines(), "", ""]
+
+
 def _core_forward_lines(config: RunConfig) -> list[str]:
-    if config.cell == "rnncell":
-        return [
-            "        hidden = [torch.zeros(x.size(0), hidden_size) for _ in self.core]",
-            "        outputs = []",
-            "        for t in range(x.size(1)):",
-            "            h = x[:, t]",
-            "            for layer, cell in enumerate(self.core):",
-            "                hidden[layer] = cell(h, hidden[layer])",
-            "                h = hidden[layer]",
-            "            outputs.append(h)",
-            "        out = torch.stack(outputs, dim=1)  # (batch, seq, hidden_size)",
-        ]
+    cell = CELLS[config.cell]
+    if cell.hand_looped:
+        return ["        out, _ = loop_cells(self.core, x)  # (batch, seq, hidden_size)"]
     lines = ["        h_0 = torch.zeros(num_layers * num_directions, x.size(0), hidden_size)"]
-    state = "(h_0, torch.zeros_like(h_0))" if config.cell == "lstm" else "h_0"
-    if config.cell == "lstm":
+    state = "(h_0, torch.zeros_like(h_0))" if cell.has_cell_state else "h_0"
+    if cell.has_cell_state:
         lines.append("        # nn.LSTM also carries a cell state c_0, zeros as well")
     if config.batch_first:
         lines.append(f"        out, _ = self.core(x, {state})  # (batch, seq, hidden_size * num_directions)")
@@ -144,9 +144,11 @@ def _core_forward_lines(config: RunConfig) -> list[str]:
 
 
 def _model_section(config: RunConfig) -> list[str]:
+    cell = CELLS[config.cell]
     lines = [
+        *_loop_section(config),
         "class Model(nn.Module):",
-        f'    """{ENCODING_LABELS[config.encoding]} -> {CELL_LABELS[config.cell]} -> {HEAD_LABELS[config.head]}."""',
+        f'    """{ENCODING_LABELS[config.encoding]} -> {cell.label} -> {HEAD_LABELS[config.head]}."""',
         "",
         "    def __init__(self):",
         "        super().__init__()",
@@ -155,7 +157,7 @@ def _model_section(config: RunConfig) -> list[str]:
         *_core_lines(config),
     ]
     if config.head == "linear":
-        width = "hidden_size" if config.cell == "rnncell" else "hidden_size * num_directions"
+        width = "hidden_size" if cell.hand_looped else "hidden_size * num_directions"
         lines.append(f"        self.head = nn.Linear({width}, num_classes)")
     lines += ["", "    def forward(self, x):", *_encode_lines(config), *_core_forward_lines(config)]
     if config.head == "linear":
@@ -199,6 +201,7 @@ def export_script(config: RunConfig) -> str:
         "Every printed loss equals the one the app recorded for the same settings and seed.",
         '"""',
         "",
+        *(["from collections.abc import Sequence", ""] if CELLS[config.cell].hand_looped else []),
         "import torch",
         "from torch import nn",
         "",
@@ -210,6 +213,7 @@ def export_script(config: RunConfig) -> str:
         *_model_section(config),
         "",
         "",
+        "torch.set_num_threads(1)  # the app trains on one thread: more threads sum in another order",
         "torch.manual_seed(seed)  # the same seed gives the same initial weights",
         "model = Model()",
         "criterion = nn.CrossEntropyLoss()",

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 
+from .cells import CELLS, loop_cells
 from .config import RunConfig
 from .errors import PlaygroundError
 
@@ -44,24 +46,17 @@ def _build_encoder(config: RunConfig, vocab_size: int) -> nn.Module | None:
     return None
 
 
-def _build_core(config: RunConfig, size_in: int) -> nn.Module:
-    if config.cell == "rnncell":
-        sizes = [size_in] + [config.hidden_size] * (config.layers - 1)
-        return nn.ModuleList(
-            nn.RNNCell(size, config.hidden_size, nonlinearity=config.nonlinearity) for size in sizes
-        )
-    common = dict(
-        input_size=size_in,
-        hidden_size=config.hidden_size,
-        num_layers=config.layers,
-        bidirectional=config.bidirectional,
-        batch_first=config.batch_first,
-    )
-    if config.cell == "rnn":
-        return nn.RNN(nonlinearity=config.nonlinearity, **common)
-    if config.cell == "lstm":
-        return nn.LSTM(**common)
-    return nn.GRU(**common)
+def encode_indices(encoding: str, indices: torch.Tensor, vocab_size: int, weight: torch.Tensor | None) -> torch.Tensor:
+    """(batch, seq) indices to the (batch, seq, features) inputs of the recurrent core.
+
+    ``weight`` is the encoder's (the model's own, or a recorded snapshot of it): an
+    Embedding picks its rows, a bias-free Linear multiplies the one-hot vectors by it.
+    These are the very calls `nn.Embedding` and `nn.Linear` make, so both paths agree bit for bit.
+    """
+    if encoding == "embedding":
+        return F.embedding(indices, weight)
+    onehot = F.one_hot(indices, vocab_size).float()
+    return F.linear(onehot, weight) if encoding == "linear" else onehot
 
 
 class RecurrentModel(nn.Module):
@@ -71,9 +66,13 @@ class RecurrentModel(nn.Module):
         super().__init__()
         check_fits_vocabulary(config, vocab_size)
         self.config = config
+        self.cell = CELLS[config.cell]
         self.vocab_size = vocab_size
         self.encoder = _build_encoder(config, vocab_size)
-        self.core = _build_core(config, input_size(config, vocab_size))
+        self.core = self.cell.core(
+            input_size(config, vocab_size), config.hidden_size, config.layers, config.bidirectional,
+            config.batch_first, config.nonlinearity,
+        )
         self.head = (
             nn.Linear(config.hidden_size * config.num_directions, vocab_size)
             if config.head == "linear"
@@ -82,29 +81,13 @@ class RecurrentModel(nn.Module):
 
     def encode(self, indices: torch.Tensor) -> torch.Tensor:
         """(batch, seq) indices to (batch, seq, features) inputs of the recurrent core."""
-        if self.encoder is None or self.config.encoding == "linear":
-            onehot = nn.functional.one_hot(indices, self.vocab_size).float()
-            return onehot if self.encoder is None else self.encoder(onehot)
-        return self.encoder(indices)
-
-    def _run_cell_loop(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Example 12-1: one nn.RNNCell call per layer per time step, written out by hand."""
-        batch = inputs.shape[0]
-        hidden = [inputs.new_zeros(batch, self.config.hidden_size) for _ in self.core]
-        outputs = []
-        for step in range(inputs.shape[1]):
-            x = inputs[:, step]
-            for layer, cell in enumerate(self.core):
-                hidden[layer] = cell(x, hidden[layer])
-                x = hidden[layer]
-            outputs.append(x)
-        return torch.stack(outputs, dim=1)
+        weight = None if self.encoder is None else self.encoder.weight
+        return encode_indices(self.config.encoding, indices, self.vocab_size, weight)
 
     def _run_module(self, inputs: torch.Tensor) -> torch.Tensor:
         config = self.config
-        batch = inputs.shape[0]
-        h_0 = inputs.new_zeros(config.layers * config.num_directions, batch, config.hidden_size)
-        state = (h_0, torch.zeros_like(h_0)) if config.cell == "lstm" else h_0
+        h_0 = inputs.new_zeros(config.layers * config.num_directions, inputs.shape[0], config.hidden_size)
+        state = self.cell.initial_state(h_0)
         if config.batch_first:
             output, _ = self.core(inputs, state)
             return output
@@ -113,10 +96,7 @@ class RecurrentModel(nn.Module):
 
     def forward(self, indices: torch.Tensor) -> torch.Tensor:
         inputs = self.encode(indices)
-        if self.config.cell == "rnncell":
-            features = self._run_cell_loop(inputs)
-        else:
-            features = self._run_module(inputs)
+        features = loop_cells(self.core, inputs)[0] if self.cell.hand_looped else self._run_module(inputs)
         return features if self.head is None else self.head(features)
 
 
@@ -129,9 +109,9 @@ def sequence_loss(logits: torch.Tensor, targets: torch.Tensor, reduction: str) -
     if reduction == "sum":
         loss = 0
         for step in range(logits.shape[1]):
-            loss = loss + nn.functional.cross_entropy(logits[:, step], targets[:, step])
+            loss = loss + F.cross_entropy(logits[:, step], targets[:, step])
         return loss
-    return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
 
 
 def build_optimizer(config: RunConfig, model: nn.Module) -> torch.optim.Optimizer:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from .cells import CELLS, loop_cells
 from .errors import PlaygroundError
 
-MODULES: tuple[str, ...] = ("rnncell", "rnn", "lstm", "gru")
-MODULE_CLASSES = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+MODULES: tuple[str, ...] = tuple(CELLS)
 MAX_SEQ_LEN = 12
 MAX_BATCH = 8
 MAX_FEATURES = 32
@@ -89,7 +89,7 @@ def check_spec(spec: ShapeSpec) -> None:
     ):
         if not low <= value <= high:
             raise PlaygroundError(f"{what} must be between {low} and {high}; got {value}.")
-    if spec.module == "rnncell" and spec.bidirectional:
+    if CELLS[spec.module].hand_looped and spec.bidirectional:
         raise PlaygroundError(
             "nn.RNNCell computes one step of one direction; a bidirectional network needs "
             "nn.RNN, nn.LSTM or nn.GRU (or a second loop running backwards)."
@@ -117,29 +117,17 @@ def _sequence_dims(spec: ShapeSpec, feature: str) -> tuple[str, ...]:
 
 def _run_cells(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tensor) -> ShapeReport:
     """Example 12-1's loop: one `nn.RNNCell` call per layer per time step."""
-    cells = [
-        _filled(nn.RNNCell(spec.input_size if layer == 0 else spec.hidden_size, spec.hidden_size,
-                           device="meta"), generator)
-        for layer in range(spec.layers)
-    ]
-    hidden = [torch.zeros(spec.batch_size, spec.hidden_size) for _ in cells]
-    step_inputs, outputs = [], []
-    for step in range(spec.seq_len):
-        x = inputs[:, step] if spec.batch_first else inputs[step]
-        layer_inputs = []
-        for layer, cell in enumerate(cells):
-            layer_inputs.append(x)
-            hidden[layer] = cell(x, hidden[layer])
-            x = hidden[layer]
-        step_inputs.append(layer_inputs)
-        outputs.append(x)
-    output = torch.stack(outputs, dim=1 if spec.batch_first else 0)
+    cells = _filled(CELLS[spec.module].core(spec.input_size, spec.hidden_size, spec.layers, device="meta"), generator)
+    batch_major = inputs if spec.batch_first else inputs.transpose(0, 1)
+    outputs, hidden = loop_cells(cells, batch_major)
+    output = outputs if spec.batch_first else outputs.transpose(0, 1)
+    x_t = batch_major[:, 0]
     index = "[:, t]" if spec.batch_first else "[t]"
     tensors = [
         TensorShape("input", "x = torch.randn(...)", tuple(inputs.shape),
                     _sequence_dims(spec, "feature (input_size)"),
                     "the whole sequence; the loop feeds it to the cell one step at a time"),
-        TensorShape("x_t (cell input, layer 0)", f"x_t = x{index}", tuple(step_inputs[0][0].shape),
+        TensorShape("x_t (cell input, layer 0)", f"x_t = x{index}", tuple(x_t.shape),
                     ("batch", "feature (input_size)"), "one time step, all batch items"),
         TensorShape("h_{t-1} (cell's state in)", "h = torch.zeros(batch, hidden_size)",
                     tuple(hidden[0].shape), ("batch", "feature (hidden_size)"),
@@ -150,7 +138,7 @@ def _run_cells(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tensor
     if spec.layers > 1:
         tensors.insert(2, TensorShape(
             "x_t (cell input, layers ≥ 1)", "x_t = h of the layer below",
-            tuple(step_inputs[0][1].shape), ("batch", "feature (hidden_size)"),
+            tuple(hidden[0].shape), ("batch", "feature (hidden_size)"),
             "each higher cell reads the lower cell's new hidden state"))
     stack_dim = 1 if spec.batch_first else 0
     tensors.append(TensorShape(
@@ -168,14 +156,13 @@ def _run_cells(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tensor
 
 
 def _run_module(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tensor) -> ShapeReport:
-    cls = MODULE_CLASSES[spec.module]
-    module = _filled(cls(input_size=spec.input_size, hidden_size=spec.hidden_size,
-                         num_layers=spec.layers, bidirectional=spec.bidirectional,
-                         batch_first=spec.batch_first, device="meta"), generator)
+    cell = CELLS[spec.module]
+    module = _filled(cell.core(spec.input_size, spec.hidden_size, spec.layers, spec.bidirectional,
+                               spec.batch_first, device="meta"), generator)
     directions, hidden_size = spec.num_directions, spec.hidden_size
     h_0 = torch.zeros(spec.layers * directions, spec.batch_size, hidden_size)
-    is_lstm = spec.module == "lstm"
-    output, state = module(inputs, (h_0, torch.zeros_like(h_0)) if is_lstm else h_0)
+    is_lstm = cell.has_cell_state
+    output, state = module(inputs, cell.initial_state(h_0))
     h_n, c_n = state if is_lstm else (state, None)
     state_dims = ("layers×directions", "batch", "feature (hidden_size)")
     out_feature = "feature (directions×hidden_size)"
@@ -214,7 +201,7 @@ def _run_module(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tenso
                                tuple(h_layers.shape), ("layers", "directions", "batch", "feature (hidden_size)"),
                                "h_n[-1] is the top layer's last direction"))
     construction = (
-        f"rnn = nn.{cls.__name__}(input_size={spec.input_size}, hidden_size={hidden_size}, "
+        f"rnn = {cell.module_name}(input_size={spec.input_size}, hidden_size={hidden_size}, "
         f"num_layers={spec.layers}, bidirectional={spec.bidirectional}, batch_first={spec.batch_first})"
     )
     return ShapeReport(spec, construction, tuple(tensors), _direction_comparisons(spec, split, h_n))
@@ -257,6 +244,6 @@ def run_shapes(spec: ShapeSpec) -> ShapeReport:
     layout = (spec.batch_size, spec.seq_len) if spec.batch_first else (spec.seq_len, spec.batch_size)
     inputs = torch.randn(*layout, spec.input_size, generator=generator)
     with torch.no_grad():
-        if spec.module == "rnncell":
+        if CELLS[spec.module].hand_looped:
             return _run_cells(spec, generator, inputs)
         return _run_module(spec, generator, inputs)

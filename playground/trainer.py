@@ -26,6 +26,12 @@ from .limits import LIMITS, Limits
 from .model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
 from .unroll import Internals, unrolled_pass
 
+# Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model
+# file; exported scripts set the same): a multi-threaded matrix product sums in another order, so
+# the same config and seed would give other last digits, which chaotic runs amplify. Tiny models
+# gain nothing from threads anyway, and a shared server keeps its other cores for other work.
+ONE_THREAD = 1
+
 # torch's random generator is global to the process; the Streamlit server runs sessions in
 # threads, so models are created one at a time to keep "same seed, same weights" true.
 _SEEDED_INIT = threading.Lock()
@@ -110,6 +116,7 @@ class Trainer:
                 f"Training stopped after {self.epoch} epochs: this run used its "
                 f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
             )
+        torch.set_num_threads(ONE_THREAD)
         started = time.thread_time()
         logits = self.model(self._inputs)
         self.optimizer.zero_grad()
@@ -148,14 +155,13 @@ class Trainer:
         calling thread, not wall-clock ones: on a server shared by a class, a session waiting
         for the CPU still gets a full slice of work per call, instead of slices that shrink
         to one epoch under load and leave each page update mostly drawing. (Training runs on
-        this one thread: `torch.set_num_threads(1)` below.)
+        this one thread: see `ONE_THREAD`.)
 
         When ``max_seconds`` runs out but the rest of the run, at the pace of its epochs so
         far, would take at most ``finish_within`` more seconds, the run is finished instead,
         within that extra time. A short run then ends in one call even on a slow machine,
         rather than leaving a few epochs for one more page update.
         """
-        torch.set_num_threads(1)  # tiny models gain nothing from threads; neighbours keep theirs
         remaining = self.config.epochs - self.epoch if max_epochs is None else max_epochs
         deadline = None if max_seconds is None else time.thread_time() + max_seconds
         records = []

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 import torch
 from torch.nn import functional as F
 
+from .cells import CELLS, Weights
 from .config import RunConfig
 from .data import Dataset
-from .model import sequence_loss
-
-GATE_NAMES = {"rnncell": (), "rnn": (), "lstm": ("i", "f", "g", "o"), "gru": ("r", "z", "n")}
-
+from .model import encode_indices, sequence_loss
 
 @dataclass(frozen=True)
 class Internals:
@@ -42,49 +40,15 @@ class Internals:
 
 def layer_weights(
     config: RunConfig, params: dict[str, torch.Tensor], layer: int, direction: int
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+) -> Weights:
     """(W_ih, W_hh, b_ih, b_hh) of one layer and direction, whatever module holds them."""
-    if config.cell == "rnncell":
-        prefix = f"core.{layer}."
-        return tuple(params[prefix + name] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"))
-    suffix = f"_l{layer}" + ("_reverse" if direction else "")
-    return tuple(
-        params[f"core.{name}{suffix}"] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-    )
-
-
-def cell_step(
-    config: RunConfig,
-    weights: tuple[torch.Tensor, ...],
-    x: torch.Tensor,
-    h: torch.Tensor,
-    c: torch.Tensor | None,
-) -> tuple[torch.Tensor, torch.Tensor | None, dict[str, torch.Tensor]]:
-    """One time step of the cell's equations, returning (h_t, c_t, gates)."""
-    w_ih, w_hh, b_ih, b_hh = weights
-    if config.cell in ("rnncell", "rnn"):
-        pre = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
-        return (torch.tanh(pre) if config.nonlinearity == "tanh" else torch.relu(pre)), None, {}
-    if config.cell == "lstm":
-        pre = F.linear(x, w_ih, b_ih) + F.linear(h, w_hh, b_hh)
-        i, f, g, o = pre.chunk(4, dim=-1)
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-        c_new = f * c + i * g
-        return o * torch.tanh(c_new), c_new, {"i": i, "f": f, "g": g, "o": o}
-    x_r, x_z, x_n = F.linear(x, w_ih, b_ih).chunk(3, dim=-1)
-    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, dim=-1)
-    r = torch.sigmoid(x_r + h_r)
-    z = torch.sigmoid(x_z + h_z)
-    n = torch.tanh(x_n + r * h_n)
-    return (1 - z) * n + z * h, None, {"r": r, "z": z, "n": n}
+    names = CELLS[config.cell].weight_names(layer, direction)
+    return tuple(params[f"core.{name}"] for name in names)
 
 
 def encode_inputs(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> torch.Tensor:
-    if config.encoding == "embedding":
-        return F.embedding(dataset.source_indices, params["encoder.weight"])
-    if config.encoding == "linear":
-        return F.linear(dataset.source_onehot, params["encoder.weight"])
-    return dataset.source_onehot
+    """What the core received, from a parameter snapshot: exactly the model's own encoding."""
+    return encode_indices(config.encoding, dataset.source_indices, len(dataset.vocab), params.get("encoder.weight"))
 
 
 def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> Internals:
@@ -92,7 +56,8 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     params = {name: value.detach().clone().requires_grad_(True) for name, value in params.items()}
     inputs = encode_inputs(config, params, dataset)
     batch, seq = dataset.batch_size, dataset.seq_len
-    gate_names = GATE_NAMES[config.cell]
+    cell = CELLS[config.cell]
+    gate_names = cell.gate_names
     hidden_steps: list[list[list[torch.Tensor]]] = []
     cell_steps: list[list[list[torch.Tensor]]] = []
     gate_steps: list[list[dict[str, list[torch.Tensor]]]] = []
@@ -102,18 +67,19 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
         for direction in range(config.num_directions):
             weights = layer_weights(config, params, layer, direction)
             h = x.new_zeros(batch, config.hidden_size)
-            c = x.new_zeros(batch, config.hidden_size) if config.cell == "lstm" else None
+            c = x.new_zeros(batch, config.hidden_size) if cell.has_cell_state else None
             hs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
             cs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
             gs: dict[str, list[torch.Tensor]] = {name: [None] * seq for name in gate_names}  # type: ignore[misc]
             steps = range(seq - 1, -1, -1) if direction else range(seq)
             for step in steps:
-                h, c, gates = cell_step(config, weights, x[:, step], h, c)
+                result = cell.step(weights, x[:, step], h, c, config.nonlinearity)
+                h, c = result.h, result.c
                 h.retain_grad()
                 hs[step] = h
                 if c is not None:
                     cs[step] = c
-                for name, value in gates.items():
+                for name, value in result.gates.items():
                     gs[name][step] = value
             layer_outputs.append(torch.stack(hs, dim=1))
             layer_h.append(hs)
@@ -147,7 +113,7 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     return Internals(
         inputs=inputs.detach(),
         hidden=stack(hidden_steps),
-        cell=stack(cell_steps) if config.cell == "lstm" else None,
+        cell=stack(cell_steps) if cell.has_cell_state else None,
         gates=gates,
         grad_norms=grad_norms,
         logits=logits.detach(),

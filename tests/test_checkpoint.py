@@ -2,12 +2,15 @@
 
 import io
 import os
+import zipfile
 
 import pytest
 import torch
 
-from playground import PlaygroundError, Trainer
-from playground.checkpoint import FORMAT, load_checkpoint, load_run, save_checkpoint
+from playground import PlaygroundError, RunConfig, Trainer, checkpoint
+from playground.checkpoint import FORMAT, load_checkpoint, load_run, max_file_bytes, save_checkpoint
+from playground.limits import Limits
+from playground.trainer import build_model
 from playground.presets import PRESETS
 
 
@@ -131,3 +134,36 @@ def test_a_pickled_object_is_refused_without_running_it(tmp_path):
     torch.save({"format": FORMAT, "config": Evil()}, buffer)
     refused(buffer.getvalue())
     assert not marker.exists()
+
+
+def _zip_bomb(expanded_bytes: int) -> bytes:
+    """A real model file plus one deflate-compressed entry of zeros: small to upload, huge to unpack."""
+    buffer = io.BytesIO(save_checkpoint(trained("hello-gru", 2)))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("archive/data/999", "w", force_zip64=True) as entry:
+            chunk = bytes(2**20)
+            for _ in range(expanded_bytes // len(chunk) + 1):
+                entry.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_small_file_that_unpacks_past_the_cap_is_refused_before_loading(monkeypatch):
+    bomb = _zip_bomb(max_file_bytes() + 2**20)
+    assert len(bomb) < 1_000_000
+
+    def never(*args, **kwargs):
+        raise AssertionError("torch.load must not inflate an oversized archive")
+
+    monkeypatch.setattr(checkpoint.torch, "load", never)
+    assert "unpacks to" in refused(bomb)
+
+
+def test_the_largest_model_the_caps_allow_fits_in_a_model_file():
+    limits = Limits()
+    text = "ab" * (limits.max_string_length // 2)
+    config = RunConfig(sources=(text,) * limits.max_pairs, targets=(text[::-1],) * limits.max_pairs, vocab="",
+                       cell="lstm", encoding="embedding", embedding_size=limits.max_embedding_size,
+                       hidden_size=limits.max_hidden_size, layers=limits.max_layers, bidirectional=True)
+    model = build_model(config, limits.max_vocabulary)
+    weights = 4 * sum(p.numel() for p in model.parameters())
+    assert weights < checkpoint.max_file_bytes(limits)

@@ -111,3 +111,23 @@ def test_out_of_range_choice_is_a_sentence():
     states = module_states(trainer.config, params, trainer.dataset)
     with pytest.raises(PlaygroundError, match="Time step"):
         step_equation(trainer.config, params, states, 0, 0, 0, 99)
+
+
+LARGE = dict(sources=("hello world, hello there",), targets=(), task="next-char", vocab_order="appearance",
+             encoding="embedding", embedding_size=256, hidden_size=256, lr=0.05, epochs=40)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_large_correct_cells_are_never_called_a_mismatch(cell):
+    """256 units sum 514 float32 terms per unit: correct results differ by several 1e-6 (seen up to 5.6e-6),
+    which the tolerance must allow, while one wrong weight must still stand out."""
+    trainer = Trainer(RunConfig(**LARGE, cell=cell))
+    trainer.train()
+    params = trainer.history[-1].parameters
+    states = module_states(trainer.config, params, trainer.dataset)
+    equations = [step_equation(trainer.config, params, states, 0, 0, 0, step) for step in range(trainer.dataset.seq_len)]
+    assert all(equation.matches for equation in equations), max(e.max_abs_diff / e.tolerance for e in equations)
+    assert max(equation.tolerance for equation in equations) < 1e-3
+    wrong = dict(params)
+    wrong["core.weight_hh_l0"] = wrong["core.weight_hh_l0"] + 0.01
+    assert not step_equation(trainer.config, wrong, states, 0, 0, 0, trainer.dataset.seq_len - 1).matches

@@ -7,7 +7,7 @@ rendered its figures and no exception box.
 
 import pytest
 
-from browser_harness import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server
 
 pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browser_harness import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server
 
 pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_harness import TRAIN_CHARTS, chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from devtools.browser import TRAIN_CHARTS, chromium, chromium_missing_reason, screenshot_path, streamlit_server
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")

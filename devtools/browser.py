@@ -1,5 +1,7 @@
 """Start the real app and drive Debian's Chromium, for browser tests, benchmarks and screenshots.
 
+It lives here, not in tests/, because the browser tests (tests/browser) and the benchmarks (bench/)
+both start the app the same way and read the same process counters; neither imports the other.
 Playwright launches the system Chromium (`/usr/bin/chromium`); it never downloads a browser.
 """
 
@@ -12,8 +14,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -63,10 +69,21 @@ def streamlit_process(
     """Like `streamlit_server`, also yielding the server process (to measure its memory)."""
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
@@ -99,14 +116,12 @@ def streamlit_process(
 
 
 @contextlib.contextmanager
-def chromium() -> Iterator["object"]:
+def chromium() -> Iterator[Browser]:
     """A headless Playwright Browser on Debian's Chromium."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield browser
         finally:
@@ -147,4 +162,3 @@ def chromium_cpu_seconds() -> float:
 def screenshot_path(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
-
