@@ -5,8 +5,15 @@ import streamlit as st
 
 from playground import PlaygroundError
 from playground.compare import Comparison
-from playground.gradient_flow import CUE, DEFAULT_LENGTH, DEFAULT_LETTERS, FILLER, flow_summary, gradient_curve, \
-    memory_contenders
+from playground.gradient_flow import (
+    CUE,
+    DEFAULT_LENGTH,
+    DEFAULT_LETTERS,
+    FILLER,
+    flow_summary,
+    gradient_curve,
+    memory_contenders,
+)
 from playground.inside_figures import gradient_flow_figure, loss_curves_figure
 from ui.live_run import GRADIENT_FLOW_RUN, show_progress
 from ui.state import GRADIENT_FLOW_RACE

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.checkpoint import save_checkpoint
 from playground.export import export_script
 from playground.presets import DEFAULT_PRESET, PRESETS
-from app_driving import rerun_until_stopped
 from ui.state import COMPARISON_LIVE, CONFIG, TRAIN_LIVE, TRAINER
 
 TIMEOUT = 120

@@ -84,7 +84,7 @@ def test_inside_cell_every_control(preset):
     at.select_slider(key="inside-step").set_value(3).run()
     assert [line.value for line in at.latex] != first
     at.selectbox(key="inside-unit").set_value(1).run()
-    assert f"[1]" in at.latex[-1].value
+    assert "[1]" in at.latex[-1].value
     if trainer.config.layers > 1:
         at.selectbox(key="inside-layer").set_value(1).run()
     if trainer.config.bidirectional:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import functools
 import threading
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 Result = TypeVar("Result")
 
