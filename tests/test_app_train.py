@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
 from ui.state import CONFIG, TRAIN_LIVE, TRAINER
@@ -33,15 +34,8 @@ def click(at: AppTest, name: str) -> AppTest:
     return at
 
 
-def train_to_end(at: AppTest, max_runs: int = 400) -> AppTest:
-    click(at, "train")
-    for _ in range(max_runs):
-        if not TRAIN_LIVE.running.get(at.session_state):
-            break
-        at.run()
-        assert not at.exception
-    assert not TRAIN_LIVE.running.get(at.session_state)
-    return at
+def train_to_end(at: AppTest) -> AppTest:
+    return rerun_until_stopped(click(at, "train"), TRAIN_LIVE)
 
 
 def errors(at: AppTest) -> list[str]:

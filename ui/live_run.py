@@ -132,9 +132,8 @@ class LiveRun(Generic[Target]):
         @st.fragment(run_every=self.refresh_seconds)
         @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
         def live_views() -> None:
-            slice_due = not self.keys.sliced.take() and self.going()
-            if slice_due and self.train_slice():
-                st.rerun()  # a full run drops the timer and draws the page still
+            if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
+                st.rerun()  # paused meanwhile, or this slice ended the run: a full run draws it still
             target = self.current()
             if target is not None:
                 live(target)
