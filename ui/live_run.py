@@ -134,9 +134,7 @@ class LiveRun(Generic[Target]):
         def live_views() -> None:
             if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
                 st.rerun()  # paused meanwhile, or this slice ended the run: a full run draws it still
-            target = self.current()
-            if target is not None:
-                live(target)
+            live(self.current())
 
         live_views()
 

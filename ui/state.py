@@ -13,14 +13,12 @@ constants next to the widget that uses them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import streamlit as st
 
 from playground import RunConfig, Trainer
-
-if TYPE_CHECKING:
-    from playground.compare import Comparison
+from playground.compare import Comparison
 
 Value = TypeVar("Value")
 
