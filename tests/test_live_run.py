@@ -13,7 +13,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
-from playground import Trainer
+from playground import RunConfig, Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
 from ui.state import COMPARISON, COMPARISON_LIVE, CONFIG, GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE, TRAIN_LIVE, TRAINER
 from ui.turns import SCRIPT_TURNS
@@ -52,6 +52,15 @@ def test_export_train_now_starts_a_run_that_reruns_finish():
     rerun_until_stopped(at, TRAIN_LIVE)
     assert TRAINER.get(at.session_state).done
     assert "Trained 2000 of 2000 epochs" in at.success[0].value
+
+
+def test_a_run_that_diverges_stops_with_a_sentence():
+    diverging = RunConfig(optimizer="sgd", lr=10.0, momentum=0.99, epochs=200, hidden_size=32, nonlinearity="relu",
+                          encoding="onehot", cell="rnn", loss_reduction="sum")
+    at = rerun_until_stopped(click(page("export.py", diverging), "export-train"), TRAIN_LIVE)
+    assert not at.exception
+    assert any("loss became" in error.value for error in at.error)
+    assert 0 < TRAINER.get(at.session_state).epoch < diverging.epochs
 
 
 def test_inside_train_here_runs_in_slices_and_pause_shows_the_trained_epochs():
