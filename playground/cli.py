@@ -2,9 +2,12 @@
 
     python -m playground train --source hello --target ohlol --cell lstm
     python -m playground train --preset hihell-sequence --json
+    python -m playground export --preset hello-gru --epochs 50 > hello_gru.py
     python -m playground presets
 
-Flags given together with ``--preset`` override the preset's settings. Errors print one
+``export`` prints the standalone PyTorch script the Share page offers for the same settings.
+Flags given together with ``--preset`` override the preset's settings; ``train`` and
+``export`` take the same flags, one per setting of `playground.settings`. Errors print one
 line to stderr and exit with status 2 (bad input) or 1 (training diverged).
 """
 
@@ -13,68 +16,72 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from .config import CELLS, ENCODINGS, HEADS, NONLINEARITIES, OPTIMIZERS, REDUCTIONS, TASKS, RunConfig
+from .config import RunConfig
 from .errors import PlaygroundError, TrainingDiverged
+from .export import export_script
 from .presets import PRESETS
+from .settings import Setting, in_config_order
 from .trainer import EpochRecord, Trainer
 
-# Flag name -> RunConfig field, for flags whose value is stored as given.
-VALUE_FLAGS = {
-    "task": "task", "vocab": "vocab", "vocab_order": "vocab_order", "cell": "cell",
-    "encoding": "encoding", "embedding_size": "embedding_size", "head": "head",
-    "hidden_size": "hidden_size", "layers": "layers", "nonlinearity": "nonlinearity",
-    "loss_reduction": "loss_reduction", "optimizer": "optimizer", "lr": "lr",
-    "momentum": "momentum", "epochs": "epochs", "seed": "seed",
-}
+_METAVARS = {int: "N", float: "X"}
 
 
-def _parser() -> argparse.ArgumentParser:
+def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
+    """One flag per setting; its value is stored under the field's name."""
+    options: dict[str, Any] = {"dest": setting.field}
+    if setting.cli_help:
+        options["help"] = setting.cli_help
+    if setting.kind is bool:
+        options["action"] = argparse.BooleanOptionalAction
+    elif setting.choices:
+        options["choices"] = setting.choices
+    else:
+        options["metavar"] = setting.metavar or _METAVARS[setting.kind]
+        if setting.kind is tuple:
+            options["action"] = "append"
+        elif setting.kind is not str:
+            options["type"] = setting.kind
+    parser.add_argument(f"--{setting.flag}", **options)
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", choices=sorted(PRESETS), help="start from a lesson's settings")
+    for setting in in_config_order():
+        _add_setting(parser, setting)
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m playground", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("presets", help="list the presets")
     train = commands.add_parser("train", help="train and print one line per epoch",
                                 argument_default=argparse.SUPPRESS)
-    train.add_argument("--preset", choices=sorted(PRESETS), help="start from a lesson's settings")
-    train.add_argument("--source", action="append", metavar="S", help="source string (repeat for a batch)")
-    train.add_argument("--target", action="append", metavar="T", help="target string, one per --source")
-    train.add_argument("--task", choices=TASKS)
-    train.add_argument("--vocab", metavar="CHARS", help="explicit vocabulary order, e.g. hielo")
-    train.add_argument("--vocab-order", choices=("sorted", "appearance"))
-    train.add_argument("--cell", choices=CELLS)
-    train.add_argument("--encoding", choices=ENCODINGS)
-    train.add_argument("--embedding-size", type=int, metavar="N")
-    train.add_argument("--head", choices=HEADS)
-    train.add_argument("--hidden-size", type=int, metavar="N")
-    train.add_argument("--layers", type=int, metavar="N")
-    train.add_argument("--bidirectional", action=argparse.BooleanOptionalAction)
-    train.add_argument("--nonlinearity", choices=NONLINEARITIES)
-    train.add_argument("--batch-first", action=argparse.BooleanOptionalAction)
-    train.add_argument("--loss-reduction", choices=REDUCTIONS)
-    train.add_argument("--optimizer", choices=OPTIMIZERS)
-    train.add_argument("--lr", type=float, metavar="X")
-    train.add_argument("--momentum", type=float, metavar="X")
-    train.add_argument("--epochs", type=int, metavar="N")
-    train.add_argument("--seed", type=int, metavar="N")
+    _add_settings(train)
     train.add_argument("--json", action="store_true", help="one JSON object per epoch")
+    export = commands.add_parser("export", help="print the experiment as a standalone PyTorch script",
+                                 argument_default=argparse.SUPPRESS)
+    _add_settings(export)
     return parser
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """The preset (or the defaults) with every given flag applied on top."""
+    """The preset (or the defaults) with every given flag applied on top.
+
+    Sources without targets replace the preset's targets by none (a next-character text),
+    unless they are given to a preset: then only the strings are swapped.
+    """
     options = vars(args)
     config = PRESETS[options["preset"]].config if "preset" in options else RunConfig()
-    changes = {field: options[flag] for flag, field in VALUE_FLAGS.items() if flag in options}
-    if "source" in options:
-        changes["sources"] = tuple(options["source"])
-        if "preset" not in options or "target" in options:
-            changes["targets"] = tuple(options.get("target", ()))
-    elif "target" in options:
-        changes["targets"] = tuple(options["target"])
-    for flag in ("bidirectional", "batch_first"):
-        if flag in options:
-            changes[flag] = options[flag]
+    changes = {
+        setting.field: tuple(options[setting.field]) if setting.kind is tuple else options[setting.field]
+        for setting in in_config_order()
+        if setting.field in options
+    }
+    if "sources" in changes and "targets" not in changes and "preset" not in options:
+        changes["targets"] = ()
     return config.with_changes(**changes)
 
 
@@ -98,12 +105,15 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     if args.command == "presets":
         for preset in PRESETS.values():
             print(f"{preset.name:24} {preset.title}")
         return 0
     try:
+        if args.command == "export":
+            sys.stdout.write(export_script(config_from_args(args)))
+            return 0
         return _train(args)
     except TrainingDiverged as error:
         print(f"error: {error}", file=sys.stderr)

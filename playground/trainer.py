@@ -19,11 +19,12 @@ from functools import lru_cache
 
 import torch
 
-from .config import RunConfig, validate_settings
+from .config import RunConfig
 from .data import Dataset, build_dataset
 from .errors import PlaygroundError, TrainingDiverged
 from .limits import LIMITS, Limits
 from .model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
+from .settings import validate_settings
 from .unroll import Internals, unrolled_pass
 
 # Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model

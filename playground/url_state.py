@@ -16,39 +16,17 @@ explaining what was ignored is returned for the page to show.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
-from .config import RunConfig, validate_settings
+from .config import RunConfig
 from .errors import PlaygroundError
 from .presets import DEFAULT_PRESET, PRESETS
+from .settings import SETTINGS, Setting, in_config_order, validate_settings
 
-# RunConfig field -> query parameter name, in the order they appear in a link.
-PARAM_NAMES: dict[str, str] = {
-    "sources": "src",
-    "targets": "tgt",
-    "task": "task",
-    "vocab": "vocab",
-    "vocab_order": "order",
-    "cell": "cell",
-    "encoding": "enc",
-    "embedding_size": "emb",
-    "head": "head",
-    "hidden_size": "hidden",
-    "layers": "layers",
-    "bidirectional": "bidir",
-    "nonlinearity": "act",
-    "batch_first": "bf",
-    "loss_reduction": "loss",
-    "optimizer": "opt",
-    "lr": "lr",
-    "momentum": "mom",
-    "epochs": "epochs",
-    "seed": "seed",
-}
-FIELD_NAMES = {param: field for field, param in PARAM_NAMES.items()}
-assert set(PARAM_NAMES) == {f.name for f in fields(RunConfig)}, "every setting needs a URL name"
+SETTING_BY_URL: dict[str, Setting] = {setting.url: setting for setting in SETTINGS}
 
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -82,14 +60,14 @@ def config_to_params(config: RunConfig, base: RunConfig | None = None) -> dict[s
     """The query parameters of ``config``: only the settings that differ from ``base``."""
     base = _base_for_strings(default_config() if base is None else base, config.sources, config.targets)
     params: dict[str, str | list[str]] = {}
-    for field, name in PARAM_NAMES.items():
-        value = getattr(config, field)
-        if value == getattr(base, field):
+    for setting in in_config_order():
+        value = getattr(config, setting.field)
+        if value == getattr(base, setting.field):
             continue
         if isinstance(value, tuple):
-            params[name] = list(value) if value else [""]
+            params[setting.url] = list(value) if value else [""]
         else:
-            params[name] = _format_value(value)
+            params[setting.url] = _format_value(value)
     return params
 
 
@@ -108,25 +86,25 @@ def _values(raw: str | Sequence[str]) -> list[str]:
     return [raw] if isinstance(raw, str) else list(raw)
 
 
-def _parse_value(values: list[str], default: Any) -> Any:
-    """One setting from its URL text; raises PlaygroundError when it cannot be read."""
-    if isinstance(default, tuple):
+def _parse_value(values: list[str], kind: type) -> Any:
+    """One setting of type ``kind`` from its URL text; raises PlaygroundError when it cannot be read."""
+    if kind is tuple:
         return () if values == [""] else tuple(values)
     if len(values) != 1:
         raise PlaygroundError("it is given more than once")
     text = values[0].strip()
-    if isinstance(default, bool):
+    if kind is bool:
         if text.lower() in _TRUE:
             return True
         if text.lower() in _FALSE:
             return False
         raise PlaygroundError("it must be 1 or 0")
-    if isinstance(default, int):
+    if kind is int:
         try:
             return int(text)
         except ValueError:
             raise PlaygroundError("it must be a whole number") from None
-    if isinstance(default, float):
+    if kind is float:
         try:
             number = float(text)
         except ValueError:
@@ -160,14 +138,15 @@ def config_from_params(
     for name, raw in params.items():
         if name in IGNORED_PARAMS or name in page_params:
             continue
-        field = FIELD_NAMES.get(name)
-        if field is None:
+        setting = SETTING_BY_URL.get(name)
+        if setting is None:
             notices.append(f"The link's parameter '{name}' is not a setting of this app; it was ignored.")
             continue
+        field = setting.field
         values = _values(raw)
         shown = values[0] if len(values) == 1 else ", ".join(values)
         try:
-            value = _parse_value(values, getattr(base, field))
+            value = _parse_value(values, setting.kind)
             _check_alone(field, value)
         except PlaygroundError as error:
             detail = str(error).rstrip(".")

@@ -111,6 +111,7 @@ def test_edited_weights_are_refused_by_the_replay():
     [
         (lambda p: p["config"].update(cell="transformer"), "settings are not valid"),
         (lambda p: p["config"].update(wings=2), "settings are not valid"),
+        (lambda p: p["config"].update({1: "x", None: 2}), "Unknown setting(s): 1, None"),
         (lambda p: p.update(config="hello"), "no settings"),
         (lambda p: p["state_dict"].pop("head.bias"), "mismatched names"),
         (lambda p: p["history"].update(losses=[]), "history"),

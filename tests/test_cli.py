@@ -1,9 +1,13 @@
 import json
+import re
 import subprocess
 import sys
 
-from playground import Trainer
+import pytest
+
+from playground import RunConfig, Trainer
 from playground.cli import main
+from playground.export import export_script
 from playground.presets import PRESETS
 
 
@@ -62,3 +66,37 @@ def test_presets_listing(capsys):
     assert main(["presets"]) == 0
     names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert names == list(PRESETS)
+
+
+def test_export_prints_the_share_pages_script(capsys):
+    argv = ["export", "--preset", "hello-gru", "--epochs", "3", "--source", "hole", "--target", "eloh"]
+    assert main(argv) == 0
+    config = PRESETS["hello-gru"].config.with_changes(epochs=3, sources=("hole",), targets=("eloh",))
+    assert capsys.readouterr().out == export_script(config)
+
+
+def test_export_of_bad_input_is_one_line_and_exit_status_2():
+    result = subprocess.run([sys.executable, "-m", "playground", "export", "--source", "hello",
+                             "--target", "ohl"], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: The source 'hello' has 5 characters")
+
+
+def test_exported_script_run_with_python_reproduces_the_apps_losses(tmp_path):
+    flags = ["--source", "hihell", "--target", "ihello", "--cell", "lstm", "--encoding", "linear",
+             "--optimizer", "sgd", "--lr", "0.5", "--epochs", "6"]
+    exported = subprocess.run([sys.executable, "-m", "playground", "export", *flags],
+                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert exported.returncode == 0, exported.stderr
+    script = tmp_path / "experiment.py"
+    script.write_text(exported.stdout, encoding="utf-8")
+    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, encoding="utf-8",
+                         timeout=120, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    trainer = Trainer(RunConfig(sources=("hihell",), targets=("ihello",), cell="lstm", encoding="linear",
+                                optimizer="sgd", lr=0.5, epochs=6))
+    trainer.train()
+    losses = [float(re.search(r"\(exact ([^)]+)\)$", line)[1]) for line in ran.stdout.splitlines()]
+    assert losses == pytest.approx([record.loss for record in trainer.history], abs=1e-6)
+    assert len(losses) == 6

@@ -1,4 +1,5 @@
-"""Same config and seed, same numbers, bit for bit: in the app, on the command line and in exported code.
+"""Same config and seed, same numbers, bit for bit: in the app, on the command line and in exported code
+(`python -m playground export`, the script the Share page gives).
 
 The command line and the exported script run in fresh processes, where torch would use every core;
 the app trains on one thread. A config with time-major input, mean loss, three pairs and 64 units is
@@ -10,7 +11,6 @@ import subprocess
 import sys
 
 from playground import RunConfig, Trainer
-from playground.export import export_script
 
 SOURCES = ("hello world", "hihell worl", "lleho dlrow")
 CONFIG = RunConfig(sources=SOURCES, targets=tuple(s[::-1] for s in SOURCES), vocab="", cell="rnn",
@@ -34,8 +34,11 @@ def test_the_command_line_trains_the_apps_numbers():
 
 
 def test_the_exported_script_prints_the_apps_numbers(tmp_path):
+    exported = subprocess.run([sys.executable, "-m", "playground", "export", *FLAGS],
+                              capture_output=True, text=True, timeout=120)
+    assert exported.returncode == 0, exported.stderr
     script = tmp_path / "exported.py"
-    script.write_text(export_script(CONFIG), encoding="utf-8")
+    script.write_text(exported.stdout, encoding="utf-8")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     exact = [float(line.rsplit("(exact ", 1)[1].rstrip(")")) for line in result.stdout.splitlines()]

@@ -7,7 +7,10 @@ import pytest
 
 from playground import RunConfig
 from playground.presets import DEFAULT_PRESET, PRESETS
-from playground.url_state import PARAM_NAMES, config_from_params, config_to_params, query_string
+from playground.settings import in_config_order
+from playground.url_state import config_from_params, config_to_params, query_string
+
+URL_NAMES = [setting.url for setting in in_config_order()]
 
 
 def through_url(config: RunConfig) -> RunConfig:
@@ -98,7 +101,7 @@ def test_settings_that_conflict_are_kept_but_reported():
 def test_random_garbage_never_raises():
     rng = random.Random(0)
     alphabet = "abc01.-,&=%é😀 \x00"
-    names = list(PARAM_NAMES.values()) + ["x", ""]
+    names = list(URL_NAMES) + ["x", ""]
     for _ in range(500):
         params = {
             rng.choice(names): ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
@@ -118,7 +121,7 @@ def test_every_setting_round_trips_when_changed():
         epochs=77, seed=0, vocab="leho",
     )
     params = config_to_params(changed)
-    assert set(params) == set(PARAM_NAMES.values()) - {"src", "tgt", "cell"}
+    assert set(params) == set(URL_NAMES) - {"src", "tgt", "cell"}
     assert config_from_params(parse_qs(urlencode(params, doseq=True), keep_blank_values=True)).config == changed
 
 

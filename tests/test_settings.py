@@ -1,0 +1,173 @@
+"""The settings table covers every `RunConfig` field, and every consumer generated from it has each one.
+
+A field added to `RunConfig` but forgotten in the table, or a consumer (link, command line,
+Train page) that skips an entry, fails here instead of silently taking the default.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import fields
+from pathlib import Path
+from typing import Any, get_args, get_type_hints
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import PlaygroundError, RunConfig
+from playground.cli import build_parser, config_from_args
+from playground.limits import Limits
+from playground.settings import SETTING_BY_FIELD, SETTINGS, Setting, in_config_order, validate_settings
+from playground.url_state import config_from_params, default_config, query_string
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+FIELDS = [field.name for field in fields(RunConfig)]
+KINDS = (tuple, str, int, float, bool)
+
+
+def changed_value(setting: Setting, config: RunConfig) -> Any:
+    """A valid value for ``setting`` that differs from ``config``'s."""
+    value = getattr(config, setting.field)
+    if setting.choices:
+        return next(choice for choice in setting.choices if choice != value)
+    if setting.kind is tuple:
+        return ("abc", "cab") if value != ("abc", "cab") else ("xy",)
+    if setting.kind is str:
+        return value + "z" if value else "ab"
+    if setting.kind is bool:
+        return not value
+    low, high = setting.bounds()
+    if setting.kind is int:
+        return low if value != low else low + 1
+    return (value + low) / 2  # a float strictly inside the range (the lr's low end is excluded)
+
+
+def changed_configs(base: RunConfig) -> list[RunConfig]:
+    """``base`` with one field changed, for every field: each must survive a round trip on its own."""
+    configs = [base.with_changes(**{setting.field: changed_value(setting, base)}) for setting in SETTINGS]
+    assert all(config != base for config in configs)
+    return configs
+
+
+def test_the_table_has_every_field_exactly_once():
+    assert sorted(setting.field for setting in SETTINGS) == sorted(FIELDS)
+    assert [setting.field for setting in in_config_order()] == FIELDS
+    assert set(SETTING_BY_FIELD) == set(FIELDS)
+
+
+@pytest.mark.parametrize("attribute", ["url", "flag", "label"])
+def test_every_setting_has_a_unique_name_for_each_consumer(attribute):
+    names = [getattr(setting, attribute) for setting in SETTINGS]
+    assert all(names) and len(set(names)) == len(names)
+
+
+def test_url_names_stay_those_of_links_already_shared():
+    """A shared link outlives the code: renaming a parameter would silently drop that setting."""
+    names = {setting.field: setting.url for setting in SETTINGS}
+    assert names == {
+        "sources": "src", "targets": "tgt", "task": "task", "vocab": "vocab", "vocab_order": "order",
+        "cell": "cell", "encoding": "enc", "embedding_size": "emb", "head": "head", "hidden_size": "hidden",
+        "layers": "layers", "bidirectional": "bidir", "nonlinearity": "act", "batch_first": "bf",
+        "loss_reduction": "loss", "optimizer": "opt", "lr": "lr", "momentum": "mom", "epochs": "epochs",
+        "seed": "seed",
+    }
+
+
+@pytest.mark.parametrize("setting", SETTINGS, ids=lambda setting: setting.field)
+def test_each_entry_fits_its_fields_type(setting):
+    hint = get_type_hints(RunConfig)[setting.field]
+    assert setting.kind in KINDS
+    if setting.choices:
+        assert setting.choices == get_args(hint), "the choices are the field's Literal type"
+        assert setting.choice_labels is None or set(setting.choice_labels) == set(setting.choices)
+    else:
+        assert setting.choice_labels is None
+    has_range = setting.low is not None
+    assert has_range == (setting.kind in (int, float)), "every number has a range, nothing else has one"
+    if has_range:
+        assert (setting.high is None) != (setting.cap is None), "a fixed upper bound or a host's cap"
+        assert setting.cap is None or hasattr(Limits(), setting.cap)
+        assert setting.noun, "a number out of range is refused with its name"
+    if setting.unused is not None:
+        setting.unused({field: getattr(RunConfig(), field) for field in FIELDS})  # names only real fields
+
+
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if s.choices], ids=lambda setting: setting.field)
+def test_validation_refuses_a_value_outside_the_choices(setting):
+    with pytest.raises(PlaygroundError, match=f"^Unknown {setting.noun} 'banana'; choose one of: "):
+        validate_settings(RunConfig().with_changes(**{setting.field: "banana"}))
+
+
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if s.kind is int], ids=lambda setting: setting.field)
+def test_validation_refuses_whole_numbers_outside_the_range_the_help_names(setting):
+    limits = Limits(max_hidden_size=1000, max_layers=9, max_embedding_size=333, max_epochs=77)
+    low, high = setting.bounds(limits)
+    validate_settings(RunConfig().with_changes(**{setting.field: high}), limits)
+    for value in (low - 1, high + 1):
+        with pytest.raises(PlaygroundError, match=f"must be between {low} and {high}"):
+            validate_settings(RunConfig().with_changes(**{setting.field: value}), limits)
+    help_text = setting.help_text(limits)
+    assert help_text is None or "{" not in help_text
+    if setting.help and "{high}" in setting.help:
+        assert str(high) in help_text
+
+
+def test_learning_rate_cap_follows_the_host_in_check_and_help():
+    limits = Limits(max_learning_rate=2.5)
+    validate_settings(RunConfig(lr=2.5), limits)
+    with pytest.raises(PlaygroundError, match="at most 2.5"):
+        validate_settings(RunConfig(lr=2.6), limits)
+    assert "at most 2.5;" in SETTING_BY_FIELD["lr"].help_text(limits)
+    for lr in (0.0, -1.0, math.nan):
+        with pytest.raises(PlaygroundError, match="positive finite"):
+            validate_settings(RunConfig(lr=lr), limits)
+
+
+def argv_for(config: RunConfig) -> list[str]:
+    """The flags that spell out every field of ``config``, built from the table."""
+    argv = []
+    for setting in SETTINGS:
+        value = getattr(config, setting.field)
+        if setting.kind is tuple:
+            argv += [part for item in value for part in (f"--{setting.flag}", item)]
+        elif setting.kind is bool:
+            argv.append(f"--{setting.flag}" if value else f"--no-{setting.flag}")
+        else:
+            argv += [f"--{setting.flag}", repr(value) if setting.kind is float else str(value)]
+    return argv
+
+
+@pytest.mark.parametrize("command", ["train", "export"])
+def test_the_cli_takes_every_flag_and_rebuilds_the_config(command):
+    parser = build_parser()
+    for config in [RunConfig(), *changed_configs(RunConfig())]:
+        assert config_from_args(parser.parse_args([command, *argv_for(config)])) == config
+
+
+def test_a_link_round_trips_every_field():
+    for config in changed_configs(default_config()):
+        query = parse_qs(urlsplit("http://host/?" + query_string(config)).query, keep_blank_values=True)
+        state = config_from_params(query)
+        assert state.notices == () and state.config == config
+
+
+def test_the_train_page_draws_a_widget_for_every_field():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    config = default_config()
+    for setting in SETTINGS:
+        key = f"train_{setting.field}"
+        if setting.kind is tuple:
+            widget = at.text_area(key=key)
+        elif setting.kind is bool:
+            widget = at.toggle(key=key)
+        elif setting.choices:
+            widget = at.selectbox(key=key)
+        elif setting.kind is str:
+            widget = at.text_input(key=key)
+        else:
+            widget = at.number_input(key=key)
+        value = getattr(config, setting.field)
+        assert widget.value == ("\n".join(value) if setting.kind is tuple else value)
+        assert widget.label == setting.label
