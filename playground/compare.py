@@ -150,18 +150,22 @@ class Comparison:
         training = [run.trainer.epoch for run in self.runs if not run.finished]
         return min(training) if training else self.epochs
 
-    def train(self, max_seconds: float, finish_within: float = 0.0) -> None:
-        """Train the contenders round-robin, one epoch each, for about ``max_seconds`` CPU seconds.
+    def train(self, max_epochs: int | None = None, max_seconds: float | None = None,
+              finish_within: float = 0.0) -> None:
+        """Train the contenders round-robin, one epoch each per round, for up to ``max_epochs``
+        rounds or about ``max_seconds`` CPU seconds, whichever ends first.
 
         Seconds and ``finish_within`` mean what they mean for `Trainer.train`: CPU time of the
         calling thread, so a slice is the same amount of work on a busy server; and a
         comparison whose rest fits in ``finish_within`` more seconds is finished in this call.
         One epoch each per round keeps the curves level while they race.
         """
-        deadline = time.thread_time() + max_seconds
-        while not self.done:
+        rounds = 0
+        deadline = None if max_seconds is None else time.thread_time() + max_seconds
+        while not self.done and (max_epochs is None or rounds < max_epochs):
             self.step(1)
-            if time.thread_time() >= deadline:
+            rounds += 1
+            if deadline is not None and time.thread_time() >= deadline:
                 if self._seconds_to_finish() > finish_within:
                     break
                 deadline += finish_within  # finish, but never beyond the extra time

@@ -185,3 +185,9 @@ def test_a_slice_finishes_a_comparison_whose_rest_fits_in_finish_within():
     comparison = Comparison(cell_contenders(BASE.with_changes(epochs=30)))
     comparison.train(max_seconds=0.0, finish_within=60.0)
     assert comparison.done and comparison.epoch == 30
+
+
+def test_a_slice_trains_at_most_max_epochs_rounds():
+    comparison = Comparison(cell_contenders(BASE.with_changes(epochs=60)))
+    comparison.train(max_epochs=7, max_seconds=60.0)
+    assert [run.trainer.epoch for run in comparison.runs] == [7, 7, 7, 7]

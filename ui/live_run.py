@@ -60,7 +60,7 @@ class Trainable(Protocol):
     @property
     def done(self) -> bool: ...
 
-    def train(self, *, max_seconds: float, finish_within: float) -> object: ...
+    def train(self, *, max_epochs: int | None, max_seconds: float, finish_within: float) -> object: ...
 
 
 Target = TypeVar("Target", bound=Trainable)
@@ -75,6 +75,7 @@ class LiveRun(Generic[Target]):
     slice_seconds: float  # CPU seconds of training per script run
     finish_within: float  # a slice that leaves less work than this finishes the run instead
     refresh_seconds: float  # how often the live views rerun while the run is going
+    slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
 
     def current(self) -> Target | None:
         return self.target.get()
@@ -102,7 +103,8 @@ class LiveRun(Generic[Target]):
         """Train one slice of the going run; True when that stopped it (finished or failed)."""
         target = self.current()
         try:
-            target.train(max_seconds=self.slice_seconds, finish_within=self.finish_within)
+            target.train(max_epochs=self.slice_epochs, max_seconds=self.slice_seconds,
+                         finish_within=self.finish_within)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
@@ -150,7 +152,8 @@ def show_progress(target: Trainable, running: bool) -> None:
 # a chart per contender, so it trains longer between redraws.
 TRAIN_RUN: LiveRun[Trainer] = LiveRun(TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1,
                                       refresh_seconds=0.1)
+# The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
 GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3,
-                                                 finish_within=0.3, refresh_seconds=0.6)
+                                                 finish_within=0.0, refresh_seconds=0.6, slice_epochs=10)
 COMPARE_RUN: LiveRun[Comparison] = LiveRun(COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3,
                                            refresh_seconds=0.5)
