@@ -1,7 +1,5 @@
 """Compare: several contenders trained side by side on one task, with the same seed."""
 
-import time
-
 import streamlit as st
 
 from charts.compare import comparison_loss_figure, prediction_timeline_figure
@@ -11,13 +9,13 @@ from playground.history import frame_to_csv
 from playground.limits import LIMITS
 from playground.presets import PRESETS
 from ui.draw import chart_theme, draw_plotly
+from ui.live_run import COMPARE_RUN, show_progress
 from ui.markdown import escape_markdown
 from ui.session import get_config
-from ui.turns import SCRIPT_TURNS
+from ui.state import COMPARISON
 from ui.url_sync import page_param_from_link, set_page_params, show_share_link
 
-COMPARISON_KEY = "compare_comparison"
-REDRAW_SECONDS = 0.3  # how long each contender trains between two redraws
+PAUSE_BUTTON, CONTINUE_BUTTON = "compare_pause_button", "compare_continue_button"
 DEFAULT_VALUES = {"hidden_sizes": "4, 8, 16, 32", "learning_rates": "0.01, 0.05, 0.1, 0.5"}
 
 st.title("Compare")
@@ -93,23 +91,25 @@ with st.expander("Share this comparison"):
 if start:
     try:
         chosen = base.with_changes(epochs=int(epochs), **({"head": "linear"} if linear_head else {}))
-        st.session_state[COMPARISON_KEY] = Comparison(contenders_for(kind, chosen, values_text))
+        COMPARISON.set(Comparison(contenders_for(kind, chosen, values_text)))
+        COMPARE_RUN.start()
     except PlaygroundError as error:
-        st.session_state.pop(COMPARISON_KEY, None)
+        COMPARISON.clear()
+        COMPARE_RUN.clear()
         st.error(escape_markdown(str(error)))  # it may quote the typed values
+COMPARE_RUN.advance()
 
-comparison: Comparison | None = st.session_state.get(COMPARISON_KEY)
 
-
-def draw(comparison: Comparison, tick: int) -> None:
-    """Everything about the comparison; called again after every slice of training."""
+def draw(comparison: Comparison, running: bool) -> None:
+    """Everything about the comparison; redrawn after every slice of training."""
+    show_progress(comparison, running)
     for run in comparison.runs:
         label, error = escape_markdown(run.contender.label), escape_markdown(run.error or "")
         if run.error and run.trainer is None:
             st.error(f"**{label}** cannot train: {error}")
         elif run.error:
             st.warning(f"**{label}** stopped: {error}")
-    draw_plotly(st, comparison_loss_figure(comparison, chart_theme()), f"compare_loss_{tick}", "compare-loss")
+    draw_plotly(st, comparison_loss_figure(comparison, chart_theme()), "compare_loss", "compare-loss")
     st.subheader("Results")
     st.dataframe(
         comparison.results_frame(),
@@ -119,7 +119,7 @@ def draw(comparison: Comparison, tick: int) -> None:
             "training time (s)": st.column_config.NumberColumn(format="%.3f"),
             "epochs/s": st.column_config.NumberColumn(format="%.0f"),
         },
-        key=f"compare_table_{tick}",
+        key="compare_table",
     )
     st.subheader("Predictions, epoch by epoch")
     st.caption("Green: the network gives the target character a high probability; the letter is its guess.")
@@ -127,26 +127,12 @@ def draw(comparison: Comparison, tick: int) -> None:
     columns = st.columns(2)
     for index, run in enumerate(trained):
         with columns[index % 2]:
-            draw_plotly(st, prediction_timeline_figure(run), f"compare_timeline_{index}_{tick}",
-                        f"compare-timeline-{index + 1}")
+            draw_plotly(st, prediction_timeline_figure(run), f"compare_timeline_{index}", f"compare-timeline-{index + 1}")
 
 
-if comparison is not None:
-    view = st.empty()
-    tick, slice_seconds = 0, REDRAW_SECONDS
-    while True:
-        started = time.perf_counter()
-        while not comparison.done and time.perf_counter() - started < slice_seconds:
-            comparison.step(1)
-        drawing = time.perf_counter()
-        with view.container():
-            draw(comparison, tick)
-        # Drawing long histories takes longer: train at least as long as a redraw takes.
-        slice_seconds = max(REDRAW_SECONDS, time.perf_counter() - drawing)
-        tick += 1
-        if comparison.done:
-            break
-        SCRIPT_TURNS.let_others_go()  # this loop can train for a minute: see ui/turns.py
+def draw_still(comparison: Comparison) -> None:
+    """The paused or finished comparison, with its table to download."""
+    draw(comparison, running=False)
     st.download_button(
         "Download the results table (CSV)",
         frame_to_csv(comparison.results_frame()),
@@ -154,5 +140,14 @@ if comparison is not None:
         mime="text/csv",
         icon="⬇️",
     )
+
+
+comparison = COMPARISON.get()
+if comparison is not None:
+    if COMPARE_RUN.going():
+        st.button("Pause", key=PAUSE_BUTTON, icon=":material/pause:", on_click=COMPARE_RUN.stop)
+    elif not comparison.done:
+        st.button("Continue", key=CONTINUE_BUTTON, icon=":material/play_arrow:", on_click=COMPARE_RUN.start)
+    COMPARE_RUN.show(lambda going: draw(going, running=True), lambda: draw_still(comparison))
 else:
     st.info("Pick the contenders and press **Train side by side**.")

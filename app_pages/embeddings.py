@@ -4,13 +4,21 @@ import pandas as pd
 import streamlit as st
 
 from charts.embeddings import drift_animation, encoding_heatmap
-from playground import PlaygroundError
 from playground.config import ENCODING_LABELS
 from playground.projection import encoding_drift, lookup_equivalence
 from ui.draw import draw_plotly
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown, inline_code
-from ui.session import get_config, new_trainer, set_config
+from ui.session import get_config
+from ui.train_here import start_training
+
+SWITCH_KEY = "embeddings-switch"
+
+
+def switch_and_train() -> None:
+    """Button callback: the current settings with the chosen encoding, trained as the session's run."""
+    start_training(get_config().with_changes(encoding=st.session_state[SWITCH_KEY]))
+
 
 st.title("Embeddings")
 trainer = trained_run("embeddings")
@@ -21,16 +29,9 @@ config, vocab = trainer.config, trainer.dataset.vocab
 if config.encoding == "onehot":
     st.warning("This run feeds **one-hot vectors**: each character is a fixed column of the identity "
                "matrix, so there is no learned encoding matrix to look at.")
-    choice = st.radio("Switch the input encoding to", ("embedding", "linear"), horizontal=True,
-                      format_func=ENCODING_LABELS.get, key="embeddings-switch")
-    if st.button("Switch and train", type="primary", key="embeddings-switch-train"):
-        set_config(get_config().with_changes(encoding=choice))
-        try:
-            new_trainer().train()
-        except PlaygroundError as error:
-            st.error(escape_markdown(str(error)))
-            st.stop()
-        st.rerun()
+    st.radio("Switch the input encoding to", ("embedding", "linear"), horizontal=True,
+             format_func=ENCODING_LABELS.get, key=SWITCH_KEY)
+    st.button("Switch and train", type="primary", key="embeddings-switch-train", on_click=switch_and_train)
     st.stop()
 
 stored = "nn.Embedding.weight (vocab × dim) rows" if config.encoding == "embedding" else \

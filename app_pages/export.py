@@ -10,11 +10,10 @@ from playground.history import epochs_frame, frame_to_csv, probabilities_frame
 from playground.url_state import config_to_params
 from ui.draw import chart_theme, draw_plotly
 from ui.markdown import escape_markdown, inline_code
-from ui.session import get_config, get_trainer, new_trainer, use_trainer
+from ui.session import get_config, get_trainer, use_trainer
+from ui.state import EXPORT_LOADED_FILE, EXPORT_SHOW_CODE
+from ui.train_here import start_training, training_here
 from ui.url_sync import show_share_link
-
-LOADED_FILE_KEY = "export_loaded_file"
-SHOW_CODE_KEY = "export_show_code"
 
 config = get_config()
 st.title("Share & export")
@@ -47,25 +46,21 @@ except PlaygroundError as error:
 else:
     buttons = st.container(horizontal=True)
     if buttons.button("Show the code", icon="🐍"):
-        st.session_state[SHOW_CODE_KEY] = not st.session_state.get(SHOW_CODE_KEY, False)
+        EXPORT_SHOW_CODE.set(not EXPORT_SHOW_CODE.get())
     buttons.download_button(
         "Download the script (.py)", script, file_name=script_file_name(config), mime="text/x-python", icon="⬇️"
     )
-    if st.session_state.get(SHOW_CODE_KEY):
+    if EXPORT_SHOW_CODE.get():
         st.code(script, language="python", line_numbers=True)
 
 st.header("Training data and model")
 trainer = get_trainer()
-if trainer is None or not trainer.history:
+if training_here("export"):
+    pass  # its data and model appear when it stops
+elif trainer is None or not trainer.history:
     st.info("Nothing trained yet for this experiment. Train it on the Train page, or here in one go.")
-    if st.button("Train this experiment now", type="primary"):
-        try:
-            trainer = new_trainer()
-            with st.spinner("Training…"):
-                trainer.train()
-        except PlaygroundError as error:
-            st.error(escape_markdown(str(error)))  # it may quote the typed strings
-if trainer is not None and trainer.history:
+    st.button("Train this experiment now", type="primary", key="export-train", on_click=start_training)
+else:
     last = trainer.history[-1]
     solved = f", first correct at epoch {trainer.solved_epoch}" if trainer.solved_epoch else ""
     st.success(
@@ -101,14 +96,14 @@ st.caption(
     "checked against the file's weights and history, so every page shows it again."
 )
 uploaded = st.file_uploader("Model file", type=["pt"], label_visibility="collapsed")
-if uploaded is not None and st.session_state.get(LOADED_FILE_KEY) != uploaded.file_id:
+if uploaded is not None and EXPORT_LOADED_FILE.get() != uploaded.file_id:
     try:
         with st.spinner("Replaying the saved run…"):
             restored = load_run(uploaded.getvalue())
     except PlaygroundError as error:
         st.error(f"{escape_markdown(uploaded.name)} was not loaded: {escape_markdown(str(error))}")
     else:
-        st.session_state[LOADED_FILE_KEY] = uploaded.file_id
+        EXPORT_LOADED_FILE.set(uploaded.file_id)
         use_trainer(restored)
         st.rerun()
 elif uploaded is not None:

@@ -4,23 +4,26 @@ import pandas as pd
 import streamlit as st
 
 from charts.gradient_flow import cells_loss_figure, gradient_flow_figure
-from playground import PlaygroundError, Trainer
+from playground import PlaygroundError
+from playground.cells import CELLS
+from playground.compare import Comparison
 from playground.gradient_flow import (
-    COMPARED_CELLS,
     CUE,
     DEFAULT_LENGTH,
     DEFAULT_LETTERS,
     FILLER,
     flow_summary,
     gradient_curve,
-    memory_task_config,
+    memory_contenders,
 )
 from ui.draw import chart_theme, draw_plotly
+from ui.live_run import GRADIENT_FLOW_RUN, show_progress
 from ui.markdown import escape_markdown
+from ui.state import GRADIENT_FLOW_RACE
 from ui.turns import taking_turns
 
-RUNS_KEY, RUNNING_KEY, EPOCH_KEY = "gradient-flow-runs", "gradient-flow-running", "gradient-flow-epoch"
-SLICE_EPOCHS, SLICE_SECONDS, TICK_SECONDS = 10, 0.3, 0.6
+EPOCH_KEY = "gradient-flow-epoch"
+STEP_EPOCHS = 25
 
 st.title("Gradient flow")
 st.markdown(
@@ -35,79 +38,75 @@ length = controls[0].slider("Sequence length", 8, 40, DEFAULT_LENGTH, key="gradi
 letters = controls[1].text_input("Letters to remember", DEFAULT_LETTERS, max_chars=6, key="gradient-flow-letters")
 
 
-def build_runs() -> dict[str, Trainer]:
-    return {cell: Trainer(memory_task_config(cell, length, letters)) for cell in COMPARED_CELLS}
-
-
 try:
-    runs = st.session_state.get(RUNS_KEY)
-    if runs is None or runs["rnn"].config != memory_task_config("rnn", length, letters):
-        runs = st.session_state[RUNS_KEY] = build_runs()
-        st.session_state[RUNNING_KEY] = False
+    contenders = memory_contenders(length, letters)
 except PlaygroundError as error:
     st.error(escape_markdown(str(error)))
     st.stop()
+race = GRADIENT_FLOW_RACE.get()
+if race is None or race.contenders != contenders:
+    race = Comparison(contenders)
+    GRADIENT_FLOW_RACE.set(race)
+    GRADIENT_FLOW_RUN.clear()
 
-example = runs["rnn"].dataset
-st.caption("Batch: " + escape_markdown(", ".join(f"{s!r} → {t!r}" for s, t in zip(example.sources, example.targets))))
+config = contenders[0].config
+st.caption("Batch: " + escape_markdown(", ".join(f"{s!r} → {t!r}" for s, t in zip(config.sources, config.targets))))
 
 
 @taking_turns  # callbacks run before app.py takes its turn
 def step_runs() -> None:
     st.session_state.pop(EPOCH_KEY, None)  # show the newest epoch after training
-    for trainer in st.session_state[RUNS_KEY].values():
-        trainer.train(max_epochs=25)
+    GRADIENT_FLOW_RACE.get().step(STEP_EPOCHS)
 
 
 def toggle_live() -> None:
     st.session_state.pop(EPOCH_KEY, None)
-    st.session_state[RUNNING_KEY] = not st.session_state.get(RUNNING_KEY, False)
+    if GRADIENT_FLOW_RUN.going():
+        GRADIENT_FLOW_RUN.stop()
+    else:
+        GRADIENT_FLOW_RUN.start()
 
 
-@taking_turns  # callbacks run before app.py takes its turn
 def reset_runs() -> None:
     st.session_state.pop(EPOCH_KEY, None)
-    st.session_state[RUNS_KEY] = build_runs()
-    st.session_state[RUNNING_KEY] = False
+    GRADIENT_FLOW_RACE.set(Comparison(contenders))
+    GRADIENT_FLOW_RUN.clear()
 
 
-runs = st.session_state[RUNS_KEY]
-done = all(trainer.done for trainer in runs.values())
-running = st.session_state.get(RUNNING_KEY, False) and not done
-controls[2].button("Train 25 epochs", key="gradient-flow-step", disabled=done or running, on_click=step_runs)
-controls[3].button("⏸ Pause" if running else "▶ Train live", key="gradient-flow-live", disabled=done,
+GRADIENT_FLOW_RUN.advance()
+race = GRADIENT_FLOW_RACE.get()
+running = GRADIENT_FLOW_RUN.going()
+controls[2].button(f"Train {STEP_EPOCHS} epochs", key="gradient-flow-step", disabled=race.done or running,
+                   on_click=step_runs)
+controls[3].button("⏸ Pause" if running else "▶ Train live", key="gradient-flow-live", disabled=race.done,
                    on_click=toggle_live)
 controls[4].button("Reset", key="gradient-flow-reset", on_click=reset_runs)
 
 
-@st.fragment(run_every=TICK_SECONDS if running else None)
-@taking_turns
-def live_view() -> None:
-    """Train a short slice of every run (when live), then draw the latest gradients."""
-    runs = st.session_state[RUNS_KEY]
-    if st.session_state.get(RUNNING_KEY):
-        for trainer in runs.values():
-            trainer.train(max_epochs=SLICE_EPOCHS, max_seconds=SLICE_SECONDS)
-        if all(trainer.done for trainer in runs.values()):
-            st.session_state[RUNNING_KEY] = False
-            st.rerun(scope="app")
-    trained = {cell: trainer for cell, trainer in runs.items() if trainer.epoch > 0}
+def views(race: Comparison, live: bool) -> None:
+    """Progress, then the gradients reaching each step and the losses: live, each run's newest
+    epoch; paused or finished, the epoch the slider picks."""
+    for run in race.runs:
+        if run.error:
+            st.warning(f"**{run.contender.label.upper()}** stopped: {run.error}")
+    trained = {cell: trainer for cell, trainer in race.trainers.items() if trainer.epoch > 0}
     if not trained:
         st.info("Press **Train 25 epochs** or **▶ Train live** to start; the curves appear after the first epoch.")
         return
+    show_progress(race, live)
     epochs = {cell: trainer.epoch for cell, trainer in trained.items()}  # live: each run's latest
     common = sorted(set.intersection(*(set(trainer.detailed_epochs) for trainer in trained.values())))
-    if not st.session_state.get(RUNNING_KEY) and len(common) > 1:
+    if not live and len(common) > 1:
         shown = st.select_slider("Show epoch", common, common[-1], key=EPOCH_KEY)
         epochs = dict.fromkeys(trained, shown)
     curves = {cell: gradient_curve(trainer, epochs[cell]) for cell, trainer in trained.items()}
-    draw_plotly(st, gradient_flow_figure(curves, epochs, example.source_chars[0]), "gradient-flow-curves",
-                "gradient-flow")
+    source_chars = next(iter(trained.values())).dataset.source_chars[0]
+    draw_plotly(st, gradient_flow_figure(curves, epochs, source_chars), "gradient-flow-curves", "gradient-flow")
     summaries = [flow_summary(trainer, epochs[cell]) for cell, trainer in trained.items()]
     table, losses = st.columns([1, 1], gap="large")
     with table:
         st.dataframe(pd.DataFrame({
-            "core": [s.cell.upper() for s in summaries],
+            "core": [CELLS[s.cell].short for s in summaries],
             "‖∂L/∂h₀‖": [f"{s.first:.1e}" for s in summaries],
             "‖∂L/∂h_last‖": [f"{s.last:.1e}" for s in summaries],
             "first / last": [f"{s.ratio:.1e}" for s in summaries],
@@ -126,4 +125,4 @@ def live_view() -> None:
                 "gradient-flow-loss", "gradient-flow-loss")
 
 
-live_view()
+GRADIENT_FLOW_RUN.show(lambda going: views(going, live=True), lambda: views(race, live=False))

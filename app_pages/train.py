@@ -4,9 +4,11 @@ import streamlit as st
 
 from playground import PlaygroundError, check_config
 from ui.markdown import escape_markdown
-from ui.session import get_config, get_trainer, set_config
-from ui.train_run import RUNNING_KEY, controls_and_views, network_inputs, warm_up_torch
+from ui.network_inputs import network_inputs
+from ui.session import get_config, set_config
+from ui.train_controls import controls_and_views
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
+from ui.warm_up import warm_up_torch
 
 st.title("Train a recurrent network")
 st.caption("Type a source and a target string, choose a network, press **Train** and watch "
@@ -25,8 +27,6 @@ try:
     dataset = check_config(config)
 except PlaygroundError as error:
     st.error(escape_markdown(str(error)), icon=":material/error:")  # it quotes the typed text
-if get_trainer() is None:
-    st.session_state[RUNNING_KEY] = False
 if dataset is not None:
     network_inputs(dataset, config)
 controls_and_views(config_ok=dataset is not None)

@@ -5,6 +5,9 @@ everywhere except at the '?', where it must repeat the first letter. Only the la
 loss needs the distant past, so ‖∂L/∂h_t‖ for early t is what reaches back through the
 recurrence from that final step. In a plain RNN it shrinks by a factor per step and the
 network never learns the task; the gates of a GRU or LSTM let it through.
+
+The three cores race as one `Comparison` of `memory_contenders`: same task, seed and
+optimizer, trained round-robin in CPU-time slices like every other comparison.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
+from .compare import Contender
 from .config import RunConfig
 from .errors import PlaygroundError
 from .limits import LIMITS
@@ -40,6 +44,11 @@ def memory_task_config(cell: str, length: int = DEFAULT_LENGTH, letters: str = D
         encoding="embedding", embedding_size=8, head="linear", hidden_size=32, layers=1,
         batch_first=True, loss_reduction="sum", optimizer="adam", lr=0.01, epochs=epochs, seed=777,
     )
+
+
+def memory_contenders(length: int = DEFAULT_LENGTH, letters: str = DEFAULT_LETTERS) -> list[Contender]:
+    """The task once per compared core, each labelled with its cell name."""
+    return [Contender(cell, memory_task_config(cell, length, letters)) for cell in COMPARED_CELLS]
 
 
 def gradient_curve(trainer: Trainer, epoch: int) -> torch.Tensor:

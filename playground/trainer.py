@@ -100,6 +100,11 @@ class Trainer:
         return len(self.history)
 
     @property
+    def epochs(self) -> int:
+        """Epochs the run is set to train."""
+        return self.config.epochs
+
+    @property
     def done(self) -> bool:
         return self.epoch >= self.config.epochs
 

@@ -6,10 +6,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.checkpoint import save_checkpoint
 from playground.export import export_script
 from playground.presets import DEFAULT_PRESET, PRESETS
+from ui.state import COMPARISON_LIVE, CONFIG, TRAIN_LIVE, TRAINER
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -47,7 +49,7 @@ def test_shared_link_restores_the_experiment_and_reports_ignored_parts():
     notice = at.warning[0].value
     assert "hidden='lots'" in notice and "'colour'" in notice
     at.switch_page("app_pages/export.py").run()
-    config = at.session_state["run_config"]
+    config = CONFIG.get(at.session_state)
     assert (config.sources, config.targets, config.cell) == (("abc",), ("bca",), "gru")
     assert config.hidden_size == PRESETS[DEFAULT_PRESET].config.hidden_size
     # The URL is rewritten to the experiment actually in use: no bogus parameters left.
@@ -80,13 +82,13 @@ def test_changing_the_experiment_updates_the_url_and_a_fresh_session_restores_it
     fresh = AppTest.from_function(_sync_app, default_timeout=TIMEOUT)
     fresh.query_params.update(params)
     fresh.run()
-    assert fresh.session_state["run_config"] == PRESETS["next-char"].config
+    assert CONFIG.get(fresh.session_state) == PRESETS["next-char"].config
     assert not fresh.warning
 
 
 def test_export_page_shows_and_offers_the_script_of_the_current_config():
     at = open_page("app_pages/export.py", **{"cell": "lstm", "bidir": "1"})
-    config = at.session_state["run_config"]
+    config = CONFIG.get(at.session_state)
     click(at, "Show the code")
     scripts = [c.value for c in at.code if c.language == "python"]
     assert scripts == [export_script(config).rstrip("\n")]  # st.code drops the final newline
@@ -97,7 +99,7 @@ def test_export_page_shows_and_offers_the_script_of_the_current_config():
 def test_export_page_trains_on_request_and_offers_the_data_downloads():
     at = open_page("app_pages/export.py", epochs="5")
     assert "Nothing trained yet" in at.info[0].value
-    click(at, "Train this experiment now")
+    rerun_until_stopped(click(at, "Train this experiment now"), TRAIN_LIVE)
     assert "Trained 5 of 5 epochs" in at.success[0].value
     labels = [b.label for b in at.get("download_button")]
     assert {"History (CSV)", "Per-step probabilities (CSV)", "Model (.pt)"} <= set(labels)
@@ -109,8 +111,8 @@ def test_loading_a_model_file_restores_the_run():
     at = open_page("app_pages/export.py")
     at.file_uploader[0].set_value(("gru.pt", save_checkpoint(trainer), "application/octet-stream")).run()
     assert not at.exception
-    restored = at.session_state["trainer"]
-    assert at.session_state["run_config"] == trainer.config
+    restored = TRAINER.get(at.session_state)
+    assert CONFIG.get(at.session_state) == trainer.config
     assert [r.predictions for r in restored.history] == [r.predictions for r in trainer.history]
     assert "Restored gru.pt: 7 epochs" in at.success[-1].value
 
@@ -127,7 +129,7 @@ def test_compare_page_trains_the_four_cores_and_offers_the_table():
     assert "Train side by side" in at.info[0].value
     at.radio(key="compare_source").set_value("preset").run()
     at.selectbox(key="compare_preset").set_value("hello-gru").run()
-    click(at, "Train side by side")
+    rerun_until_stopped(click(at, "Train side by side"), COMPARISON_LIVE)
     table = at.dataframe[0].value
     assert list(table["contender"]) == ["nn.RNNCell (hand-written loop)", "nn.RNN", "nn.LSTM", "nn.GRU"]
     assert (table["epochs"] == PRESETS["hello-gru"].config.epochs).all()
@@ -142,7 +144,7 @@ def test_compare_page_shows_per_contender_errors():
     at.radio(key="compare_kind").set_value("hidden_sizes").run()
     at.checkbox(key="compare_linear_head_hidden_sizes").uncheck().run()
     at.text_input(key="compare_values_hidden_sizes").input("4, 8").run()
-    click(at, "Train side by side")
+    rerun_until_stopped(click(at, "Train side by side"), COMPARISON_LIVE)
     assert "hidden size 8** cannot train" in at.error[0].value
     assert list(at.dataframe[0].value["epochs"]) == [PRESETS["hello-rnn"].config.epochs, 0]
 

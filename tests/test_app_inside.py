@@ -11,6 +11,7 @@ from playground.equations import module_states, step_equation
 from playground.gradient_flow import gradient_curve
 from playground.presets import PRESETS
 from playground.shapes import ShapeSpec, run_shapes
+from ui.state import CONFIG, GRADIENT_FLOW_RACE, TRAINER
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 TIMEOUT = 60
@@ -19,8 +20,8 @@ TIMEOUT = 60
 def page(name: str, trainer: Trainer | None = None) -> AppTest:
     at = AppTest.from_file(str(PAGES / name), default_timeout=TIMEOUT)
     if trainer is not None:
-        at.session_state["run_config"] = trainer.config
-        at.session_state["trainer"] = trainer
+        CONFIG.set(trainer.config, at.session_state)
+        TRAINER.set(trainer, at.session_state)
     return at.run()
 
 
@@ -69,7 +70,7 @@ def test_inside_cell_offers_a_preset_and_trains_it():
     at.selectbox(key="inside-preset").set_value("hello-gru")
     at.button(key="inside-train").click().run()
     assert not at.exception
-    assert at.session_state["trainer"].config == PRESETS["hello-gru"].config
+    assert TRAINER.get(at.session_state).config == PRESETS["hello-gru"].config
     assert len(at.latex) == 4 + 4  # GRU's four equations, then unit 0 with numbers
     assert float(at.metric[0].value) <= 1e-6
 
@@ -83,7 +84,7 @@ def test_inside_cell_every_control(preset):
     at.select_slider(key="inside-step").set_value(3).run()
     assert [line.value for line in at.latex] != first
     at.selectbox(key="inside-unit").set_value(1).run()
-    assert f"[1]" in at.latex[-1].value
+    assert "[1]" in at.latex[-1].value
     if trainer.config.layers > 1:
         at.selectbox(key="inside-layer").set_value(1).run()
     if trainer.config.bidirectional:
@@ -120,7 +121,7 @@ def test_embeddings_page_one_hot_offers_to_switch():
     at.radio(key="embeddings-switch").set_value("linear")
     at.button(key="embeddings-switch-train").click().run()
     assert not at.exception
-    assert at.session_state["trainer"].config.encoding == "linear"
+    assert TRAINER.get(at.session_state).config.encoding == "linear"
     assert not at.warning and at.metric
 
 
@@ -132,7 +133,7 @@ def test_gradient_flow_page_steps_and_resets():
     assert not at.exception
     table = at.dataframe[0].value
     assert at.select_slider(key="gradient-flow-epoch").value == 25
-    runs = at.session_state["gradient-flow-runs"]
+    runs = GRADIENT_FLOW_RACE.get(at.session_state).trainers
     assert table["‖∂L/∂h₀‖"].tolist() == [f"{gradient_curve(runs[c], 25)[0].item():.1e}" for c in ("rnn", "lstm", "gru")]
     at.select_slider(key="gradient-flow-epoch").set_value(5).run()
     assert at.dataframe[0].value["‖∂L/∂h₀‖"].tolist() == [
@@ -160,17 +161,17 @@ def test_pages_are_in_the_app_navigation(path):
 
 def test_inside_cell_trains_the_current_settings():
     at = AppTest.from_file(str(PAGES / "inside_cell.py"), default_timeout=TIMEOUT)
-    at.session_state["run_config"] = PRESETS["hello-bilstm"].config.with_changes(epochs=4)
+    CONFIG.set(PRESETS["hello-bilstm"].config.with_changes(epochs=4), at.session_state)
     at.run()
     at.button(key="inside-train-current").click().run()
     assert not at.exception
-    assert at.session_state["trainer"].epoch == 4
+    assert TRAINER.get(at.session_state).epoch == 4
     assert "nn.LSTM, 2 layer(s), bidirectional" in at.caption[0].value
 
 
 def test_inside_cell_shows_a_bad_current_config_as_a_sentence():
     at = AppTest.from_file(str(PAGES / "inside_cell.py"), default_timeout=TIMEOUT)
-    at.session_state["run_config"] = PRESETS["hello-rnn"].config.with_changes(hidden_size=7)
+    CONFIG.set(PRESETS["hello-rnn"].config.with_changes(hidden_size=7), at.session_state)
     at.run()
     at.button(key="inside-train-current").click().run()
     assert not at.exception

@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
+from ui.state import CONFIG, TRAIN_LIVE, TRAINER
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -32,15 +34,8 @@ def click(at: AppTest, name: str) -> AppTest:
     return at
 
 
-def train_to_end(at: AppTest, max_runs: int = 400) -> AppTest:
-    click(at, "train")
-    for _ in range(max_runs):
-        if not at.session_state["train_running"]:
-            break
-        at.run()
-        assert not at.exception
-    assert not at.session_state["train_running"]
-    return at
+def train_to_end(at: AppTest) -> AppTest:
+    return rerun_until_stopped(click(at, "train"), TRAIN_LIVE)
 
 
 def errors(at: AppTest) -> list[str]:
@@ -69,7 +64,7 @@ def test_choosing_a_preset_fills_every_control():
     assert at.toggle(key="train_bidirectional").value is True
     assert at.number_input(key="train_lr").value == config.lr
     assert at.number_input(key="train_layers").value == config.layers
-    assert at.session_state["run_config"] == config
+    assert CONFIG.get(at.session_state) == config
     at.selectbox(key="train_preset").set_value("next-char").run()
     assert at.text_area(key="train_sources").value == "if you want you"
     assert at.text_area(key="train_targets").disabled
@@ -80,7 +75,7 @@ def test_training_to_completion_reaches_the_target():
     config = PRESETS[DEFAULT_PRESET].config
     reference = Trainer(config)
     reference.train()
-    trainer = at.session_state["trainer"]
+    trainer = TRAINER.get(at.session_state)
     assert trainer.done and trainer.history[-1].predictions == config.targets
     assert trainer.solved_epoch == reference.solved_epoch is not None
     (success,) = at.success
@@ -95,7 +90,7 @@ def test_scrubbing_to_an_early_epoch_shows_that_epoch():
     at = train_to_end(open_app())
     at.slider(key="train_view_epoch").set_value(2).run()
     assert not at.exception
-    trainer = at.session_state["trainer"]
+    trainer = TRAINER.get(at.session_state)
     charts = [c.proto for c in at.get("plotly_chart")]
     assert any("epoch 2" in chart.spec and "Probabilities" in chart.spec for chart in charts)
     assert trainer.epoch == trainer.config.epochs  # scrubbing never retrains
@@ -105,11 +100,11 @@ def test_step_trains_one_epoch_per_press_and_reset_starts_over():
     at = open_app()
     for expected in (1, 2, 3):
         click(at, "step")
-        assert at.session_state["trainer"].epoch == expected
+        assert TRAINER.get(at.session_state).epoch == expected
     assert any(f"Epoch 3 of {PRESETS[DEFAULT_PRESET].config.epochs}" in p.proto.text
                for p in at.get("progress"))
     click(at, "reset")
-    assert "trainer" not in at.session_state
+    assert not TRAINER.is_set(at.session_state)
     assert any("Press **Train**" in i.value for i in at.info)
 
 
@@ -117,12 +112,12 @@ def test_pause_stops_training_between_slices():
     at = open_app()
     at.number_input(key="train_epochs").set_value(2000).run()
     click(at, "train")
-    trained = at.session_state["trainer"].epoch
-    assert 0 < trained < 2000 and at.session_state["train_running"]
+    trained = TRAINER.get(at.session_state).epoch
+    assert 0 < trained < 2000 and TRAIN_LIVE.running.get(at.session_state)
     click(at, "pause")
-    assert not at.session_state["train_running"]
+    assert not TRAIN_LIVE.running.get(at.session_state)
     at.run()
-    assert at.session_state["trainer"].epoch == trained
+    assert TRAINER.get(at.session_state).epoch == trained
     assert not at.button(key="train_train_button").disabled
 
 
@@ -130,9 +125,9 @@ def test_changing_a_setting_drops_the_run():
     at = train_to_end(open_app())
     at.number_input(key="train_hidden_size").set_value(12).run()
     assert not at.exception
-    assert "trainer" not in at.session_state
+    assert not TRAINER.is_set(at.session_state)
     assert not at.success
-    assert at.session_state["run_config"].hidden_size == 12
+    assert CONFIG.get(at.session_state).hidden_size == 12
 
 
 @pytest.mark.parametrize(
@@ -170,7 +165,7 @@ def test_emoji_strings_train_like_any_other():
     assert at.text_input(key="train_vocab").value == ""
     assert not errors(at)
     at = train_to_end(at)
-    trainer = at.session_state["trainer"]
+    trainer = TRAINER.get(at.session_state)
     assert trainer.dataset.vocab.chars == tuple(sorted("👋🌍🙂"))
     assert trainer.history[-1].predictions == ("🌍🙂👋🌍",)
 

@@ -160,3 +160,37 @@ def test_thinned_long_runs_show_only_the_epochs_whose_probabilities_were_kept():
     run = ContenderRun(Contender("gru", trainer.config), trainer)
     heatmap = prediction_timeline_figure(run).data[0]
     assert list(heatmap.x) == kept
+
+
+def test_training_in_cpu_second_slices_gives_the_same_runs_as_whole_epochs():
+    sliced = Comparison(cell_contenders(BASE.with_changes(epochs=60)))
+    slices = 0
+    while not sliced.done:
+        sliced.train(max_seconds=0.001)
+        slices += 1
+        assert slices < 10_000
+    stepped = run_to_end(Comparison(cell_contenders(BASE.with_changes(epochs=60))))
+    for run, reference in zip(sliced.runs, stepped.runs):
+        assert [r.loss for r in run.trainer.history] == [r.loss for r in reference.trainer.history]
+    assert sliced.epoch == sliced.epochs == 60
+
+
+def test_a_slice_trains_round_robin_and_stops_after_its_cpu_seconds():
+    comparison = Comparison(cell_contenders(BASE.with_changes(epochs=2000)))
+    comparison.train(max_seconds=0.02)
+    epochs = [run.trainer.epoch for run in comparison.runs]
+    assert 0 < comparison.epoch < comparison.epochs and not comparison.done
+    assert max(epochs) - min(epochs) <= 1  # one epoch each per round keeps them level
+    assert set(comparison.trainers) == {run.contender.label for run in comparison.runs}
+
+
+def test_a_slice_finishes_a_comparison_whose_rest_fits_in_finish_within():
+    comparison = Comparison(cell_contenders(BASE.with_changes(epochs=30)))
+    comparison.train(max_seconds=0.0, finish_within=60.0)
+    assert comparison.done and comparison.epoch == 30
+
+
+def test_a_slice_trains_at_most_max_epochs_rounds():
+    comparison = Comparison(cell_contenders(BASE.with_changes(epochs=60)))
+    comparison.train(max_epochs=7, max_seconds=60.0)
+    assert [run.trainer.epoch for run in comparison.runs] == [7, 7, 7, 7]

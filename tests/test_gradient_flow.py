@@ -6,7 +6,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from playground import PlaygroundError, Trainer
-from playground.gradient_flow import COMPARED_CELLS, flow_summary, gradient_curve, memory_task_config
+from playground.gradient_flow import COMPARED_CELLS, flow_summary, gradient_curve, memory_contenders, memory_task_config
 from playground.model import sequence_loss
 from playground.trainer import check_config
 
@@ -98,3 +98,9 @@ def test_trained_lstm_passes_more_gradient_back_than_the_rnn():
     lstm, lstm_solved = early_share("lstm", 300)
     assert lstm > 5 * rnn
     assert rnn_solved is None and lstm_solved is not None
+
+
+def test_the_race_has_one_contender_per_compared_core_on_the_same_task():
+    contenders = memory_contenders(length=10, letters="xy")
+    assert [c.label for c in contenders] == list(COMPARED_CELLS)
+    assert [c.config for c in contenders] == [memory_task_config(cell, 10, "xy") for cell in COMPARED_CELLS]

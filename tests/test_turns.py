@@ -1,4 +1,4 @@
-"""Script runs take turns in arrival order, re-entrantly, and a long loop lets waiters go first."""
+"""Script runs take turns in arrival order, re-entrantly."""
 
 import threading
 import time
@@ -38,19 +38,6 @@ def test_a_turn_is_reentrant():
         assert log == []  # still held by the outer block
     waiting.join(timeout=5)
     assert log == ["other"]
-
-
-def test_let_others_go_runs_every_waiter_then_resumes():
-    turns, log = Turns(), []
-    with turns.turn():
-        with turns.turn():
-            threads = [_start_waiting(turns, name, log) for name in "ab"]
-            turns.let_others_go()
-            log.append("loop")
-            assert turns._depth == 2  # both levels are held again
-    for thread in threads:
-        thread.join(timeout=5)
-    assert log == ["a", "b", "loop"]
 
 
 def test_an_error_inside_a_turn_releases_it():

@@ -1,47 +1,38 @@
 """The trained run the "Look inside" pages inspect, or a one-click way to get one.
 
 Inside-the-cell and Embeddings look at the model trained on the Train page. When there is
-none yet, they offer to train a lesson preset right there (well under a second), which also
-becomes the Train page's run so every page shows the same model.
+none yet, they offer to train the current settings or a lesson preset right there
+(`ui.train_here`), which also becomes the Train page's run so every page shows the same model.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from playground import PlaygroundError, Trainer
+from playground import Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.markdown import escape_markdown
-from ui.session import get_trainer, new_trainer, set_config
-
-TRAIN_HERE_SECONDS = 10.0  # presets finish in well under a second; a large custom run stops here
+from ui.session import get_trainer
+from ui.train_here import start_training, training_here
 
 
 def trained_run(key: str, presets: tuple[str, ...] | None = None) -> Trainer | None:
-    """The session's trainer with at least one epoch, or None after offering a preset."""
+    """The session's trainer with at least one epoch, or None while training or after offering a preset."""
+    if training_here(key):
+        return None
     trainer = get_trainer()
     if trainer is not None and trainer.epoch > 0:
         return trainer
     names = presets or tuple(PRESETS)
     st.info("No trained model yet. Train one on the **Train** page, or train it or a lesson preset here.")
-    if st.button("Train the current settings", key=f"{key}-train-current"):
-        _train(None)
+    st.button("Train the current settings", key=f"{key}-train-current", on_click=start_training)
     default = DEFAULT_PRESET if DEFAULT_PRESET in names else names[0]
     name = st.selectbox("Preset", names, index=names.index(default), key=f"{key}-preset",
                         format_func=lambda n: PRESETS[n].title)
     st.caption(PRESETS[name].description)
-    if st.button("Train this preset here", key=f"{key}-train", type="primary"):
-        _train(name)
+    st.button("Train this preset here", key=f"{key}-train", type="primary", on_click=_train_preset, args=(key,))
     return None
 
 
-def _train(preset: str | None) -> None:
-    """Train ``preset`` (or the current settings) to the end, then redraw the page with it."""
-    if preset is not None:
-        set_config(PRESETS[preset].config)
-    try:
-        new_trainer().train(max_seconds=TRAIN_HERE_SECONDS)
-    except PlaygroundError as error:
-        st.error(escape_markdown(str(error)))  # it may quote the typed strings
-        return
-    st.rerun()
+def _train_preset(key: str) -> None:
+    """Button callback: start training the preset the selectbox shows."""
+    start_training(PRESETS[st.session_state[f"{key}-preset"]].config)

@@ -2,14 +2,13 @@
 
 CPython runs one thread at a time anyway (the GIL). When a class presses Train together, thirty
 script threads would otherwise interleave every few milliseconds and queue on Streamlit's own
-locks (its config lock is taken for every element drawn). Measured with
-`bench/server_load.py` on 2 cores, that contention made the same work cost four to five times
-the CPU, and every student waited until all thirty were done. Taking turns, each run finishes
-in its own tenth of a second and the next starts: the first students see their result almost
-at once, the last after the sum of the runs before them.
+locks (its config lock is taken for every element drawn): the same work then costs several
+times the CPU, and every student waits until all thirty are done (`bench/server_load.py`,
+numbers in docs/performance.md). Taking turns, each run finishes and the next starts: the first
+students see their result almost at once, the last after the sum of the runs before them.
 
-The turn is re-entrant (a fragment drawn inside a full run is already in it), and a long loop
-such as the Compare page's calls `let_others_go` between slices so nobody waits for it.
+So no script run may hold the turn for long: training goes in short slices, one per script
+run (`ui.live_run`). The turn is re-entrant: a fragment drawn inside a full run is already in it.
 """
 
 from __future__ import annotations
@@ -17,8 +16,9 @@ from __future__ import annotations
 import functools
 import threading
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 Result = TypeVar("Result")
 
@@ -35,27 +35,17 @@ class Turns:
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Hold the turn for the block, waiting behind everyone who asked before."""
-        self._acquire(depth=1)
+        self._acquire()
         try:
             yield
         finally:
-            self._release(all_levels=False)
+            self._release()
 
-    def let_others_go(self) -> None:
-        """From inside a turn: hand it to everyone already waiting, then carry on."""
-        me = threading.get_ident()
-        with self._changed:
-            if self._owner != me or not self._waiting:
-                return
-            depth = self._depth
-        self._release(all_levels=True)
-        self._acquire(depth=depth)
-
-    def _acquire(self, depth: int) -> None:
+    def _acquire(self) -> None:
         me = threading.get_ident()
         with self._changed:
             if self._owner == me:
-                self._depth += depth
+                self._depth += 1
                 return
             self._waiting.append(me)
             try:
@@ -65,11 +55,11 @@ class Turns:
                 self._changed.notify_all()
                 raise
             self._waiting.popleft()
-            self._owner, self._depth = me, depth
+            self._owner, self._depth = me, 1
 
-    def _release(self, all_levels: bool) -> None:
+    def _release(self) -> None:
         with self._changed:
-            self._depth = 0 if all_levels else self._depth - 1
+            self._depth -= 1
             if self._depth == 0:
                 self._owner = None
                 self._changed.notify_all()

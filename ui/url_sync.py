@@ -17,11 +17,8 @@ import streamlit as st
 
 from playground.url_state import config_from_params, config_to_params, query_string
 from ui.session import get_config, set_config
+from ui.state import URL_LINK_PAGE_PARAMS, URL_NOTICES, URL_PAGE_PARAMS, URL_RESTORED
 
-RESTORED_KEY = "url_restored"
-NOTICES_KEY = "url_notices"  # (config the notices are about, notices)
-LINK_PAGE_PARAMS_KEY = "url_link_page_params"  # page parameters the opening link carried
-PAGE_PARAMS_KEY = "url_page_params"  # page parameters the page shown in this run declared
 PAGE_PARAMS = frozenset({"preset", "vs", "values"})  # every page's own parameter names
 
 
@@ -31,24 +28,22 @@ def _current_params() -> dict[str, list[str]]:
 
 def restore_config_from_url() -> None:
     """On a session's first run, take the experiment from the URL and show what was ignored."""
-    if not st.session_state.get(RESTORED_KEY):
-        st.session_state[RESTORED_KEY] = True
+    if not URL_RESTORED.get():
+        URL_RESTORED.set(True)
         params = _current_params()
-        st.session_state[LINK_PAGE_PARAMS_KEY] = {
-            name: values[-1] for name, values in params.items() if name in PAGE_PARAMS
-        }
+        URL_LINK_PAGE_PARAMS.set({name: values[-1] for name, values in params.items() if name in PAGE_PARAMS})
         state = config_from_params(params, page_params=PAGE_PARAMS)
         if state.has_settings:
             set_config(state.config)
             if state.notices:
-                st.session_state[NOTICES_KEY] = (state.config, state.notices)
-    st.session_state[PAGE_PARAMS_KEY] = {}
+                URL_NOTICES.set((state.config, state.notices))
+    URL_PAGE_PARAMS.set({})
     show_url_notices()
 
 
 def show_url_notices() -> None:
     """The link's ignored parts, shown until the learner changes the experiment."""
-    config, notices = st.session_state.get(NOTICES_KEY, (None, ()))
+    config, notices = URL_NOTICES.get()  # (config they are about, notices)
     if notices and config == get_config():
         st.warning(
             "Some settings in this link could not be used, so their defaults apply:\n\n"
@@ -59,18 +54,18 @@ def show_url_notices() -> None:
 
 def page_param_from_link(name: str) -> str | None:
     """A page's own parameter as the link that opened this session gave it, if any."""
-    return st.session_state.get(LINK_PAGE_PARAMS_KEY, {}).get(name)
+    return URL_LINK_PAGE_PARAMS.get().get(name)
 
 
 def set_page_params(params: dict[str, str]) -> None:
     """The current page's own parameters to keep in the URL (only non-default values)."""
     unknown = set(params) - PAGE_PARAMS
     assert not unknown, f"add {unknown} to ui.url_sync.PAGE_PARAMS"
-    st.session_state[PAGE_PARAMS_KEY] = dict(params)
+    URL_PAGE_PARAMS.set(dict(params))
 
 
 def _wanted_params() -> dict[str, str | list[str]]:
-    return {**config_to_params(get_config()), **st.session_state.get(PAGE_PARAMS_KEY, {})}
+    return {**config_to_params(get_config()), **URL_PAGE_PARAMS.get()}
 
 
 def sync_url_with_config() -> None:
@@ -84,7 +79,7 @@ def sync_url_with_config() -> None:
 def share_url() -> str:
     """The full link to the current page with the current experiment."""
     base = st.context.url or ""
-    query = query_string(get_config(), page_params=st.session_state.get(PAGE_PARAMS_KEY, {}))
+    query = query_string(get_config(), page_params=URL_PAGE_PARAMS.get())
     return f"{base}?{query}" if query else base
 
 

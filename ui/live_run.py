@@ -1,0 +1,159 @@
+"""How every page trains: in short slices of CPU time, one slice per script run, in turns.
+
+A `LiveRun` is one kind of training a session can have going: the Train page's run (which
+the "train it here" buttons of the other pages start too), the Gradient flow page's three
+cores, the Compare page's contenders. Whatever it trains offers `Trainable`; the run's
+target and flags live under typed keys (`ui.state`).
+
+Why slices: a page that trained to the end in one call would hold the server's turn
+(`ui.turns`) for as long as the run lasts, and every other student's page would wait
+behind it. A slice is counted in CPU seconds (`Trainer.train`), so it is the same amount
+of work on a busy server, and between two slices everyone waiting takes their turn.
+
+How a run is driven: every script run that finds the run going trains one slice
+(`LiveRun.advance`, before anything is drawn), then draws the live views in a fragment
+that reruns itself every `refresh_seconds` and trains one slice per rerun. The timer exists
+only while the run is going; when a slice ends the run, a full rerun redraws the page
+still. `AppTest` does not follow ``run_every`` timers, so tests drive a run by rerunning
+until it stops, exactly as the browser's timer does. Pause clears the running flag in its
+callback, before any script run, so no slice starts after it. For the measurements behind
+the slice and refresh lengths, see docs/performance.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar
+
+import streamlit as st
+
+from playground import PlaygroundError
+from playground.compare import Comparison
+from playground.trainer import Trainer
+from ui.markdown import escape_markdown
+from ui.state import (
+    COMPARISON,
+    COMPARISON_LIVE,
+    GRADIENT_FLOW_LIVE,
+    GRADIENT_FLOW_RACE,
+    TRAIN_LIVE,
+    TRAINER,
+    LiveKeys,
+    SessionKey,
+)
+from ui.turns import taking_turns
+
+
+class Trainable(Protocol):
+    """What a live run trains: a `Trainer`, or a `Comparison` of several."""
+
+    @property
+    def epoch(self) -> int: ...
+
+    @property
+    def epochs(self) -> int: ...
+
+    @property
+    def train_seconds(self) -> float: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    def train(self, *, max_epochs: int | None, max_seconds: float, finish_within: float) -> object: ...
+
+
+Target = TypeVar("Target", bound=Trainable)
+
+
+@dataclass(frozen=True)
+class LiveRun(Generic[Target]):
+    """One kind of training a session can have going, and how long its slices are."""
+
+    target: SessionKey[Target | None]
+    keys: LiveKeys
+    slice_seconds: float  # CPU seconds of training per script run
+    finish_within: float  # a slice that leaves less work than this finishes the run instead
+    refresh_seconds: float  # how often the live views rerun while the run is going
+    slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
+
+    def current(self) -> Target | None:
+        return self.target.get()
+
+    def going(self) -> bool:
+        target = self.current()
+        return self.keys.running.get() and target is not None and not target.done
+
+    def start(self) -> None:
+        self.keys.error.clear()
+        self.keys.running.set(True)
+
+    def clear(self) -> None:
+        """Not going, and nothing to report."""
+        self.keys.running.set(False)
+        self.keys.error.clear()
+
+    def stop(self, message: str | None = None) -> None:
+        """Stop training; ``message`` says why when it was not the learner's choice."""
+        self.keys.running.set(False)
+        if message:
+            self.keys.error.set(message)
+
+    def train_slice(self) -> bool:
+        """Train one slice of the going run; True when that stopped it (finished or failed)."""
+        target = self.current()
+        try:
+            target.train(max_epochs=self.slice_epochs, max_seconds=self.slice_seconds,
+                         finish_within=self.finish_within)
+        except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
+            self.stop(str(error))
+            return True
+        if target.done:
+            self.stop()
+            return True
+        return False
+
+    def advance(self) -> None:
+        """This script run's slice, if the run is going: call it before drawing anything, so
+        a short run is drawn finished by the very run its button started."""
+        self.keys.sliced.set(self.going() and not self.train_slice())
+
+    def show(self, live: Callable[[Target], None], still: Callable[[], None]) -> None:
+        """Draw ``live`` in a timed fragment while the run is going, else ``still``; then any error."""
+        if self.going():
+            self._live_fragment(live)
+        else:
+            still()
+        self.show_error()
+
+    def show_error(self) -> None:
+        if message := self.keys.error.get():
+            st.error(escape_markdown(message), icon=":material/error:")
+
+    def _live_fragment(self, live: Callable[[Target], None]) -> None:
+        @st.fragment(run_every=self.refresh_seconds)
+        @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
+        def live_views() -> None:
+            if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
+                st.rerun()  # paused meanwhile, or this slice ended the run: a full run draws it still
+            live(self.current())
+
+        live_views()
+
+
+def show_progress(target: Trainable, running: bool) -> None:
+    """Epoch, CPU seconds of training and whether it is training, paused or done."""
+    state = "training…" if running else ("done" if target.done else "paused")
+    st.progress(target.epoch / target.epochs,
+                text=f"Epoch {target.epoch} of {target.epochs} · {target.train_seconds:.2f} s of training · {state}")
+
+
+# The Train page redraws four views per slice, so its slices are short; a comparison draws
+# a chart per contender, so it trains longer between redraws.
+TRAIN_RUN: LiveRun[Trainer] = LiveRun(TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1,
+                                      refresh_seconds=0.1)
+# The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
+GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3,
+                                                 finish_within=0.0, refresh_seconds=0.6, slice_epochs=10)
+COMPARE_RUN: LiveRun[Comparison] = LiveRun(COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3,
+                                           refresh_seconds=0.5)

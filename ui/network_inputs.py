@@ -1,0 +1,38 @@
+"""What the network receives: the vocabulary, the index tensors and the one-hot vectors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from charts.train import onehot_figure
+from playground import RunConfig
+from playground.data import Dataset
+from ui.draw import chart_theme, draw_plotly
+from ui.markdown import escape_markdown
+
+ENCODING_NOTES = {
+    "onehot": "fed to the core as is",
+    "embedding": "nn.Embedding picks the same rows of its weight by index, without building it",
+    "linear": "multiplied by the nn.Linear weight to give the core's input",
+}
+
+
+def network_inputs(dataset: Dataset, config: RunConfig) -> None:
+    """The vocabulary as a caption, and the tensors built from the strings in an expander."""
+    vocab = dataset.vocab.chars
+    st.caption(f"**Vocabulary** ({len(vocab)} characters, index → character): "
+               + " · ".join(f"{i} → **{escape_markdown(c) if c.strip() else '␣'}**"
+                            for i, c in enumerate(vocab)))
+    with st.expander("What the network receives: indices and one-hot tensors"):
+        steps = [f"t={t}" for t in range(dataset.seq_len)]
+        rows = [f"pair {b + 1}" for b in range(dataset.batch_size)]
+        left, right = st.columns(2)
+        left.markdown(f"**Source indices** `{tuple(dataset.source_indices.shape)}` (batch, seq)")
+        left.dataframe(pd.DataFrame(dataset.source_indices.tolist(), index=rows, columns=steps))
+        right.markdown(f"**Target indices** `{tuple(dataset.target_indices.shape)}` (batch, seq)")
+        right.dataframe(pd.DataFrame(dataset.target_indices.tolist(), index=rows, columns=steps))
+        st.markdown(f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
+                    f"(batch, seq, vocab), pair 1; {ENCODING_NOTES[config.encoding]}.")
+        draw_plotly(st, onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], chart_theme()),
+                    "train_onehot_chart", "train-onehot")

@@ -1,0 +1,94 @@
+"""Every non-widget value a session keeps between script runs, each under one typed key.
+
+A page, a ui module and a test all reach a value through its `SessionKey`, never through
+a key string: the name and the type are written once, here, and a renamed key or a value
+of the wrong kind shows up in one file. The accessors take the session state to work on,
+so the same line reads ``st.session_state`` in the app and ``AppTest.session_state`` in a
+test (which offers only ``in``, ``[]`` and ``del``, so that is all they use).
+
+Widget values stay on their widgets (``key=`` names their state); the names tests need are
+constants next to the widget that uses them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from playground import RunConfig, Trainer
+from playground.compare import Comparison
+
+Value = TypeVar("Value")
+
+
+@dataclass(frozen=True)
+class SessionKey(Generic[Value]):
+    """One session value: its key and what reading it gives before anything was stored."""
+
+    name: str
+    default: Value
+
+    def get(self, state: Any = None) -> Value:
+        state = _session(state)
+        return state[self.name] if self.name in state else self.default
+
+    def set(self, value: Value, state: Any = None) -> None:
+        _session(state)[self.name] = value
+
+    def clear(self, state: Any = None) -> None:
+        state = _session(state)
+        if self.name in state:
+            del state[self.name]
+
+    def take(self, state: Any = None) -> Value:
+        """Read and clear: for a flag meant for the next reader only."""
+        value = self.get(state)
+        self.clear(state)
+        return value
+
+    def is_set(self, state: Any = None) -> bool:
+        return self.name in _session(state)
+
+
+def _session(state: Any) -> Any:
+    return st.session_state if state is None else state
+
+
+@dataclass(frozen=True)
+class LiveKeys:
+    """What a live run (`ui.live_run.LiveRun`) keeps: whether it is going, why it stopped,
+    and whether this script run has trained its slice already."""
+
+    running: SessionKey[bool]
+    error: SessionKey[str | None]
+    sliced: SessionKey[bool]
+
+
+def _live_keys(prefix: str) -> LiveKeys:
+    return LiveKeys(SessionKey(f"{prefix}_running", False), SessionKey(f"{prefix}_error", None),
+                    SessionKey(f"{prefix}_sliced", False))
+
+
+# The experiment: the Train page's settings and the run every page looks at (`ui.session`).
+CONFIG: SessionKey[RunConfig | None] = SessionKey("run_config", None)
+TRAINER: SessionKey[Trainer | None] = SessionKey("trainer", None)
+TRAIN_LIVE = _live_keys("train")
+TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
+
+# The Gradient flow page's three runs and the Compare page's comparison.
+GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey("gradient_flow_race", None)
+GRADIENT_FLOW_LIVE = _live_keys("gradient_flow")
+COMPARISON: SessionKey[Comparison | None] = SessionKey("compare_comparison", None)
+COMPARISON_LIVE = _live_keys("compare")
+
+# Share & export.
+EXPORT_SHOW_CODE: SessionKey[bool] = SessionKey("export_show_code", False)
+EXPORT_LOADED_FILE: SessionKey[str | None] = SessionKey("export_loaded_file", None)  # file id already restored
+
+# The URL glue (`ui.url_sync`).
+URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)
+URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("url_notices", (None, ()))
+URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
+URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page

@@ -1,0 +1,168 @@
+"""The Train page's four views (loss, predictions, probabilities, hidden states), two ways.
+
+While the run trains, the views are Vega-Lite charts (`charts.live`) whose spec
+stays fixed and whose rows change, which the browser updates in place: Streamlit redraws a
+plotly chart from nothing on every update, which would blink several times a second. A
+toggle can leave the heatmaps for when the run pauses or ends. Once the run is paused or
+finished, the views are plotly figures and an epoch scrubber drives all four.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.live import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
+from charts.loss import LossRun, loss_figure
+from charts.train import hidden_state_figure, predictions_figure, probabilities_figure
+from playground import Trainer
+from ui.draw import chart_theme, draw_plotly
+from ui.live_run import show_progress
+from ui.markdown import escape_markdown
+from ui.state import TRAIN_FOLLOWED_EPOCH
+
+TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
+EPOCH_KEY = "train_view_epoch"
+PAIR_KEY = "train_pair"
+LOG_KEY = "train_log_scale"
+LIVE_HEATMAPS_KEY = "train_live_heatmaps"
+
+
+def live_views(trainer: Trainer) -> None:
+    """Progress and the newest epoch's views, redrawn after every slice."""
+    progress(trainer, running=True)
+    if not trainer.epoch:
+        return
+    pair = _pair_picker(trainer)
+    _live_curve_views(trainer, pair)
+    if st.session_state[LIVE_HEATMAPS_KEY]:
+        _live_internal_views(trainer, pair)
+    else:
+        st.caption("Per-step probabilities and hidden states appear when you pause or when "
+                   "training ends; then drag the epoch slider through the whole run.")
+
+
+def still_views(trainer: Trainer) -> None:
+    """Progress, the epoch scrubber and the four views of the chosen epoch."""
+    progress(trainer, running=False)
+    epoch = _scrubbed_epoch(trainer)
+    pair = _pair_picker(trainer)
+    _curve_views(trainer, epoch, pair)
+    _internal_views(trainer, epoch, pair)
+
+
+def progress(trainer: Trainer, running: bool) -> None:
+    """The progress bar, then whether the network has learned its target."""
+    show_progress(trainer, running)
+    config = trainer.config
+    if trainer.solved_epoch is not None:
+        targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
+        st.success(f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network "
+                   f"outputs **{targets}**.", icon=":material/check_circle:")
+    elif trainer.done:
+        st.warning(f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning "
+                   "rate or a bigger hidden size.", icon=":material/info:")
+
+
+def _scrubbed_epoch(trainer: Trainer) -> int:
+    """The epoch the learner picked with the scrubber; it jumps to the newest after training."""
+    if trainer.epoch < 2:
+        return trainer.epoch
+    if TRAIN_FOLLOWED_EPOCH.get() != trainer.epoch or EPOCH_KEY not in st.session_state:
+        st.session_state[EPOCH_KEY] = trainer.epoch
+        TRAIN_FOLLOWED_EPOCH.set(trainer.epoch)
+    st.session_state[EPOCH_KEY] = min(max(1, st.session_state[EPOCH_KEY]), trainer.epoch)
+    return st.slider("Show epoch", 1, trainer.epoch, key=EPOCH_KEY,
+                     help="Drag through the run: every view below shows the chosen epoch.")
+
+
+def _pair_picker(trainer: Trainer) -> int:
+    dataset = trainer.dataset
+    if dataset.batch_size == 1:
+        return 0
+    if st.session_state.get(PAIR_KEY, 0) >= dataset.batch_size:
+        st.session_state[PAIR_KEY] = 0
+    return st.selectbox("Pair shown in the views", range(dataset.batch_size), key=PAIR_KEY,
+                        format_func=lambda b: f"{b + 1}: {dataset.sources[b]} → {dataset.targets[b]}")
+
+
+def _live_heatmaps_toggle() -> None:
+    st.toggle("Heatmaps follow training live", value=True, key=LIVE_HEATMAPS_KEY,
+              help="Redraw the probability and hidden-state heatmaps at every refresh while "
+                   "training. Off, the loss curve and predictions refresh faster on slow machines.")
+
+
+def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
+    """Loss curve and predictions timeline, side by side."""
+    dataset = trainer.dataset
+    left, right = st.columns(2, gap="medium")
+    with left:
+        chart = st.empty()  # the toggles sit under the chart so both chart tops line up
+        log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
+        _live_heatmaps_toggle()
+        draw_plotly(chart, loss_figure([LossRun([r.loss for r in trainer.history], trainer.solved_epoch)], epoch,
+                                       log_scale, trainer.config.epochs, theme=chart_theme()),
+                    "train_loss_chart", "train-loss")
+    draw_plotly(right, predictions_figure(trainer.history, pair, dataset.vocab.chars,
+                                          dataset.target_indices[pair].tolist(), trainer.solved_epoch,
+                                          epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS,
+                                          theme=chart_theme()),
+                "train_predictions_chart", "train-predictions")
+
+
+def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
+    """Per-step probabilities and hidden (and cell) states of one epoch, side by side.
+
+    A long run keeps weights only for evenly spaced epochs; the views then show the
+    nearest kept one and say so.
+    """
+    dataset = trainer.dataset
+    kept = trainer.nearest_detailed_epoch(epoch)
+    if kept != epoch:
+        st.caption(f"This long run kept the weights of every few epochs only; the heatmaps "
+                   f"show epoch {kept}, the nearest kept one.")
+        epoch = kept
+    internals = trainer.internals(epoch)
+    panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
+    left, right = st.columns(2, gap="medium")
+    draw_plotly(left, probabilities_figure(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
+                                           dataset.source_chars[pair], dataset.target_indices[pair].tolist(),
+                                           epoch, theme=chart_theme()),
+                "train_probabilities_chart", "train-probabilities")
+    # Up to two panels per layer fit beside the probabilities; more get the full width.
+    target = right if panels_per_layer <= 2 else st.container()
+    cell = internals.cell[:, :, pair] if internals.cell is not None else None
+    draw_plotly(target, hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch,
+                                            theme=chart_theme()),
+                "train_hidden_chart", "train-hidden-states")
+
+
+def _live_curve_views(trainer: Trainer, pair: int) -> None:
+    """Loss curve and predictions timeline while training, as Vega-Lite charts updated in place."""
+    dataset = trainer.dataset
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rows, spec = loss_chart([r.loss for r in trainer.history], trainer.solved_epoch,
+                                bool(st.session_state.get(LOG_KEY)))
+        st.vega_lite_chart(rows, spec, key="train_live_loss_chart", width="stretch")
+        st.toggle("Log-scale loss", key=LOG_KEY)
+        _live_heatmaps_toggle()
+    with right:
+        rows, spec = timeline_chart(trainer.history, pair, dataset.vocab.chars,
+                                    dataset.target_indices[pair].tolist(), trainer.solved_epoch,
+                                    TIMELINE_ROWS)
+        st.vega_lite_chart(rows, spec, key="train_live_predictions_chart")
+
+
+def _live_internal_views(trainer: Trainer, pair: int) -> None:
+    """The newest epoch's probabilities and hidden states, as in-place Vega-Lite heatmaps."""
+    dataset, epoch = trainer.dataset, trainer.epoch
+    internals = trainer.internals(epoch)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rows, spec = probabilities_chart(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
+                                         dataset.source_chars[pair], dataset.target_indices[pair].tolist())
+        st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
+    with right:
+        cell = internals.cell[:, :, pair] if internals.cell is not None else None
+        rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
+        st.vega_lite_chart(rows, spec, key="train_live_hidden_chart")
