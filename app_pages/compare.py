@@ -31,21 +31,29 @@ linked_preset, linked_kind = page_param_from_link("preset"), page_param_from_lin
 first_visit = "compare_kind" not in st.session_state
 for name, value, known in (("preset", linked_preset, PRESETS), ("vs", linked_kind, CONTENDER_KINDS)):
     if first_visit and value is not None and value not in known:
-        st.warning(f"The link's {name}='{escape_markdown(value[:40])}' is not known here; the default is shown "
-                   "instead.", icon="🔗")
+        st.warning(
+            f"The link's {name}='{escape_markdown(value[:40])}' is not known here; the default is shown instead.",
+            icon="🔗",
+        )
 
 settings = st.container(border=True)
 with settings:
     left, right = st.columns(2)
     with left:
         source = st.radio(
-            "Task", ["current", "preset"], horizontal=True, key="compare_source",
+            "Task",
+            ["current", "preset"],
+            horizontal=True,
+            key="compare_source",
             format_func={"current": "the Train page's experiment", "preset": "a preset"}.get,
             index=1 if linked_preset in PRESETS else 0,
         )
         if source == "preset":
             preset = st.selectbox(
-                "Preset", list(PRESETS), key="compare_preset", format_func=lambda name: PRESETS[name].title,
+                "Preset",
+                list(PRESETS),
+                key="compare_preset",
+                format_func=lambda name: PRESETS[name].title,
                 index=list(PRESETS).index(linked_preset) if linked_preset in PRESETS else 0,
             )
             base = PRESETS[preset].config
@@ -55,14 +63,18 @@ with settings:
         st.caption(f"Strings: **{escape_markdown(pairs)}** · task {base.task} · seed {base.seed}")
     with right:
         kind = st.radio(
-            "Contenders", list(CONTENDER_KINDS), key="compare_kind", format_func=CONTENDER_KINDS.get,
+            "Contenders",
+            list(CONTENDER_KINDS),
+            key="compare_kind",
+            format_func=CONTENDER_KINDS.get,
             index=list(CONTENDER_KINDS).index(linked_kind) if linked_kind in CONTENDER_KINDS else 0,
         )
         values_text = ""
         if kind in DEFAULT_VALUES:
             linked_values = page_param_from_link("values") if kind == linked_kind else None
             values_text = st.text_input(
-                "Values to try (comma-separated)", linked_values or DEFAULT_VALUES[kind],
+                "Values to try (comma-separated)",
+                linked_values or DEFAULT_VALUES[kind],
                 key=f"compare_values_{kind}",
             )
     linear_head = st.checkbox(
@@ -74,7 +86,10 @@ with settings:
         disabled=base.head == "linear",
     )
     epochs = st.number_input(
-        "Epochs", 1, LIMITS.max_epochs, min(base.epochs, LIMITS.max_epochs),
+        "Epochs",
+        1,
+        LIMITS.max_epochs,
+        min(base.epochs, LIMITS.max_epochs),
         key=f"compare_epochs_{base.epochs}",  # a new task brings its own epoch count
     )
     start = st.button("Train side by side", type="primary")
@@ -127,7 +142,9 @@ def draw(comparison: Comparison, running: bool) -> None:
     columns = st.columns(2)
     for index, run in enumerate(trained):
         with columns[index % 2]:
-            draw_plotly(st, prediction_timeline_figure(run), f"compare_timeline_{index}", f"compare-timeline-{index + 1}")
+            draw_plotly(
+                st, prediction_timeline_figure(run), f"compare_timeline_{index}", f"compare-timeline-{index + 1}"
+            )
 
 
 def draw_still(comparison: Comparison) -> None:

@@ -27,50 +27,81 @@ if trainer is None:
 config, vocab = trainer.config, trainer.dataset.vocab
 
 if config.encoding == "onehot":
-    st.warning("This run feeds **one-hot vectors**: each character is a fixed column of the identity "
-               "matrix, so there is no learned encoding matrix to look at.")
-    st.radio("Switch the input encoding to", ("embedding", "linear"), horizontal=True,
-             format_func=ENCODING_LABELS.get, key=SWITCH_KEY)
+    st.warning(
+        "This run feeds **one-hot vectors**: each character is a fixed column of the identity "
+        "matrix, so there is no learned encoding matrix to look at."
+    )
+    st.radio(
+        "Switch the input encoding to",
+        ("embedding", "linear"),
+        horizontal=True,
+        format_func=ENCODING_LABELS.get,
+        key=SWITCH_KEY,
+    )
     st.button("Switch and train", type="primary", key="embeddings-switch-train", on_click=switch_and_train)
     st.stop()
 
-stored = "nn.Embedding.weight (vocab × dim) rows" if config.encoding == "embedding" else \
-    "the columns of nn.Linear(vocab, dim, bias=False).weight (dim × vocab)"
-st.caption(f"Input encoding: {ENCODING_LABELS[config.encoding]}; each character's vector is {stored}. "
-           f"{trainer.epoch} epoch(s) recorded.")
+stored = (
+    "nn.Embedding.weight (vocab × dim) rows"
+    if config.encoding == "embedding"
+    else "the columns of nn.Linear(vocab, dim, bias=False).weight (dim × vocab)"
+)
+st.caption(
+    f"Input encoding: {ENCODING_LABELS[config.encoding]}; each character's vector is {stored}. "
+    f"{trainer.epoch} epoch(s) recorded."
+)
 
 main, side = st.columns([1.6, 1], gap="large")
 with main:
     drift = encoding_drift(trainer)
     draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
-    st.caption("Press ▶ or drag the slider under the chart to watch the characters drift. All epochs are "
-               "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
-               "largest entry made positive), so movement is the vectors changing, not the axes.")
+    st.caption(
+        "Press ▶ or drag the slider under the chart to watch the characters drift. All epochs are "
+        "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
+        "largest entry made positive), so movement is the vectors changing, not the axes."
+    )
     kept = trainer.detailed_epochs
-    epoch = st.select_slider("Epoch of the matrix below and of the lookup tables", kept, kept[-1],
-                             key="embeddings-epoch") if len(kept) > 1 else kept[0]
+    epoch = (
+        st.select_slider("Epoch of the matrix below and of the lookup tables", kept, kept[-1], key="embeddings-epoch")
+        if len(kept) > 1
+        else kept[0]
+    )
     matrix = trainer.encoding_matrix(epoch)
     draw_plotly(st, encoding_heatmap(matrix, vocab.chars, epoch), "embeddings-heatmap", "embeddings-matrix")
 with side:
     st.subheader("One-hot × W = row lookup")
-    index = st.selectbox("Character", range(len(vocab)), format_func=lambda i: repr(vocab.chars[i]),
-                         key="embeddings-char")
+    index = st.selectbox(
+        "Character", range(len(vocab)), format_func=lambda i: repr(vocab.chars[i]), key="embeddings-char"
+    )
     demo = lookup_equivalence(matrix, vocab.chars, index)
     dims = [f"dim {k}" for k in range(matrix.shape[1])]
-    st.markdown(f"One-hot vector of {escape_markdown(repr(demo.char))} "
-                f"(vocabulary order {inline_code(''.join(vocab.chars))}):")
-    st.dataframe(pd.DataFrame([demo.onehot.int().tolist()], columns=[repr(c) for c in vocab.chars]),
-                 hide_index=True)
-    st.markdown("`nn.Linear(vocab, dim, bias=False)` stores the matrix transposed; `linear(onehot)` "
-                f"multiplies by it and picks out column {index}:")
-    st.dataframe(pd.DataFrame(demo.linear_weight.tolist(), index=dims,
-                              columns=[repr(c) for c in vocab.chars]).style.format("{:.3f}")
-                 .highlight_between(subset=[repr(demo.char)], color="#fde68a"), height=min(400, 38 + 35 * len(dims)))
-    st.dataframe(pd.DataFrame({
-        "linear(onehot)": demo.via_linear.tolist(),
-        f"W[{index}] row": demo.via_row.tolist(),
-        f"embedding({index})": demo.via_embedding.tolist(),
-    }, index=dims).style.format("{:.4f}"), height=min(400, 38 + 35 * len(dims)))
+    st.markdown(
+        f"One-hot vector of {escape_markdown(repr(demo.char))} (vocabulary order {inline_code(''.join(vocab.chars))}):"
+    )
+    st.dataframe(pd.DataFrame([demo.onehot.int().tolist()], columns=[repr(c) for c in vocab.chars]), hide_index=True)
+    st.markdown(
+        "`nn.Linear(vocab, dim, bias=False)` stores the matrix transposed; `linear(onehot)` "
+        f"multiplies by it and picks out column {index}:"
+    )
+    st.dataframe(
+        pd.DataFrame(demo.linear_weight.tolist(), index=dims, columns=[repr(c) for c in vocab.chars])
+        .style.format("{:.3f}")
+        .highlight_between(subset=[repr(demo.char)], color="#fde68a"),
+        height=min(400, 38 + 35 * len(dims)),
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "linear(onehot)": demo.via_linear.tolist(),
+                f"W[{index}] row": demo.via_row.tolist(),
+                f"embedding({index})": demo.via_embedding.tolist(),
+            },
+            index=dims,
+        ).style.format("{:.4f}"),
+        height=min(400, 38 + 35 * len(dims)),
+    )
     st.metric("max |difference| of the three", f"{demo.max_abs_diff:.1e}")
-    st.caption("nn.Embedding skips the multiplication and reads the row directly: same numbers, "
-               "no vocab-sized one-hot vector, no multiply-by-zero.")
+    st.caption(
+        "nn.Embedding skips the multiplication and reads the row directly: same numbers, "
+        "no vocab-sized one-hot vector, no multiply-by-zero."
+    )

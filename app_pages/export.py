@@ -28,8 +28,10 @@ params = config_to_params(config)
 if params:
     st.caption(
         "Settings in the link: "
-        + " · ".join(inline_code(f"{name}={'/'.join(value) if isinstance(value, list) else value}")
-                     for name, value in params.items())
+        + " · ".join(
+            inline_code(f"{name}={'/'.join(value) if isinstance(value, list) else value}")
+            for name, value in params.items()
+        )
     )
 else:
     st.caption("This is the default experiment, so the link needs no settings.")
@@ -68,21 +70,35 @@ else:
         f"prediction {escape_markdown(' | '.join(last.predictions))}{solved}."
     )
     history = epochs_frame(trainer)
-    figure = loss_figure([LossRun([record.loss for record in trainer.history])], total_epochs=trainer.config.epochs,
-                         title="Loss per epoch", height=260, theme=chart_theme())
+    figure = loss_figure(
+        [LossRun([record.loss for record in trainer.history])],
+        total_epochs=trainer.config.epochs,
+        title="Loss per epoch",
+        height=260,
+        theme=chart_theme(),
+    )
     draw_plotly(st, figure, "export_loss_chart", "training-loss")
     downloads = st.container(horizontal=True)
     downloads.download_button(
-        "History (CSV)", frame_to_csv(history), file_name="rnn-playground-history.csv", mime="text/csv",
-        help="One row per epoch: loss, prediction and whether it was correct.", icon="⬇️",
+        "History (CSV)",
+        frame_to_csv(history),
+        file_name="rnn-playground-history.csv",
+        mime="text/csv",
+        help="One row per epoch: loss, prediction and whether it was correct.",
+        icon="⬇️",
     )
     downloads.download_button(
-        "Per-step probabilities (CSV)", lambda: frame_to_csv(probabilities_frame(trainer)),  # built on click
-        file_name="rnn-playground-probabilities.csv", mime="text/csv",
-        help="One row per epoch, string and time step, with the probability of every character.", icon="⬇️",
+        "Per-step probabilities (CSV)",
+        lambda: frame_to_csv(probabilities_frame(trainer)),  # built on click
+        file_name="rnn-playground-probabilities.csv",
+        mime="text/csv",
+        help="One row per epoch, string and time step, with the probability of every character.",
+        icon="⬇️",
     )
     downloads.download_button(
-        "Model (.pt)", lambda: save_checkpoint(trainer), file_name=checkpoint_file_name(trainer.config),
+        "Model (.pt)",
+        lambda: save_checkpoint(trainer),
+        file_name=checkpoint_file_name(trainer.config),
         mime="application/octet-stream",
         help="Weights (state_dict), settings and history in one file; load it here to restore the run.",
         icon="⬇️",

@@ -76,10 +76,12 @@ def reset_runs() -> None:
 GRADIENT_FLOW_RUN.advance()
 race = GRADIENT_FLOW_RACE.get()
 running = GRADIENT_FLOW_RUN.going()
-controls[2].button(f"Train {STEP_EPOCHS} epochs", key="gradient-flow-step", disabled=race.done or running,
-                   on_click=step_runs)
-controls[3].button("⏸ Pause" if running else "▶ Train live", key="gradient-flow-live", disabled=race.done,
-                   on_click=toggle_live)
+controls[2].button(
+    f"Train {STEP_EPOCHS} epochs", key="gradient-flow-step", disabled=race.done or running, on_click=step_runs
+)
+controls[3].button(
+    "⏸ Pause" if running else "▶ Train live", key="gradient-flow-live", disabled=race.done, on_click=toggle_live
+)
 controls[4].button("Reset", key="gradient-flow-reset", on_click=reset_runs)
 
 
@@ -105,24 +107,41 @@ def views(race: Comparison, live: bool) -> None:
     summaries = [flow_summary(trainer, epochs[cell]) for cell, trainer in trained.items()]
     table, losses = st.columns([1, 1], gap="large")
     with table:
-        st.dataframe(pd.DataFrame({
-            "core": [CELLS[s.cell].short for s in summaries],
-            "‖∂L/∂h₀‖": [f"{s.first:.1e}" for s in summaries],
-            "‖∂L/∂h_last‖": [f"{s.last:.1e}" for s in summaries],
-            "first / last": [f"{s.ratio:.1e}" for s in summaries],
-            "solved at epoch": [str(s.solved_epoch or "not yet") for s in summaries],
-        }), hide_index=True, width="stretch")
-        st.caption("‖∂L/∂hₜ‖ is the gradient of the whole loss with respect to the hidden state at step t, "
-                   "through the recurrence (h_t feeds every later step), from the engine's unrolled pass. "
-                   "'first / last' near 1 means the last step's error reaches the first letter; a tiny "
-                   "ratio means it vanished on the way.")
-        st.caption("PyTorch starts an LSTM's forget-gate bias at 0, so f ≈ 0.5 and its memory fades at first "
-                   "too; it has to learn to keep the gate open before its gradient reaches back. The plain "
-                   "RNN has no gate to learn.")
-    draw_plotly(losses, cells_loss_figure({c: [r.loss for r in t.history] for c, t in trained.items()},
-                                          {c: t.solved_epoch for c, t in trained.items()},
-                                          max(t.config.epochs for t in trained.values()), chart_theme()),
-                "gradient-flow-loss", "gradient-flow-loss")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "core": [CELLS[s.cell].short for s in summaries],
+                    "‖∂L/∂h₀‖": [f"{s.first:.1e}" for s in summaries],
+                    "‖∂L/∂h_last‖": [f"{s.last:.1e}" for s in summaries],
+                    "first / last": [f"{s.ratio:.1e}" for s in summaries],
+                    "solved at epoch": [str(s.solved_epoch or "not yet") for s in summaries],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.caption(
+            "‖∂L/∂hₜ‖ is the gradient of the whole loss with respect to the hidden state at step t, "
+            "through the recurrence (h_t feeds every later step), from the engine's unrolled pass. "
+            "'first / last' near 1 means the last step's error reaches the first letter; a tiny "
+            "ratio means it vanished on the way."
+        )
+        st.caption(
+            "PyTorch starts an LSTM's forget-gate bias at 0, so f ≈ 0.5 and its memory fades at first "
+            "too; it has to learn to keep the gate open before its gradient reaches back. The plain "
+            "RNN has no gate to learn."
+        )
+    draw_plotly(
+        losses,
+        cells_loss_figure(
+            {c: [r.loss for r in t.history] for c, t in trained.items()},
+            {c: t.solved_epoch for c, t in trained.items()},
+            max(t.config.epochs for t in trained.values()),
+            chart_theme(),
+        ),
+        "gradient-flow-loss",
+        "gradient-flow-loss",
+    )
 
 
 GRADIENT_FLOW_RUN.show(lambda going: views(going, live=True), lambda: views(race, live=False))

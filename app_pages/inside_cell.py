@@ -17,26 +17,49 @@ if trainer is None:
 config, dataset = trainer.config, trainer.dataset
 cell = CELLS[config.cell]
 module_name = cell.module_name
-st.caption(f"The run from the Train page: {module_name}, {config.layers} layer(s), "
-           f"{'bidirectional, ' if config.bidirectional else ''}hidden size {config.hidden_size}, "
-           f"trained {trainer.epoch} epoch(s) on {escape_markdown(', '.join(repr(s) for s in dataset.sources))}.")
+st.caption(
+    f"The run from the Train page: {module_name}, {config.layers} layer(s), "
+    f"{'bidirectional, ' if config.bidirectional else ''}hidden size {config.hidden_size}, "
+    f"trained {trainer.epoch} epoch(s) on {escape_markdown(', '.join(repr(s) for s in dataset.sources))}."
+)
 
-choices = ["epoch"] + (["layer"] if config.layers > 1 else []) + (["direction"] if config.bidirectional else []) \
-    + (["item"] if dataset.batch_size > 1 else []) + ["unit"]
+choices = (
+    ["epoch"]
+    + (["layer"] if config.layers > 1 else [])
+    + (["direction"] if config.bidirectional else [])
+    + (["item"] if dataset.batch_size > 1 else [])
+    + ["unit"]
+)
 row = dict(zip(choices, st.columns([3] + [1] * (len(choices) - 1))))
 kept = trainer.detailed_epochs
-epoch = row["epoch"].select_slider("Epoch (weights used by that epoch's forward pass)", kept, kept[-1],
-                                   key="inside-epoch") if len(kept) > 1 else kept[0]
+epoch = (
+    row["epoch"].select_slider("Epoch (weights used by that epoch's forward pass)", kept, kept[-1], key="inside-epoch")
+    if len(kept) > 1
+    else kept[0]
+)
 layer = row["layer"].selectbox("Layer", range(config.layers), key="inside-layer") if "layer" in row else 0
-direction = row["direction"].selectbox("Direction", (0, 1), key="inside-direction",
-                                       format_func=lambda d: "backward ←" if d else "forward →") \
-    if "direction" in row else 0
-item = row["item"].selectbox("Batch item", range(dataset.batch_size), key="inside-item",
-                             format_func=lambda b: repr(dataset.sources[b])) if "item" in row else 0
+direction = (
+    row["direction"].selectbox(
+        "Direction", (0, 1), key="inside-direction", format_func=lambda d: "backward ←" if d else "forward →"
+    )
+    if "direction" in row
+    else 0
+)
+item = (
+    row["item"].selectbox(
+        "Batch item", range(dataset.batch_size), key="inside-item", format_func=lambda b: repr(dataset.sources[b])
+    )
+    if "item" in row
+    else 0
+)
 unit = row["unit"].selectbox("Unit", range(config.hidden_size), key="inside-unit")
 chars = dataset.source_chars[item]
-step = st.select_slider("Time step t (input character)", options=range(dataset.seq_len), key="inside-step",
-                        format_func=lambda t: f"{t}: {chars[t]!r}")
+step = st.select_slider(
+    "Time step t (input character)",
+    options=range(dataset.seq_len),
+    key="inside-step",
+    format_func=lambda t: f"{t}: {chars[t]!r}",
+)
 
 params = trainer.history[epoch - 1].parameters
 try:
@@ -54,50 +77,81 @@ with left:
         st.latex(line)
 with right:
     ok = equation.matches
-    st.metric(f"max |equation − {module_name}| at this step", f"{equation.max_abs_diff:.1e}",
-              delta=f"match (float32 rounding allows {equation.tolerance:.0e})" if ok else "MISMATCH",
-              delta_color="normal" if ok else "inverse",
-              help="Both sides compute in float32 and round in a different order, so a correct result "
-                   "differs in the last digits; bigger layers sum more terms and differ a little more.")
-    st.caption(f"Reference: a real {module_name} loaded with epoch {epoch}'s parameter snapshot, run layer "
-               f"by layer{' and direction by direction' if config.bidirectional else ''}; the equation gets "
-               "the module's own hₜ₋₁" + (" and cₜ₋₁" if cell.has_cell_state else "") + ".")
+    st.metric(
+        f"max |equation − {module_name}| at this step",
+        f"{equation.max_abs_diff:.1e}",
+        delta=f"match (float32 rounding allows {equation.tolerance:.0e})" if ok else "MISMATCH",
+        delta_color="normal" if ok else "inverse",
+        help="Both sides compute in float32 and round in a different order, so a correct result "
+        "differs in the last digits; bigger layers sum more terms and differ a little more.",
+    )
+    st.caption(
+        f"Reference: a real {module_name} loaded with epoch {epoch}'s parameter snapshot, run layer "
+        f"by layer{' and direction by direction' if config.bidirectional else ''}; the equation gets "
+        "the module's own hₜ₋₁" + (" and cₜ₋₁" if cell.has_cell_state else "") + "."
+    )
     a, b = st.columns(2)
-    a.metric("layer modules vs fused core", f"{states.layers_vs_fused:.1e}",
-             help="Top layer of the per-layer modules against the whole multi-layer module in one call.")
-    b.metric("engine vs modules, all steps", f"{states.versus_engine(internals):.1e}",
-             help="The engine's hand-unrolled pass (used for gates and gradients) against the modules.")
+    a.metric(
+        "layer modules vs fused core",
+        f"{states.layers_vs_fused:.1e}",
+        help="Top layer of the per-layer modules against the whole multi-layer module in one call.",
+    )
+    b.metric(
+        "engine vs modules, all steps",
+        f"{states.versus_engine(internals):.1e}",
+        help="The engine's hand-unrolled pass (used for gates and gradients) against the modules.",
+    )
 
 st.markdown(f"**Unit {unit} at step {step} ({escape_markdown(repr(chars[step]))}), with the numbers:**")
 for line in unit_latex(equation, unit):
     st.latex(line)
 
 direction_note = " (backward: hₜ₋₁ is the state from step t+1)" if direction else ""
-draw_plotly(st, terms_figure([t.label for t in equation.terms], [t.values for t in equation.terms],
-                             f"Every term at step {step} ({chars[step]!r}), layer {layer}{direction_note}"),
-            "inside-terms", "inside-terms")
+draw_plotly(
+    st,
+    terms_figure(
+        [t.label for t in equation.terms],
+        [t.values for t in equation.terms],
+        f"Every term at step {step} ({chars[step]!r}), layer {layer}{direction_note}",
+    ),
+    "inside-terms",
+    "inside-terms",
+)
 
 with st.expander("The inputs and weights of this step"):
     features = [str(k) for k in range(equation.x.shape[0])]
     columns = st.columns([1, 1, 3, 3])
     draw_plotly(columns[0], matrix_figure(equation.x, "x_t", x=["x_t"]), "inside-x", "inside-x", narrow=True)
-    draw_plotly(columns[1], matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), "inside-h", "inside-h-prev",
-                narrow=True)
+    draw_plotly(
+        columns[1], matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), "inside-h", "inside-h-prev", narrow=True
+    )
     w_ih, w_hh, b_ih, b_hh = equation.weights
-    draw_plotly(columns[2], matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features), "inside-wih",
-                "inside-w-ih", narrow=True)
-    draw_plotly(columns[3], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh",
-                narrow=True)
-    st.caption("For LSTM and GRU the rows of W_ih and W_hh stack the gates in PyTorch's order "
-               "(LSTM: i, f, g, o; GRU: r, z, n), hidden_size rows each.")
+    draw_plotly(
+        columns[2],
+        matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features),
+        "inside-wih",
+        "inside-w-ih",
+        narrow=True,
+    )
+    draw_plotly(columns[3], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh", narrow=True)
+    st.caption(
+        "For LSTM and GRU the rows of W_ih and W_hh stack the gates in PyTorch's order "
+        "(LSTM: i, f, g, o; GRU: r, z, n), hidden_size rows each."
+    )
 
 st.subheader("Over the whole sequence")
 panels = {name: internals.gates[name][layer, direction, item] for name in cell.gate_names}
 if cell.has_cell_state:
     panels["c"] = internals.cell[layer, direction, item]
 panels["h"] = internals.hidden[layer, direction, item]
-draw_plotly(st, sequence_heatmaps(panels, chars, step, "Time × unit: gates and states (step t boxed)"),
-            "inside-gates", "inside-gates")
+draw_plotly(
+    st,
+    sequence_heatmaps(panels, chars, step, "Time × unit: gates and states (step t boxed)"),
+    "inside-gates",
+    "inside-gates",
+)
 if cell.gate_names:
-    st.caption("Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the "
-               "red–blue scale (c stretched to its own largest |c|, which can exceed 1). Hover a cell for its value.")
+    st.caption(
+        "Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the "
+        "red–blue scale (c stretched to its own largest |c|, which can exceed 1). Hover a cell for its value."
+    )

@@ -11,8 +11,10 @@ from ui.train_settings import config_from_widgets, ensure_widgets, model_and_tra
 from ui.warm_up import warm_up_torch
 
 st.title("Train a recurrent network")
-st.caption("Type a source and a target string, choose a network, press **Train** and watch "
-           "the predictions turn from noise into the target, one epoch at a time.")
+st.caption(
+    "Type a source and a target string, choose a network, press **Train** and watch "
+    "the predictions turn from noise into the target, one epoch at a time."
+)
 
 warm_up_torch()
 ensure_widgets(get_config())

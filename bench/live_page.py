@@ -46,9 +46,7 @@ def measure(epochs: int, live_heatmaps: bool, env=None) -> dict[str, float]:
         field = page.get_by_role("spinbutton", name="Epochs", exact=True)
         field.fill(str(epochs))
         field.press("Enter")
-        page.wait_for_function(
-            f"() => document.querySelector('[aria-label=\"Epochs\"]').value === '{epochs}'"
-        )
+        page.wait_for_function(f"() => document.querySelector('[aria-label=\"Epochs\"]').value === '{epochs}'")
         time.sleep(1.0)  # let the rerun that stores the new setting finish
         if not live_heatmaps:  # the toggle appears with the first epoch: Step once, then Reset
             page.get_by_role("button", name="Step", exact=True).click()
@@ -91,8 +89,10 @@ def main() -> None:
         sys.exit(f"cannot run: {reason}")
     for live in (True, False):
         results = measure(args.epochs, live_heatmaps=live)
-        print(f"Train page, default preset with {args.epochs} epochs, live heatmaps "
-              f"{'on' if live else 'off'} (targets: first update < 0.5 s, >= 5/s)")
+        print(
+            f"Train page, default preset with {args.epochs} epochs, live heatmaps "
+            f"{'on' if live else 'off'} (targets: first update < 0.5 s, >= 5/s)"
+        )
         for name, value in results.items():
             print(f"  {name:26s} {value:8.3f}" if isinstance(value, float) else f"  {name:26s} {value:8d}")
 

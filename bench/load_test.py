@@ -96,7 +96,8 @@ def run(students: int) -> dict[str, float]:
             try:
                 page.wait_for_function("window.__chartsAt !== null", timeout=TIMEOUT_MS)
                 solved, charts = page.evaluate(
-                    "[window.__solvedAt - window.__clickedAt, window.__chartsAt - window.__clickedAt]")
+                    "[window.__solvedAt - window.__clickedAt, window.__chartsAt - window.__clickedAt]"
+                )
                 durations.append(solved / 1000)
                 drawn.append(charts / 1000)
             except Exception as error:  # a page that never solves is reported, not hidden
@@ -124,15 +125,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
     args = parser.parse_args()
-    print("| students | click→solved p50 | p95 | max | click→charts p95 | page errors | server RSS idle → after "
-          "| per session | CPU s: server (per student) | CPU s: Chromium |")
+    print(
+        "| students | click→solved p50 | p95 | max | click→charts p95 | page errors | server RSS idle → after "
+        "| per session | CPU s: server (per student) | CPU s: Chromium |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for students in args.students:
         r = run(students)
-        print(f"| {r['students']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s "
-              f"| {r['charts_p95']:.2f} s | {r['errors']} "
-              f"| {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB | {r['per_session_mb']:.1f} MB "
-              f"| {r['server_cpu']:.1f} ({r['server_cpu'] / r['students']:.2f}) | {r['browser_cpu']:.1f} |", flush=True)
+        print(
+            f"| {r['students']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s "
+            f"| {r['charts_p95']:.2f} s | {r['errors']} "
+            f"| {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB | {r['per_session_mb']:.1f} MB "
+            f"| {r['server_cpu']:.1f} ({r['server_cpu'] / r['students']:.2f}) | {r['browser_cpu']:.1f} |",
+            flush=True,
+        )
         if r["first_error"]:
             print(f"  first error: {r['first_error']}")
 

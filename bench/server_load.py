@@ -100,16 +100,21 @@ class Client:
 
     async def connect(self) -> None:
         ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        self.socket = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
-                                               open_timeout=TIMEOUT_SECONDS)
+        self.socket = await websockets.connect(
+            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT_SECONDS
+        )
         self.reader = asyncio.create_task(self._read())
         await self.rerun()  # what the frontend sends once connected: run the default page
 
-    async def rerun(self, widgets: tuple[WidgetState, ...] = (), fragment_id: str = "",
-                    is_auto_rerun: bool = False) -> None:
+    async def rerun(
+        self, widgets: tuple[WidgetState, ...] = (), fragment_id: str = "", is_auto_rerun: bool = False
+    ) -> None:
         state = ClientState(
-            query_string="", page_script_hash=self.page_script_hash, fragment_id=fragment_id,
-            is_auto_rerun=is_auto_rerun, widget_states=WidgetStates(widgets=widgets),
+            query_string="",
+            page_script_hash=self.page_script_hash,
+            fragment_id=fragment_id,
+            is_auto_rerun=is_auto_rerun,
+            widget_states=WidgetStates(widgets=widgets),
             cached_message_hashes=list(self.cache),
         )
         await self.socket.send(BackMsg(rerun_script=state).SerializeToString())
@@ -118,15 +123,15 @@ class Client:
         if self.train_button_id is None:
             raise RuntimeError("the first run drew no Train button")
         self.clicked_at = time.perf_counter()
-        await self.rerun((WidgetState(id=self.train_button_id, trigger_value=True),),
-                         fragment_id=self.train_fragment_id)
+        await self.rerun(
+            (WidgetState(id=self.train_button_id, trigger_value=True),), fragment_id=self.train_fragment_id
+        )
 
     async def wait_for(self, event: asyncio.Event) -> None:
         """Until `event` is set; raises at once if the connection drops first."""
         waiter = asyncio.create_task(event.wait())
         try:
-            await asyncio.wait({waiter, self.reader}, timeout=TIMEOUT_SECONDS,
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({waiter, self.reader}, timeout=TIMEOUT_SECONDS, return_when=asyncio.FIRST_COMPLETED)
         finally:
             waiter.cancel()
         if event.is_set():
@@ -254,15 +259,20 @@ def main() -> None:
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--show-text", action="store_true", help="print the solved message one client saw")
     args = parser.parse_args()
-    print("| students | click→solved p50 | p95 | max | errors | server CPU in burst | per student "
-          "| all runs done | clients' CPU | server RSS idle → after | per session |")
+    print(
+        "| students | click→solved p50 | p95 | max | errors | server CPU in burst | per student "
+        "| all runs done | clients' CPU | server RSS idle → after | per session |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for students in args.students:
         r = run(students)
-        print(f"| {r['students']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s | {r['errors']} "
-              f"| {r['server_cpu']:.2f} s | {r['server_cpu'] / students:.3f} s | {r['all_done']:.2f} s "
-              f"| {r['client_cpu']:.2f} s | {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB "
-              f"| {r['per_session_mb']:.1f} MB |", flush=True)
+        print(
+            f"| {r['students']} | {r['p50']:.2f} s | {r['p95']:.2f} s | {r['max']:.2f} s | {r['errors']} "
+            f"| {r['server_cpu']:.2f} s | {r['server_cpu'] / students:.3f} s | {r['all_done']:.2f} s "
+            f"| {r['client_cpu']:.2f} s | {r['idle_mb']:.0f} → {r['after_mb']:.0f} MB "
+            f"| {r['per_session_mb']:.1f} MB |",
+            flush=True,
+        )
         if r["first_error"]:
             print(f"  first error: {r['first_error']}")
         if args.show_text:

@@ -16,12 +16,24 @@ MAX_TEXT_CELLS = 1500  # beyond this many cells, letters in a heatmap are unread
 
 def comparison_loss_figure(comparison: Comparison, theme: ChartTheme = LIGHT) -> go.Figure:
     """One loss curve per contender that trained; a star marks the first epoch that predicted the target."""
-    runs = [LossRun([record.loss for record in run.trainer.history], run.trainer.solved_epoch, run.contender.label,
-                    SERIES_COLOURS[index % len(SERIES_COLOURS)])  # a contender keeps its colour as others fail
-            for index, run in enumerate(comparison.runs) if run.trainer is not None and run.trainer.history]
+    runs = [
+        LossRun(
+            [record.loss for record in run.trainer.history],
+            run.trainer.solved_epoch,
+            run.contender.label,
+            SERIES_COLOURS[index % len(SERIES_COLOURS)],
+        )  # a contender keeps its colour as others fail
+        for index, run in enumerate(comparison.runs)
+        if run.trainer is not None and run.trainer.history
+    ]
     total = max((run.contender.config.epochs for run in comparison.runs), default=None)
-    return loss_figure(runs, total_epochs=total, title="Loss per epoch (★ = first epoch that predicted the target)",
-                       height=420, theme=theme)
+    return loss_figure(
+        runs,
+        total_epochs=total,
+        title="Loss per epoch (★ = first epoch that predicted the target)",
+        height=420,
+        theme=theme,
+    )
 
 
 def prediction_timeline_figure(run: ContenderRun) -> go.Figure:
@@ -69,4 +81,3 @@ def prediction_timeline_figure(run: ContenderRun) -> go.Figure:
         height=max(240, 90 + 28 * len(rows)),
     )
     return figure
-

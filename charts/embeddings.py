@@ -13,11 +13,17 @@ from .plotly_figure import annotated_heatmap
 
 def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -> go.Figure:
     """(vocab, features): one row per character."""
-    figure = go.Figure(annotated_heatmap(
-        matrix.detach(), [f"dim {k}" for k in range(matrix.shape[1])], [text_label(repr(c)) for c in chars]))
+    figure = go.Figure(
+        annotated_heatmap(
+            matrix.detach(), [f"dim {k}" for k in range(matrix.shape[1])], [text_label(repr(c)) for c in chars]
+        )
+    )
     figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_layout(height=120 + 30 * len(chars), margin=dict(l=10, r=10, t=50, b=10),
-                         title=dict(text=f"Each character's input vector at epoch {epoch}", font=dict(size=14)))
+    figure.update_layout(
+        height=120 + 30 * len(chars),
+        margin=dict(l=10, r=10, t=50, b=10),
+        title=dict(text=f"Each character's input vector at epoch {epoch}", font=dict(size=14)),
+    )
     return figure
 
 
@@ -31,33 +37,73 @@ def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
 
     def scatter(frame: int) -> go.Scatter:
         return go.Scatter(
-            x=points[frame, :, 0].tolist(), y=points[frame, :, 1].tolist(), mode="markers+text",
-            text=labels, textposition="top center", textfont=dict(size=16),
+            x=points[frame, :, 0].tolist(),
+            y=points[frame, :, 1].tolist(),
+            mode="markers+text",
+            text=labels,
+            textposition="top center",
+            textfont=dict(size=16),
             marker=dict(size=12, color=list(range(len(chars))), colorscale="Turbo"),
-            hovertemplate="%{text}: (%{x:.3f}, %{y:.3f})<extra></extra>")
+            hovertemplate="%{text}: (%{x:.3f}, %{y:.3f})<extra></extra>",
+        )
 
     frames = [go.Frame(data=[scatter(k)], name=str(epoch)) for k, epoch in enumerate(drift.epochs)]
     last = len(drift.epochs) - 1
     figure = go.Figure(data=[scatter(last)], frames=frames)
     share = drift.projection.explained
-    figure.update_xaxes(range=[low[0] - pad[0], high[0] + pad[0]], zeroline=True,
-                        title=f"PC 1 ({share[0]:.0%} of the last epoch's variance)")
-    figure.update_yaxes(range=[low[1] - pad[1], high[1] + pad[1]], zeroline=True,
-                        title=f"PC 2 ({share[1]:.0%})")
+    figure.update_xaxes(
+        range=[low[0] - pad[0], high[0] + pad[0]],
+        zeroline=True,
+        title=f"PC 1 ({share[0]:.0%} of the last epoch's variance)",
+    )
+    figure.update_yaxes(range=[low[1] - pad[1], high[1] + pad[1]], zeroline=True, title=f"PC 2 ({share[1]:.0%})")
     figure.update_layout(
-        height=520, margin=dict(l=10, r=10, t=40, b=10), showlegend=False,
+        height=520,
+        margin=dict(l=10, r=10, t=40, b=10),
+        showlegend=False,
         title=dict(text="Characters on the last epoch's two principal axes", font=dict(size=14)),
-        updatemenus=[dict(type="buttons", direction="left", showactive=False, x=0, y=-0.2, xanchor="left",
-                          yanchor="top", pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ Play", method="animate",
-                                        args=[None, dict(frame=dict(duration=150, redraw=True),
-                                                         fromcurrent=False, transition=dict(duration=0))]),
-                                   dict(label="⏸ Pause", method="animate",
-                                        args=[[None], dict(frame=dict(duration=0), mode="immediate")])])],
-        sliders=[dict(active=last, currentvalue=dict(prefix="epoch "), x=0.34, len=0.66, y=-0.12,
-                      steps=[dict(label=str(epoch), method="animate",
-                                  args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
-                             for epoch in drift.epochs])],
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                showactive=False,
+                x=0,
+                y=-0.2,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=0, r=10),
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(frame=dict(duration=150, redraw=True), fromcurrent=False, transition=dict(duration=0)),
+                        ],
+                    ),
+                    dict(
+                        label="⏸ Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=last,
+                currentvalue=dict(prefix="epoch "),
+                x=0.34,
+                len=0.66,
+                y=-0.12,
+                steps=[
+                    dict(
+                        label=str(epoch),
+                        method="animate",
+                        args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
+                    )
+                    for epoch in drift.epochs
+                ],
+            )
+        ],
     )
     figure.update_layout(margin=dict(b=110))
     return figure

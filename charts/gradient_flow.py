@@ -11,28 +11,42 @@ from .labels import char_label
 from .loss import LossRun, loss_figure
 from .theme import LIGHT, ChartTheme
 
-def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int],
-                         chars: tuple[str, ...]) -> go.Figure:
+
+def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int], chars: tuple[str, ...]) -> go.Figure:
     """‖∂L/∂h_t‖ against t for each cell, log y axis."""
     figure = go.Figure()
     steps = [f"{t}:{char_label(c)}" for t, c in enumerate(chars)]
     for cell, curve in curves.items():
-        figure.add_trace(go.Scatter(
-            x=list(range(len(curve))), y=curve.tolist(), mode="lines+markers",
-            name=f"{CELLS[cell].short} (epoch {epochs[cell]})", line=dict(color=CELLS[cell].colour, width=2),
-            customdata=steps, hovertemplate="t=%{customdata}: %{y:.2e}<extra>" + CELLS[cell].short + "</extra>"))
+        figure.add_trace(
+            go.Scatter(
+                x=list(range(len(curve))),
+                y=curve.tolist(),
+                mode="lines+markers",
+                name=f"{CELLS[cell].short} (epoch {epochs[cell]})",
+                line=dict(color=CELLS[cell].colour, width=2),
+                customdata=steps,
+                hovertemplate="t=%{customdata}: %{y:.2e}<extra>" + CELLS[cell].short + "</extra>",
+            )
+        )
     figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", exponentformat="power")
-    figure.update_xaxes(title="time step t (input character)", tickmode="array",
-                        tickvals=list(range(len(chars))), ticktext=steps)
-    figure.update_layout(height=430, margin=dict(l=10, r=10, t=40, b=10),
-                         legend=dict(orientation="h", y=1.08, x=0),
-                         title=dict(text="Gradient reaching each hidden state", font=dict(size=14), y=0.98))
+    figure.update_xaxes(
+        title="time step t (input character)", tickmode="array", tickvals=list(range(len(chars))), ticktext=steps
+    )
+    figure.update_layout(
+        height=430,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", y=1.08, x=0),
+        title=dict(text="Gradient reaching each hidden state", font=dict(size=14), y=0.98),
+    )
     return figure
 
 
-def cells_loss_figure(losses: dict[str, list[float]], solved: dict[str, int | None], total_epochs: int | None = None,
-                      theme: ChartTheme = LIGHT) -> go.Figure:
+def cells_loss_figure(
+    losses: dict[str, list[float]],
+    solved: dict[str, int | None],
+    total_epochs: int | None = None,
+    theme: ChartTheme = LIGHT,
+) -> go.Figure:
     """Each cell's loss per epoch on a log axis, in the cell's colour, a star where it solved the task."""
     runs = [LossRun(values, solved[cell], CELLS[cell].short, CELLS[cell].colour) for cell, values in losses.items()]
-    return loss_figure(runs, log_scale=True, total_epochs=total_epochs, title="Loss per epoch", height=300,
-                       theme=theme)
+    return loss_figure(runs, log_scale=True, total_epochs=total_epochs, title="Loss per epoch", height=300, theme=theme)

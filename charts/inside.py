@@ -23,13 +23,17 @@ def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> 
     figure = go.Figure(annotated_heatmap(values, labels, units, digits=3))
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(side="top", tickangle=0 if len(labels) <= 6 else -30)
-    figure.update_layout(height=140 + 26 * len(units), margin=dict(l=10, r=10, t=80, b=10),
-                         title=dict(text=text_label(title), font=dict(size=14), y=0.99))
+    figure.update_layout(
+        height=140 + 26 * len(units),
+        margin=dict(l=10, r=10, t=80, b=10),
+        title=dict(text=text_label(title), font=dict(size=14), y=0.99),
+    )
     return figure
 
 
-def matrix_figure(matrix: torch.Tensor, title: str, x: list[str] | None = None,
-                  y: list[str] | None = None) -> go.Figure:
+def matrix_figure(
+    matrix: torch.Tensor, title: str, x: list[str] | None = None, y: list[str] | None = None
+) -> go.Figure:
     """A small annotated heatmap of a weight matrix or vector."""
     matrix = matrix.detach()
     if matrix.dim() == 1:
@@ -39,13 +43,17 @@ def matrix_figure(matrix: torch.Tensor, title: str, x: list[str] | None = None,
     figure = go.Figure(annotated_heatmap(matrix, x, y))
     figure.update_yaxes(autorange="reversed", type="category")
     figure.update_xaxes(type="category", side="top")
-    figure.update_layout(height=110 + 22 * matrix.shape[0], margin=dict(l=10, r=10, t=60, b=10),
-                         title=dict(text=text_label(title), font=dict(size=13), y=0.98))
+    figure.update_layout(
+        height=110 + 22 * matrix.shape[0],
+        margin=dict(l=10, r=10, t=60, b=10),
+        title=dict(text=text_label(title), font=dict(size=13), y=0.98),
+    )
     return figure
 
 
-def sequence_heatmaps(panels: dict[str, torch.Tensor], chars: tuple[str, ...], step: int | None = None,
-                      title: str = "") -> go.Figure:
+def sequence_heatmaps(
+    panels: dict[str, torch.Tensor], chars: tuple[str, ...], step: int | None = None, title: str = ""
+) -> go.Figure:
     """Time × unit heatmaps side by side (gates over the whole sequence); marks ``step``."""
     names = list(panels)
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.04)
@@ -54,16 +62,28 @@ def sequence_heatmaps(panels: dict[str, torch.Tensor], chars: tuple[str, ...], s
         values = panels[name].detach()
         bounded = name in ("i", "f", "o", "r", "z")  # sigmoid gates live in [0, 1]
         reach = 1.0 if bounded else max(1.0, values.abs().max().item())  # c_t can leave [-1, 1]
-        figure.add_trace(go.Heatmap(
-            z=values.T.tolist(), x=times, y=[f"unit {k}" for k in range(values.shape[1])],
-            colorscale="Viridis" if bounded else DIVERGING, zmin=0 if bounded else -reach, zmax=reach,
-            showscale=not bounded and col == len(names),
-            hovertemplate="t=%{x}, %{y}: %{z:.3f}<extra>" + name + "</extra>",
-            colorbar=dict(len=0.9, thickness=12)), row=1, col=col)
+        figure.add_trace(
+            go.Heatmap(
+                z=values.T.tolist(),
+                x=times,
+                y=[f"unit {k}" for k in range(values.shape[1])],
+                colorscale="Viridis" if bounded else DIVERGING,
+                zmin=0 if bounded else -reach,
+                zmax=reach,
+                showscale=not bounded and col == len(names),
+                hovertemplate="t=%{x}, %{y}: %{z:.3f}<extra>" + name + "</extra>",
+                colorbar=dict(len=0.9, thickness=12),
+            ),
+            row=1,
+            col=col,
+        )
         if step is not None:
             figure.add_vrect(x0=step - 0.5, x1=step + 0.5, line=dict(color="black", width=2), row=1, col=col)
         figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
     units = next(iter(panels.values())).shape[1]
-    figure.update_layout(height=120 + 18 * units, margin=dict(l=10, r=10, t=60, b=10),
-                         title=dict(text=text_label(title), font=dict(size=14)))
+    figure.update_layout(
+        height=120 + 18 * units,
+        margin=dict(l=10, r=10, t=60, b=10),
+        title=dict(text=text_label(title), font=dict(size=14)),
+    )
     return figure

@@ -50,36 +50,73 @@ def loss_figure(
         name = text_label(run.name)
         colour = (run.colour or SERIES_COLOURS[index % len(SERIES_COLOURS)]) if several else LINE_COLOUR
         if several:
-            data.append(dict(
-                type="scatter", x=list(range(1, len(losses) + 1)), y=losses, mode="lines", name=name,
-                legendgroup=name, line=dict(color=colour, width=2.5, dash=SERIES_DASHES[index % len(SERIES_DASHES)]),
-                hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=list(range(1, len(losses) + 1)),
+                    y=losses,
+                    mode="lines",
+                    name=name,
+                    legendgroup=name,
+                    line=dict(color=colour, width=2.5, dash=SERIES_DASHES[index % len(SERIES_DASHES)]),
+                    hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+                )
+            )
         else:
-            data.append(dict(
-                type="scatter", x=list(range(1, len(losses) + 1)), y=losses,
-                mode="lines+markers" if len(losses) <= MARKERS_UP_TO else "lines",
-                line=dict(color=colour, width=2), marker=dict(size=5),
-                hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>",
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=list(range(1, len(losses) + 1)),
+                    y=losses,
+                    mode="lines+markers" if len(losses) <= MARKERS_UP_TO else "lines",
+                    line=dict(color=colour, width=2),
+                    marker=dict(size=5),
+                    hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>",
+                )
+            )
         if selected_epoch is not None and 1 <= selected_epoch <= len(losses):
-            data.append(dict(
-                type="scatter", x=[selected_epoch], y=[losses[selected_epoch - 1]], mode="markers",
-                marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
-                hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
-                **({"legendgroup": name, "showlegend": False} if several else {}),
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=[selected_epoch],
+                    y=[losses[selected_epoch - 1]],
+                    mode="markers",
+                    marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
+                    hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
+                    **({"legendgroup": name, "showlegend": False} if several else {}),
+                )
+            )
         solved = run.solved_epoch
         if solved is None or not 1 <= solved <= len(losses):
             continue
         if several:
             data.append(_solved_star(name, solved, losses[solved - 1], colour))
         else:
-            shapes.append(dict(type="line", xref="x", yref="paper", x0=solved, x1=solved,
-                               y0=0, y1=1, line=dict(color=RIGHT_COLOUR, dash="dash", width=2)))
-            annotations.append(dict(xref="x", yref="paper", x=solved, y=1, xanchor="left",
-                                    yanchor="top", showarrow=False, text=f" solved at {solved}",
-                                    font=dict(color=RIGHT_COLOUR)))
+            shapes.append(
+                dict(
+                    type="line",
+                    xref="x",
+                    yref="paper",
+                    x0=solved,
+                    x1=solved,
+                    y0=0,
+                    y1=1,
+                    line=dict(color=RIGHT_COLOUR, dash="dash", width=2),
+                )
+            )
+            annotations.append(
+                dict(
+                    xref="x",
+                    yref="paper",
+                    x=solved,
+                    y=1,
+                    xanchor="left",
+                    yanchor="top",
+                    showarrow=False,
+                    text=f" solved at {solved}",
+                    font=dict(color=RIGHT_COLOUR),
+                )
+            )
     longest = max((len(run.losses) for run in runs), default=0)
     upper = max(longest + longest // 4, 10)
     if total_epochs:
@@ -87,23 +124,29 @@ def loss_figure(
     upper = max(upper, longest, 2)
     layout: dict[str, Any] = dict(
         xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
-        yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"),
-                   type="log" if log_scale else "linear"),
-        shapes=shapes, annotations=annotations,
+        yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"), type="log" if log_scale else "linear"),
+        shapes=shapes,
+        annotations=annotations,
         # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
         margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
     )
     if several:
         # The legend sits in a bottom margin of its own, under the axis title.
-        layout |= dict(showlegend=True, legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0,
-                                                    yanchor="bottom"))
+        layout |= dict(
+            showlegend=True, legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0, yanchor="bottom")
+        )
         layout["margin"]["b"] = 100
     return assemble(data, layout, title, height, theme)
 
 
 def _solved_star(name: str, epoch: int, loss: float, colour: str) -> dict[str, Any]:
     return dict(
-        type="scatter", x=[epoch], y=[loss], mode="markers", legendgroup=name, showlegend=False,
+        type="scatter",
+        x=[epoch],
+        y=[loss],
+        mode="markers",
+        legendgroup=name,
+        showlegend=False,
         marker=dict(symbol="star", size=14, color=colour, line=dict(color="black", width=1)),
         hovertemplate=f"{name}<br>solved at epoch {epoch}<extra></extra>",
     )

@@ -48,8 +48,10 @@ def assemble(
         "showlegend": False,
         "uirevision": "keep",  # keep the learner's zoom while the chart redraws during training
         **theme.layout(),
-        **{name: _with_axis_defaults(name, value) if AXIS_NAME.fullmatch(name) else value
-           for name, value in layout.items()},
+        **{
+            name: _with_axis_defaults(name, value) if AXIS_NAME.fullmatch(name) else value
+            for name, value in layout.items()
+        },
         "margin": {side: math.ceil(px) for side, px in margin.items()} | {"pad": 8},
     }
     full["datarevision"] = hashlib.sha1(json.dumps([data, full], sort_keys=True).encode()).hexdigest()
@@ -88,24 +90,49 @@ def _with_axis_defaults(name: str, axis: dict[str, Any]) -> dict[str, Any]:
 
 def char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
     """An axis of numeric positions labelled with (already escaped) characters."""
-    return dict(tickvals=list(range(len(labels))), ticktext=labels, showgrid=False,
-                tickfont=dict(family=MONOSPACE, size=13), **extra)
+    return dict(
+        tickvals=list(range(len(labels))),
+        ticktext=labels,
+        showgrid=False,
+        tickfont=dict(family=MONOSPACE, size=13),
+        **extra,
+    )
 
 
 def outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, Any]:
     """A heavy box around one heatmap cell."""
-    return dict(type="rect", xref=xref, yref=yref, x0=x - 0.5, x1=x + 0.5, y0=y - 0.5, y1=y + 0.5,
-                line=dict(color=OUTLINE_COLOUR, width=3))
+    return dict(
+        type="rect",
+        xref=xref,
+        yref=yref,
+        x0=x - 0.5,
+        x1=x + 0.5,
+        y0=y - 0.5,
+        y1=y + 0.5,
+        line=dict(color=OUTLINE_COLOUR, width=3),
+    )
 
 
-def annotated_heatmap(values: torch.Tensor, x: list[str], y: list[str], digits: int = 2,
-                      zmid: float | None = 0.0, colorscale: str = DIVERGING) -> go.Heatmap:
+def annotated_heatmap(
+    values: torch.Tensor,
+    x: list[str],
+    y: list[str],
+    digits: int = 2,
+    zmid: float | None = 0.0,
+    colorscale: str = DIVERGING,
+) -> go.Heatmap:
     """A heatmap of a small tensor with each value written in its cell (left blank when large)."""
     text_values = values.tolist()
     show_text = values.numel() <= 400
     return go.Heatmap(
-        z=text_values, x=x, y=y, colorscale=colorscale, zmid=zmid,
+        z=text_values,
+        x=x,
+        y=y,
+        colorscale=colorscale,
+        zmid=zmid,
         text=[[f"{v:.{digits}f}" for v in row] for row in text_values] if show_text else None,
-        texttemplate="%{text}" if show_text else None, textfont=dict(size=10),
-        hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>", showscale=False,
+        texttemplate="%{text}" if show_text else None,
+        textfont=dict(size=10),
+        hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>",
+        showscale=False,
     )

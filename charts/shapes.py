@@ -55,25 +55,59 @@ def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
             arrow(t, -0.05, t, y_of(0, direction) - 0.25, "#999")
         arrow(t, rows + 0.25, t, rows + 0.75, "#555")
     for colour, (arrow_x, arrow_y, sizes) in arrows.items():
-        figure.add_trace(go.Scatter(
-            x=arrow_x, y=arrow_y, mode="lines+markers", line=dict(color=colour, width=1.5),
-            marker=dict(symbol="arrow", angleref="previous", size=sizes, color=colour),
-            hoverinfo="skip", showlegend=False))
-    figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="markers+text", text=labels, textfont=dict(size=10, color="white"),
-        marker=dict(symbol="square", size=44, color=colours), hoverinfo="skip", showlegend=False))
-    figure.add_trace(go.Scatter(
-        x=list(range(spec.seq_len)), y=[-0.35] * spec.seq_len, mode="text",
-        text=[f"x<sub>{t}</sub>" for t in range(spec.seq_len)], showlegend=False, hoverinfo="skip"))
-    figure.add_trace(go.Scatter(
-        x=list(range(spec.seq_len)), y=[rows + 1.05] * spec.seq_len, mode="text",
-        text=[f"output[{t}]" for t in range(spec.seq_len)], showlegend=False, hoverinfo="skip"))
+        figure.add_trace(
+            go.Scatter(
+                x=arrow_x,
+                y=arrow_y,
+                mode="lines+markers",
+                line=dict(color=colour, width=1.5),
+                marker=dict(symbol="arrow", angleref="previous", size=sizes, color=colour),
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=labels,
+            textfont=dict(size=10, color="white"),
+            marker=dict(symbol="square", size=44, color=colours),
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=list(range(spec.seq_len)),
+            y=[-0.35] * spec.seq_len,
+            mode="text",
+            text=[f"x<sub>{t}</sub>" for t in range(spec.seq_len)],
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=list(range(spec.seq_len)),
+            y=[rows + 1.05] * spec.seq_len,
+            mode="text",
+            text=[f"output[{t}]" for t in range(spec.seq_len)],
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
     figure.update_xaxes(visible=False, range=[-1, spec.seq_len])
     figure.update_yaxes(visible=False, range=[-0.8, rows + 1.4])
     figure.update_layout(
         annotations=annotations,
-        height=110 + 75 * rows, margin=dict(l=10, r=10, t=30, b=10), plot_bgcolor="white",
-        title=dict(text=f"Unrolled: {spec.layers} layer(s) × {directions} direction(s) × {spec.seq_len} steps",
-                   font=dict(size=14)),
+        height=110 + 75 * rows,
+        margin=dict(l=10, r=10, t=30, b=10),
+        plot_bgcolor="white",
+        title=dict(
+            text=f"Unrolled: {spec.layers} layer(s) × {directions} direction(s) × {spec.seq_len} steps",
+            font=dict(size=14),
+        ),
     )
     return figure

@@ -51,15 +51,25 @@ class ChartTheme:
             font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=self.text),
             paper_bgcolor=self.paper,
             plot_bgcolor=PLOT_BACKGROUND,
-            hoverlabel=dict(bgcolor=self.paper, bordercolor=self.hover_border,
-                            font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=self.text)),
+            hoverlabel=dict(
+                bgcolor=self.paper,
+                bordercolor=self.hover_border,
+                font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=self.text),
+            ),
         )
 
     def title(self, text: str) -> dict[str, Any]:
         """A chart title, bold, anchored top left so titles line up across charts of any margin."""
-        return dict(text=text, x=0, xanchor="left", y=1, yref="container", yanchor="top",
-                    pad=dict(t=12, l=4),
-                    font=dict(family=FONT_FAMILY, size=TITLE_SIZE, color=self.heading, weight="bold"))
+        return dict(
+            text=text,
+            x=0,
+            xanchor="left",
+            y=1,
+            yref="container",
+            yanchor="top",
+            pad=dict(t=12, l=4),
+            font=dict(family=FONT_FAMILY, size=TITLE_SIZE, color=self.heading, weight="bold"),
+        )
 
 
 def axis_defaults(name: str) -> dict[str, Any]:
@@ -72,8 +82,12 @@ def axis_defaults(name: str) -> dict[str, Any]:
     """
     horizontal = name.startswith("x")
     return dict(
-        automargin=True, ticklabeloverflow="allow", zeroline=False, gridcolor=GRID_COLOUR,
-        showgrid=not horizontal, ticks="",  # Plotly adds tick marks to grid-less axes otherwise
+        automargin=True,
+        ticklabeloverflow="allow",
+        zeroline=False,
+        gridcolor=GRID_COLOUR,
+        showgrid=not horizontal,
+        ticks="",  # Plotly adds tick marks to grid-less axes otherwise
         title=dict(font=dict(size=AXIS_TITLE_SIZE), standoff=20 if horizontal else 24),
     )
 

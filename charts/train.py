@@ -62,32 +62,71 @@ def predictions_figure(
         row = split_characters(history[epoch - 1].predictions[pair])
         z.append([int(char == vocab[t]) for char, t in zip(row, targets)])
         text.append([char_label(char) for char in row])
-        hover.append([f"epoch {epoch}, step {t}: predicted {char_label(char)}, "
-                      f"target {char_label(vocab[targets[t]])}" for t, char in enumerate(row)])
+        hover.append(
+            [
+                f"epoch {epoch}, step {t}: predicted {char_label(char)}, target {char_label(vocab[targets[t]])}"
+                for t, char in enumerate(row)
+            ]
+        )
     columns = len(targets)
-    data = [dict(
-        type="heatmap", z=z, x=list(range(columns)), y=list(range(len(epochs))), text=text,
-        texttemplate="%{text}", textfont=dict(size=15, family=MONOSPACE, color="white"),
-        customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        colorscale=[[0, WRONG_COLOUR], [0.5, WRONG_COLOUR], [0.5, RIGHT_COLOUR], [1, RIGHT_COLOUR]],
-        zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
-    )]
+    data = [
+        dict(
+            type="heatmap",
+            z=z,
+            x=list(range(columns)),
+            y=list(range(len(epochs))),
+            text=text,
+            texttemplate="%{text}",
+            textfont=dict(size=15, family=MONOSPACE, color="white"),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=[[0, WRONG_COLOUR], [0.5, WRONG_COLOUR], [0.5, RIGHT_COLOUR], [1, RIGHT_COLOUR]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        )
+    ]
     row_labels, shapes, annotations = [], [], []
     for row, epoch in enumerate(epochs):
         row_labels.append(f"<b>▶ epoch {epoch}</b>" if epoch == selected_epoch else f"epoch {epoch}")
         if epoch == solved_epoch:
-            shapes.append(dict(type="rect", xref="x", yref="y", x0=-0.5, x1=columns - 0.5,
-                               y0=row - 0.5, y1=row + 0.5, line=dict(color=OUTLINE_COLOUR, width=3)))
-            annotations.append(dict(xref="x", yref="y", x=columns - 0.45, y=row, xanchor="left",
-                                    showarrow=False, text="✓ solved",
-                                    font=dict(color=RIGHT_COLOUR, size=13)))
+            shapes.append(
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="y",
+                    x0=-0.5,
+                    x1=columns - 0.5,
+                    y0=row - 0.5,
+                    y1=row + 0.5,
+                    line=dict(color=OUTLINE_COLOUR, width=3),
+                )
+            )
+            annotations.append(
+                dict(
+                    xref="x",
+                    yref="y",
+                    x=columns - 0.45,
+                    y=row,
+                    xanchor="left",
+                    showarrow=False,
+                    text="✓ solved",
+                    font=dict(color=RIGHT_COLOUR, size=13),
+                )
+            )
     rows_reserved = min(max(total_epochs or 0, len(epochs), 1), max_rows)
     layout = dict(
-        xaxis=char_axis([char_label(vocab[t]) for t in targets], side="top",
-                         title=dict(text="target", standoff=4), range=[-0.5, columns + 1.3]),
-        yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed",
-                   showgrid=False),
-        shapes=shapes, annotations=annotations,
+        xaxis=char_axis(
+            [char_label(vocab[t]) for t in targets],
+            side="top",
+            title=dict(text="target", standoff=4),
+            range=[-0.5, columns + 1.3],
+        ),
+        yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed", showgrid=False),
+        shapes=shapes,
+        annotations=annotations,
         margin=dict(l=16 + TEXT_PX * label_chars(row_labels), r=10, t=96, b=10),
     )
     return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
@@ -108,15 +147,28 @@ def probabilities_figure(
     """
     z = probabilities.detach().float().T.tolist()
     vocab_size, seq_len = len(z), len(z[0])
-    hover = [[f"step {t} (input {char_label(input_chars[t])}): "
-              f"P({char_label(vocab[v])}) = {z[v][t]:.3f}" for t in range(seq_len)]
-             for v in range(vocab_size)]
-    data = [dict(
-        type="heatmap", z=z, x=list(range(seq_len)), y=list(range(vocab_size)), zmin=0, zmax=1,
-        colorscale="Blues", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-        texttemplate="%{z:.2f}" if seq_len * vocab_size <= 300 else "",
-        colorbar=dict(title=dict(text="P"), thickness=12, len=0.9),
-    )]
+    hover = [
+        [
+            f"step {t} (input {char_label(input_chars[t])}): P({char_label(vocab[v])}) = {z[v][t]:.3f}"
+            for t in range(seq_len)
+        ]
+        for v in range(vocab_size)
+    ]
+    data = [
+        dict(
+            type="heatmap",
+            z=z,
+            x=list(range(seq_len)),
+            y=list(range(vocab_size)),
+            zmin=0,
+            zmax=1,
+            colorscale="Blues",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            texttemplate="%{z:.2f}" if seq_len * vocab_size <= 300 else "",
+            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9),
+        )
+    ]
     vocab_labels = [char_label(c) for c in vocab]
     layout = dict(
         xaxis=char_axis(step_labels(input_chars), title=dict(text="input character at each step")),
@@ -166,34 +218,66 @@ def hidden_state_figure(
             index = layer * columns + column + 1
             suffix = _axis_suffix(index)
             values = (hidden if kind == "h" else cell)[layer, d].detach().float()
-            data.append(dict(
-                type="heatmap", z=values.T.tolist(), x=list(range(seq_len)), y=list(range(units)),
-                xaxis=f"x{suffix}", yaxis=f"y{suffix}", xgap=1, ygap=1,
-                coloraxis="coloraxis" if kind == "h" else "coloraxis2",
-                hovertemplate=f"step %{{x}}, unit %{{y}}: {kind} = %{{z:.3f}}<extra></extra>",
-            ))
+            data.append(
+                dict(
+                    type="heatmap",
+                    z=values.T.tolist(),
+                    x=list(range(seq_len)),
+                    y=list(range(units)),
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    xgap=1,
+                    ygap=1,
+                    coloraxis="coloraxis" if kind == "h" else "coloraxis2",
+                    hovertemplate=f"step %{{x}}, unit %{{y}}: {kind} = %{{z:.3f}}<extra></extra>",
+                )
+            )
             x0 = round(column * (width + gap_x), 6)
             top = round(1 - layer * (height + gap_y), 6)
-            layout[f"xaxis{suffix}"] = char_axis(step_labels(input_chars), domain=[x0, min(1.0, round(x0 + width, 6))],
-                                                  anchor=f"y{suffix}")
+            layout[f"xaxis{suffix}"] = char_axis(
+                step_labels(input_chars), domain=[x0, min(1.0, round(x0 + width, 6))], anchor=f"y{suffix}"
+            )
             layout[f"yaxis{suffix}"] = dict(
-                domain=[max(0.0, round(top - height, 6)), top], anchor=f"x{suffix}", autorange="reversed",
-                showgrid=False, showticklabels=column == 0,
+                domain=[max(0.0, round(top - height, 6)), top],
+                anchor=f"x{suffix}",
+                autorange="reversed",
+                showgrid=False,
+                showticklabels=column == 0,
                 title=dict(text="unit") if column == 0 else None,
             )
             where = f"layer {layer + 1}" + ((" · backward" if d else " · forward") if directions == 2 else "")
-            annotations.append(dict(xref="paper", yref="paper", x=x0 + width / 2, y=top,
-                                    xanchor="center", yanchor="bottom", align="center", showarrow=False,
-                                    text=f"{where}<br>{'hidden h' if kind == 'h' else 'cell c'}",
-                                    font=dict(size=12)))
+            annotations.append(
+                dict(
+                    xref="paper",
+                    yref="paper",
+                    x=x0 + width / 2,
+                    y=top,
+                    xanchor="center",
+                    yanchor="bottom",
+                    align="center",
+                    showarrow=False,
+                    text=f"{where}<br>{'hidden h' if kind == 'h' else 'cell c'}",
+                    font=dict(size=12),
+                )
+            )
     layout["coloraxis"] = dict(
-        colorscale="RdBu", cmid=0, cmin=-ranges["h"], cmax=ranges["h"],
-        colorbar=dict(title=dict(text="h"), thickness=12, len=0.45 if cell is not None else 0.9,
-                      y=0.75 if cell is not None else 0.5),
+        colorscale="RdBu",
+        cmid=0,
+        cmin=-ranges["h"],
+        cmax=ranges["h"],
+        colorbar=dict(
+            title=dict(text="h"),
+            thickness=12,
+            len=0.45 if cell is not None else 0.9,
+            y=0.75 if cell is not None else 0.5,
+        ),
     )
     if cell is not None:
         layout["coloraxis2"] = dict(
-            colorscale="PuOr", cmid=0, cmin=-ranges["c"], cmax=ranges["c"],
+            colorscale="PuOr",
+            cmid=0,
+            cmin=-ranges["c"],
+            cmax=ranges["c"],
             colorbar=dict(title=dict(text="c"), thickness=12, len=0.45, y=0.25),
         )
     layout["annotations"] = annotations
@@ -208,12 +292,22 @@ def onehot_figure(
     """The one-hot input of one pair, vocabulary index × time step, with the 1s written in."""
     z = onehot.detach().float().T.tolist()
     vocab_size, seq_len = len(z), len(z[0])
-    data = [dict(
-        type="heatmap", z=z, x=list(range(seq_len)), y=list(range(vocab_size)),
-        colorscale=[[0, "#f4f6f8"], [1, LINE_COLOUR]], zmin=0, zmax=1, showscale=False,
-        texttemplate="%{z:.0f}", xgap=2, ygap=2,
-        hovertemplate="step %{x}, index %{y}: %{z:.0f}<extra></extra>",
-    )]
+    data = [
+        dict(
+            type="heatmap",
+            z=z,
+            x=list(range(seq_len)),
+            y=list(range(vocab_size)),
+            colorscale=[[0, "#f4f6f8"], [1, LINE_COLOUR]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            texttemplate="%{z:.0f}",
+            xgap=2,
+            ygap=2,
+            hovertemplate="step %{x}, index %{y}: %{z:.0f}<extra></extra>",
+        )
+    ]
     index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
     layout = dict(
         xaxis=char_axis(step_labels(input_chars)),

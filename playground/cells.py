@@ -91,16 +91,29 @@ class Cell:
         return "nonlinearity" in self.options
 
     def core(
-        self, input_size: int, hidden_size: int, layers: int = 1, bidirectional: bool = False,
-        batch_first: bool = False, nonlinearity: str = "tanh", device: Any = None,
+        self,
+        input_size: int,
+        hidden_size: int,
+        layers: int = 1,
+        bidirectional: bool = False,
+        batch_first: bool = False,
+        nonlinearity: str = "tanh",
+        device: Any = None,
     ) -> nn.Module:
         """The torch module(s) of this core: the fused module, or one step module per layer."""
         extra = {"nonlinearity": nonlinearity} if self.takes_nonlinearity else {}
         if self.hand_looped:
             sizes = [input_size] + [hidden_size] * (layers - 1)
             return nn.ModuleList(self.step_module(size, hidden_size, device=device, **extra) for size in sizes)
-        return self.module(input_size=input_size, hidden_size=hidden_size, num_layers=layers,
-                           bidirectional=bidirectional, batch_first=batch_first, device=device, **extra)
+        return self.module(
+            input_size=input_size,
+            hidden_size=hidden_size,
+            num_layers=layers,
+            bidirectional=bidirectional,
+            batch_first=batch_first,
+            device=device,
+            **extra,
+        )
 
     def weight_names(self, layer: int, direction: int) -> tuple[str, str, str, str]:
         """Names of (W_ih, W_hh, b_ih, b_hh) of one layer and direction inside `core`'s state_dict."""
@@ -114,16 +127,24 @@ class Cell:
         """What the fused module takes as its state: h_0, and for an LSTM also c_0 (zeros)."""
         return (h_0, torch.zeros_like(h_0)) if self.has_cell_state else h_0
 
-    def step(self, weights: Weights, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None,
-             nonlinearity: str = "tanh") -> Step:
+    def step(
+        self, weights: Weights, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None, nonlinearity: str = "tanh"
+    ) -> Step:
         raise NotImplementedError
 
     def equations(self, nonlinearity: str = "tanh") -> tuple[str, ...]:
         """The cell's equations in LaTeX, one line each."""
         raise NotImplementedError
 
-    def terms(self, step: Step, weights: Weights, x: torch.Tensor, h_prev: torch.Tensor,
-              c_prev: torch.Tensor | None, nonlinearity: str = "tanh") -> tuple[Term, ...]:
+    def terms(
+        self,
+        step: Step,
+        weights: Weights,
+        x: torch.Tensor,
+        h_prev: torch.Tensor,
+        c_prev: torch.Tensor | None,
+        nonlinearity: str = "tanh",
+    ) -> tuple[Term, ...]:
         """Every term of `equations` for one step, in reading order."""
         raise NotImplementedError
 
@@ -194,28 +215,41 @@ class LSTM(Cell):
         i, f, g, o = (x_part + h_part).chunk(4, dim=-1)
         i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
         c_new = f * c + i * g
-        return Step(h=o * torch.tanh(c_new), c=c_new, gates={"i": i, "f": f, "g": g, "o": o},
-                    x_part=x_part, h_part=h_part)
+        return Step(
+            h=o * torch.tanh(c_new), c=c_new, gates={"i": i, "f": f, "g": g, "o": o}, x_part=x_part, h_part=h_part
+        )
 
     def equations(self, nonlinearity="tanh"):
         return (
-            _gate_equation("i", r"\sigma"), _gate_equation("f", r"\sigma"),
-            _gate_equation("g", r"\tanh"), _gate_equation("o", r"\sigma"),
+            _gate_equation("i", r"\sigma"),
+            _gate_equation("f", r"\sigma"),
+            _gate_equation("g", r"\tanh"),
+            _gate_equation("o", r"\sigma"),
             r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
             r"h_t = o_t \odot \tanh(c_t)",
         )
 
     def terms(self, step, weights, x, h_prev, c_prev, nonlinearity="tanh"):
         x_parts, h_parts = step.x_part.chunk(4, dim=-1), step.h_part.chunk(4, dim=-1)
-        gate_terms = [term for name, x_part, h_part in zip("ifgo", x_parts, h_parts)
-                      for term in _gate_terms(name, x_part, h_part, step.gates[name])]
-        return (*gate_terms, Term("c_{t-1}", r"c_{t-1}", c_prev), Term("c_t", r"c_t", step.c),
-                Term("tanh(c_t)", r"\tanh(c_t)", torch.tanh(step.c)), Term("h_t", r"h_t", step.h))
+        gate_terms = [
+            term
+            for name, x_part, h_part in zip("ifgo", x_parts, h_parts)
+            for term in _gate_terms(name, x_part, h_part, step.gates[name])
+        ]
+        return (
+            *gate_terms,
+            Term("c_{t-1}", r"c_{t-1}", c_prev),
+            Term("c_t", r"c_t", step.c),
+            Term("tanh(c_t)", r"\tanh(c_t)", torch.tanh(step.c)),
+            Term("h_t", r"h_t", step.h),
+        )
 
     def unit_lines(self, value, unit, nonlinearity="tanh"):
         return (
-            _gate_line(value, unit, "i", r"\sigma"), _gate_line(value, unit, "f", r"\sigma"),
-            _gate_line(value, unit, "g", r"\tanh"), _gate_line(value, unit, "o", r"\sigma"),
+            _gate_line(value, unit, "i", r"\sigma"),
+            _gate_line(value, unit, "f", r"\sigma"),
+            _gate_line(value, unit, "g", r"\tanh"),
+            _gate_line(value, unit, "o", r"\sigma"),
             rf"c_t[{unit}] = {value('f_t')} \cdot {value('c_{t-1}')} + {value('i_t')} \cdot {value('g_t')} "
             rf"= {value('c_t')}",
             rf"h_t[{unit}] = {value('o_t')} \cdot \tanh({value('c_t')}) = {value('h_t')}",
@@ -237,7 +271,8 @@ class GRU(Cell):
 
     def equations(self, nonlinearity="tanh"):
         return (
-            _gate_equation("r", r"\sigma"), _gate_equation("z", r"\sigma"),
+            _gate_equation("r", r"\sigma"),
+            _gate_equation("z", r"\sigma"),
             r"n_t = \tanh(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn}))",
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
         )
@@ -246,16 +281,20 @@ class GRU(Cell):
         (x_r, x_z, x_n), (h_r, h_z, h_n) = step.x_part.chunk(3, dim=-1), step.h_part.chunk(3, dim=-1)
         r = step.gates["r"]
         return (
-            *_gate_terms("r", x_r, h_r, r), *_gate_terms("z", x_z, h_z, step.gates["z"]),
+            *_gate_terms("r", x_r, h_r, r),
+            *_gate_terms("z", x_z, h_z, step.gates["z"]),
             Term("W_in·x+b_in", r"W_{in}x_t+b_{in}", x_n),
             Term("W_hn·h+b_hn", r"W_{hn}h_{t-1}+b_{hn}", h_n),
             Term("r⊙(W_hn·h+b_hn)", r"r_t\odot(W_{hn}h_{t-1}+b_{hn})", r * h_n),
-            Term("n_t", r"n_t", step.gates["n"]), Term("h_{t-1}", r"h_{t-1}", h_prev), Term("h_t", r"h_t", step.h),
+            Term("n_t", r"n_t", step.gates["n"]),
+            Term("h_{t-1}", r"h_{t-1}", h_prev),
+            Term("h_t", r"h_t", step.h),
         )
 
     def unit_lines(self, value, unit, nonlinearity="tanh"):
         return (
-            _gate_line(value, unit, "r", r"\sigma"), _gate_line(value, unit, "z", r"\sigma"),
+            _gate_line(value, unit, "r", r"\sigma"),
+            _gate_line(value, unit, "z", r"\sigma"),
             rf"n_t[{unit}] = \tanh({value('W_in·x+b_in')} + {value('r_t')} \cdot ({value('W_hn·h+b_hn')})) "
             rf"= {value('n_t')}",
             rf"h_t[{unit}] = (1 - {value('z_t')}) \cdot {value('n_t')} + {value('z_t')} \cdot ({value('h_{t-1}')}) "
@@ -266,8 +305,16 @@ class GRU(Cell):
 CELLS: dict[str, Cell] = {
     cell.name: cell
     for cell in (
-        PlainRNN("rnncell", "nn.RNNCell (hand-written loop)", "RNNCell", nn.RNN, nn.RNNCell, "#9467bd",
-                  hand_looped=True, options=("nonlinearity",)),
+        PlainRNN(
+            "rnncell",
+            "nn.RNNCell (hand-written loop)",
+            "RNNCell",
+            nn.RNN,
+            nn.RNNCell,
+            "#9467bd",
+            hand_looped=True,
+            options=("nonlinearity",),
+        ),
         PlainRNN("rnn", "nn.RNN", "RNN", nn.RNN, nn.RNNCell, "#d62728", options=("nonlinearity",)),
         LSTM("lstm", "nn.LSTM", "LSTM", nn.LSTM, nn.LSTMCell, "#1f77b4", gate_names=("i", "f", "g", "o")),
         GRU("gru", "nn.GRU", "GRU", nn.GRU, nn.GRUCell, "#2ca02c", gate_names=("r", "z", "n")),

@@ -74,8 +74,12 @@ def max_file_bytes(limits: Limits = LIMITS) -> int:
     """
     features = max(limits.max_embedding_size, limits.max_vocabulary)  # one-hot inputs are vocabulary-wide
     largest_core = max(
-        sum(p.numel() for p in cell.core(features, limits.max_hidden_size, limits.max_layers,
-                                         bidirectional=not cell.hand_looped, device="meta").parameters())
+        sum(
+            p.numel()
+            for p in cell.core(
+                features, limits.max_hidden_size, limits.max_layers, bidirectional=not cell.hand_looped, device="meta"
+            ).parameters()
+        )
         for cell in CELLS.values()
     )
     encoder = limits.max_vocabulary * limits.max_embedding_size
@@ -140,9 +144,7 @@ def _check_state_dict(config: RunConfig, state_dict: object) -> dict[str, torch.
     extra = sorted(set(state_dict) - set(expected))
     if missing or extra:
         names = ", ".join((missing + extra)[:3])
-        raise PlaygroundError(
-            f"The model file's weights do not belong to its settings (mismatched names: {names})."
-        )
+        raise PlaygroundError(f"The model file's weights do not belong to its settings (mismatched names: {names}).")
     for name, tensor in expected.items():
         if state_dict[name].shape != tensor.shape or state_dict[name].dtype != tensor.dtype:
             raise PlaygroundError(

@@ -57,12 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m playground", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("presets", help="list the presets")
-    train = commands.add_parser("train", help="train and print one line per epoch",
-                                argument_default=argparse.SUPPRESS)
+    train = commands.add_parser("train", help="train and print one line per epoch", argument_default=argparse.SUPPRESS)
     _add_settings(train)
     train.add_argument("--json", action="store_true", help="one JSON object per epoch")
-    export = commands.add_parser("export", help="print the experiment as a standalone PyTorch script",
-                                 argument_default=argparse.SUPPRESS)
+    export = commands.add_parser(
+        "export", help="print the experiment as a standalone PyTorch script", argument_default=argparse.SUPPRESS
+    )
     _add_settings(export)
     return parser
 
@@ -88,9 +88,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
     if as_json:
         prediction = record.predictions[0] if len(record.predictions) == 1 else list(record.predictions)
-        return json.dumps(
-            {"epoch": record.epoch, "loss": record.loss, "prediction": prediction}, ensure_ascii=False
-        )
+        return json.dumps({"epoch": record.epoch, "loss": record.loss, "prediction": prediction}, ensure_ascii=False)
     return f"Predicted: {' '.join(record.predictions)}, Epoch [{record.epoch}/{epochs}] loss={record.loss:.4f}"
 
 

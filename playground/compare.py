@@ -150,8 +150,9 @@ class Comparison:
         training = [run.trainer.epoch for run in self.runs if not run.finished]
         return min(training) if training else self.epochs
 
-    def train(self, max_epochs: int | None = None, max_seconds: float | None = None,
-              finish_within: float = 0.0) -> None:
+    def train(
+        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
+    ) -> None:
         """Train the contenders round-robin, one epoch each per round, for up to ``max_epochs``
         rounds or about ``max_seconds`` CPU seconds, whichever ends first.
 
@@ -173,8 +174,11 @@ class Comparison:
 
     def _seconds_to_finish(self) -> float:
         """The unfinished contenders' remaining epochs at the pace of their epochs so far."""
-        return sum((run.trainer.epochs - run.trainer.epoch) * run.trainer.train_seconds / max(1, run.trainer.epoch)
-                   for run in self.runs if not run.finished)
+        return sum(
+            (run.trainer.epochs - run.trainer.epoch) * run.trainer.train_seconds / max(1, run.trainer.epoch)
+            for run in self.runs
+            if not run.finished
+        )
 
     def step(self, epochs: int = 1) -> None:
         """Train every unfinished contender up to ``epochs`` more epochs, in turn."""

@@ -102,14 +102,10 @@ def build_vocabulary(
         if config.vocab_order == "sorted":
             chars.sort()
     if len(chars) > limits.max_vocabulary:
-        raise PlaygroundError(
-            f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}."
-        )
+        raise PlaygroundError(f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}.")
     duplicates = sorted(char for char, count in Counter(chars).items() if count > 1)  # only a typed one can
     if duplicates:
-        raise PlaygroundError(
-            f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once."
-        )
+        raise PlaygroundError(f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once.")
     return Vocabulary(tuple(chars))
 
 
@@ -132,9 +128,7 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
         raise PlaygroundError("Type a source string to train on.")
     pairs = training_pairs(config)
     if len(pairs) > limits.max_pairs:
-        raise PlaygroundError(
-            f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch."
-        )
+        raise PlaygroundError(f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch.")
     source_chars, target_chars = [], []
     for number, (source, target) in enumerate(pairs, start=1):
         label = f" on line {number}" if len(pairs) > 1 else ""

@@ -65,8 +65,9 @@ def _single_direction_states(
     """(batch, seq, hidden) states of one layer and direction from a real torch module."""
     cell = CELLS[config.cell]
     hidden_size = weights[1].shape[1]
-    module = _empty(cell.core(inputs.shape[-1], hidden_size, batch_first=True,
-                              nonlinearity=config.nonlinearity, device="meta"))
+    module = _empty(
+        cell.core(inputs.shape[-1], hidden_size, batch_first=True, nonlinearity=config.nonlinearity, device="meta")
+    )
     module.load_state_dict(dict(zip(cell.weight_names(0, 0), weights)))
     if cell.hand_looped:
         return loop_cells(module, inputs)[0], None
@@ -84,9 +85,18 @@ def _single_direction_states(
 def _fused_output(config: RunConfig, params: dict[str, torch.Tensor], inputs: torch.Tensor) -> torch.Tensor:
     """The complete core (all layers and directions in one module call), batch first."""
     cell = CELLS[config.cell]
-    module = _empty(cell.core(inputs.shape[-1], config.hidden_size, config.layers, config.bidirectional,
-                              config.batch_first, config.nonlinearity, device="meta"))
-    module.load_state_dict({name[len("core."):]: value for name, value in params.items() if name.startswith("core.")})
+    module = _empty(
+        cell.core(
+            inputs.shape[-1],
+            config.hidden_size,
+            config.layers,
+            config.bidirectional,
+            config.batch_first,
+            config.nonlinearity,
+            device="meta",
+        )
+    )
+    module.load_state_dict({name[len("core.") :]: value for name, value in params.items() if name.startswith("core.")})
     if cell.hand_looped:
         return loop_cells(module, inputs)[0]
     module.flatten_parameters()
@@ -170,14 +180,21 @@ class StepEquation:
 
 
 def step_equation(
-    config: RunConfig, params: dict[str, torch.Tensor], states: ModuleStates,
-    layer: int, direction: int, item: int, step: int,
+    config: RunConfig,
+    params: dict[str, torch.Tensor],
+    states: ModuleStates,
+    layer: int,
+    direction: int,
+    item: int,
+    step: int,
 ) -> StepEquation:
     """Evaluate one step by hand, feeding it the module's own previous state."""
     seq = states.hidden.shape[3]
     for value, size, what in (
-        (layer, config.layers, "Layer"), (direction, config.num_directions, "Direction"),
-        (item, states.hidden.shape[2], "Batch item"), (step, seq, "Time step"),
+        (layer, config.layers, "Layer"),
+        (direction, config.num_directions, "Direction"),
+        (item, states.hidden.shape[2], "Batch item"),
+        (step, seq, "Time step"),
     ):
         if not 0 <= value < size:
             raise PlaygroundError(f"{what} must be between 0 and {size - 1}; got {value}.")
@@ -196,14 +213,23 @@ def step_equation(
         result = cell.step(weights, x, h_prev, c_prev, config.nonlinearity)
         terms = cell.terms(result, weights, x, h_prev, c_prev, config.nonlinearity)
     return StepEquation(
-        cell=config.cell, nonlinearity=config.nonlinearity, x=x, h_prev=h_prev, c_prev=c_prev, weights=weights,
-        terms=terms, h=result.h, c=result.c, module_h=hidden[step],
+        cell=config.cell,
+        nonlinearity=config.nonlinearity,
+        x=x,
+        h_prev=h_prev,
+        c_prev=c_prev,
+        weights=weights,
+        terms=terms,
+        h=result.h,
+        c=result.c,
+        module_h=hidden[step],
         module_c=None if states.cell is None else states.cell[layer, direction, item, step],
     )
 
 
 def unit_latex(equation: StepEquation, unit: int, digits: int = 3) -> tuple[str, ...]:
     """The equations for one hidden unit with every number filled in, as LaTeX lines."""
+
     def value(label: str) -> str:
         return f"{equation.term(label).values[unit].item():.{digits}f}"
 

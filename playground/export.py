@@ -183,10 +183,7 @@ def _loss_lines(config: RunConfig) -> list[str]:
 
 def _optimizer_line(config: RunConfig) -> str:
     if config.optimizer == "sgd":
-        return (
-            f"optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, "
-            f"momentum={config.momentum!r})"
-        )
+        return f"optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum={config.momentum!r})"
     return "optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)"
 
 
@@ -230,7 +227,7 @@ def export_script(config: RunConfig) -> str:
         "    idx = torch.softmax(outputs.detach(), dim=-1).argmax(dim=-1)",
         "    predicted = [''.join(idx2char[i] for i in row) for row in idx.tolist()]",
         "    print(f\"Predicted: {' '.join(predicted)}, Epoch [{epoch + 1}/{num_epochs}] \"",
-        "          f\"loss={loss.item():.4f} (exact {loss.item()!r})\")",
+        '          f"loss={loss.item():.4f} (exact {loss.item()!r})")',
         "",
     ]
     return "\n".join(lines)

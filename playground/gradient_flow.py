@@ -28,21 +28,32 @@ DEFAULT_LENGTH = 20
 DEFAULT_LETTERS = "ab"
 
 
-def memory_task_config(cell: str, length: int = DEFAULT_LENGTH, letters: str = DEFAULT_LETTERS,
-                       epochs: int = 300) -> RunConfig:
+def memory_task_config(
+    cell: str, length: int = DEFAULT_LENGTH, letters: str = DEFAULT_LETTERS, epochs: int = 300
+) -> RunConfig:
     """The remember-the-first-letter task as a `RunConfig` for ``cell``."""
     if not 3 <= length <= LIMITS.max_string_length:
-        raise PlaygroundError(
-            f"The sequence length must be between 3 and {LIMITS.max_string_length}; got {length}."
-        )
+        raise PlaygroundError(f"The sequence length must be between 3 and {LIMITS.max_string_length}; got {length}.")
     if not letters or FILLER in letters or CUE in letters or len(set(letters)) != len(letters):
         raise PlaygroundError(f"Give distinct letters to remember, without '{FILLER}' or '{CUE}'.")
     sources = tuple(letter + FILLER * (length - 2) + CUE for letter in letters)
     targets = tuple(FILLER * (length - 1) + letter for letter in letters)
     return RunConfig(
-        sources=sources, targets=targets, vocab=FILLER + CUE + letters, cell=cell,
-        encoding="embedding", embedding_size=8, head="linear", hidden_size=32, layers=1,
-        batch_first=True, loss_reduction="sum", optimizer="adam", lr=0.01, epochs=epochs, seed=777,
+        sources=sources,
+        targets=targets,
+        vocab=FILLER + CUE + letters,
+        cell=cell,
+        encoding="embedding",
+        embedding_size=8,
+        head="linear",
+        hidden_size=32,
+        layers=1,
+        batch_first=True,
+        loss_reduction="sum",
+        optimizer="adam",
+        lr=0.01,
+        epochs=epochs,
+        seed=777,
     )
 
 

@@ -51,12 +51,31 @@ def probabilities_frame(trainer: Trainer) -> pd.DataFrame:
             for step, (source_char, target_char) in enumerate(zip(source_chars, target_chars)):
                 step_probabilities = probabilities[item][step]
                 rows.append(
-                    [record.epoch, record.loss, item + 1, prediction, step + 1, source_char,
-                     target_char, chars[predicted[item][step]], step_probabilities[dataset.vocab.index(target_char)],
-                     *step_probabilities]
+                    [
+                        record.epoch,
+                        record.loss,
+                        item + 1,
+                        prediction,
+                        step + 1,
+                        source_char,
+                        target_char,
+                        chars[predicted[item][step]],
+                        step_probabilities[dataset.vocab.index(target_char)],
+                        *step_probabilities,
+                    ]
                 )
-    columns = ["epoch", "loss", "string", "prediction", "step", "input", "target", "predicted",
-               "p(target)", *[probability_column(char) for char in chars]]
+    columns = [
+        "epoch",
+        "loss",
+        "string",
+        "prediction",
+        "step",
+        "input",
+        "target",
+        "predicted",
+        "p(target)",
+        *[probability_column(char) for char in chars],
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -70,13 +70,15 @@ class RecurrentModel(nn.Module):
         self.vocab_size = vocab_size
         self.encoder = _build_encoder(config, vocab_size)
         self.core = self.cell.core(
-            input_size(config, vocab_size), config.hidden_size, config.layers, config.bidirectional,
-            config.batch_first, config.nonlinearity,
+            input_size(config, vocab_size),
+            config.hidden_size,
+            config.layers,
+            config.bidirectional,
+            config.batch_first,
+            config.nonlinearity,
         )
         self.head = (
-            nn.Linear(config.hidden_size * config.num_directions, vocab_size)
-            if config.head == "linear"
-            else None
+            nn.Linear(config.hidden_size * config.num_directions, vocab_size) if config.head == "linear" else None
         )
 
     def encode(self, indices: torch.Tensor) -> torch.Tensor:

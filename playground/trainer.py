@@ -194,9 +194,7 @@ class Trainer:
         """
         protected = {1, self.solved_epoch, self.epoch}
         while True:
-            dropped = [
-                e for e in self.detailed_epochs if e % self._stride and e not in protected
-            ]
+            dropped = [e for e in self.detailed_epochs if e % self._stride and e not in protected]
             if len(self.detailed_epochs) - len(dropped) <= self.max_detailed_epochs:
                 break
             self._stride *= 2

@@ -20,6 +20,7 @@ from .config import RunConfig
 from .data import Dataset
 from .model import encode_indices, sequence_loss
 
+
 @dataclass(frozen=True)
 class Internals:
     """What happened inside the network during one epoch's forward and backward pass.
@@ -38,9 +39,7 @@ class Internals:
     loss: float = float("nan")
 
 
-def layer_weights(
-    config: RunConfig, params: dict[str, torch.Tensor], layer: int, direction: int
-) -> Weights:
+def layer_weights(config: RunConfig, params: dict[str, torch.Tensor], layer: int, direction: int) -> Weights:
     """(W_ih, W_hh, b_ih, b_hh) of one layer and direction, whatever module holds them."""
     names = CELLS[config.cell].weight_names(layer, direction)
     return tuple(params[f"core.{name}"] for name in names)
@@ -94,20 +93,13 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     loss.backward()
 
     def stack(steps: list[list[list[torch.Tensor]]]) -> torch.Tensor:
-        return torch.stack(
-            [torch.stack([torch.stack(d, dim=1) for d in layer]) for layer in steps]
-        ).detach()
+        return torch.stack([torch.stack([torch.stack(d, dim=1) for d in layer]) for layer in steps]).detach()
 
     grad_norms = torch.stack(
-        [
-            torch.stack([torch.stack([h.grad.norm() for h in d]) for d in layer])
-            for layer in hidden_steps
-        ]
+        [torch.stack([torch.stack([h.grad.norm() for h in d]) for d in layer]) for layer in hidden_steps]
     )
     gates = {
-        name: torch.stack(
-            [torch.stack([torch.stack(d[name], dim=1) for d in layer]) for layer in gate_steps]
-        ).detach()
+        name: torch.stack([torch.stack([torch.stack(d[name], dim=1) for d in layer]) for layer in gate_steps]).detach()
         for name in gate_names
     }
     return Internals(

@@ -157,9 +157,7 @@ def config_from_params(
             continue
         changes[field] = value
     if "sources" in changes or "targets" in changes:
-        base = _base_for_strings(
-            base, changes.get("sources", base.sources), changes.get("targets", base.targets)
-        )
+        base = _base_for_strings(base, changes.get("sources", base.sources), changes.get("targets", base.targets))
     config = base.with_changes(**changes)
     try:
         validate_settings(config)
@@ -175,14 +173,11 @@ def _quote_readably(text: str) -> str:
     link, and ``?src=héllo,world`` stays readable where ``h%C3%A9llo%2Cworld`` does not.
     """
     return "".join(
-        char if ord(char) > 127 and char.isprintable() else quote(char, safe="-_.~,:/@!$'()*;")
-        for char in text
+        char if ord(char) > 127 and char.isprintable() else quote(char, safe="-_.~,:/@!$'()*;") for char in text
     )
 
 
-def query_string(
-    config: RunConfig, base: RunConfig | None = None, page_params: Mapping[str, str] | None = None
-) -> str:
+def query_string(config: RunConfig, base: RunConfig | None = None, page_params: Mapping[str, str] | None = None) -> str:
     """``config`` (and a page's own parameters) as the text after ``?`` in a link."""
     pairs = []
     for name, value in {**config_to_params(config, base), **(page_params or {})}.items():

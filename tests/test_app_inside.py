@@ -39,8 +39,9 @@ def test_shapes_page_every_module_and_layout():
     at = page("shapes.py")
     assert not at.exception
     at.number_input(key="shapes-layers").set_value(2)
-    for bidirectional, module, batch_first in itertools.product((False, True), ("rnncell", "rnn", "lstm", "gru"),
-                                                                 (False, True)):
+    for bidirectional, module, batch_first in itertools.product(
+        (False, True), ("rnncell", "rnn", "lstm", "gru"), (False, True)
+    ):
         at.radio(key="shapes-module").set_value(module).run()
         if module != "rnncell":  # disabled for a cell; a checked box stays checked but is ignored
             at.checkbox(key="shapes-bidirectional").set_value(bidirectional)
@@ -48,8 +49,9 @@ def test_shapes_page_every_module_and_layout():
         at.run()
         bidirectional = at.checkbox(key="shapes-bidirectional").value
         assert not at.exception and not at.error, (module, bidirectional, batch_first)
-        spec = ShapeSpec(module=module, layers=2, bidirectional=bidirectional and module != "rnncell",
-                         batch_first=batch_first)
+        spec = ShapeSpec(
+            module=module, layers=2, bidirectional=bidirectional and module != "rnncell", batch_first=batch_first
+        )
         assert shape_column(at) == [str(t.shape) for t in run_shapes(spec).tensors]
         verdicts = [m.value for m in at.markdown if "max |difference|" in m.value]
         assert len(verdicts) == len(run_shapes(spec).comparisons)
@@ -97,8 +99,9 @@ def test_inside_cell_every_control(preset):
     direction = 1 if trainer.config.bidirectional else 0
     item = 2 if trainer.dataset.batch_size > 1 else 0
     params = trainer.history[0].parameters
-    equation = step_equation(trainer.config, params, module_states(trainer.config, params, trainer.dataset),
-                             layer, direction, item, 3)
+    equation = step_equation(
+        trainer.config, params, module_states(trainer.config, params, trainer.dataset), layer, direction, item, 3
+    )
     assert at.latex[-1].value.strip("$\n").endswith(f"{equation.module_h[1].item():.3f}")
     assert float(at.metric[0].value) <= 1e-6
 
@@ -134,10 +137,13 @@ def test_gradient_flow_page_steps_and_resets():
     table = at.dataframe[0].value
     assert at.select_slider(key="gradient-flow-epoch").value == 25
     runs = GRADIENT_FLOW_RACE.get(at.session_state).trainers
-    assert table["‖∂L/∂h₀‖"].tolist() == [f"{gradient_curve(runs[c], 25)[0].item():.1e}" for c in ("rnn", "lstm", "gru")]
+    assert table["‖∂L/∂h₀‖"].tolist() == [
+        f"{gradient_curve(runs[c], 25)[0].item():.1e}" for c in ("rnn", "lstm", "gru")
+    ]
     at.select_slider(key="gradient-flow-epoch").set_value(5).run()
     assert at.dataframe[0].value["‖∂L/∂h₀‖"].tolist() == [
-        f"{gradient_curve(runs[c], 5)[0].item():.1e}" for c in ("rnn", "lstm", "gru")]
+        f"{gradient_curve(runs[c], 5)[0].item():.1e}" for c in ("rnn", "lstm", "gru")
+    ]
     at.button(key="gradient-flow-step").click().run()
     assert at.select_slider(key="gradient-flow-epoch").value == 50
     at.button(key="gradient-flow-reset").click().run()
@@ -151,8 +157,9 @@ def test_gradient_flow_page_refuses_bad_letters():
     assert "distinct letters" in at.error[0].value
 
 
-@pytest.mark.parametrize("path", ["app_pages/shapes.py", "app_pages/inside_cell.py", "app_pages/embeddings.py",
-                                  "app_pages/gradient_flow.py"])
+@pytest.mark.parametrize(
+    "path", ["app_pages/shapes.py", "app_pages/inside_cell.py", "app_pages/embeddings.py", "app_pages/gradient_flow.py"]
+)
 def test_pages_are_in_the_app_navigation(path):
     at = AppTest.from_file(str(PAGES.parent / "app.py"), default_timeout=TIMEOUT).run()
     at.switch_page(path).run()

@@ -101,8 +101,7 @@ def test_step_trains_one_epoch_per_press_and_reset_starts_over():
     for expected in (1, 2, 3):
         click(at, "step")
         assert TRAINER.get(at.session_state).epoch == expected
-    assert any(f"Epoch 3 of {PRESETS[DEFAULT_PRESET].config.epochs}" in p.proto.text
-               for p in at.get("progress"))
+    assert any(f"Epoch 3 of {PRESETS[DEFAULT_PRESET].config.epochs}" in p.proto.text for p in at.get("progress"))
     click(at, "reset")
     assert not TRAINER.is_set(at.session_state)
     assert any("Press **Train**" in i.value for i in at.info)

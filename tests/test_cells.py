@@ -56,8 +56,13 @@ def test_the_hand_loop_equals_the_fused_module_with_the_same_weights(cell):
     torch.manual_seed(1)
     looped = cell.core(FEATURES, HIDDEN, layers=2)
     fused = cell.module(FEATURES, HIDDEN, num_layers=2, batch_first=True)
-    fused.load_state_dict({f"{kind}_l{layer}": getattr(looped[layer], kind) for layer in range(2)
-                           for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")})
+    fused.load_state_dict(
+        {
+            f"{kind}_l{layer}": getattr(looped[layer], kind)
+            for layer in range(2)
+            for kind in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+        }
+    )
     inputs = torch.randn(BATCH, SEQ, FEATURES)
     with torch.no_grad():
         outputs, last = loop_cells(looped, inputs)
@@ -70,8 +75,9 @@ def test_the_hand_loop_equals_the_fused_module_with_the_same_weights(cell):
 def test_every_equation_has_its_unit_line_and_every_term_it_names(cell, nonlinearity):
     torch.manual_seed(2)
     reference = cell.step_module(FEATURES, HIDDEN)
-    weights = tuple(w.detach() for w in (reference.weight_ih, reference.weight_hh, reference.bias_ih,
-                                         reference.bias_hh))
+    weights = tuple(
+        w.detach() for w in (reference.weight_ih, reference.weight_hh, reference.bias_ih, reference.bias_hh)
+    )
     x, h = torch.randn(FEATURES), torch.randn(HIDDEN)
     c = torch.randn(HIDDEN) if cell.has_cell_state else None
     step = cell.step(weights, x, h, c, nonlinearity)

@@ -59,7 +59,7 @@ def assert_escaped_once(figure: go.Figure) -> None:
 def test_labels_escape_for_plotly_and_stay_plain_for_vega_lite():
     assert [char_label(c) for c in TYPED] == ["&lt;", "b", "&gt;", "&amp;"]
     assert text_label(TYPED) == "&lt;b&gt;&amp;"
-    assert text_label("it's \"x\"") == "it's \"x\""  # Plotly has no &quot;: quotes stay as typed
+    assert text_label('it\'s "x"') == 'it\'s "x"'  # Plotly has no &quot;: quotes stay as typed
     assert [plain_char(c) for c in TYPED] == list(TYPED)
     assert char_label(" ") == plain_char(" ") == "␣"
 
@@ -116,12 +116,14 @@ def test_vega_lite_rows_carry_typed_characters_raw(trainer):
     internals = trainer.internals(epoch)
     targets = data.target_indices[0].tolist()
     timeline, _ = timeline_chart(trainer.history, 0, data.vocab.chars, targets, None, max_rows=16)
-    probabilities, spec = probabilities_chart(trainer.history[-1].probabilities[0], data.vocab.chars,
-                                              data.source_chars[0], targets)
+    probabilities, spec = probabilities_chart(
+        trainer.history[-1].probabilities[0], data.vocab.chars, data.source_chars[0], targets
+    )
     hidden, _ = hidden_states_chart(internals.hidden[:, :, 0], data.source_chars[0])
     assert set(timeline["target"]) == set("&<b>")
     assert set(probabilities["char"]) == set(data.vocab.chars) and spec["layer"][0]["encoding"]["y"]["sort"] == list(
-        data.vocab.chars)
+        data.vocab.chars
+    )
     assert list(dict.fromkeys(hidden.sort_values("order")["step"])) == [f"t={t} {c}" for t, c in enumerate(TYPED)]
     for rows in (timeline, probabilities, hidden):
         text = rows.to_string()

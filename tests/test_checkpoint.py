@@ -10,8 +10,8 @@ import torch
 from playground import PlaygroundError, RunConfig, Trainer, checkpoint
 from playground.checkpoint import FORMAT, load_checkpoint, load_run, max_file_bytes, save_checkpoint
 from playground.limits import Limits
-from playground.trainer import build_model
 from playground.presets import PRESETS
+from playground.trainer import build_model
 
 
 def trained(name: str, epochs: int | None = None) -> Trainer:
@@ -162,9 +162,17 @@ def test_a_small_file_that_unpacks_past_the_cap_is_refused_before_loading(monkey
 def test_the_largest_model_the_caps_allow_fits_in_a_model_file():
     limits = Limits()
     text = "ab" * (limits.max_string_length // 2)
-    config = RunConfig(sources=(text,) * limits.max_pairs, targets=(text[::-1],) * limits.max_pairs, vocab="",
-                       cell="lstm", encoding="embedding", embedding_size=limits.max_embedding_size,
-                       hidden_size=limits.max_hidden_size, layers=limits.max_layers, bidirectional=True)
+    config = RunConfig(
+        sources=(text,) * limits.max_pairs,
+        targets=(text[::-1],) * limits.max_pairs,
+        vocab="",
+        cell="lstm",
+        encoding="embedding",
+        embedding_size=limits.max_embedding_size,
+        hidden_size=limits.max_hidden_size,
+        layers=limits.max_layers,
+        bidirectional=True,
+    )
     model = build_model(config, limits.max_vocabulary)
     weights = 4 * sum(p.numel() for p in model.parameters())
     assert weights < checkpoint.max_file_bytes(limits)

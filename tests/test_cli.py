@@ -21,18 +21,69 @@ def test_lesson_log_format(capsys):
 
 
 def test_every_option_reaches_the_config(capsys):
-    argv = ["train", "--source", "hello", "--target", "ohlol", "--source", "eolll", "--target", "lleel",
-            "--task", "translate", "--vocab", "helo", "--cell", "gru", "--encoding", "linear",
-            "--embedding-size", "6", "--head", "linear", "--hidden-size", "7", "--layers", "2",
-            "--bidirectional", "--nonlinearity", "tanh", "--batch-first", "--loss-reduction", "sum",
-            "--optimizer", "sgd", "--lr", "0.5", "--momentum", "0.8", "--epochs", "3", "--seed", "5",
-            "--json"]
+    argv = [
+        "train",
+        "--source",
+        "hello",
+        "--target",
+        "ohlol",
+        "--source",
+        "eolll",
+        "--target",
+        "lleel",
+        "--task",
+        "translate",
+        "--vocab",
+        "helo",
+        "--cell",
+        "gru",
+        "--encoding",
+        "linear",
+        "--embedding-size",
+        "6",
+        "--head",
+        "linear",
+        "--hidden-size",
+        "7",
+        "--layers",
+        "2",
+        "--bidirectional",
+        "--nonlinearity",
+        "tanh",
+        "--batch-first",
+        "--loss-reduction",
+        "sum",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.5",
+        "--momentum",
+        "0.8",
+        "--epochs",
+        "3",
+        "--seed",
+        "5",
+        "--json",
+    ]
     assert main(argv) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     config = PRESETS["hello-gru"].config.with_changes(
-        sources=("hello", "eolll"), targets=("ohlol", "lleel"), vocab="helo", encoding="linear",
-        embedding_size=6, hidden_size=7, layers=2, bidirectional=True, batch_first=True,
-        loss_reduction="sum", optimizer="sgd", lr=0.5, momentum=0.8, epochs=3, seed=5)
+        sources=("hello", "eolll"),
+        targets=("ohlol", "lleel"),
+        vocab="helo",
+        encoding="linear",
+        embedding_size=6,
+        hidden_size=7,
+        layers=2,
+        bidirectional=True,
+        batch_first=True,
+        loss_reduction="sum",
+        optimizer="sgd",
+        lr=0.5,
+        momentum=0.8,
+        epochs=3,
+        seed=5,
+    )
     trainer = Trainer(config)
     trainer.train()
     assert [row["epoch"] for row in rows] == [1, 2, 3]
@@ -47,16 +98,34 @@ def test_next_char_task_from_one_string(capsys):
 
 
 def test_bad_input_is_one_line_and_exit_status_2():
-    result = subprocess.run([sys.executable, "-m", "playground", "train", "--source", "hello",
-                             "--target", "ohl"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "playground", "train", "--source", "hello", "--target", "ohl"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: The source 'hello' has 5 characters")
 
 
 def test_divergence_exits_1_after_printing_the_epochs_so_far(capsys):
-    code = main(["train", "--cell", "rnn", "--nonlinearity", "relu", "--optimizer", "sgd",
-                 "--lr", "10", "--hidden-size", "64", "--epochs", "50"])
+    code = main(
+        [
+            "train",
+            "--cell",
+            "rnn",
+            "--nonlinearity",
+            "relu",
+            "--optimizer",
+            "sgd",
+            "--lr",
+            "10",
+            "--hidden-size",
+            "64",
+            "--epochs",
+            "50",
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1 and "loss became nan" in captured.err
     assert 1 <= len(captured.out.splitlines()) < 50
@@ -76,26 +145,52 @@ def test_export_prints_the_share_pages_script(capsys):
 
 
 def test_export_of_bad_input_is_one_line_and_exit_status_2():
-    result = subprocess.run([sys.executable, "-m", "playground", "export", "--source", "hello",
-                             "--target", "ohl"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "playground", "export", "--source", "hello", "--target", "ohl"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith("error: The source 'hello' has 5 characters")
 
 
 def test_exported_script_run_with_python_reproduces_the_apps_losses(tmp_path):
-    flags = ["--source", "hihell", "--target", "ihello", "--cell", "lstm", "--encoding", "linear",
-             "--optimizer", "sgd", "--lr", "0.5", "--epochs", "6"]
-    exported = subprocess.run([sys.executable, "-m", "playground", "export", *flags],
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+    flags = [
+        "--source",
+        "hihell",
+        "--target",
+        "ihello",
+        "--cell",
+        "lstm",
+        "--encoding",
+        "linear",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.5",
+        "--epochs",
+        "6",
+    ]
+    exported = subprocess.run(
+        [sys.executable, "-m", "playground", "export", *flags],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert exported.returncode == 0, exported.stderr
     script = tmp_path / "experiment.py"
     script.write_text(exported.stdout, encoding="utf-8")
-    ran = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, encoding="utf-8",
-                         timeout=120, cwd=tmp_path)
+    ran = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=tmp_path
+    )
     assert ran.returncode == 0, ran.stderr
-    trainer = Trainer(RunConfig(sources=("hihell",), targets=("ihello",), cell="lstm", encoding="linear",
-                                optimizer="sgd", lr=0.5, epochs=6))
+    trainer = Trainer(
+        RunConfig(
+            sources=("hihell",), targets=("ihello",), cell="lstm", encoding="linear", optimizer="sgd", lr=0.5, epochs=6
+        )
+    )
     trainer.train()
     losses = [float(re.search(r"\(exact ([^)]+)\)$", line)[1]) for line in ran.stdout.splitlines()]
     assert losses == pytest.approx([record.loss for record in trainer.history], abs=1e-6)

@@ -60,8 +60,17 @@ def test_each_contender_matches_a_solo_run_of_its_config():
 
 def test_results_table_columns_and_rates():
     table = run_to_end(Comparison(cell_contenders(BASE))).results_frame()
-    assert list(table.columns) == ["contender", "first correct epoch", "final loss", "final prediction",
-                                   "parameters", "epochs", "training time (s)", "epochs/s", "status"]
+    assert list(table.columns) == [
+        "contender",
+        "first correct epoch",
+        "final loss",
+        "final prediction",
+        "parameters",
+        "epochs",
+        "training time (s)",
+        "epochs/s",
+        "status",
+    ]
     assert ((table["epochs/s"] - table["epochs"] / table["training time (s)"]).abs() < 1e-9).all()
     round_tripped = pd.read_csv(io.BytesIO(frame_to_csv(table)), encoding="utf-8-sig")
     assert list(round_tripped["contender"]) == list(table["contender"])
@@ -103,8 +112,17 @@ def test_bad_value_lists_are_playground_errors(text):
 
 
 def test_diverging_contender_keeps_its_history_and_message():
-    base = RunConfig(optimizer="sgd", lr=10.0, momentum=0.99, epochs=200, hidden_size=32, nonlinearity="relu",
-                     encoding="onehot", cell="rnn", loss_reduction="sum")
+    base = RunConfig(
+        optimizer="sgd",
+        lr=10.0,
+        momentum=0.99,
+        epochs=200,
+        hidden_size=32,
+        nonlinearity="relu",
+        encoding="onehot",
+        cell="rnn",
+        loss_reduction="sum",
+    )
     comparison = run_to_end(Comparison(contenders_for("learning_rates", base, "10, 0.01")))
     diverged, calm = comparison.runs
     assert "loss became" in diverged.error and 0 < diverged.trainer.epoch < base.epochs

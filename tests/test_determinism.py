@@ -13,10 +13,30 @@ import sys
 from playground import RunConfig, Trainer
 
 SOURCES = ("hello world", "hihell worl", "lleho dlrow")
-CONFIG = RunConfig(sources=SOURCES, targets=tuple(s[::-1] for s in SOURCES), vocab="", cell="rnn",
-                   hidden_size=64, batch_first=False, loss_reduction="mean", epochs=30)
-FLAGS = ["--cell", "rnn", "--hidden-size", "64", "--no-batch-first", "--loss-reduction", "mean",
-         "--epochs", "30", "--vocab", "", *[flag for s in SOURCES for flag in ("--source", s, "--target", s[::-1])]]
+CONFIG = RunConfig(
+    sources=SOURCES,
+    targets=tuple(s[::-1] for s in SOURCES),
+    vocab="",
+    cell="rnn",
+    hidden_size=64,
+    batch_first=False,
+    loss_reduction="mean",
+    epochs=30,
+)
+FLAGS = [
+    "--cell",
+    "rnn",
+    "--hidden-size",
+    "64",
+    "--no-batch-first",
+    "--loss-reduction",
+    "mean",
+    "--epochs",
+    "30",
+    "--vocab",
+    "",
+    *[flag for s in SOURCES for flag in ("--source", s, "--target", s[::-1])],
+]
 
 
 def app_losses() -> list[float]:
@@ -27,15 +47,17 @@ def app_losses() -> list[float]:
 
 
 def test_the_command_line_trains_the_apps_numbers():
-    result = subprocess.run([sys.executable, "-m", "playground", "train", *FLAGS, "--json"],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "playground", "train", *FLAGS, "--json"], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["loss"] for line in result.stdout.splitlines()] == app_losses()
 
 
 def test_the_exported_script_prints_the_apps_numbers(tmp_path):
-    exported = subprocess.run([sys.executable, "-m", "playground", "export", *FLAGS],
-                              capture_output=True, text=True, timeout=120)
+    exported = subprocess.run(
+        [sys.executable, "-m", "playground", "export", *FLAGS], capture_output=True, text=True, timeout=120
+    )
     assert exported.returncode == 0, exported.stderr
     script = tmp_path / "exported.py"
     script.write_text(exported.stdout, encoding="utf-8")

@@ -55,8 +55,11 @@ def test_module_states_reproduce_the_trained_model(trained):
     model.load_state_dict(params)
     with torch.no_grad():
         logits = model(dataset.source_indices)
-    ours = states.fused_output if config.head == "hidden" else F.linear(
-        states.fused_output, params["head.weight"], params["head.bias"])
+    ours = (
+        states.fused_output
+        if config.head == "hidden"
+        else F.linear(states.fused_output, params["head.weight"], params["head.bias"])
+    )
     assert (ours - logits).abs().max() <= 1e-6
     internals = trained.internals(trained.epoch)
     assert (internals.hidden - states.hidden).abs().max() <= 1e-6
@@ -113,8 +116,17 @@ def test_out_of_range_choice_is_a_sentence():
         step_equation(trainer.config, params, states, 0, 0, 0, 99)
 
 
-LARGE = dict(sources=("hello world, hello there",), targets=(), task="next-char", vocab_order="appearance",
-             encoding="embedding", embedding_size=256, hidden_size=256, lr=0.05, epochs=40)
+LARGE = dict(
+    sources=("hello world, hello there",),
+    targets=(),
+    task="next-char",
+    vocab_order="appearance",
+    encoding="embedding",
+    embedding_size=256,
+    hidden_size=256,
+    lr=0.05,
+    epochs=40,
+)
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -125,7 +137,9 @@ def test_large_correct_cells_are_never_called_a_mismatch(cell):
     trainer.train()
     params = trainer.history[-1].parameters
     states = module_states(trainer.config, params, trainer.dataset)
-    equations = [step_equation(trainer.config, params, states, 0, 0, 0, step) for step in range(trainer.dataset.seq_len)]
+    equations = [
+        step_equation(trainer.config, params, states, 0, 0, 0, step) for step in range(trainer.dataset.seq_len)
+    ]
     assert all(equation.matches for equation in equations), max(e.max_abs_diff / e.tolerance for e in equations)
     assert max(equation.tolerance for equation in equations) < 1e-3
     wrong = dict(params)

@@ -17,21 +17,40 @@ from playground import PlaygroundError, RunConfig, Trainer
 from playground.export import export_script
 from playground.presets import PRESETS
 
-LINE = re.compile(r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "
-                  r"loss=(?P<short>\d+\.\d{4}) \(exact (?P<exact>[^)]+)\)$")
+LINE = re.compile(
+    r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "
+    r"loss=(?P<short>\d+\.\d{4}) \(exact (?P<exact>[^)]+)\)$"
+)
 
 # Settings no preset uses, so every branch of the generator is run.
 EXTRA_CONFIGS = {
-    "lstm-seq-first-linear-sgd": RunConfig(cell="lstm", encoding="linear", embedding_size=3, layers=2,
-                                           optimizer="sgd", lr=0.5, momentum=0.5, epochs=12),
-    "rnncell-2layer-relu-linear-head": RunConfig(cell="rnncell", layers=2, nonlinearity="relu",
-                                                 head="linear", loss_reduction="sum", epochs=12),
-    "bigru-onehot-sum-unicode": RunConfig(sources=("héllo, 👋",), targets=("👋 ,olléh",), vocab="",
-                                          cell="gru", encoding="onehot", bidirectional=True,
-                                          loss_reduction="sum", epochs=12),
-    "rnn-relu-seq-first-hidden-head": RunConfig(sources=("abca",), targets=("bcab",), vocab="",
-                                                cell="rnn", nonlinearity="relu", encoding="onehot",
-                                                head="hidden", hidden_size=3, epochs=12),
+    "lstm-seq-first-linear-sgd": RunConfig(
+        cell="lstm", encoding="linear", embedding_size=3, layers=2, optimizer="sgd", lr=0.5, momentum=0.5, epochs=12
+    ),
+    "rnncell-2layer-relu-linear-head": RunConfig(
+        cell="rnncell", layers=2, nonlinearity="relu", head="linear", loss_reduction="sum", epochs=12
+    ),
+    "bigru-onehot-sum-unicode": RunConfig(
+        sources=("héllo, 👋",),
+        targets=("👋 ,olléh",),
+        vocab="",
+        cell="gru",
+        encoding="onehot",
+        bidirectional=True,
+        loss_reduction="sum",
+        epochs=12,
+    ),
+    "rnn-relu-seq-first-hidden-head": RunConfig(
+        sources=("abca",),
+        targets=("bcab",),
+        vocab="",
+        cell="rnn",
+        nonlinearity="relu",
+        encoding="onehot",
+        head="hidden",
+        hidden_size=3,
+        epochs=12,
+    ),
 }
 CONFIGS = {**{name: preset.config for name, preset in PRESETS.items()}, **EXTRA_CONFIGS}
 
@@ -55,7 +74,11 @@ def script_outputs(tmp_path_factory):
         paths[name] = path
     result = subprocess.run(
         [sys.executable, "-c", RUNNER, *map(str, paths.values())],
-        capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=directory,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        cwd=directory,
     )
     assert result.returncode == 0, result.stderr
     outputs, current = {}, None
@@ -89,8 +112,12 @@ def test_exported_script_reproduces_every_epoch(name, script_outputs):
 def test_a_script_runs_standalone_with_python(script_outputs):
     paths, outputs = script_outputs
     result = subprocess.run(
-        [sys.executable, str(paths["hihell-per-step"])], capture_output=True, text=True,
-        encoding="utf-8", timeout=120, cwd=paths["hihell-per-step"].parent,
+        [sys.executable, str(paths["hihell-per-step"])],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        cwd=paths["hihell-per-step"].parent,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == outputs["hihell-per-step"]
@@ -103,8 +130,13 @@ def test_script_builds_modules_in_the_apps_order_and_names(name):
     tree = ast.parse(export_script(config))
     model = next(node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == "Model")
     init = next(node for node in model.body if isinstance(node, ast.FunctionDef) and node.name == "__init__")
-    created = [target.attr for stmt in init.body if isinstance(stmt, ast.Assign)
-               for target in stmt.targets if isinstance(target, ast.Attribute)]
+    created = [
+        target.attr
+        for stmt in init.body
+        if isinstance(stmt, ast.Assign)
+        for target in stmt.targets
+        if isinstance(target, ast.Attribute)
+    ]
     trainer = Trainer(config)
     app_modules = [name for name, _ in trainer.model.named_children()]
     assert created == app_modules

@@ -29,8 +29,9 @@ def bilstm() -> Trainer:
 def test_predictions_timeline_colours_each_character_against_the_target(hello):
     dataset = hello.dataset
     targets = dataset.target_indices[0].tolist()
-    figure = predictions_figure(hello.history, 0, dataset.vocab.chars, targets,
-                                hello.solved_epoch, selected_epoch=2, total_epochs=15)
+    figure = predictions_figure(
+        hello.history, 0, dataset.vocab.chars, targets, hello.solved_epoch, selected_epoch=2, total_epochs=15
+    )
     heatmap = figure.data[0]
     assert len(heatmap.z) == hello.epoch  # 15 epochs fit: one row each
     for record, z_row, text_row in zip(hello.history, heatmap.z, heatmap.text):
@@ -88,8 +89,9 @@ def test_hidden_state_figure_has_one_panel_per_layer_direction_and_kind(bilstm):
 
 
 def test_hidden_state_figure_of_a_single_layer_rnn(hello):
-    trainer = Trainer(RunConfig(cell="rnncell", encoding="onehot", head="hidden", hidden_size=4,
-                                vocab="ehlo", epochs=2))
+    trainer = Trainer(
+        RunConfig(cell="rnncell", encoding="onehot", head="hidden", hidden_size=4, vocab="ehlo", epochs=2)
+    )
     trainer.train()
     internals = trainer.internals(2)
     figure = hidden_state_figure(internals.hidden[:, :, 0], trainer.dataset.source_chars[0])
@@ -112,8 +114,12 @@ def test_typed_html_is_escaped_and_spaces_made_visible():
     trainer = Trainer(RunConfig(sources=("<b>x",), targets=("x<b>",), epochs=1))
     trainer.train()
     dataset = trainer.dataset
-    figure = probabilities_figure(trainer.history[0].probabilities[0], dataset.vocab.chars,
-                                  dataset.source_chars[0], dataset.target_indices[0].tolist())
+    figure = probabilities_figure(
+        trainer.history[0].probabilities[0],
+        dataset.vocab.chars,
+        dataset.source_chars[0],
+        dataset.target_indices[0].tolist(),
+    )
     labels = " ".join(figure.layout.xaxis.ticktext) + " ".join(figure.layout.yaxis.ticktext)
     assert "<b>x" not in labels and "&lt;" in labels and "&gt;" in labels
 
@@ -125,10 +131,17 @@ def _all_figures(trainer: Trainer, **theme) -> dict[str, go.Figure]:
     targets = dataset.target_indices[0].tolist()
     return {
         "loss": loss_figure([LossRun([r.loss for r in trainer.history], trainer.solved_epoch)], epoch, **theme),
-        "predictions": predictions_figure(trainer.history, 0, dataset.vocab.chars, targets,
-                                          trainer.solved_epoch, epoch, **theme),
-        "probabilities": probabilities_figure(trainer.history[epoch - 1].probabilities[0], dataset.vocab.chars,
-                                              dataset.source_chars[0], targets, epoch, **theme),
+        "predictions": predictions_figure(
+            trainer.history, 0, dataset.vocab.chars, targets, trainer.solved_epoch, epoch, **theme
+        ),
+        "probabilities": probabilities_figure(
+            trainer.history[epoch - 1].probabilities[0],
+            dataset.vocab.chars,
+            dataset.source_chars[0],
+            targets,
+            epoch,
+            **theme,
+        ),
         "hidden": hidden_state_figure(internals.hidden[:, :, 0], dataset.source_chars[0], cell, epoch, **theme),
         "onehot": onehot_figure(dataset.source_onehot[0], dataset.vocab.chars, dataset.source_chars[0], **theme),
     }
@@ -156,8 +169,12 @@ def test_datarevision_follows_the_figure_and_nothing_else(hello, bilstm):
     assert loss_figure([LossRun(list(losses))], 3).layout.datarevision == revision
     assert loss_figure([LossRun(losses)], 4).layout.datarevision != revision
     assert loss_figure([LossRun(losses)], 3, log_scale=True).layout.datarevision != revision
-    trained = [figure for trainer in (hello, bilstm)  # the one-hot input is the same for both
-               for name, figure in _all_figures(trainer).items() if name != "onehot"]
+    trained = [
+        figure
+        for trainer in (hello, bilstm)  # the one-hot input is the same for both
+        for name, figure in _all_figures(trainer).items()
+        if name != "onehot"
+    ]
     assert len({figure.layout.datarevision for figure in trained}) == len(trained)
 
 

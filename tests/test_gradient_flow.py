@@ -69,9 +69,15 @@ def test_the_task_needs_the_first_letter():
         assert source[-1] == "?" and set(source[1:-1]) == {"-"}
 
 
-@pytest.mark.parametrize("length, letters, message", [
-    (65, "ab", "between 3 and 64"), (2, "ab", "between 3"), (20, "a-", "distinct letters"), (20, "aa", "distinct"),
-])
+@pytest.mark.parametrize(
+    "length, letters, message",
+    [
+        (65, "ab", "between 3 and 64"),
+        (2, "ab", "between 3"),
+        (20, "a-", "distinct letters"),
+        (20, "aa", "distinct"),
+    ],
+)
 def test_bad_task_settings_are_sentences(length, letters, message):
     with pytest.raises(PlaygroundError, match=message):
         memory_task_config("rnn", length=length, letters=letters)

@@ -39,8 +39,9 @@ def test_timeline_rows_mark_each_character_right_or_wrong(trainer):
 def test_heatmap_rows_hold_the_recorded_probabilities_and_states(trainer):
     data, epoch = trainer.dataset, trainer.epoch
     probabilities = trainer.history[epoch - 1].probabilities[0]
-    rows, spec = probabilities_chart(probabilities, data.vocab.chars, data.source_chars[0],
-                                     data.target_indices[0].tolist())
+    rows, spec = probabilities_chart(
+        probabilities, data.vocab.chars, data.source_chars[0], data.target_indices[0].tolist()
+    )
     assert len(rows) == 5 * 4 and rows["p"].tolist() == probabilities.flatten().tolist()
     assert rows[rows["target"]]["char"].tolist() == [data.vocab.chars[t] for t in data.target_indices[0]]
     inside = trainer.internals(epoch)

@@ -47,16 +47,26 @@ def test_export_train_now_starts_a_run_that_reruns_finish():
     trainer = TRAINER.get(at.session_state)
     assert TRAIN_LIVE.running.get(at.session_state) and 0 < trainer.epoch < LONG.epochs
     assert any("training…" in text for text in progress_texts(at))
-    assert not at.get("download_button") or all(b.label.startswith("Download the script")
-                                                 for b in at.get("download_button"))
+    assert not at.get("download_button") or all(
+        b.label.startswith("Download the script") for b in at.get("download_button")
+    )
     rerun_until_stopped(at, TRAIN_LIVE)
     assert TRAINER.get(at.session_state).done
     assert "Trained 2000 of 2000 epochs" in at.success[0].value
 
 
 def test_a_run_that_diverges_stops_with_a_sentence():
-    diverging = RunConfig(optimizer="sgd", lr=10.0, momentum=0.99, epochs=200, hidden_size=32, nonlinearity="relu",
-                          encoding="onehot", cell="rnn", loss_reduction="sum")
+    diverging = RunConfig(
+        optimizer="sgd",
+        lr=10.0,
+        momentum=0.99,
+        epochs=200,
+        hidden_size=32,
+        nonlinearity="relu",
+        encoding="onehot",
+        cell="rnn",
+        loss_reduction="sum",
+    )
     at = rerun_until_stopped(click(page("export.py", diverging), "export-train"), TRAIN_LIVE)
     assert not at.exception
     assert any("loss became" in error.value for error in at.error)

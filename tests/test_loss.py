@@ -4,9 +4,9 @@ Gradient flow do."""
 import pytest
 
 from charts.gradient_flow import cells_loss_figure
-from playground.cells import CELLS
 from charts.loss import LossRun, loss_figure
 from playground import Trainer
+from playground.cells import CELLS
 from playground.presets import PRESETS
 
 
@@ -65,7 +65,8 @@ def test_several_runs_get_a_named_curve_each_and_a_star_at_each_solving_epoch(ru
     solved = [run for run in runs if run.solved_epoch is not None]
     assert solved, "the fixture should hold solved runs"
     assert [(star.legendgroup, star.x[0], star.y[0]) for star in stars] == [
-        (run.name, run.solved_epoch, run.losses[run.solved_epoch - 1]) for run in solved]
+        (run.name, run.solved_epoch, run.losses[run.solved_epoch - 1]) for run in solved
+    ]
     assert not figure.layout.shapes  # no dashed line per run across the chart
     assert figure.layout.showlegend is True
     assert figure.layout.xaxis.range[1] >= max(len(run.losses) for run in runs)

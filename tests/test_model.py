@@ -17,8 +17,9 @@ HELLO = dict(sources=("hello", "eolll"), targets=("ohlol", "lleel"))
 @pytest.mark.parametrize("cell, encoding, head", itertools.product(CELLS, ENCODINGS, ("hidden", "linear")))
 def test_every_combination_trains_and_records_documented_shapes(cell, encoding, head):
     hidden = 4 if head == "hidden" else 6  # hidden-as-logits needs hidden size = vocabulary size
-    config = RunConfig(**HELLO, cell=cell, encoding=encoding, head=head, hidden_size=hidden,
-                       embedding_size=3, layers=2, epochs=3)
+    config = RunConfig(
+        **HELLO, cell=cell, encoding=encoding, head=head, hidden_size=hidden, embedding_size=3, layers=2, epochs=3
+    )
     trainer = Trainer(config)
     trainer.train()
     record = trainer.history[-1]
@@ -119,8 +120,7 @@ def test_onehot_times_linear_is_an_embedding_lookup():
 
 @pytest.mark.parametrize("cell", ["rnncell", "rnn", "lstm", "gru"])
 def test_batch_first_gives_identical_results(cell):
-    config = RunConfig(**HELLO, cell=cell, epochs=5, layers=2, hidden_size=6,
-                       bidirectional=cell != "rnncell")
+    config = RunConfig(**HELLO, cell=cell, epochs=5, layers=2, hidden_size=6, bidirectional=cell != "rnncell")
     first = Trainer(config.with_changes(batch_first=True))
     second = Trainer(config.with_changes(batch_first=False))
     first.train()

@@ -66,10 +66,25 @@ def test_url_names_stay_those_of_links_already_shared():
     """A shared link outlives the code: renaming a parameter would silently drop that setting."""
     names = {setting.field: setting.url for setting in SETTINGS}
     assert names == {
-        "sources": "src", "targets": "tgt", "task": "task", "vocab": "vocab", "vocab_order": "order",
-        "cell": "cell", "encoding": "enc", "embedding_size": "emb", "head": "head", "hidden_size": "hidden",
-        "layers": "layers", "bidirectional": "bidir", "nonlinearity": "act", "batch_first": "bf",
-        "loss_reduction": "loss", "optimizer": "opt", "lr": "lr", "momentum": "mom", "epochs": "epochs",
+        "sources": "src",
+        "targets": "tgt",
+        "task": "task",
+        "vocab": "vocab",
+        "vocab_order": "order",
+        "cell": "cell",
+        "encoding": "enc",
+        "embedding_size": "emb",
+        "head": "head",
+        "hidden_size": "hidden",
+        "layers": "layers",
+        "bidirectional": "bidir",
+        "nonlinearity": "act",
+        "batch_first": "bf",
+        "loss_reduction": "loss",
+        "optimizer": "opt",
+        "lr": "lr",
+        "momentum": "mom",
+        "epochs": "epochs",
         "seed": "seed",
     }
 

@@ -13,8 +13,18 @@ CASES = [
     spec
     for module, bidirectional, batch_first, layers in itertools.product(MODULES, (False, True), (False, True), (1, 3))
     if not (module == "rnncell" and bidirectional)
-    for spec in [ShapeSpec(module=module, seq_len=4, batch_size=2, input_size=3, hidden_size=5, layers=layers,
-                           bidirectional=bidirectional, batch_first=batch_first)]
+    for spec in [
+        ShapeSpec(
+            module=module,
+            seq_len=4,
+            batch_size=2,
+            input_size=3,
+            hidden_size=5,
+            layers=layers,
+            bidirectional=bidirectional,
+            batch_first=batch_first,
+        )
+    ]
 ]
 
 
@@ -27,12 +37,16 @@ def torch_reference(spec: ShapeSpec) -> dict[str, tuple[int, ...]]:
     layout = (spec.batch_size, spec.seq_len) if spec.batch_first else (spec.seq_len, spec.batch_size)
     x = torch.randn(*layout, spec.input_size)
     cls = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[spec.module]
-    module = cls(spec.input_size, spec.hidden_size, num_layers=spec.layers,
-                 bidirectional=spec.bidirectional, batch_first=spec.batch_first)
+    module = cls(
+        spec.input_size,
+        spec.hidden_size,
+        num_layers=spec.layers,
+        bidirectional=spec.bidirectional,
+        batch_first=spec.batch_first,
+    )
     output, state = module(x)
     h_n = state[0] if spec.module == "lstm" else state
-    shapes = {"input": tuple(x.shape), "output": tuple(output.shape), "h_n": tuple(h_n.shape),
-              "h_0": tuple(h_n.shape)}
+    shapes = {"input": tuple(x.shape), "output": tuple(output.shape), "h_n": tuple(h_n.shape), "h_0": tuple(h_n.shape)}
     if spec.module == "lstm":
         shapes["c_n"] = shapes["c_0"] = tuple(state[1].shape)
     return shapes
@@ -93,12 +107,15 @@ def test_same_spec_same_numbers_and_global_rng_untouched():
     assert first == run_shapes(spec)
 
 
-@pytest.mark.parametrize("changes, message", [
-    (dict(module="rnncell", bidirectional=True), "one direction"),
-    (dict(seq_len=0), "Sequence length"),
-    (dict(hidden_size=1000), "Hidden size"),
-    (dict(module="transformer"), "Unknown module"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (dict(module="rnncell", bidirectional=True), "one direction"),
+        (dict(seq_len=0), "Sequence length"),
+        (dict(hidden_size=1000), "Hidden size"),
+        (dict(module="transformer"), "Unknown module"),
+    ],
+)
 def test_bad_settings_are_refused_with_a_sentence(changes, message):
     with pytest.raises(PlaygroundError, match=message):
         run_shapes(ShapeSpec(**changes))

@@ -8,6 +8,7 @@ from ui.turns import Turns
 
 def _start_waiting(turns: Turns, name: str, log: list[str]) -> threading.Thread:
     """Start a thread that asks for a turn, and return once it is queued."""
+
     def run() -> None:
         with turns.turn():
             log.append(name)

@@ -104,8 +104,9 @@ def test_random_garbage_never_raises():
     names = list(URL_NAMES) + ["x", ""]
     for _ in range(500):
         params = {
-            rng.choice(names): ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
-                                for _ in range(rng.randint(1, 3))]
+            rng.choice(names): [
+                "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 3))
+            ]
             for _ in range(rng.randint(1, 5))
         }
         state = config_from_params(params)
@@ -115,10 +116,23 @@ def test_random_garbage_never_raises():
 def test_every_setting_round_trips_when_changed():
     base = PRESETS[DEFAULT_PRESET].config
     changed = base.with_changes(
-        task="next-char", vocab_order="appearance", encoding="linear", embedding_size=3,
-        head="hidden", hidden_size=7, layers=3, bidirectional=True, nonlinearity="relu",
-        batch_first=False, loss_reduction="sum", optimizer="sgd", lr=0.123456789, momentum=0.5,
-        epochs=77, seed=0, vocab="leho",
+        task="next-char",
+        vocab_order="appearance",
+        encoding="linear",
+        embedding_size=3,
+        head="hidden",
+        hidden_size=7,
+        layers=3,
+        bidirectional=True,
+        nonlinearity="relu",
+        batch_first=False,
+        loss_reduction="sum",
+        optimizer="sgd",
+        lr=0.123456789,
+        momentum=0.5,
+        epochs=77,
+        seed=0,
+        vocab="leho",
     )
     params = config_to_params(changed)
     assert set(params) == set(URL_NAMES) - {"src", "tgt", "cell"}

@@ -24,5 +24,9 @@ def draw_plotly(container: Any, figure: go.Figure, key: str, file_name: str, nar
     Streamlit's theme off: re-applying it in the browser would draw the chart twice. The
     others take Streamlit's theme.
     """
-    container.plotly_chart(figure, key=key, config=toolbar_config(file_name, always_shown=not narrow),
-                           theme=None if carries_own_look(figure) else "streamlit")
+    container.plotly_chart(
+        figure,
+        key=key,
+        config=toolbar_config(file_name, always_shown=not narrow),
+        theme=None if carries_own_look(figure) else "streamlit",
+    )

@@ -26,8 +26,9 @@ def trained_run(key: str, presets: tuple[str, ...] | None = None) -> Trainer | N
     st.info("No trained model yet. Train one on the **Train** page, or train it or a lesson preset here.")
     st.button("Train the current settings", key=f"{key}-train-current", on_click=start_training)
     default = DEFAULT_PRESET if DEFAULT_PRESET in names else names[0]
-    name = st.selectbox("Preset", names, index=names.index(default), key=f"{key}-preset",
-                        format_func=lambda n: PRESETS[n].title)
+    name = st.selectbox(
+        "Preset", names, index=names.index(default), key=f"{key}-preset", format_func=lambda n: PRESETS[n].title
+    )
     st.caption(PRESETS[name].description)
     st.button("Train this preset here", key=f"{key}-train", type="primary", on_click=_train_preset, args=(key,))
     return None

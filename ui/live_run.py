@@ -103,8 +103,7 @@ class LiveRun(Generic[Target]):
         """Train one slice of the going run; True when that stopped it (finished or failed)."""
         target = self.current()
         try:
-            target.train(max_epochs=self.slice_epochs, max_seconds=self.slice_seconds,
-                         finish_within=self.finish_within)
+            target.train(max_epochs=self.slice_epochs, max_seconds=self.slice_seconds, finish_within=self.finish_within)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
@@ -144,16 +143,19 @@ class LiveRun(Generic[Target]):
 def show_progress(target: Trainable, running: bool) -> None:
     """Epoch, CPU seconds of training and whether it is training, paused or done."""
     state = "training…" if running else ("done" if target.done else "paused")
-    st.progress(target.epoch / target.epochs,
-                text=f"Epoch {target.epoch} of {target.epochs} · {target.train_seconds:.2f} s of training · {state}")
+    st.progress(
+        target.epoch / target.epochs,
+        text=f"Epoch {target.epoch} of {target.epochs} · {target.train_seconds:.2f} s of training · {state}",
+    )
 
 
 # The Train page redraws four views per slice, so its slices are short; a comparison draws
 # a chart per contender, so it trains longer between redraws.
-TRAIN_RUN: LiveRun[Trainer] = LiveRun(TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1,
-                                      refresh_seconds=0.1)
+TRAIN_RUN: LiveRun[Trainer] = LiveRun(TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1, refresh_seconds=0.1)
 # The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
-GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3,
-                                                 finish_within=0.0, refresh_seconds=0.6, slice_epochs=10)
-COMPARE_RUN: LiveRun[Comparison] = LiveRun(COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3,
-                                           refresh_seconds=0.5)
+GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
+    GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10
+)
+COMPARE_RUN: LiveRun[Comparison] = LiveRun(
+    COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
+)

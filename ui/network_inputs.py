@@ -21,9 +21,10 @@ ENCODING_NOTES = {
 def network_inputs(dataset: Dataset, config: RunConfig) -> None:
     """The vocabulary as a caption, and the tensors built from the strings in an expander."""
     vocab = dataset.vocab.chars
-    st.caption(f"**Vocabulary** ({len(vocab)} characters, index → character): "
-               + " · ".join(f"{i} → **{escape_markdown(c) if c.strip() else '␣'}**"
-                            for i, c in enumerate(vocab)))
+    st.caption(
+        f"**Vocabulary** ({len(vocab)} characters, index → character): "
+        + " · ".join(f"{i} → **{escape_markdown(c) if c.strip() else '␣'}**" for i, c in enumerate(vocab))
+    )
     with st.expander("What the network receives: indices and one-hot tensors"):
         steps = [f"t={t}" for t in range(dataset.seq_len)]
         rows = [f"pair {b + 1}" for b in range(dataset.batch_size)]
@@ -32,7 +33,13 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
         left.dataframe(pd.DataFrame(dataset.source_indices.tolist(), index=rows, columns=steps))
         right.markdown(f"**Target indices** `{tuple(dataset.target_indices.shape)}` (batch, seq)")
         right.dataframe(pd.DataFrame(dataset.target_indices.tolist(), index=rows, columns=steps))
-        st.markdown(f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
-                    f"(batch, seq, vocab), pair 1; {ENCODING_NOTES[config.encoding]}.")
-        draw_plotly(st, onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], chart_theme()),
-                    "train_onehot_chart", "train-onehot")
+        st.markdown(
+            f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
+            f"(batch, seq, vocab), pair 1; {ENCODING_NOTES[config.encoding]}."
+        )
+        draw_plotly(
+            st,
+            onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], chart_theme()),
+            "train_onehot_chart",
+            "train-onehot",
+        )

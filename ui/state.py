@@ -67,8 +67,11 @@ class LiveKeys:
 
 
 def _live_keys(prefix: str) -> LiveKeys:
-    return LiveKeys(SessionKey(f"{prefix}_running", False), SessionKey(f"{prefix}_error", None),
-                    SessionKey(f"{prefix}_sliced", False))
+    return LiveKeys(
+        SessionKey(f"{prefix}_running", False),
+        SessionKey(f"{prefix}_error", None),
+        SessionKey(f"{prefix}_sliced", False),
+    )
 
 
 # The experiment: the Train page's settings and the run every page looks at (`ui.session`).

@@ -19,7 +19,11 @@ from ui.train_views import live_views, still_views
 from ui.turns import taking_turns
 
 TRAIN_BUTTON, PAUSE_BUTTON, STEP_BUTTON, RESET_BUTTON = (
-    "train_train_button", "train_pause_button", "train_step_button", "train_reset_button")
+    "train_train_button",
+    "train_pause_button",
+    "train_step_button",
+    "train_reset_button",
+)
 
 
 def _current_trainer() -> Trainer:
@@ -64,17 +68,42 @@ def _controls(config_ok: bool) -> None:
     running = TRAIN_RUN.going()
     done = trainer is not None and trainer.done
     columns = st.columns([1, 1, 1, 1, 3], vertical_alignment="center")
-    columns[0].button("Train", key=TRAIN_BUTTON, icon=":material/play_arrow:", type="primary", on_click=_on_train,
-                      disabled=not config_ok or running or done, width="stretch",
-                      help="Train until the last epoch; the views update as it learns.")
-    columns[1].button("Pause", key=PAUSE_BUTTON, icon=":material/pause:", on_click=TRAIN_RUN.stop,
-                      disabled=not running, width="stretch")
-    columns[2].button("Step", key=STEP_BUTTON, icon=":material/skip_next:", on_click=_on_step,
-                      disabled=not config_ok or running or done, width="stretch",
-                      help="Train exactly one epoch.")
-    columns[3].button("Reset", key=RESET_BUTTON, icon=":material/restart_alt:", on_click=_on_reset,
-                      disabled=trainer is None, width="stretch",
-                      help="Forget this run and start again from the seeded initial weights.")
+    columns[0].button(
+        "Train",
+        key=TRAIN_BUTTON,
+        icon=":material/play_arrow:",
+        type="primary",
+        on_click=_on_train,
+        disabled=not config_ok or running or done,
+        width="stretch",
+        help="Train until the last epoch; the views update as it learns.",
+    )
+    columns[1].button(
+        "Pause",
+        key=PAUSE_BUTTON,
+        icon=":material/pause:",
+        on_click=TRAIN_RUN.stop,
+        disabled=not running,
+        width="stretch",
+    )
+    columns[2].button(
+        "Step",
+        key=STEP_BUTTON,
+        icon=":material/skip_next:",
+        on_click=_on_step,
+        disabled=not config_ok or running or done,
+        width="stretch",
+        help="Train exactly one epoch.",
+    )
+    columns[3].button(
+        "Reset",
+        key=RESET_BUTTON,
+        icon=":material/restart_alt:",
+        on_click=_on_reset,
+        disabled=trainer is None,
+        width="stretch",
+        help="Forget this run and start again from the seeded initial weights.",
+    )
 
 
 @st.fragment
@@ -84,8 +113,10 @@ def _exploring(config_ok: bool) -> None:
     trainer = get_trainer()
     if trainer is None or trainer.epoch == 0:
         if config_ok:
-            st.info("Press **Train** to watch the network learn, or **Step** to train one epoch "
-                    "at a time.", icon=":material/school:")
+            st.info(
+                "Press **Train** to watch the network learn, or **Step** to train one epoch at a time.",
+                icon=":material/school:",
+            )
         return
     still_views(trainer)
 

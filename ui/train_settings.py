@@ -116,8 +116,12 @@ def preset_and_strings() -> None:
         config = None  # the page explains the bad number; keep the picker on "custom"
     st.session_state[PRESET_KEY] = matching_preset(config) if config else None
     st.selectbox(
-        "Preset", list(PRESETS), key=PRESET_KEY, format_func=lambda name: PRESETS[name].title,
-        on_change=_apply_preset, placeholder="Custom settings (pick a preset to start over)",
+        "Preset",
+        list(PRESETS),
+        key=PRESET_KEY,
+        format_func=lambda name: PRESETS[name].title,
+        on_change=_apply_preset,
+        placeholder="Custom settings (pick a preset to start over)",
         help="Fills every control with a lesson's experiment.",
     )
     preset = PRESETS.get(st.session_state[PRESET_KEY])
@@ -139,8 +143,7 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
     if setting.kind is tuple:
         if values["task"] == "next-char":
             options.update(NEXT_CHAR_WORDING.get(setting.field, {}))
-        container.text_area(**options, height=90, max_chars=STRINGS_MAX_CHARS,
-                            on_change=_forget_outgrown_vocabulary)
+        container.text_area(**options, height=90, max_chars=STRINGS_MAX_CHARS, on_change=_forget_outgrown_vocabulary)
     elif setting.kind is bool:
         container.toggle(**options)
     elif setting.choices:

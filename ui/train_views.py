@@ -37,8 +37,10 @@ def live_views(trainer: Trainer) -> None:
     if st.session_state[LIVE_HEATMAPS_KEY]:
         _live_internal_views(trainer, pair)
     else:
-        st.caption("Per-step probabilities and hidden states appear when you pause or when "
-                   "training ends; then drag the epoch slider through the whole run.")
+        st.caption(
+            "Per-step probabilities and hidden states appear when you pause or when "
+            "training ends; then drag the epoch slider through the whole run."
+        )
 
 
 def still_views(trainer: Trainer) -> None:
@@ -56,11 +58,15 @@ def progress(trainer: Trainer, running: bool) -> None:
     config = trainer.config
     if trainer.solved_epoch is not None:
         targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
-        st.success(f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network "
-                   f"outputs **{targets}**.", icon=":material/check_circle:")
+        st.success(
+            f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
+            icon=":material/check_circle:",
+        )
     elif trainer.done:
-        st.warning(f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning "
-                   "rate or a bigger hidden size.", icon=":material/info:")
+        st.warning(
+            f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning rate or a bigger hidden size.",
+            icon=":material/info:",
+        )
 
 
 def _scrubbed_epoch(trainer: Trainer) -> int:
@@ -71,8 +77,13 @@ def _scrubbed_epoch(trainer: Trainer) -> int:
         st.session_state[EPOCH_KEY] = trainer.epoch
         TRAIN_FOLLOWED_EPOCH.set(trainer.epoch)
     st.session_state[EPOCH_KEY] = min(max(1, st.session_state[EPOCH_KEY]), trainer.epoch)
-    return st.slider("Show epoch", 1, trainer.epoch, key=EPOCH_KEY,
-                     help="Drag through the run: every view below shows the chosen epoch.")
+    return st.slider(
+        "Show epoch",
+        1,
+        trainer.epoch,
+        key=EPOCH_KEY,
+        help="Drag through the run: every view below shows the chosen epoch.",
+    )
 
 
 def _pair_picker(trainer: Trainer) -> int:
@@ -81,14 +92,22 @@ def _pair_picker(trainer: Trainer) -> int:
         return 0
     if st.session_state.get(PAIR_KEY, 0) >= dataset.batch_size:
         st.session_state[PAIR_KEY] = 0
-    return st.selectbox("Pair shown in the views", range(dataset.batch_size), key=PAIR_KEY,
-                        format_func=lambda b: f"{b + 1}: {dataset.sources[b]} → {dataset.targets[b]}")
+    return st.selectbox(
+        "Pair shown in the views",
+        range(dataset.batch_size),
+        key=PAIR_KEY,
+        format_func=lambda b: f"{b + 1}: {dataset.sources[b]} → {dataset.targets[b]}",
+    )
 
 
 def _live_heatmaps_toggle() -> None:
-    st.toggle("Heatmaps follow training live", value=True, key=LIVE_HEATMAPS_KEY,
-              help="Redraw the probability and hidden-state heatmaps at every refresh while "
-                   "training. Off, the loss curve and predictions refresh faster on slow machines.")
+    st.toggle(
+        "Heatmaps follow training live",
+        value=True,
+        key=LIVE_HEATMAPS_KEY,
+        help="Redraw the probability and hidden-state heatmaps at every refresh while "
+        "training. Off, the loss curve and predictions refresh faster on slow machines.",
+    )
 
 
 def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
@@ -99,14 +118,34 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         chart = st.empty()  # the toggles sit under the chart so both chart tops line up
         log_scale = st.toggle("Log-scale loss", key=LOG_KEY)
         _live_heatmaps_toggle()
-        draw_plotly(chart, loss_figure([LossRun([r.loss for r in trainer.history], trainer.solved_epoch)], epoch,
-                                       log_scale, trainer.config.epochs, theme=chart_theme()),
-                    "train_loss_chart", "train-loss")
-    draw_plotly(right, predictions_figure(trainer.history, pair, dataset.vocab.chars,
-                                          dataset.target_indices[pair].tolist(), trainer.solved_epoch,
-                                          epoch, trainer.config.epochs, max_rows=TIMELINE_ROWS,
-                                          theme=chart_theme()),
-                "train_predictions_chart", "train-predictions")
+        draw_plotly(
+            chart,
+            loss_figure(
+                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch)],
+                epoch,
+                log_scale,
+                trainer.config.epochs,
+                theme=chart_theme(),
+            ),
+            "train_loss_chart",
+            "train-loss",
+        )
+    draw_plotly(
+        right,
+        predictions_figure(
+            trainer.history,
+            pair,
+            dataset.vocab.chars,
+            dataset.target_indices[pair].tolist(),
+            trainer.solved_epoch,
+            epoch,
+            trainer.config.epochs,
+            max_rows=TIMELINE_ROWS,
+            theme=chart_theme(),
+        ),
+        "train_predictions_chart",
+        "train-predictions",
+    )
 
 
 def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
@@ -118,22 +157,36 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
     dataset = trainer.dataset
     kept = trainer.nearest_detailed_epoch(epoch)
     if kept != epoch:
-        st.caption(f"This long run kept the weights of every few epochs only; the heatmaps "
-                   f"show epoch {kept}, the nearest kept one.")
+        st.caption(
+            f"This long run kept the weights of every few epochs only; the heatmaps "
+            f"show epoch {kept}, the nearest kept one."
+        )
         epoch = kept
     internals = trainer.internals(epoch)
     panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
     left, right = st.columns(2, gap="medium")
-    draw_plotly(left, probabilities_figure(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
-                                           dataset.source_chars[pair], dataset.target_indices[pair].tolist(),
-                                           epoch, theme=chart_theme()),
-                "train_probabilities_chart", "train-probabilities")
+    draw_plotly(
+        left,
+        probabilities_figure(
+            trainer.history[epoch - 1].probabilities[pair],
+            dataset.vocab.chars,
+            dataset.source_chars[pair],
+            dataset.target_indices[pair].tolist(),
+            epoch,
+            theme=chart_theme(),
+        ),
+        "train_probabilities_chart",
+        "train-probabilities",
+    )
     # Up to two panels per layer fit beside the probabilities; more get the full width.
     target = right if panels_per_layer <= 2 else st.container()
     cell = internals.cell[:, :, pair] if internals.cell is not None else None
-    draw_plotly(target, hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch,
-                                            theme=chart_theme()),
-                "train_hidden_chart", "train-hidden-states")
+    draw_plotly(
+        target,
+        hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch, theme=chart_theme()),
+        "train_hidden_chart",
+        "train-hidden-states",
+    )
 
 
 def _live_curve_views(trainer: Trainer, pair: int) -> None:
@@ -141,15 +194,21 @@ def _live_curve_views(trainer: Trainer, pair: int) -> None:
     dataset = trainer.dataset
     left, right = st.columns(2, gap="medium")
     with left:
-        rows, spec = loss_chart([r.loss for r in trainer.history], trainer.solved_epoch,
-                                bool(st.session_state.get(LOG_KEY)))
+        rows, spec = loss_chart(
+            [r.loss for r in trainer.history], trainer.solved_epoch, bool(st.session_state.get(LOG_KEY))
+        )
         st.vega_lite_chart(rows, spec, key="train_live_loss_chart", width="stretch")
         st.toggle("Log-scale loss", key=LOG_KEY)
         _live_heatmaps_toggle()
     with right:
-        rows, spec = timeline_chart(trainer.history, pair, dataset.vocab.chars,
-                                    dataset.target_indices[pair].tolist(), trainer.solved_epoch,
-                                    TIMELINE_ROWS)
+        rows, spec = timeline_chart(
+            trainer.history,
+            pair,
+            dataset.vocab.chars,
+            dataset.target_indices[pair].tolist(),
+            trainer.solved_epoch,
+            TIMELINE_ROWS,
+        )
         st.vega_lite_chart(rows, spec, key="train_live_predictions_chart")
 
 
@@ -159,8 +218,12 @@ def _live_internal_views(trainer: Trainer, pair: int) -> None:
     internals = trainer.internals(epoch)
     left, right = st.columns(2, gap="medium")
     with left:
-        rows, spec = probabilities_chart(trainer.history[epoch - 1].probabilities[pair], dataset.vocab.chars,
-                                         dataset.source_chars[pair], dataset.target_indices[pair].tolist())
+        rows, spec = probabilities_chart(
+            trainer.history[epoch - 1].probabilities[pair],
+            dataset.vocab.chars,
+            dataset.source_chars[pair],
+            dataset.target_indices[pair].tolist(),
+        )
         st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
     with right:
         cell = internals.cell[:, :, pair] if internals.cell is not None else None

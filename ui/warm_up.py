@@ -28,8 +28,12 @@ def warm_up_torch() -> None:
     for figure in (
         loss_figure([LossRun([r.loss for r in trainer.history])], 2, True, 2),
         predictions_figure(trainer.history, 0, dataset.vocab.chars, dataset.target_indices[0].tolist()),
-        probabilities_figure(trainer.history[1].probabilities[0], dataset.vocab.chars,
-                             dataset.source_chars[0], dataset.target_indices[0].tolist()),
+        probabilities_figure(
+            trainer.history[1].probabilities[0],
+            dataset.vocab.chars,
+            dataset.source_chars[0],
+            dataset.target_indices[0].tolist(),
+        ),
         hidden_state_figure(internals.hidden[:, :, 0], dataset.source_chars[0], internals.cell[:, :, 0]),
         onehot_figure(dataset.source_onehot[0], dataset.vocab.chars, dataset.source_chars[0]),
     ):

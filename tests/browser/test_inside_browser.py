@@ -40,8 +40,8 @@ def train_here_if_offered(page) -> None:
 def settle(page, charts: int) -> None:
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", timeout=30_000)
     page.wait_for_function(
-        f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length >= {charts}",
-        timeout=30_000)
+        f"document.querySelectorAll(\"[data-testid='stPlotlyChart'] .main-svg\").length >= {charts}", timeout=30_000
+    )
     page.wait_for_timeout(800)
     assert page.locator("[data-testid='stException']").count() == 0
 
@@ -83,8 +83,10 @@ def test_embeddings_page(browser_page):
     page.wait_for_timeout(300)
     assert page.locator(".slider-container .slider-label").first.text_content() != last
     page.wait_for_function(  # ...and stops at the last recorded epoch
-        "last => document.querySelector('.slider-container .slider-label').textContent === last", arg=last,
-        timeout=15_000)
+        "last => document.querySelector('.slider-container .slider-label').textContent === last",
+        arg=last,
+        timeout=15_000,
+    )
     page.screenshot(path=screenshot_path("inside-embeddings"), full_page=True)
 
 

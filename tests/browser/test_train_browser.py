@@ -40,7 +40,7 @@ def set_number(page, label: str, value: int) -> None:
     field.fill(str(value))
     field.press("Enter")
     page.wait_for_function(
-        "([label, value]) => document.querySelector(`[aria-label=\"${label}\"]`).value === value",
+        '([label, value]) => document.querySelector(`[aria-label="${label}"]`).value === value',
         arg=[label, str(value)],
     )
 
@@ -110,13 +110,16 @@ def test_after_train_each_chart_is_drawn_once():
         page.get_by_text("Solved at epoch").wait_for(timeout=60_000)
         wait_until_run_finished(page)
         page.wait_for_timeout(1500)  # Streamlit's second pass comes after the first draw
-        charts = page.evaluate("""keys => keys.map(key => {
+        charts = page.evaluate(
+            """keys => keys.map(key => {
             const chart = window.__charts.find(c => c.div.closest('.st-key-' + key));
             if (!chart) return {key, missing: true};
             const asked = chart.div.layout.margin, drawn = chart.div._fullLayout._size;
             return {key, draws: chart.draws, addedLater: chart.addedLater,
                     grown: ['l', 'r', 't', 'b'].filter(side => drawn[side] > asked[side] + 0.5)};
-        })""", TRAIN_CHARTS)
+        })""",
+            TRAIN_CHARTS,
+        )
         for chart in charts:
             assert not chart.get("missing"), chart
             assert chart["draws"] >= 1 and chart["addedLater"] == 0, chart
@@ -135,18 +138,23 @@ def test_a_long_run_shows_live_progress_and_pauses():
         page.wait_for_function(
             "(first) => { const p = document.querySelector('[data-testid=\"stProgress\"]');"
             " return p && p.innerText !== first && p.innerText.includes('training'); }",
-            arg=first, timeout=30_000,
+            arg=first,
+            timeout=30_000,
         )
         # The four live charts are updated in place, never rebuilt: a rebuilt chart blinks.
         charts = page.locator('[data-testid="stVegaLiteChart"]')
-        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 4",
-                               timeout=30_000)
-        page.evaluate("() => { window.__charts = [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]; }")
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length === 4", timeout=30_000
+        )
+        page.evaluate(
+            "() => { window.__charts = [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]; }"
+        )
         before = progress.inner_text()
         page.wait_for_function(  # many refreshes later...
             "(before) => { const n = t => parseInt(t.match(/Epoch (\\d+)/)[1]);"
             " return n(document.querySelector('[data-testid=\"stProgress\"]').innerText) > n(before) + 100; }",
-            arg=before, timeout=30_000,
+            arg=before,
+            timeout=30_000,
         )
         assert charts.count() == 4
         assert page.evaluate("() => window.__charts.every(chart => chart.isConnected)")
