@@ -24,6 +24,15 @@ from torch.nn import functional as F
 
 Weights = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # W_ih, W_hh, b_ih, b_hh
 
+# An intervention inside a step (`playground.interventions`): called with each gate, then c, then h
+# as the step computes them, it returns the value the rest of the step uses (a unit clamped, a gate forced).
+Edit = Callable[[str, torch.Tensor], torch.Tensor]
+
+
+def unchanged(name: str, value: torch.Tensor) -> torch.Tensor:
+    """The edit of an ordinary step: every value as computed."""
+    return value
+
 
 @dataclass(frozen=True)
 class Term:
@@ -128,8 +137,15 @@ class Cell:
         return (h_0, torch.zeros_like(h_0)) if self.has_cell_state else h_0
 
     def step(
-        self, weights: Weights, x: torch.Tensor, h: torch.Tensor, c: torch.Tensor | None, nonlinearity: str = "tanh"
+        self,
+        weights: Weights,
+        x: torch.Tensor,
+        h: torch.Tensor,
+        c: torch.Tensor | None,
+        nonlinearity: str = "tanh",
+        edit: Edit = unchanged,
     ) -> Step:
+        """One time step; ``edit`` sees each gate, c and h in turn and may replace them (see `Edit`)."""
         raise NotImplementedError
 
     def equations(self, nonlinearity: str = "tanh") -> tuple[str, ...]:
@@ -173,11 +189,11 @@ def _gate_equation(name: str, activation: str) -> str:
 class PlainRNN(Cell):
     """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) (or relu): `nn.RNN`, and `nn.RNNCell` in a loop."""
 
-    def step(self, weights, x, h, c, nonlinearity="tanh"):
+    def step(self, weights, x, h, c, nonlinearity="tanh", edit=unchanged):
         w_ih, w_hh, b_ih, b_hh = weights
         x_part, h_part = F.linear(x, w_ih, b_ih), F.linear(h, w_hh, b_hh)
         pre = x_part + h_part
-        h_new = torch.tanh(pre) if nonlinearity == "tanh" else torch.relu(pre)
+        h_new = edit("h", torch.tanh(pre) if nonlinearity == "tanh" else torch.relu(pre))
         return Step(h=h_new, c=None, gates={}, x_part=x_part, h_part=h_part)
 
     def equations(self, nonlinearity="tanh"):
@@ -209,14 +225,19 @@ def _activation(nonlinearity: str) -> str:
 class LSTM(Cell):
     """Input, forget, cell and output gates; the cell state c_t carries memory past the tanh."""
 
-    def step(self, weights, x, h, c, nonlinearity="tanh"):
+    def step(self, weights, x, h, c, nonlinearity="tanh", edit=unchanged):
         w_ih, w_hh, b_ih, b_hh = weights
         x_part, h_part = F.linear(x, w_ih, b_ih), F.linear(h, w_hh, b_hh)
         i, f, g, o = (x_part + h_part).chunk(4, dim=-1)
-        i, f, g, o = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g), torch.sigmoid(o)
-        c_new = f * c + i * g
+        i, f = edit("i", torch.sigmoid(i)), edit("f", torch.sigmoid(f))
+        g, o = edit("g", torch.tanh(g)), edit("o", torch.sigmoid(o))
+        c_new = edit("c", f * c + i * g)
         return Step(
-            h=o * torch.tanh(c_new), c=c_new, gates={"i": i, "f": f, "g": g, "o": o}, x_part=x_part, h_part=h_part
+            h=edit("h", o * torch.tanh(c_new)),
+            c=c_new,
+            gates={"i": i, "f": f, "g": g, "o": o},
+            x_part=x_part,
+            h_part=h_part,
         )
 
     def equations(self, nonlinearity="tanh"):
@@ -259,15 +280,17 @@ class LSTM(Cell):
 class GRU(Cell):
     """Reset and update gates; the update gate z_t mixes the old state with the candidate n_t."""
 
-    def step(self, weights, x, h, c, nonlinearity="tanh"):
+    def step(self, weights, x, h, c, nonlinearity="tanh", edit=unchanged):
         w_ih, w_hh, b_ih, b_hh = weights
         x_part, h_part = F.linear(x, w_ih, b_ih), F.linear(h, w_hh, b_hh)
         x_r, x_z, x_n = x_part.chunk(3, dim=-1)
         h_r, h_z, h_n = h_part.chunk(3, dim=-1)
-        r = torch.sigmoid(x_r + h_r)
-        z = torch.sigmoid(x_z + h_z)
-        n = torch.tanh(x_n + r * h_n)
-        return Step(h=(1 - z) * n + z * h, c=None, gates={"r": r, "z": z, "n": n}, x_part=x_part, h_part=h_part)
+        r = edit("r", torch.sigmoid(x_r + h_r))
+        z = edit("z", torch.sigmoid(x_z + h_z))
+        n = edit("n", torch.tanh(x_n + r * h_n))
+        return Step(
+            h=edit("h", (1 - z) * n + z * h), c=None, gates={"r": r, "z": z, "n": n}, x_part=x_part, h_part=h_part
+        )
 
     def equations(self, nonlinearity="tanh"):
         return (

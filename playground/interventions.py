@@ -1,0 +1,312 @@
+"""What if? Re-run a recorded network with one thing changed and keep both runs.
+
+A learner finds out that h_t carries the past forward by poking it: change one input
+character, hold one hidden unit at a value, force an LSTM's forget gate shut. The network is
+re-run from an epoch's weight snapshot (as `unroll` does), once as recorded and once with
+the change, through the same code: the cell registry's `Cell.step`, whose ``edit`` hook
+lets a clamp replace a gate, c or h the moment the step computes it, so everything after it
+in the step, the later steps and the layers above see the clamped value.
+
+Forward only (no gradients), so the same loop also scores every hidden unit at once for
+"the units that matter" (`unit_importance`): each unit zeroed in its own copy of the batch.
+Tests check both against hand-written loops over `nn.RNNCell` / `nn.LSTMCell` / `nn.GRUCell`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import torch
+from torch.nn import functional as F
+
+from .cells import CELLS, Edit, unchanged
+from .config import RunConfig
+from .data import Dataset
+from .errors import PlaygroundError
+from .model import encode_indices, sequence_loss
+from .trainer import Trainer
+from .unroll import layer_weights
+
+Parameters = dict[str, torch.Tensor]
+# (layer, direction, step) -> the edit of that step: how the forward pass asks what to change.
+EditAt = Callable[[int, int, int], Edit]
+
+CLAMP_VALUES = (0.0, 1.0, -1.0)  # the values a learner picks from; any float works in the engine
+
+
+@dataclass(frozen=True)
+class InputChange:
+    """Feed ``char`` instead of the recorded character at position ``step`` of string ``item``."""
+
+    item: int
+    step: int
+    char: str
+
+
+@dataclass(frozen=True)
+class Clamp:
+    """Hold unit ``unit`` of one vector of one layer and direction at ``value``, for every string.
+
+    ``target`` is "h", "c" (LSTM) or a gate name of the cell ("f" at 0 = forget now, at 1 =
+    keep). ``step`` None clamps at every step. Steps are input positions, so a backward
+    direction's step t is computed after its step t+1.
+    """
+
+    target: str
+    layer: int
+    direction: int
+    unit: int
+    value: float
+    step: int | None = None
+
+    def applies(self, layer: int, direction: int, step: int) -> bool:
+        return (layer, direction) == (self.layer, self.direction) and (self.step is None or self.step == step)
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """What the learner changes; an empty one changes nothing."""
+
+    input_change: InputChange | None = None
+    clamps: tuple[Clamp, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.input_change is None and not self.clamps
+
+
+@dataclass(frozen=True)
+class Run:
+    """One forward pass. Per-step tensors are (layers, directions, batch, seq, hidden), as in `unroll.Internals`."""
+
+    source_chars: tuple[tuple[str, ...], ...]  # what each string fed in, position by position
+    hidden: torch.Tensor
+    cell: torch.Tensor | None  # LSTM only
+    gates: dict[str, torch.Tensor]
+    logits: torch.Tensor  # (batch, seq, vocab)
+    probabilities: torch.Tensor  # their softmax
+    predictions: tuple[str, ...]
+    loss: float
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The recorded run and the changed one, computed the same way from the same weights."""
+
+    original: Run
+    changed: Run
+
+    def changed_steps(self, atol: float = 0.0) -> torch.Tensor:
+        """(layers, directions, batch, seq) bool: where any unit of h differs by more than ``atol``."""
+        return ((self.changed.hidden - self.original.hidden).abs() > atol).any(dim=-1)
+
+    @property
+    def loss_change(self) -> float:
+        return self.changed.loss - self.original.loss
+
+
+def check_intervention(config: RunConfig, dataset: Dataset, intervention: Intervention) -> None:
+    """Refuse, with a sentence for the learner, anything that does not fit this network and data."""
+    cell = CELLS[config.cell]
+    change = intervention.input_change
+    if change is not None:
+        if not 0 <= change.item < dataset.batch_size:
+            raise PlaygroundError(f"There is no string {change.item}; the batch has {dataset.batch_size}.")
+        _check_step(change.step, dataset)
+        if change.char not in dataset.vocab.chars:
+            raise PlaygroundError(
+                f"{change.char!r} is not in the vocabulary {''.join(dataset.vocab.chars)!r}: the network "
+                "has no input vector for it."
+            )
+    targets = ("h", "c", *cell.gate_names) if cell.has_cell_state else ("h", *cell.gate_names)
+    for clamp in intervention.clamps:
+        if clamp.target not in targets:
+            raise PlaygroundError(f"A {cell.label} core has no {clamp.target!r} to clamp; it has {', '.join(targets)}.")
+        if not 0 <= clamp.layer < config.layers:
+            raise PlaygroundError(f"There is no layer {clamp.layer}; the network has {config.layers}.")
+        if not 0 <= clamp.direction < config.num_directions:
+            raise PlaygroundError(f"There is no direction {clamp.direction}; the core has {config.num_directions}.")
+        if not 0 <= clamp.unit < config.hidden_size:
+            raise PlaygroundError(f"There is no unit {clamp.unit}; the hidden size is {config.hidden_size}.")
+        if clamp.step is not None:
+            _check_step(clamp.step, dataset)
+        if not torch.isfinite(torch.tensor(clamp.value)):
+            raise PlaygroundError("A clamped unit needs a finite value.")
+
+
+def _check_step(step: int, dataset: Dataset) -> None:
+    if not 0 <= step < dataset.seq_len:
+        raise PlaygroundError(
+            f"There is no step {step}; the strings have {dataset.seq_len} characters (0 to {dataset.seq_len - 1})."
+        )
+
+
+def snapshot(trainer: Trainer, epoch: int) -> Parameters:
+    """The weights epoch ``epoch`` used, or a clear error when they were not kept."""
+    trainer.internals(epoch)  # raises the trainer's own message for an untrained or thinned epoch
+    return trainer.history[epoch - 1].parameters
+
+
+def what_if(config: RunConfig, params: Parameters, dataset: Dataset, intervention: Intervention) -> WhatIf:
+    """The recorded run and the run with ``intervention``, side by side."""
+    check_intervention(config, dataset, intervention)
+    original = forward(config, params, dataset, dataset.source_indices, _no_edit)
+    if intervention.empty:
+        return WhatIf(original, original)
+    indices = dataset.source_indices.clone()
+    change = intervention.input_change
+    if change is not None:
+        indices[change.item, change.step] = dataset.vocab.index(change.char)
+    changed = forward(config, params, dataset, indices, _clamping(intervention.clamps))
+    return WhatIf(original, changed)
+
+
+def _no_edit(layer: int, direction: int, step: int) -> Edit:
+    return unchanged
+
+
+def _clamping(clamps: Sequence[Clamp]) -> EditAt:
+    def edit_at(layer: int, direction: int, step: int) -> Edit:
+        active = [clamp for clamp in clamps if clamp.applies(layer, direction, step)]
+        if not active:
+            return unchanged
+
+        def edit(name: str, value: torch.Tensor) -> torch.Tensor:
+            mine = [clamp for clamp in active if clamp.target == name]
+            if not mine:
+                return value
+            value = value.clone()
+            for clamp in mine:
+                value[:, clamp.unit] = clamp.value
+            return value
+
+        return edit
+
+    return edit_at
+
+
+@torch.no_grad()
+def forward(
+    config: RunConfig,
+    params: Parameters,
+    dataset: Dataset,
+    indices: torch.Tensor,
+    edit_at: EditAt,
+    targets: torch.Tensor | None = None,
+) -> Run:
+    """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``;
+    the loss is against ``targets`` (the dataset's when None).
+
+    The same loop as `unroll.unrolled_pass`, without the backward pass: layer by layer,
+    direction by direction (the backward direction from the last position), with h_0 and c_0 zeros.
+    """
+    cell = CELLS[config.cell]
+    batch, seq = indices.shape
+    x = encode_indices(config.encoding, indices, len(dataset.vocab), params.get("encoder.weight"))
+    hidden, cells, gates = [], [], []
+    for layer in range(config.layers):
+        layer_h, layer_c, layer_g = [], [], []
+        for direction in range(config.num_directions):
+            weights = layer_weights(config, params, layer, direction)
+            h = x.new_zeros(batch, config.hidden_size)
+            c = x.new_zeros(batch, config.hidden_size) if cell.has_cell_state else None
+            hs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
+            cs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
+            gs: dict[str, list[torch.Tensor]] = {name: [None] * seq for name in cell.gate_names}  # type: ignore[misc]
+            for step in range(seq - 1, -1, -1) if direction else range(seq):
+                result = cell.step(weights, x[:, step], h, c, config.nonlinearity, edit_at(layer, direction, step))
+                h, c = result.h, result.c
+                hs[step], cs[step] = h, c
+                for name, value in result.gates.items():
+                    gs[name][step] = value
+            layer_h.append(torch.stack(hs, dim=1))
+            if c is not None:
+                layer_c.append(torch.stack(cs, dim=1))
+            layer_g.append({name: torch.stack(values, dim=1) for name, values in gs.items()})
+        hidden.append(torch.stack(layer_h))
+        if layer_c:
+            cells.append(torch.stack(layer_c))
+        gates.append({name: torch.stack([g[name] for g in layer_g]) for name in cell.gate_names})
+        x = torch.cat(layer_h, dim=-1)
+    logits = F.linear(x, params["head.weight"], params["head.bias"]) if config.head == "linear" else x
+    probabilities = torch.softmax(logits, dim=-1)
+    vocab = dataset.vocab
+    chars = tuple(tuple(vocab.chars[i] for i in row) for row in indices.tolist())
+    return Run(
+        source_chars=chars,
+        hidden=torch.stack(hidden),
+        cell=torch.stack(cells) if cells else None,
+        gates={name: torch.stack([g[name] for g in gates]) for name in cell.gate_names},
+        logits=logits,
+        probabilities=probabilities,
+        predictions=tuple(vocab.decode(row) for row in probabilities.argmax(dim=-1).tolist()),
+        loss=sequence_loss(
+            logits, dataset.target_indices if targets is None else targets, config.loss_reduction
+        ).item(),
+    )
+
+
+@dataclass(frozen=True)
+class UnitImportance:
+    """What zeroing each hidden unit (h, at every step, one unit at a time) does to the run.
+
+    Arrays are (layers, directions, hidden).
+    """
+
+    loss: torch.Tensor  # the loss with that unit zeroed
+    loss_change: torch.Tensor  # minus the original loss: how much the network relies on the unit
+    changed_chars: torch.Tensor  # predicted characters (over every string) that differ from the original's
+    correct_chars: torch.Tensor  # predicted characters that equal the target
+    original_loss: float
+    original_correct: int
+    total_chars: int
+
+
+def unit_importance(config: RunConfig, params: Parameters, dataset: Dataset) -> UnitImportance:
+    """Zero every unit of every layer and direction in turn and measure the loss and the prediction.
+
+    One forward pass per layer and direction: the batch is repeated once per unit and copy k
+    has unit k zeroed at every step, so a 256-unit layer costs one wide pass, not 256.
+    """
+    original = forward(config, params, dataset, dataset.source_indices, _no_edit)
+    original_predicted = original.probabilities.argmax(dim=-1)
+    targets = dataset.target_indices
+    units, batch = config.hidden_size, dataset.batch_size
+    copies = dataset.source_indices.repeat(units, 1)  # row k * batch + b is string b with unit k zeroed
+    zeroed = torch.zeros(units * batch, units, dtype=torch.bool)
+    zeroed[torch.arange(units * batch), torch.arange(units).repeat_interleave(batch)] = True
+    shape = (config.layers, config.num_directions, units)
+    loss, changed, correct = (
+        torch.zeros(shape),
+        torch.zeros(shape, dtype=torch.long),
+        torch.zeros(shape, dtype=torch.long),
+    )
+    for layer in range(config.layers):
+        for direction in range(config.num_directions):
+            run = forward(config, params, dataset, copies, _zeroing(zeroed, layer, direction), targets.repeat(units, 1))
+            logits = run.logits.view(units, batch, *run.logits.shape[1:])
+            predicted = run.probabilities.view(logits.shape).argmax(dim=-1)  # as the trainer predicts
+            for unit in range(units):
+                loss[layer, direction, unit] = sequence_loss(logits[unit], targets, config.loss_reduction).item()
+            changed[layer, direction] = (predicted != original_predicted).flatten(1).sum(dim=1)
+            correct[layer, direction] = (predicted == targets).flatten(1).sum(dim=1)
+    return UnitImportance(
+        loss=loss,
+        loss_change=loss - original.loss,
+        changed_chars=changed,
+        correct_chars=correct,
+        original_loss=original.loss,
+        original_correct=int((original_predicted == targets).sum()),
+        total_chars=targets.numel(),
+    )
+
+
+def _zeroing(mask: torch.Tensor, layer: int, direction: int) -> EditAt:
+    def edit(name: str, value: torch.Tensor) -> torch.Tensor:
+        return value.masked_fill(mask, 0.0) if name == "h" else value
+
+    def edit_at(at_layer: int, at_direction: int, step: int) -> Edit:
+        return edit if (at_layer, at_direction) == (layer, direction) else unchanged
+
+    return edit_at
