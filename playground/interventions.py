@@ -32,6 +32,7 @@ Parameters = dict[str, torch.Tensor]
 # (layer, direction, step) -> the edit of that step: how the forward pass asks what to change.
 EditAt = Callable[[int, int, int], Edit]
 
+WIDE_PASS_FLOATS = 2**22  # a unit-importance pass's layer output: 16 MB of float32
 CLAMP_VALUES = (0.0, 1.0, -1.0)  # the values a learner picks from; any float works in the engine
 
 
@@ -186,27 +187,60 @@ def _clamping(clamps: Sequence[Clamp]) -> EditAt:
     return edit_at
 
 
+def forward(config: RunConfig, params: Parameters, dataset: Dataset, indices: torch.Tensor, edit_at: EditAt) -> Run:
+    """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``, every state kept."""
+    cell = CELLS[config.cell]
+    states: list[Steps] = []
+    x = encode_indices(config.encoding, indices, len(dataset.vocab), params.get("encoder.weight"))
+    logits = _pass(config, params, x, edit_at, states.append)
+    probabilities = torch.softmax(logits, dim=-1)
+    vocab = dataset.vocab
+
+    def grid(pick: Callable[[Steps], torch.Tensor]) -> torch.Tensor:
+        per_direction = [pick(steps) for steps in states]  # layer-major, then direction
+        return torch.stack(per_direction).view(config.layers, config.num_directions, *per_direction[0].shape)
+
+    return Run(
+        source_chars=tuple(tuple(vocab.chars[i] for i in row) for row in indices.tolist()),
+        hidden=grid(lambda steps: steps.hidden),
+        cell=grid(lambda steps: steps.cell) if cell.has_cell_state else None,
+        gates={name: grid(lambda steps, name=name: steps.gates[name]) for name in cell.gate_names},
+        logits=logits,
+        probabilities=probabilities,
+        predictions=tuple(vocab.decode(row) for row in probabilities.argmax(dim=-1).tolist()),
+        loss=sequence_loss(logits, dataset.target_indices, config.loss_reduction).item(),
+    )
+
+
+@dataclass(frozen=True)
+class Steps:
+    """One layer and direction's states over the sequence, each (batch, seq, hidden)."""
+
+    hidden: torch.Tensor
+    cell: torch.Tensor | None
+    gates: dict[str, torch.Tensor]
+
+
 @torch.no_grad()
-def forward(
+def _pass(
     config: RunConfig,
     params: Parameters,
-    dataset: Dataset,
-    indices: torch.Tensor,
+    x: torch.Tensor,
     edit_at: EditAt,
-    targets: torch.Tensor | None = None,
-) -> Run:
-    """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``;
-    the loss is against ``targets`` (the dataset's when None).
+    keep: Callable[[Steps], None] | None = None,
+    first_layer: int = 0,
+) -> torch.Tensor:
+    """The logits (batch, seq, vocab) from ``x``, what layer ``first_layer`` receives;
+    ``keep`` receives every layer and direction's `Steps` in turn.
 
     The same loop as `unroll.unrolled_pass`, without the backward pass: layer by layer,
-    direction by direction (the backward direction from the last position), with h_0 and c_0 zeros.
+    direction by direction (the backward direction from the last position), h_0 and c_0 zeros.
+    Without ``keep`` only the layer below's h is held, so a wide pass stays within memory.
     """
     cell = CELLS[config.cell]
-    batch, seq = indices.shape
-    x = encode_indices(config.encoding, indices, len(dataset.vocab), params.get("encoder.weight"))
-    hidden, cells, gates = [], [], []
-    for layer in range(config.layers):
-        layer_h, layer_c, layer_g = [], [], []
+    batch, seq = x.shape[:2]
+    for layer in range(first_layer, config.layers):
+        outputs = []
         for direction in range(config.num_directions):
             weights = layer_weights(config, params, layer, direction)
             h = x.new_zeros(batch, config.hidden_size)
@@ -217,83 +251,84 @@ def forward(
             for step in range(seq - 1, -1, -1) if direction else range(seq):
                 result = cell.step(weights, x[:, step], h, c, config.nonlinearity, edit_at(layer, direction, step))
                 h, c = result.h, result.c
-                hs[step], cs[step] = h, c
-                for name, value in result.gates.items():
-                    gs[name][step] = value
-            layer_h.append(torch.stack(hs, dim=1))
-            if c is not None:
-                layer_c.append(torch.stack(cs, dim=1))
-            layer_g.append({name: torch.stack(values, dim=1) for name, values in gs.items()})
-        hidden.append(torch.stack(layer_h))
-        if layer_c:
-            cells.append(torch.stack(layer_c))
-        gates.append({name: torch.stack([g[name] for g in layer_g]) for name in cell.gate_names})
-        x = torch.cat(layer_h, dim=-1)
-    logits = F.linear(x, params["head.weight"], params["head.bias"]) if config.head == "linear" else x
-    probabilities = torch.softmax(logits, dim=-1)
-    vocab = dataset.vocab
-    chars = tuple(tuple(vocab.chars[i] for i in row) for row in indices.tolist())
-    return Run(
-        source_chars=chars,
-        hidden=torch.stack(hidden),
-        cell=torch.stack(cells) if cells else None,
-        gates={name: torch.stack([g[name] for g in gates]) for name in cell.gate_names},
-        logits=logits,
-        probabilities=probabilities,
-        predictions=tuple(vocab.decode(row) for row in probabilities.argmax(dim=-1).tolist()),
-        loss=sequence_loss(
-            logits, dataset.target_indices if targets is None else targets, config.loss_reduction
-        ).item(),
-    )
+                hs[step] = h
+                if keep is not None:
+                    cs[step] = c
+                    for name, value in result.gates.items():
+                        gs[name][step] = value
+            outputs.append(torch.stack(hs, dim=1))
+            if keep is not None:
+                keep(
+                    Steps(
+                        hidden=outputs[-1],
+                        cell=torch.stack(cs, dim=1) if cell.has_cell_state else None,
+                        gates={name: torch.stack(values, dim=1) for name, values in gs.items()},
+                    )
+                )
+        x = torch.cat(outputs, dim=-1)
+    return F.linear(x, params["head.weight"], params["head.bias"]) if config.head == "linear" else x
 
 
 @dataclass(frozen=True)
 class UnitImportance:
-    """What zeroing each hidden unit (h, at every step, one unit at a time) does to the run.
+    """What zeroing each hidden unit of one layer and direction (h, at every step, one unit at a
+    time) does to the run. Arrays have one entry per unit."""
 
-    Arrays are (layers, directions, hidden).
-    """
-
+    layer: int
+    direction: int
     loss: torch.Tensor  # the loss with that unit zeroed
-    loss_change: torch.Tensor  # minus the original loss: how much the network relies on the unit
     changed_chars: torch.Tensor  # predicted characters (over every string) that differ from the original's
     correct_chars: torch.Tensor  # predicted characters that equal the target
     original_loss: float
     original_correct: int
     total_chars: int
 
+    @property
+    def loss_change(self) -> torch.Tensor:
+        """How much the network relies on each unit: the loss without it, minus the loss with it."""
+        return self.loss - self.original_loss
 
-def unit_importance(config: RunConfig, params: Parameters, dataset: Dataset) -> UnitImportance:
-    """Zero every unit of every layer and direction in turn and measure the loss and the prediction.
 
-    One forward pass per layer and direction: the batch is repeated once per unit and copy k
-    has unit k zeroed at every step, so a 256-unit layer costs one wide pass, not 256.
+def unit_importance(
+    config: RunConfig, params: Parameters, dataset: Dataset, layer: int = 0, direction: int = 0
+) -> UnitImportance:
+    """Zero every unit of one layer and direction in turn and measure the loss and the prediction.
+
+    The batch is repeated once per unit and copy k has unit k zeroed at every step, so the units
+    cost a few wide passes, not one pass per unit; the copies go in groups that keep a pass's
+    layer output within `WIDE_PASS_FLOATS`, so the largest allowed network fits too. The layers
+    below are not affected by the zeroing and are not re-run: the wide passes start at ``layer``.
     """
+    check_intervention(config, dataset, Intervention(clamps=(Clamp("h", layer, direction, 0, 0.0),)))
     original = forward(config, params, dataset, dataset.source_indices, _no_edit)
     original_predicted = original.probabilities.argmax(dim=-1)
     targets = dataset.target_indices
-    units, batch = config.hidden_size, dataset.batch_size
-    copies = dataset.source_indices.repeat(units, 1)  # row k * batch + b is string b with unit k zeroed
-    zeroed = torch.zeros(units * batch, units, dtype=torch.bool)
-    zeroed[torch.arange(units * batch), torch.arange(units).repeat_interleave(batch)] = True
-    shape = (config.layers, config.num_directions, units)
-    loss, changed, correct = (
-        torch.zeros(shape),
-        torch.zeros(shape, dtype=torch.long),
-        torch.zeros(shape, dtype=torch.long),
-    )
-    for layer in range(config.layers):
-        for direction in range(config.num_directions):
-            run = forward(config, params, dataset, copies, _zeroing(zeroed, layer, direction), targets.repeat(units, 1))
-            logits = run.logits.view(units, batch, *run.logits.shape[1:])
-            predicted = run.probabilities.view(logits.shape).argmax(dim=-1)  # as the trainer predicts
-            for unit in range(units):
-                loss[layer, direction, unit] = sequence_loss(logits[unit], targets, config.loss_reduction).item()
-            changed[layer, direction] = (predicted != original_predicted).flatten(1).sum(dim=1)
-            correct[layer, direction] = (predicted == targets).flatten(1).sum(dim=1)
+    units, batch, seq = config.hidden_size, dataset.batch_size, dataset.seq_len
+    if layer:
+        below = original.hidden[layer - 1]  # (directions, batch, seq, hidden)
+        x = torch.cat(list(below), dim=-1)
+    else:
+        x = encode_indices(config.encoding, dataset.source_indices, len(dataset.vocab), params.get("encoder.weight"))
+    group = max(1, WIDE_PASS_FLOATS // (batch * seq * units * config.num_directions))
+    loss = torch.zeros(units)
+    changed = torch.zeros(units, dtype=torch.long)
+    correct = torch.zeros(units, dtype=torch.long)
+    for first in range(0, units, group):
+        chosen = torch.arange(first, min(first + group, units))
+        copies = x.repeat(len(chosen), 1, 1)  # row k * batch + b: string b with unit chosen[k] zeroed
+        zeroed = torch.zeros(len(copies), units, dtype=torch.bool)
+        zeroed[torch.arange(len(copies)), chosen.repeat_interleave(batch)] = True
+        logits = _pass(config, params, copies, _zeroing(zeroed, layer, direction), first_layer=layer)
+        logits = logits.view(len(chosen), batch, seq, -1)
+        predicted = torch.softmax(logits, dim=-1).argmax(dim=-1)  # as the trainer predicts
+        for k, unit in enumerate(chosen.tolist()):
+            loss[unit] = sequence_loss(logits[k], targets, config.loss_reduction).item()
+        changed[chosen] = (predicted != original_predicted).flatten(1).sum(dim=1)
+        correct[chosen] = (predicted == targets).flatten(1).sum(dim=1)
     return UnitImportance(
+        layer=layer,
+        direction=direction,
         loss=loss,
-        loss_change=loss - original.loss,
         changed_chars=changed,
         correct_chars=correct,
         original_loss=original.loss,

@@ -4,7 +4,7 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from playground import PlaygroundError, RunConfig, Trainer
+from playground import PlaygroundError, RunConfig, Trainer, interventions
 from playground.cells import CELLS
 from playground.interventions import (
     Clamp,
@@ -164,25 +164,26 @@ def test_forcing_the_forget_gate_and_clamping_c_in_an_lstm():
 
 
 @pytest.mark.parametrize(("cell", "layers", "bidirectional"), [("rnn", 1, False), ("lstm", 2, True), ("gru", 1, True)])
-def test_unit_importance_is_each_unit_zeroed_on_its_own(cell, layers, bidirectional):
+@pytest.mark.parametrize("budget", [None, 2 * 5 * 5 * 2 * 2], ids=["one-pass", "groups-of-two"])
+def test_unit_importance_is_each_unit_zeroed_on_its_own(cell, layers, bidirectional, budget, monkeypatch):
+    if budget is not None:  # 2 strings x 5 steps x 5 units x 2 directions: copies go in groups of 2, 2 and 1
+        monkeypatch.setattr(interventions, "WIDE_PASS_FLOATS", budget)
     trainer = trained(cell, layers, bidirectional)
     config, dataset, params = trainer.config, trainer.dataset, snapshot(trainer, trainer.epoch)
-    importance = unit_importance(config, params, dataset)
-    assert importance.loss.shape == (layers, config.num_directions, config.hidden_size)
     for layer in range(layers):
         for direction in range(config.num_directions):
+            importance = unit_importance(config, params, dataset, layer, direction)
+            assert importance.loss.shape == (config.hidden_size,)
+            assert importance.original_loss == pytest.approx(trainer.history[-1].loss, abs=TOLERANCE)
             for unit in range(config.hidden_size):
                 alone = what_if(
                     config, params, dataset, Intervention(clamps=(Clamp("h", layer, direction, unit, 0.0),))
                 )
-                assert importance.loss[layer, direction, unit].item() == pytest.approx(
-                    alone.changed.loss, abs=TOLERANCE
-                )
+                assert importance.loss[unit].item() == pytest.approx(alone.changed.loss, abs=TOLERANCE)
                 changed = sum(
                     a != b for p, q in zip(alone.changed.predictions, alone.original.predictions) for a, b in zip(p, q)
                 )
-                assert importance.changed_chars[layer, direction, unit] == changed
-    assert importance.original_loss == pytest.approx(trainer.history[-1].loss, abs=TOLERANCE)
+                assert importance.changed_chars[unit] == changed
 
 
 @pytest.mark.parametrize(
