@@ -15,6 +15,7 @@ pages = [
     st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
     st.Page("app_pages/shapes.py", title="Shapes", icon=":material/view_in_ar:"),
     st.Page("app_pages/inside_cell.py", title="Inside the cell", icon=":material/biotech:"),
+    st.Page("app_pages/what_if.py", title="What if?", icon=":material/science:"),
     st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
     st.Page("app_pages/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/leaderboard:"),

@@ -20,10 +20,12 @@ from dataclasses import dataclass
 import torch
 from torch.nn import functional as F
 
+from . import limits as _limits
 from .cells import CELLS, Edit, unchanged
 from .config import RunConfig
 from .data import Dataset
 from .errors import PlaygroundError
+from .limits import Limits
 from .model import encode_indices, sequence_loss
 from .trainer import Trainer
 from .unroll import layer_weights
@@ -289,8 +291,21 @@ class UnitImportance:
         return self.loss - self.original_loss
 
 
+def pass_cost(config: RunConfig, rows: int, seq: int, first_layer: int = 0) -> int:
+    """Multiply-adds of the recurrence in one pass of ``rows`` strings from ``first_layer`` up (the
+    W_hh products, one per gate: what grows with the hidden size squared and dominates big networks)."""
+    matrices = max(1, len(CELLS[config.cell].gate_names))
+    layers = config.layers - first_layer
+    return rows * seq * layers * config.num_directions * matrices * config.hidden_size**2
+
+
 def unit_importance(
-    config: RunConfig, params: Parameters, dataset: Dataset, layer: int = 0, direction: int = 0
+    config: RunConfig,
+    params: Parameters,
+    dataset: Dataset,
+    layer: int = 0,
+    direction: int = 0,
+    limits: Limits | None = None,
 ) -> UnitImportance:
     """Zero every unit of one layer and direction in turn and measure the loss and the prediction.
 
@@ -300,6 +315,15 @@ def unit_importance(
     below are not affected by the zeroing and are not re-run: the wide passes start at ``layer``.
     """
     check_intervention(config, dataset, Intervention(clamps=(Clamp("h", layer, direction, 0, 0.0),)))
+    limits = limits or _limits.LIMITS  # read when called: a host (or a test) may swap the caps
+    cost = pass_cost(config, config.hidden_size * dataset.batch_size, dataset.seq_len, layer)
+    if cost > limits.max_what_if_multiply_adds:
+        raise PlaygroundError(
+            f"Scoring all {config.hidden_size} units of layer {layer} re-runs the network "
+            f"{config.hidden_size} times: about {cost:.1e} multiply-adds, more than this server allows "
+            f"for one view ({limits.max_what_if_multiply_adds:.1e}). Pick a higher layer, fewer strings "
+            "or a smaller network; clamping one unit above works at any size."
+        )
     original = forward(config, params, dataset, dataset.source_indices, _no_edit)
     original_predicted = original.probabilities.argmax(dim=-1)
     targets = dataset.target_indices

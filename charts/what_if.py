@@ -1,0 +1,226 @@
+"""Figures of the What if? page: the recorded run beside the changed one, and what changed.
+
+Builders take tensors the engine computed (`playground.interventions`) and only draw them.
+Both runs share one colour range, so a colour means the same number on either side; the
+third panel is their difference, which is where a learner's eye should go first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import torch
+from plotly.subplots import make_subplots
+
+from .labels import char_label, step_labels, text_label
+from .theme import DIVERGING, SERIES_COLOURS, WRONG_COLOUR
+
+
+def _times(chars: Sequence[str]) -> list[str]:
+    return [f"{t}:{char_label(c)}" for t, c in enumerate(chars)]
+
+
+def state_comparison(
+    original: torch.Tensor,
+    changed: torch.Tensor,
+    original_chars: Sequence[str],
+    changed_chars: Sequence[str],
+    title: str,
+    step: int | None = None,
+) -> go.Figure:
+    """(seq, hidden) states of both runs as time × unit heatmaps, then changed − original.
+
+    Time ticks name the character each run fed, so a changed input shows in the axis too;
+    ``step`` (the intervened one) is boxed.
+    """
+    difference = changed - original
+    reach = max(1.0, original.abs().max().item(), changed.abs().max().item())
+    spread = max(difference.abs().max().item(), 1e-6)
+    panels = (
+        ("original", original, original_chars, reach),
+        ("changed", changed, changed_chars, reach),
+        ("changed − original", difference, changed_chars, spread),
+    )
+    figure = make_subplots(rows=1, cols=3, subplot_titles=[p[0] for p in panels], horizontal_spacing=0.05)
+    units = [f"unit {k}" for k in range(original.shape[1])]
+    for col, (name, values, chars, scale) in enumerate(panels, start=1):
+        figure.add_trace(
+            go.Heatmap(
+                z=values.T.tolist(),
+                x=_times(chars),
+                y=units,
+                colorscale=DIVERGING,
+                zmin=-scale,
+                zmax=scale,
+                showscale=col >= 2,
+                colorbar=dict(len=0.9, thickness=10, x=1.0 if col == 3 else 0.64),
+                hovertemplate="t=%{x}, %{y}: %{z:.4f}<extra>" + name + "</extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        if step is not None:
+            figure.add_vrect(x0=step - 0.5, x1=step + 0.5, line=dict(color="black", width=2), row=1, col=col)
+        figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
+    figure.update_layout(
+        height=140 + 18 * len(units),
+        margin=dict(l=10, r=10, t=70, b=10),
+        title=dict(text=text_label(title), font=dict(size=14)),
+    )
+    return figure
+
+
+def probability_comparison(
+    original: torch.Tensor,
+    changed: torch.Tensor,
+    vocab: Sequence[str],
+    original_chars: Sequence[str],
+    changed_chars: Sequence[str],
+    title: str,
+) -> go.Figure:
+    """(seq, vocab) probabilities of both runs, characters down, steps across; the predicted
+    (most likely) character of each step is written in its cell, red where the runs disagree."""
+    figure = make_subplots(rows=1, cols=2, subplot_titles=["original", "changed"], horizontal_spacing=0.06)
+    rows = [char_label(c) for c in vocab]
+    predicted = original.argmax(dim=-1), changed.argmax(dim=-1)
+    for col, (values, chars) in enumerate(((original, original_chars), (changed, changed_chars)), start=1):
+        picks = predicted[col - 1].tolist()
+        disagree = (predicted[0] != predicted[1]).tolist()
+        text = [[("●" if picks[t] == v else "") for t in range(values.shape[0])] for v in range(values.shape[1])]
+        figure.add_trace(
+            go.Heatmap(
+                z=values.T.tolist(),
+                x=step_labels(chars),
+                y=rows,
+                zmin=0,
+                zmax=1,
+                colorscale="Viridis",
+                text=text,
+                texttemplate="%{text}",
+                textfont=dict(size=11, color="white"),
+                showscale=col == 2,
+                colorbar=dict(len=0.9, thickness=10),
+                hovertemplate="%{x}, p(%{y}) = %{z:.3f}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        for t, different in enumerate(disagree):
+            if different and col == 2:
+                figure.add_vrect(x0=t - 0.5, x1=t + 0.5, line=dict(color=WRONG_COLOUR, width=3), row=1, col=col)
+        figure.update_yaxes(autorange="reversed", type="category", showticklabels=col == 1, row=1, col=col)
+        figure.update_xaxes(type="category", row=1, col=col)
+    figure.update_layout(
+        height=150 + 20 * len(rows),
+        margin=dict(l=10, r=10, t=70, b=10),
+        title=dict(text=text_label(title), font=dict(size=14)),
+    )
+    return figure
+
+
+def importance_figure(loss_change: torch.Tensor, changed_chars: torch.Tensor, title: str) -> go.Figure:
+    """One bar per unit: how much the loss rises with that unit zeroed; hover adds the characters it changes."""
+    units = [f"unit {k}" for k in range(loss_change.shape[0])]
+    figure = go.Figure(
+        go.Bar(
+            x=units,
+            y=loss_change.tolist(),
+            customdata=changed_chars.tolist(),
+            marker=dict(color=[WRONG_COLOUR if n else SERIES_COLOURS[0] for n in changed_chars.tolist()]),
+            hovertemplate="%{x}: loss %{y:+.4f}, %{customdata} predicted character(s) change<extra></extra>",
+        )
+    )
+    figure.update_xaxes(type="category", tickangle=-45 if len(units) > 16 else 0)
+    figure.update_yaxes(title="loss with the unit zeroed − loss", zeroline=True)
+    figure.update_layout(
+        height=360,
+        margin=dict(l=10, r=10, t=50, b=10),
+        showlegend=False,
+        title=dict(text=text_label(title), font=dict(size=14)),
+    )
+    return figure
+
+
+def trajectory_animation(
+    epochs: Sequence[int],
+    points: torch.Tensor,
+    sources: Sequence[Sequence[str]],
+    explained: tuple[float, float],
+    chosen_epoch: int,
+) -> go.Figure:
+    """h_t of every string as a path on two fixed principal axes, one frame per epoch.
+
+    ``points`` is (frames, strings, seq, 2); each path is labelled with the character fed
+    at each step, and starts at the frame of ``chosen_epoch``.
+    """
+    low = points.amin(dim=(0, 1, 2)).tolist()
+    high = points.amax(dim=(0, 1, 2)).tolist()
+    pad = [max(0.05, 0.08 * (top - bottom)) for bottom, top in zip(low, high)]
+
+    def paths(frame: int) -> list[go.Scatter]:
+        return [
+            go.Scatter(
+                x=points[frame, item, :, 0].tolist(),
+                y=points[frame, item, :, 1].tolist(),
+                mode="lines+markers+text",
+                name=text_label("".join(chars)),
+                text=[char_label(c) for c in chars],
+                textposition="top center",
+                line=dict(color=SERIES_COLOURS[item % len(SERIES_COLOURS)], width=2),
+                marker=dict(size=[12] + [7] * (len(chars) - 1)),
+                hovertemplate="t=%{pointNumber}: %{text}<extra>%{fullData.name}</extra>",
+            )
+            for item, chars in enumerate(sources)
+        ]
+
+    frames = [go.Frame(data=paths(k), name=str(epoch)) for k, epoch in enumerate(epochs)]
+    start = list(epochs).index(chosen_epoch) if chosen_epoch in epochs else len(epochs) - 1
+    figure = go.Figure(data=paths(start), frames=frames)
+    figure.update_xaxes(range=[low[0] - pad[0], high[0] + pad[0]], zeroline=True, title=f"PC 1 ({explained[0]:.0%})")
+    figure.update_yaxes(range=[low[1] - pad[1], high[1] + pad[1]], zeroline=True, title=f"PC 2 ({explained[1]:.0%})")
+    figure.update_layout(
+        height=560,
+        margin=dict(l=10, r=10, t=50, b=110),
+        title=dict(text=f"h_t on epoch {chosen_epoch}'s two principal axes (big dot: t=0)", font=dict(size=14)),
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                showactive=False,
+                x=0,
+                y=-0.2,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=0, r=10),
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[None, dict(frame=dict(duration=150, redraw=True), fromcurrent=False)],
+                    ),
+                    dict(
+                        label="⏸ Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=start,
+                currentvalue=dict(prefix="epoch "),
+                x=0.2,
+                len=0.8,
+                y=-0.12,
+                steps=[
+                    dict(
+                        label=str(epoch),
+                        method="animate",
+                        args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
+                    )
+                    for epoch in epochs
+                ],
+            )
+        ],
+    )
+    return figure
