@@ -10,11 +10,15 @@ from playground.interventions import (
     Clamp,
     InputChange,
     Intervention,
+    pass_cost,
     snapshot,
     unit_importance,
     what_if,
 )
+from playground.limits import Limits
 from playground.model import encode_indices, sequence_loss
+from playground.projection import principal_axes
+from playground.trajectory import hidden_trajectories, layer_states
 from playground.unroll import layer_weights, unrolled_pass
 
 TOLERANCE = 1e-6  # float32: the fused modules and PyTorch's cells sum in another order
@@ -209,3 +213,25 @@ def _with_char(dataset, change: InputChange) -> torch.Tensor:
     indices = dataset.source_indices.clone()
     indices[change.item, change.step] = dataset.vocab.index(change.char)
     return indices
+
+
+def test_trajectories_project_every_kept_epoch_on_the_chosen_epochs_axes():
+    trainer = trained("gru", layers=2, bidirectional=True)
+    paths = hidden_trajectories(trainer, epoch=2, layer=1)
+    assert 2 in paths.epochs and paths.epochs[-1] == trainer.epoch
+    assert paths.points.shape == (len(paths.epochs), 2, 5, 2)
+    states = layer_states(trainer, 2, 1)  # both directions side by side
+    assert states.shape == (2, 5, 10)
+    frame = paths.epochs.index(2)
+    expected = principal_axes(states.reshape(-1, 10)).project(states.reshape(-1, 10)).view(2, 5, 2)
+    assert torch.equal(paths.points[frame], expected)
+    forward_only = what_if(trainer.config, snapshot(trainer, 2), trainer.dataset, Intervention()).original
+    assert torch.equal(states[..., :5], forward_only.hidden[1, 0])
+
+
+def test_a_big_network_gets_fewer_trajectory_frames():
+    trainer = trained("rnn", epochs=10)
+    one_pass = pass_cost(trainer.config, trainer.dataset.batch_size, trainer.dataset.seq_len)
+    paths = hidden_trajectories(trainer, epoch=5, limits=Limits(max_what_if_multiply_adds=3 * one_pass))
+    assert len(paths.epochs) <= 4 and {5, 10} <= set(paths.epochs)
+    assert len(hidden_trajectories(trainer, epoch=5).epochs) == 10
