@@ -66,6 +66,7 @@ class RunConfig:
     momentum: float = 0.9
     epochs: int = 30
     seed: int = 777
+    clip_grad_norm: float = 0.0  # 0 is off; else the largest gradient norm an update may use
 
     @property
     def num_directions(self) -> int:

@@ -74,6 +74,8 @@ def _settings_section(config: RunConfig, vocab_size: int) -> list[str]:
         f"num_epochs = {config.epochs}",
         f"seed = {config.seed}",
     ]
+    if config.clip_grad_norm:
+        lines.append(f"max_grad_norm = {config.clip_grad_norm!r}  # gradient clipping")
     return lines
 
 
@@ -221,6 +223,11 @@ def export_script(config: RunConfig) -> str:
         "    optimizer.zero_grad()",
         *_loss_lines(config),
         "    loss.backward()",
+        *(
+            ["    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_grad_norm)"]
+            if config.clip_grad_norm
+            else []
+        ),
         "    optimizer.step()",
         "",
         "    # Prediction: the most probable character at every step",

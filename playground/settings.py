@@ -314,6 +314,21 @@ SETTINGS: tuple[Setting, ...] = (
         metavar="X",
         unused=lambda values: values["optimizer"] != "sgd",
     ),
+    Setting(
+        "clip_grad_norm",
+        "clip",
+        "clip-grad-norm",
+        "Clip gradient norm",
+        "advanced",
+        noun="gradient clipping norm",
+        low=0,
+        high=1000,
+        step=0.5,
+        number_format="%.3g",
+        metavar="X",
+        help="0 = off. Otherwise every update first scales the gradient of all weights down to at most this "
+        "norm (torch.nn.utils.clip_grad_norm_), which tames exploding gradients; {low} to {high}.",
+    ),
 )
 SETTING_BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS}
 
@@ -352,6 +367,12 @@ def _check_momentum(momentum: float) -> None:
         raise PlaygroundError(f"Momentum must be at least {low} and below {high}; got {momentum}.")
 
 
+def _check_clip(norm: float) -> None:
+    low, high = SETTING_BY_FIELD["clip_grad_norm"].bounds()
+    if not math.isfinite(norm) or not low <= norm <= high:
+        raise PlaygroundError(f"Gradient clipping norm must be between {low} (off) and {high}; got {norm}.")
+
+
 def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
     """Check every setting that does not depend on the strings."""
     ordered = in_config_order()
@@ -363,6 +384,7 @@ def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
             _check_range(getattr(config, setting.field), setting, limits)
     _check_learning_rate(config.lr, limits)
     _check_momentum(config.momentum)
+    _check_clip(config.clip_grad_norm)
     if cells.CELLS[config.cell].hand_looped and config.bidirectional:
         raise PlaygroundError(
             "The hand-written nn.RNNCell loop runs forward in time only; "

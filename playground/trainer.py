@@ -52,6 +52,10 @@ class EpochRecord:
     predictions: tuple[str, ...]  # one string per batch item
     probabilities: torch.Tensor | None  # (batch, seq, vocab) softmax of the logits
     parameters: dict[str, torch.Tensor] | None
+    # ‖gradient of all weights‖ of this epoch's update, before and after `RunConfig.clip_grad_norm`
+    # (equal when clipping is off or the norm was below it); NaN in records made before they were kept.
+    grad_norm: float = math.nan
+    clipped_grad_norm: float = math.nan
 
     @property
     def detailed(self) -> bool:
@@ -74,6 +78,19 @@ def build_model(config: RunConfig, vocab_size: int) -> RecurrentModel:
     with _SEEDED_INIT:
         torch.manual_seed(config.seed)
         return RecurrentModel(config, vocab_size)
+
+
+def clip_gradients(model: torch.nn.Module, max_norm: float) -> tuple[float, float]:
+    """Clip the gradient of all weights to ``max_norm`` (0: leave it) as the exported script does;
+    returns its norm before and after, for the Gradient flow page."""
+    if max_norm > 0:
+        before = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_norm).item()
+    else:
+        before = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None]).item()
+    if max_norm <= 0 or before <= max_norm:
+        return before, before
+    after = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None]).item()
+    return before, after
 
 
 class Trainer:
@@ -126,6 +143,7 @@ class Trainer:
         if not math.isfinite(loss_value):
             raise TrainingDiverged(self.epoch + 1, loss_value)
         loss.backward()
+        grad_norm, clipped_grad_norm = clip_gradients(self.model, self.config.clip_grad_norm)
         snapshot = {name: p.detach().clone() for name, p in self.model.named_parameters()}
         self.optimizer.step()
         with torch.no_grad():
@@ -137,6 +155,8 @@ class Trainer:
             predictions=tuple(self.dataset.vocab.decode(row) for row in predicted),
             probabilities=probabilities,
             parameters=snapshot,
+            grad_norm=grad_norm,
+            clipped_grad_norm=clipped_grad_norm,
         )
         self.history.append(record)
         self.detailed_epochs.append(record.epoch)

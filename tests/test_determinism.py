@@ -10,7 +10,10 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from playground import RunConfig, Trainer
+from playground.presets import PRESETS
 
 SOURCES = ("hello world", "hihell worl", "lleho dlrow")
 CONFIG = RunConfig(
@@ -39,24 +42,36 @@ FLAGS = [
 ]
 
 
-def app_losses() -> list[float]:
-    trainer = Trainer(CONFIG)
+# Gradient clipping on, in a run where it acts: relu and SGD at learning rate 1 explode without it.
+CLIPPED = PRESETS["clipped-relu"].config
+CLIPPED_FLAGS = ["--preset", "clipped-relu"]
+RUNS = pytest.mark.parametrize(
+    ("config", "flags"), [(CONFIG, FLAGS), (CLIPPED, CLIPPED_FLAGS)], ids=["plain", "clipped"]
+)
+
+
+def app_losses(config: RunConfig) -> list[float]:
+    trainer = Trainer(config)
     trainer.train_epoch()  # the Step button: one epoch before any timed slice
     trainer.train()
+    if config.clip_grad_norm:
+        assert any(record.grad_norm > record.clipped_grad_norm for record in trainer.history)
     return [record.loss for record in trainer.history]
 
 
-def test_the_command_line_trains_the_apps_numbers():
+@RUNS
+def test_the_command_line_trains_the_apps_numbers(config, flags):
     result = subprocess.run(
-        [sys.executable, "-m", "playground", "train", *FLAGS, "--json"], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "playground", "train", *flags, "--json"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert [json.loads(line)["loss"] for line in result.stdout.splitlines()] == app_losses()
+    assert [json.loads(line)["loss"] for line in result.stdout.splitlines()] == app_losses(config)
 
 
-def test_the_exported_script_prints_the_apps_numbers(tmp_path):
+@RUNS
+def test_the_exported_script_prints_the_apps_numbers(config, flags, tmp_path):
     exported = subprocess.run(
-        [sys.executable, "-m", "playground", "export", *FLAGS], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "playground", "export", *flags], capture_output=True, text=True, timeout=120
     )
     assert exported.returncode == 0, exported.stderr
     script = tmp_path / "exported.py"
@@ -64,4 +79,4 @@ def test_the_exported_script_prints_the_apps_numbers(tmp_path):
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     exact = [float(line.rsplit("(exact ", 1)[1].rstrip(")")) for line in result.stdout.splitlines()]
-    assert exact == app_losses()
+    assert exact == app_losses(config)

@@ -40,6 +40,8 @@ def changed_value(setting: Setting, config: RunConfig) -> Any:
     low, high = setting.bounds()
     if setting.kind is int:
         return low if value != low else low + 1
+    if value == low:  # a float that starts at its low end: clipping's 0 = off
+        return (low + high) / 2
     return (value + low) / 2  # a float strictly inside the range (the lr's low end is excluded)
 
 
@@ -86,6 +88,7 @@ def test_url_names_stay_those_of_links_already_shared():
         "momentum": "mom",
         "epochs": "epochs",
         "seed": "seed",
+        "clip_grad_norm": "clip",
     }
 
 

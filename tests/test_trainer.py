@@ -154,3 +154,23 @@ def test_history_memory_cap_bounds_large_models():
     kept_bytes = per_epoch * len(trainer.detailed_epochs)
     assert 4 < trainer.max_detailed_epochs < 60
     assert kept_bytes <= 4.0 * 2**20 + 3 * per_epoch  # the grid fits; first/solved/latest may add
+
+
+def test_gradient_clipping_rescales_the_update_and_records_the_norms():
+    clipped = PRESETS["clipped-relu"].config
+    trainer = Trainer(clipped)
+    trainer.train()
+    assert trainer.solved_epoch is not None
+    for record in trainer.history:
+        if record.grad_norm > clipped.clip_grad_norm:
+            assert record.clipped_grad_norm == pytest.approx(clipped.clip_grad_norm, rel=1e-5)
+        else:
+            assert record.clipped_grad_norm == record.grad_norm
+    unclipped = Trainer(clipped.with_changes(clip_grad_norm=0.0))
+    with pytest.raises(TrainingDiverged):
+        unclipped.train()
+    assert all(record.grad_norm == record.clipped_grad_norm for record in unclipped.history)
+    plain = Trainer(RunConfig(epochs=2))
+    plain.train()
+    expected = torch.nn.utils.get_total_norm([p.grad for p in plain.model.parameters()]).item()
+    assert plain.history[-1].grad_norm == expected  # the last update's gradient is still in the model

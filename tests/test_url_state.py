@@ -130,6 +130,7 @@ def test_every_setting_round_trips_when_changed():
         optimizer="sgd",
         lr=0.123456789,
         momentum=0.5,
+        clip_grad_norm=2.5,
         epochs=77,
         seed=0,
         vocab="leho",
