@@ -16,6 +16,7 @@ from playground.gradient_flow import (
     gradient_curve,
     memory_contenders,
 )
+from ui.clipping import clipping_section
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import GRADIENT_FLOW_RUN, show_progress
 from ui.markdown import escape_markdown
@@ -145,3 +146,5 @@ def views(race: Comparison, live: bool) -> None:
 
 
 GRADIENT_FLOW_RUN.show(lambda going: views(going, live=True), lambda: views(race, live=False))
+
+clipping_section()
