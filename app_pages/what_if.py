@@ -132,7 +132,8 @@ if st.toggle("Show h_t of every string as a path through the hidden space", True
         "what-if-trajectory",
     )
     st.caption(
-        f"Layer {view.layer}'s h_t (both directions side by side) of every step of every string, on the two "
+        f"Layer {view.layer}'s h_t{' (both directions side by side)' if config.bidirectional else ''} of every "
+        "step of every string, on the two "
         f"principal axes of epoch {view.epoch}'s states. Press ▶ to watch the paths over the recorded epochs: "
         "they start tangled and separate as the network learns to tell the strings and steps apart."
     )

@@ -45,8 +45,8 @@ def gradient_norm_figure(
     figure.update_yaxes(title="‖gradient of all weights‖", type="log")
     figure.update_layout(
         height=340,
-        margin=dict(l=10, r=10, t=40, b=10),
-        legend=dict(orientation="h", y=1.12, x=0),
+        margin=dict(l=10, r=10, t=80, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
         title=dict(text="Gradient norm of each update", font=dict(size=14)),
     )
     return figure
