@@ -35,7 +35,6 @@ Parameters = dict[str, torch.Tensor]
 EditAt = Callable[[int, int, int], Edit]
 
 WIDE_PASS_FLOATS = 2**22  # a unit-importance pass's layer output: 16 MB of float32
-CLAMP_VALUES = (0.0, 1.0, -1.0)  # the values a learner picks from; any float works in the engine
 
 
 @dataclass(frozen=True)
