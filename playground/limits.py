@@ -24,8 +24,8 @@ class Limits:
     max_vocabulary: int = 128
     max_recorded_epochs: int = 500  # epochs whose weights and probabilities are kept
     max_history_megabytes: float = 8.0  # per run; long runs are thinned to fit
-    # What if?: multiply-adds of the recurrence one view may cost (scoring every unit, animating epochs);
-    # about 3 s on one core. The largest network's top layer alone is ten times that.
+    # What if?: multiply-adds of the recurrence one view may cost (scoring every unit, animating epochs),
+    # about a second on one core; scoring the top layer of the largest network would cost 45 times that.
     max_what_if_multiply_adds: int = 3_000_000_000
 
 
