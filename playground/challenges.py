@@ -231,6 +231,15 @@ def record(progress: Progress, verdict: Verdict) -> Progress:
     return progress
 
 
+def merge(progress: Progress, other: Progress) -> Progress:
+    """Both progresses, keeping each challenge's better evidence (an uploaded file joins the session's)."""
+    merged = dict(progress)
+    for name, evidence in other.items():
+        if better(get_challenge(name), evidence, merged.get(name)):
+            merged[name] = evidence
+    return merged
+
+
 def progress_to_json(progress: Progress) -> str:
     passed = {name: asdict(evidence) for name, evidence in progress.items()}
     return json.dumps({"kind": PROGRESS_KIND, "version": PROGRESS_VERSION, "passed": passed}, indent=1)

@@ -231,8 +231,8 @@ def check_options(task: Task, options: TaskOptions, limits: Limits = LIMITS) -> 
     """Refuse lengths and pair counts outside the caps, with a message naming them."""
     if not task.min_length <= options.length <= limits.max_string_length:
         raise PlaygroundError(
-            f"The {task.name} task's strings must have {task.min_length} to {limits.max_string_length} "
-            f"characters; got {options.length}."
+            f"The {task.name} task's length must be {task.min_length} to {limits.max_string_length} "
+            f"characters per string; got {options.length}."
         )
     if not 1 <= options.pairs <= limits.max_pairs:
         raise PlaygroundError(f"The number of pairs must be between 1 and {limits.max_pairs}; got {options.pairs}.")
