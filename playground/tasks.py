@@ -277,8 +277,8 @@ def generate(name: str, options: TaskOptions, limits: Limits = LIMITS) -> Pairs:
 def task_config(name: str, options: TaskOptions, base: RunConfig, limits: Limits = LIMITS) -> RunConfig:
     """``base`` with the task's generated strings and the settings that suit it.
 
-    The pairs are trained as given (task "translate"), with the vocabulary built from them;
-    the Linear head is used because reading the hidden state as scores needs hidden size =
+    The pairs are trained as given (task "translate"), with the vocabulary built from them,
+    by one layer (the explanations speak of one hidden state); the Linear head is used because reading the hidden state as scores needs hidden size =
     vocabulary size, which the tasks' vocabularies do not match.
     """
     pairs = generate(name, options, limits)
@@ -290,6 +290,7 @@ def task_config(name: str, options: TaskOptions, base: RunConfig, limits: Limits
         vocab_order="sorted",
         encoding="embedding",
         head="linear",
+        layers=1,
         bidirectional=False,
         seed=options.seed,
     )

@@ -74,13 +74,13 @@ def challenge_card(challenge: Challenge, verdict: Verdict | None) -> None:
     """Title, story, goal and rules; passed or not yet with the best evidence; this run's verdict; Load."""
     best = CHALLENGE_PROGRESS.get().get(challenge.name)
     with st.container(border=True):
-        mark = "✅" if best is not None else "⬜"
+        mark = ":material/check_circle:" if best is not None else ":material/radio_button_unchecked:"
         st.subheader(f"{mark} {challenge.title}")
         st.write(challenge.story)
         rules = "; ".join(rule.text for rule in challenge.rules)
         st.markdown(f"**Goal:** {escape_markdown(challenge.goal)}  \n**Rules:** {escape_markdown(rules)}")
-        if best is not None:
-            st.success("**Passed.** Best run so far:\n\n" + _evidence_list(best), icon=":material/emoji_events:")
+        if best is not None and (verdict is None or verdict.evidence != best):
+            st.success("**Passed.** Your best run so far:\n\n" + _evidence_list(best), icon=":material/emoji_events:")
         if verdict is not None:
             _show_verdict(verdict)
         elif best is None:
@@ -102,9 +102,9 @@ def _show_verdict(verdict: Verdict) -> None:
     for rule in verdict.broken_rules:
         text += f"\n- rule not kept: {escape_markdown(rule)}"
     if verdict.passed:
-        st.info("**Your current run passes.**\n\n" + text, icon=":material/check_circle:")
+        st.success("**Passed** by your current run:\n\n" + text, icon=":material/emoji_events:")
     else:
-        st.warning("**Your current run: not yet.**\n\n" + text, icon=":material/pending:")
+        st.warning("**Not yet.** Your current run:\n\n" + text, icon=":material/pending:")
 
 
 def progress_files() -> None:
@@ -118,7 +118,7 @@ def progress_files() -> None:
         icon=":material/download:",
         help="A small JSON file with the evidence of each challenge you passed; upload it later to continue.",
     )
-    uploaded = st.file_uploader("Upload a progress file", type=["json"])
+    uploaded = st.file_uploader("Upload a progress file", type=["json"], max_upload_size=1)  # MB; files are < 2 KB
     if uploaded is None or CHALLENGE_UPLOADED_FILE.get() == uploaded.file_id:
         return
     try:
