@@ -278,8 +278,9 @@ def task_config(name: str, options: TaskOptions, base: RunConfig, limits: Limits
     """``base`` with the task's generated strings and the settings that suit it.
 
     The pairs are trained as given (task "translate"), with the vocabulary built from them,
-    by one layer (the explanations speak of one hidden state); the Linear head is used because reading the hidden state as scores needs hidden size =
-    vocabulary size, which the tasks' vocabularies do not match.
+    by one layer (the explanations speak of one hidden state). The Linear head is used
+    because reading the hidden state as scores needs hidden size = vocabulary size, which
+    the tasks' vocabularies do not match.
     """
     pairs = generate(name, options, limits)
     changes: dict[str, Any] = dict(
