@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from .config import RunConfig
+from .config import CELL_LABELS, RunConfig
 from .errors import PlaygroundError
 from .tasks import TaskOptions, task_config
 from .trainer import Trainer
@@ -103,6 +103,12 @@ def same_strings(start: RunConfig) -> Rule:
     )
 
 
+def uses_core(*cells: str) -> Rule:
+    """The run uses one of ``cells``: a challenge's requirement, named by the cell registry's labels."""
+    labels = " or ".join(CELL_LABELS[cell] for cell in cells)
+    return Rule(f"the core is {labels}", lambda config: config.cell in cells)
+
+
 def solved(evidence: Evidence) -> bool:
     return evidence.solved_epoch is not None
 
@@ -133,7 +139,7 @@ CHALLENGES: dict[str, Challenge] = {
             HELLO,
             (
                 same_strings(HELLO),
-                Rule("the GRU core", lambda config: config.cell == "gru"),
+                uses_core("gru"),
                 Rule("hidden size 2 or less", lambda config: config.hidden_size <= 2),
                 Rule("one layer, one direction", lambda config: config.layers == 1 and not config.bidirectional),
             ),
@@ -149,7 +155,7 @@ CHALLENGES: dict[str, Challenge] = {
             COPY.with_changes(cell="rnn", hidden_size=8, lr=0.01, epochs=100),
             (
                 same_strings(COPY),
-                Rule("a plain RNN core (nn.RNN or nn.RNNCell)", lambda c: c.cell in ("rnn", "rnncell")),
+                uses_core("rnn", "rnncell"),
             ),
             solved,
         ),
@@ -160,7 +166,7 @@ CHALLENGES: dict[str, Challenge] = {
             "loss curve, with your plain RNN's.",
             "every prediction right at some epoch",
             COPY.with_changes(cell="lstm", hidden_size=16, lr=0.05, epochs=150),
-            (same_strings(COPY), Rule("the LSTM core", lambda config: config.cell == "lstm")),
+            (same_strings(COPY), uses_core("lstm")),
             solved,
         ),
         Challenge(
