@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -217,7 +217,9 @@ def applies_to(challenge: Challenge, config: RunConfig) -> bool:
     return same_strings(challenge.start).holds(config)
 
 
-Progress = dict[str, Evidence]  # challenge name -> the best passing evidence
+# Challenge name -> the best passing evidence. Read-only: `record` and `merge` return new ones, so a
+# session's progress never shares a mutable object with another (an empty default is shared).
+Progress = Mapping[str, Evidence]
 
 
 def better(challenge: Challenge, new: Evidence, old: Evidence | None) -> bool:
