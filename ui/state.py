@@ -95,3 +95,7 @@ URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)
 URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("url_notices", (None, ()))
 URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
+
+# A browser that came back to a server which no longer held its session (`ui.reconnect`).
+RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)
+RECONNECTED_FRESH: SessionKey[bool] = SessionKey("reconnected_fresh", False)
