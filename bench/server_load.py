@@ -22,6 +22,7 @@ Three ways to run it:
     python -m bench.server_load --students 1 10 30            # one `streamlit run app.py`
     python -m bench.server_load --replicas 1 2 --students 30  # through nginx (deploy.classroom)
     python -m bench.server_load --heavy 1 --students 29       # the burst without, then with, heavy runs
+    python -m bench.server_load --fault --students 30         # one of 2 replicas stops mid-class
 
 `--replicas` runs each burst through nginx in front of that many replicas (a column says how
 the sessions were spread) and ends with `replicas: p95 X s with 1, Y s with 2, ratio R, errors E`.
@@ -29,6 +30,12 @@ the sessions were spread) and ends with `replicas: p95 X s with 1, Y s with 2, r
 largest model the caps allow (started two seconds before the burst, on the Train page as any
 student would); it prints how far the heavy runs got meanwhile and ends with
 `heavy: p95 X s without, Y s with, ratio R, errors E`.
+`--fault` starts 2 replicas behind nginx, has every client train, stops replica 1, and then,
+at once, has the other replica's students press Train again while the stopped replica's
+students reconnect as their browsers do (same cookie, asking for their old session): it
+prints how long the survivors waited for "Solved" and the moved ones for a whole fresh page,
+and how many of those were told their session was lost; it ends with
+`fault: survivors p95 X s, moved students p95 Y s to a fresh page, told N of M, errors E`.
 """
 
 from __future__ import annotations
@@ -44,12 +51,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bench.load_test import percentile
-from deploy.classroom import classroom
+from deploy.classroom import Classroom, classroom
 from devtools.browser import cpu_seconds, resident_megabytes, streamlit_process
 from devtools.streamlit_client import Client, load_page
 from playground.config import RunConfig
 from playground.limits import LIMITS
 from playground.url_state import query_string
+from ui.reconnect import LOST_SESSION_MESSAGE
 
 HEAVY_HEAD_START = 2.0  # seconds the heavy runs train before the class presses Train
 
@@ -231,14 +239,71 @@ def run_heavy(heavy: int, students: int, show_text: bool) -> None:
     )
 
 
+async def fault(room: Classroom, students: int) -> None:
+    servers = Servers(room.url, [replica.process.pid for replica in room.replicas])
+    await warm_up(servers)
+    clients = [await load_page(room.url) for _ in range(students)]
+    await asyncio.gather(*(c.press_train() for c in clients))
+    await asyncio.gather(*(c.wait_for(c.done) for c in clients))
+    room.replica_numbered("1").stop()
+    moved = [c for c in clients if c.replica == "1"]
+    survivors = [c for c in clients if c.replica != "1"]
+    await asyncio.gather(*(c.reader for c in moved), return_exceptions=True)
+    told = LOST_SESSION_MESSAGE.split(":")[0]
+    seen = {id(c): len(c.texts) for c in moved}
+
+    async def come_back(client: Client) -> float:
+        started = time.perf_counter()
+        await client.reconnect()
+        await client.wait_for(client.loaded)
+        return time.perf_counter() - started
+
+    results = await asyncio.gather(
+        *(c.press_train() for c in survivors), *(come_back(c) for c in moved), return_exceptions=True
+    )
+    errors = [r for r in results if isinstance(r, BaseException)]
+    outcomes = await asyncio.gather(*(c.wait_for(c.done) for c in survivors), return_exceptions=True)
+    errors += [o for o in outcomes if isinstance(o, BaseException)]
+    solved = [c.solved_at - c.clicked_at for c in survivors if c.solved_at is not None]
+    back = [r for r in results[len(survivors) :] if isinstance(r, float)]
+    informed = sum(any(told in t for t in c.texts[seen[id(c)] :]) for c in moved)
+    whole = sum(c.train_button_id is not None for c in moved)
+    await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
+    nan = float("nan")
+    print(
+        f"| {len(survivors)} | {percentile(solved, 0.95) if solved else nan:.2f} s | {len(moved)} "
+        f"| {percentile(back, 0.95) if back else nan:.2f} s | {informed} | {whole} | {len(errors)} |"
+    )
+    if errors:
+        print(f"  first error: {errors[0]!r}")
+    print(
+        f"fault: survivors p95 {percentile(solved, 0.95) if solved else nan:.2f} s, moved students p95 "
+        f"{percentile(back, 0.95) if back else nan:.2f} s to a fresh page, told {informed} of {len(moved)}, "
+        f"errors {len(errors)}"
+    )
+
+
+def run_fault(students: int) -> None:
+    print(
+        "| students on the live replica | their click→solved p95 | students on the stopped one "
+        "| reconnect→fresh page p95 | told their session was lost | with a whole page | errors |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    with classroom(2) as room:
+        asyncio.run(fault(room, students))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 10, 30])
     parser.add_argument("--replicas", type=int, nargs="+", help="through nginx, with this many replicas each")
     parser.add_argument("--heavy", type=int, default=0, help="clients training the largest model meanwhile")
+    parser.add_argument("--fault", action="store_true", help="stop one of 2 replicas mid-class")
     parser.add_argument("--show-text", action="store_true", help="print the solved message one client saw")
     args = parser.parse_args()
-    if args.replicas:
+    if args.fault:
+        run_fault(args.students[-1])
+    elif args.replicas:
         run_replicas(args.replicas, args.students, args.show_text)
     elif args.heavy:
         run_heavy(args.heavy, args.students[-1], args.show_text)
