@@ -19,6 +19,7 @@ import streamlit as st
 
 from playground import RunConfig, Trainer
 from playground.compare import Comparison
+from playground.url_state import ClassroomLink
 
 Value = TypeVar("Value")
 
@@ -99,3 +100,6 @@ URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {}) 
 # A browser that came back to a server which no longer held its session (`ui.reconnect`).
 RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)
 RECONNECTED_FRESH: SessionKey[bool] = SessionKey("reconnected_fresh", False)
+
+# A teacher's classroom link: locked and hidden controls and an instruction (`ui.classroom_link`).
+CLASSROOM_LINK: SessionKey[ClassroomLink] = SessionKey("classroom_link", ClassroomLink())
