@@ -1,4 +1,4 @@
-"""Script runs take turns in arrival order, re-entrantly; a live refresh lets clicks go first, a while."""
+"""Script runs take turns in arrival order, re-entrantly."""
 
 import threading
 import time
@@ -6,11 +6,11 @@ import time
 from ui.turns import Turns
 
 
-def _start_waiting(turns: Turns, name: str, log: list[str], background: bool = False) -> threading.Thread:
+def _start_waiting(turns: Turns, name: str, log: list[str]) -> threading.Thread:
     """Start a thread that asks for a turn, and return once it is queued."""
 
     def run() -> None:
-        with turns.turn(background=background):
+        with turns.turn():
             log.append(name)
 
     thread = threading.Thread(target=run)
@@ -52,33 +52,3 @@ def test_an_error_inside_a_turn_releases_it():
     other.start()
     other.join(timeout=5)
     assert not other.is_alive()  # it got the turn at once
-
-
-def test_a_background_refresh_lets_clicks_that_came_later_go_first():
-    turns, log = Turns(patience=60.0), []
-    with turns.turn():
-        threads = [_start_waiting(turns, "refresh", log, background=True)]
-        threads += [_start_waiting(turns, name, log) for name in "abc"]
-    for thread in threads:
-        thread.join(timeout=5)
-    assert log == ["a", "b", "c", "refresh"]
-
-
-def test_a_background_refresh_waits_no_longer_than_its_patience():
-    turns, log = Turns(patience=0.05), []
-    with turns.turn():
-        threads = [_start_waiting(turns, "refresh", log, background=True)]
-        time.sleep(0.1)  # the refresh has waited longer than its patience
-        threads += [_start_waiting(turns, name, log) for name in "ab"]
-    for thread in threads:
-        thread.join(timeout=5)
-    assert log == ["refresh", "a", "b"]
-
-
-def test_background_refreshes_alone_go_in_arrival_order():
-    turns, log = Turns(patience=60.0), []
-    with turns.turn():
-        threads = [_start_waiting(turns, name, log, background=True) for name in "xyz"]
-    for thread in threads:
-        thread.join(timeout=5)
-    assert log == list("xyz")

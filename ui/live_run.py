@@ -42,7 +42,7 @@ from ui.state import (
     LiveKeys,
     SessionKey,
 )
-from ui.turns import taking_background_turns
+from ui.turns import taking_turns
 
 
 class Trainable(Protocol):
@@ -131,7 +131,7 @@ class LiveRun(Generic[Target]):
 
     def _live_fragment(self, live: Callable[[Target], None]) -> None:
         @st.fragment(run_every=self.refresh_seconds)
-        @taking_background_turns  # a timed rerun skips app.py (which takes full runs' turns); clicks go first
+        @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
         def live_views() -> None:
             if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
                 st.rerun()  # paused meanwhile, or this slice ended the run: a full run draws it still
