@@ -12,11 +12,15 @@ keep working, and a student of the stopped one lands in a fresh session that say
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from deploy.classroom import Classroom, classroom, find_nginx
+from deploy.classroom import ROOT, Classroom, classroom, find_nginx, free_port, healthy
 from devtools.browser import SOLVED_TEXT
 from devtools.streamlit_client import Client, load_page
 from ui.reconnect import LOST_SESSION_MESSAGE
@@ -99,3 +103,27 @@ def test_stopping_a_replica_keeps_the_other_working_and_tells_its_students(room)
         await asyncio.gather(*(c.close() for c in clients))
 
     asyncio.run(scenario())
+
+
+def test_the_classroom_command_serves_and_stops_cleanly_on_sigterm():
+    port = free_port()
+    command = subprocess.Popen(
+        [sys.executable, "-m", "deploy.classroom", "--replicas", "2", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first_line = command.stdout.readline()  # printed once nginx and both replicas answer
+        assert first_line.startswith(f"Classroom at http://127.0.0.1:{port} : 2 replica(s)"), first_line
+        assert healthy(f"http://127.0.0.1:{port}")
+        children = [int(pid) for pid in Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()]
+        assert len(children) == 3  # two replicas and nginx
+        command.send_signal(signal.SIGTERM)
+        assert command.wait(timeout=60) == 0
+        assert "Classroom stopped." in command.stdout.read()
+        assert not any(Path(f"/proc/{pid}").exists() for pid in children)
+        assert not healthy(f"http://127.0.0.1:{port}")
+    finally:
+        if command.poll() is None:
+            command.kill()
