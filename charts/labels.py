@@ -43,6 +43,11 @@ def plain_char(char: str) -> str:
     return VISIBLE_SPACE if char == " " else char
 
 
+def visible_text(text: str) -> str:
+    """A typed string for a table (plain text, not Plotly): its spaces drawn as ``␣``."""
+    return text.replace(" ", VISIBLE_SPACE)
+
+
 def step_name(step: int) -> str:
     """A time step as every chart, table and hover names it."""
     return f"t={step}"

@@ -13,7 +13,7 @@ import streamlit as st
 
 from charts.live import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
 from charts.loss import LossRun, loss_figure
-from charts.train import hidden_state_figure, predictions_figure, probabilities_figure
+from charts.train import HALF_PLOT_PX, hidden_state_figure, predictions_figure, probabilities_figure
 from playground import Trainer
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import show_progress
@@ -96,7 +96,7 @@ def _pair_picker(trainer: Trainer) -> int:
         "Pair shown in the views",
         range(dataset.batch_size),
         key=PAIR_KEY,
-        format_func=lambda b: f"{b + 1}: {dataset.sources[b]} → {dataset.targets[b]}",
+        format_func=lambda b: f"{b}: {dataset.sources[b]} → {dataset.targets[b]}",  # strings count from 0
     )
 
 
@@ -179,11 +179,18 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
         "train-probabilities",
     )
     # Up to two panels per layer fit beside the probabilities; more get the full width.
-    target = right if panels_per_layer <= 2 else st.container()
+    wide = panels_per_layer > 2
     cell = internals.cell[:, :, pair] if internals.cell is not None else None
     draw_plotly(
-        target,
-        hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch, theme=chart_theme()),
+        st.container() if wide else right,
+        hidden_state_figure(
+            internals.hidden[:, :, pair],
+            dataset.source_chars[pair],
+            cell,
+            epoch,
+            theme=chart_theme(),
+            plot_px=HALF_PLOT_PX * (2 if wide else 1),
+        ),
         "train_hidden_chart",
         "train-hidden-states",
     )
