@@ -19,6 +19,7 @@ import streamlit as st
 
 from playground import RunConfig, Trainer
 from playground.compare import Comparison
+from playground.shapes import ShapeSpec
 
 Value = TypeVar("Value")
 
@@ -79,6 +80,13 @@ CONFIG: SessionKey[RunConfig | None] = SessionKey("run_config", None)
 TRAINER: SessionKey[Trainer | None] = SessionKey("trainer", None)
 TRAIN_LIVE = _live_keys("train")
 TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
+# The epoch the Train views show (the scrubber's), with the id of the run it belongs to: the
+# other pages open at it, so rewinding on Train and opening Inside the cell shows that epoch.
+TRAIN_SHOWN_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("train_shown_epoch", None)
+INSIDE_FOLLOWED_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("inside_followed_epoch", None)
+# The run whose sizes the Shapes page last started from (id of the trainer).
+SHAPES_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("shapes_followed_run", None)
+SHAPES_SPEC: SessionKey[ShapeSpec | None] = SessionKey("shapes_spec", None)  # the settings it showed last
 
 # The Gradient flow page's three runs and the Compare page's comparison.
 GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey("gradient_flow_race", None)

@@ -18,7 +18,7 @@ from playground import Trainer
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import show_progress
 from ui.markdown import escape_markdown
-from ui.state import TRAIN_FOLLOWED_EPOCH
+from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_SHOWN_EPOCH
 
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
 EPOCH_KEY = "train_view_epoch"
@@ -47,6 +47,7 @@ def still_views(trainer: Trainer) -> None:
     """Progress, the epoch scrubber and the four views of the chosen epoch."""
     progress(trainer, running=False)
     epoch = _scrubbed_epoch(trainer)
+    TRAIN_SHOWN_EPOCH.set((id(trainer), epoch))
     pair = _pair_picker(trainer)
     _curve_views(trainer, epoch, pair)
     _internal_views(trainer, epoch, pair)
