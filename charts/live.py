@@ -25,7 +25,7 @@ from playground.text import split_characters
 from playground.trainer import EpochRecord
 
 from .labels import layer_name, plain_char, step_name, step_stride
-from .plotly_figure import CHAR_TICK_PX, STEP_TICK_PX
+from .plotly_figure import CHAR_TICK_PX
 from .theme import (
     FONT_FAMILY,
     LINE_COLOUR,
@@ -36,9 +36,11 @@ from .theme import (
     vega_diverging_scale,
     vega_probability_scale,
 )
-from .train import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, ROW_HEIGHT, timeline_epochs, unit_px
+from .train import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, ROW_HEIGHT, colour_bound, timeline_epochs, unit_px
 
 Spec = dict[str, Any]
+VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one size (Plotly's numbers are smaller)
+LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
 
 
 def _title(text: str) -> dict[str, Any]:
@@ -58,13 +60,19 @@ def step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
     character over ``t=N``, horizontal, numbers (and, when characters would touch, characters)
     only every few steps."""
     steps = len(input_chars)
-    stride = step_stride(steps, plot_px, STEP_TICK_PX)
+    stride = step_stride(steps, plot_px, VEGA_STEP_TICK_PX)
     every_char = plot_px / max(steps, 1) >= CHAR_TICK_PX
     labels = [
         [plain_char(char) if every_char or t % stride == 0 else "", step_name(t) if t % stride == 0 else ""]
         for t, char in enumerate(input_chars)
     ]
-    return {"labelExpr": _label_expr(labels), "labelAngle": 0, "labelFont": MONOSPACE, "labelFontSize": 13}
+    return {
+        "labelExpr": _label_expr(labels),
+        "labelAngle": 0,
+        "labelFont": MONOSPACE,
+        "labelFontSize": 13,
+        "labelOverlap": False,  # the labels were chosen not to overlap; Vega's own culling drops every other
+    }
 
 
 def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: bool) -> tuple[pd.DataFrame, Spec]:
@@ -196,7 +204,7 @@ def probabilities_chart(
             "field": "order",
             "type": "ordinal",
             "title": "input character at each step",
-            "axis": step_axis(input_chars, HALF_PLOT_PX),
+            "axis": step_axis(input_chars, LIVE_PROBABILITIES_PX),
         },
         "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(plain_char, vocab))},
     }
@@ -235,65 +243,86 @@ def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[
     """Hidden (and LSTM cell) states of one pair, laid out as the plotly figure: a row of
     panels per layer, a column per direction and kind, on the one diverging scale.
 
-    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item. Unlike
-    the plotly figure, whose cell states get a range of their own, c shares h's ±1 here (a spec
-    that followed c's range would change, and redraw, at every refresh): beyond ±1 it is clamped.
+    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item. As in the
+    plotly figure, cell states are coloured over their own range: the rows carry each value's
+    ``shade`` (the value over its kind's range), so the spec stays fixed while c's range grows.
     """
     records = []
+    ranges = {name: colour_bound(tensor) for name, tensor in [("h", hidden), ("c", cell)] if tensor is not None}
     states = [("h", hidden)] + ([("c", cell)] if cell is not None else [])
     layers, directions, seq, units = hidden.shape
     for name, tensor in states:
         for layer in range(layers):
             for direction in range(directions):
                 values = tensor[layer, direction].tolist()
-                column = (f"{['forward →', 'backward ←'][direction]} · " if directions == 2 else "") + (
-                    "hidden h" if name == "h" else "cell c"
-                )
                 for step in range(seq):
                     for unit in range(units):
                         records.append(
                             {
                                 "panel": f"{layer_name(layer, direction, directions)} · {name}",
-                                "layer": layer_name(layer),
-                                "column": column,
                                 "step": f"{step_name(step)} {plain_char(input_chars[step])}",
                                 "order": step,
                                 "unit": unit,
                                 "value": values[step][unit],
+                                "shade": values[step][unit] / ranges[name],
                             }
                         )
     rows = pd.DataFrame(records)
     columns = directions * len(states)
-    panel_width = HALF_PLOT_PX / columns if columns <= 2 else 2 * HALF_PLOT_PX / columns
+    panel_width = (HALF_PLOT_PX if columns <= 2 else 2 * HALF_PLOT_PX) / columns - 24  # as Train lays it out
     row_px = unit_px(units, layers)
-    spec = {
-        "title": _title("Hidden states"),
-        "facet": {
-            "row": {"field": "layer", "type": "nominal", "title": None, "header": {"labelFontSize": 12}},
-            "column": {"field": "column", "type": "nominal", "title": None, "header": {"labelFontSize": 12}},
-        },
-        "spacing": {"row": PANEL_GAP_PX / 3, "column": 16},
-        "spec": {
-            "height": max(MIN_PANEL_PX, row_px * units),
+    panel_height = max(MIN_PANEL_PX, row_px * units)
+    x = {"field": "order", "type": "ordinal", "title": None, "axis": step_axis(input_chars, panel_width)}
+    colour = {
+        "field": "shade",
+        "type": "quantitative",
+        "title": "h" if cell is None else ["h; c over", "its own ±max"],
+        "scale": vega_diverging_scale(1.0),
+        "legend": {"values": [-1, 0, 1], "labelExpr": "datum.value > 0 ? '+' + datum.label : datum.label"},
+    }
+    tooltip = [{"field": "panel"}, {"field": "step"}, {"field": "unit"}, {"field": "value", "format": ".3f"}]
+
+    def panel(layer: int, direction: int, name: str, first: bool) -> Spec:
+        where = f"{layer_name(layer, direction, directions)} · {name}"
+        return {
+            "title": {
+                "text": [layer_name(layer, direction, directions), "hidden h" if name == "h" else "cell c"],
+                "fontSize": 12,
+                "fontWeight": "normal",
+                "anchor": "middle",
+            },
+            "transform": [{"filter": {"field": "panel", "equal": where}}],
             "width": panel_width,
+            "height": panel_height,
             "mark": {"type": "rect"},
             "encoding": {
-                "x": {"field": "order", "type": "ordinal", "title": None, "axis": step_axis(input_chars, panel_width)},
-                "y": {"field": "unit", "type": "ordinal", "title": "unit", "axis": {"labelOverlap": True}},
-                "color": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": "h",
-                    "scale": vega_diverging_scale(1.0),
-                    "legend": {"values": [-1, 0, 1], "labelExpr": "datum.value > 0 ? '+' + datum.label : datum.label"},
+                "x": x,
+                "y": {
+                    "field": "unit",
+                    "type": "ordinal",
+                    "title": "unit" if first else None,
+                    "axis": {"labelOverlap": True, "labels": first, "ticks": False},
                 },
-                "tooltip": [
-                    {"field": "panel"},
-                    {"field": "step"},
-                    {"field": "unit"},
-                    {"field": "value", "format": ".3f"},
-                ],
+                "color": colour,
+                "tooltip": tooltip,
             },
-        },
+        }
+
+    # A grid of concatenated panels, not a facet: Streamlit drops a faceted chart's title and legend.
+    spec = {
+        "title": _title("Hidden states"),
+        "spacing": PANEL_GAP_PX / 3,
+        "vconcat": [
+            {
+                "spacing": 16,
+                "hconcat": [
+                    panel(layer, direction, name, column == 0)
+                    for column, (name, direction) in enumerate(
+                        (name, direction) for name, _ in states for direction in range(directions)
+                    )
+                ],
+            }
+            for layer in range(layers)
+        ],
     }
     return rows, spec

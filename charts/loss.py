@@ -3,6 +3,7 @@ named runs side by side (Compare, Gradient flow)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,7 @@ def loss_figure(
                     y=[losses[selected_epoch - 1]],
                     mode="markers",
                     marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
+                    cliponaxis=False,  # the newest epoch sits on the right edge: circle it whole
                     hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
                     **({"legendgroup": name, "showlegend": False} if several else {}),
                 )
@@ -124,7 +126,11 @@ def loss_figure(
     upper = max(upper, longest, 2)
     layout: dict[str, Any] = dict(
         xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
-        yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"), type="log" if log_scale else "linear"),
+        yaxis=dict(
+            title=dict(text="loss (log scale)" if log_scale else "loss"),
+            type="log" if log_scale else "linear",
+            **(log_ticks(runs) if log_scale else {}),
+        ),
         shapes=shapes,
         annotations=annotations,
         # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
@@ -137,6 +143,16 @@ def loss_figure(
         )
         layout["margin"]["b"] = 100
     return assemble(data, layout, title, height, theme)
+
+
+def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
+    """Ticks of a log-scale loss axis that never collide: Plotly labels the 2s and 5s between
+    powers of ten too, which crowd each other over several decades; there, powers of ten only."""
+    positive = [loss for run in runs for loss in run.losses if loss > 0]
+    if not positive:
+        return {}
+    decades = math.log10(max(positive)) - math.log10(min(positive))
+    return dict(dtick=1 if decades >= 1.5 else "D2")
 
 
 def _solved_star(name: str, epoch: int, loss: float, colour: str) -> dict[str, Any]:

@@ -208,7 +208,7 @@ def _axis_suffix(index: int) -> str:
     return "" if index == 1 else str(index)
 
 
-def _bound(values: torch.Tensor) -> float:
+def colour_bound(values: torch.Tensor) -> float:
     """The colour range's half-width (`charts.theme.symmetric_bound`): ±1 for tanh outputs."""
     return symmetric_bound(float(values.abs().max())) if values.numel() else 1.0
 
@@ -247,7 +247,7 @@ def hidden_state_figure(
     plot_height = layers * panel_px + (layers - 1) * PANEL_GAP_PX
     height, gap_y = panel_px / plot_height, PANEL_GAP_PX / plot_height
     data, layout, annotations = [], {}, []
-    ranges = {"h": _bound(hidden), "c": _bound(cell) if cell is not None else 1.0}
+    ranges = {"h": colour_bound(hidden), "c": colour_bound(cell) if cell is not None else 1.0}
     x_axis = step_axis(list(input_chars), plot_px * width)
     for layer in range(layers):
         for column, (d, kind) in enumerate(panels):
@@ -312,10 +312,12 @@ def hidden_state_figure(
             cmid=0,
             cmin=-ranges["c"],
             cmax=ranges["c"],
-            colorbar=diverging_colorbar("c", ranges["c"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1.16),
+            colorbar=diverging_colorbar(
+                "c", ranges["c"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1.02 + 62 / plot_px
+            ),
         )
     layout["annotations"] = annotations
-    right = 76 if cell is None else 136  # the colour bars
+    right = 76 if cell is None else 150  # the colour bars
     layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)

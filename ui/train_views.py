@@ -233,7 +233,8 @@ def _live_internal_views(trainer: Trainer, pair: int) -> None:
             dataset.target_indices[pair].tolist(),
         )
         st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
-    with right:
-        cell = internals.cell[:, :, pair] if internals.cell is not None else None
-        rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
-        st.vega_lite_chart(rows, spec, key="train_live_hidden_chart")
+    cell = internals.cell[:, :, pair] if internals.cell is not None else None
+    rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
+    # Laid out as the finished view: beside the probabilities, or full width for more than two panels.
+    wide = trainer.config.num_directions * (2 if cell is not None else 1) > 2
+    (st.container() if wide else right).vega_lite_chart(rows, spec, key="train_live_hidden_chart")
