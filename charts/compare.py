@@ -18,7 +18,7 @@ from .theme import LIGHT, MONOSPACE, PROBABILITY, SERIES_COLOURS, ChartTheme
 MAX_TEXT_CELLS = 1500  # beyond this many cells, letters in a heatmap are slow to draw
 ROW_PX = 28  # per target step, until the chart would pass `MAX_PLOT_PX`
 MAX_PLOT_PX = 900
-PLOT_PX = 1000  # the plotting width of a full-width chart on a wide page, about
+PLOT_PX = 260  # the plotting width of a timeline in half the Compare page at 1280 px, about
 LETTER_PX = 14  # a column narrower than this cannot hold a readable letter
 
 

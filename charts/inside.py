@@ -15,7 +15,7 @@ from .labels import char_label, step_name, text_label
 from .plotly_figure import annotated_heatmap, step_axis
 from .theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
 
-PAGE_PLOT_PX = 1000  # the plotting width of a full-width chart on a wide page, about
+PAGE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
 
 
 def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> go.Figure:
