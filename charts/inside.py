@@ -22,9 +22,13 @@ def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> 
     """Each term of the equation as one column of a heatmap, one row per hidden unit."""
     values = torch.stack(columns, dim=1)
     units = [f"unit {k}" for k in range(values.shape[0])]
-    figure = go.Figure(annotated_heatmap(values, labels, units, digits=3, legend="value"))
+    # Horizontal labels, a sum broken before its "+": rotated, LSTM's sixteen terms overlapped.
+    heads = [text_label(label).replace("+", "<br>+") for label in labels]
+    figure = go.Figure(annotated_heatmap(values, list(range(len(labels))), units, digits=3, legend="value"))
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(side="top", tickangle=0 if len(labels) <= 6 else -30)
+    figure.update_xaxes(
+        side="top", tickangle=0, tickvals=list(range(len(labels))), ticktext=heads, tickfont=dict(size=11)
+    )
     figure.update_layout(
         height=140 + 26 * len(units),
         margin=dict(l=10, r=10, t=80, b=10),

@@ -203,7 +203,7 @@ def probabilities_chart(
         "x": {
             "field": "order",
             "type": "ordinal",
-            "title": "input character at each step",
+            "title": "input character at each step (target outlined)",
             "axis": step_axis(input_chars, LIVE_PROBABILITIES_PX),
         },
         "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(plain_char, vocab))},
@@ -232,7 +232,7 @@ def probabilities_chart(
             }
         )
     spec = {
-        "title": _title("Probabilities per step (target outlined)"),
+        "title": _title("Probabilities per step"),
         "height": {"step": min(24, 720 / max(len(vocab), 1))},
         "layer": layers,
     }

@@ -71,12 +71,14 @@ def carries_own_look(figure: go.Figure) -> bool:
 
 def toolbar_config(file_name: str, always_shown: bool = True) -> dict[str, Any]:
     """Plotly's toolbar for every chart: no logo, no lasso or box selection (the charts select
-    nothing), and a PNG download named after the figure. It is always shown, so learners find the
+    nothing), no zoom buttons, and a PNG download named after the figure. It is always shown, so learners find the
     download, except over charts too narrow to hold it beside their title: those show it on hover."""
     return {
         "displayModeBar": True if always_shown else "hover",
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # Zoom in/out and autoscale repeat what dragging and Reset do; without them the toolbar
+        # leaves room for a half-width chart's title beside it.
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
     }
 

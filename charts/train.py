@@ -194,14 +194,14 @@ def probabilities_figure(
     every = math.ceil(16 / row_px)  # a 13 px character needs about 16 px of height
     shown = list(range(0, vocab_size, every))
     layout = dict(
-        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step")),
+        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step (target outlined)")),
         yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
         | dict(tickvals=shown, ticktext=[vocab_labels[v] for v in shown]),
         shapes=[outline(t, v) for t, v in enumerate(target_indices)],
         margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
-    return assemble(data, layout, f"{title} (target outlined)", max(280, round(130 + row_px * vocab_size)), theme)
+    return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
 
 
 def _axis_suffix(index: int) -> str:
