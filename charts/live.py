@@ -36,7 +36,16 @@ from .theme import (
     vega_diverging_scale,
     vega_probability_scale,
 )
-from .train import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, ROW_HEIGHT, colour_bound, timeline_epochs, unit_px
+from .train import (
+    HALF_PLOT_PX,
+    MIN_PANEL_PX,
+    PANEL_GAP_PX,
+    ROW_HEIGHT,
+    colour_bound,
+    numbers_fit,
+    timeline_epochs,
+    unit_px,
+)
 
 Spec = dict[str, Any]
 VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one size (Plotly's numbers are smaller)
@@ -198,7 +207,7 @@ def probabilities_chart(
                 }
             )
     rows = pd.DataFrame(records)
-    written = len(input_chars) * len(vocab) <= 300  # as the plotly figure: numbers only while they fit
+    written = numbers_fit(len(input_chars), len(vocab))  # as the plotly figure: numbers only while they fit
     position = {
         "x": {
             "field": "order",
@@ -223,7 +232,7 @@ def probabilities_chart(
     if written:
         layers.append(
             {
-                "mark": {"type": "text", "fontSize": 12},
+                "mark": {"type": "text", "fontSize": 9},
                 "encoding": {
                     **position,
                     "text": {"field": "p", "format": ".2f"},

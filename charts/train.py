@@ -186,7 +186,7 @@ def probabilities_figure(
             colorscale=PROBABILITY,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z:.2f}" if seq_len * vocab_size <= 300 and row_px >= VOCAB_ROW_PX else "",
+            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
             colorbar=dict(title=dict(text="P"), thickness=12, len=0.9),
         )
     ]
@@ -202,6 +202,13 @@ def probabilities_figure(
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
+
+
+def numbers_fit(seq_len: int, vocab_size: int) -> bool:
+    """Whether the probabilities heatmap writes each probability in its cell: only while a cell
+    is wide and tall enough for "0.00" (the live chart asks the same, so the two agree)."""
+    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
+    return seq_len * vocab_size <= 300 and HALF_PLOT_PX / seq_len >= 30 and row_px >= VOCAB_ROW_PX
 
 
 def _axis_suffix(index: int) -> str:

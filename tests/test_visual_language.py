@@ -158,3 +158,13 @@ def test_compare_writes_letters_only_where_they_are_readable():
     figure = prediction_timeline_figure(ContenderRun(Contender("many", many.config), many))
     assert figure.data[0].texttemplate is None
     assert figure.layout.height <= 1000
+
+
+@pytest.mark.parametrize("text", ["hello", "hello world", "if you want you"])
+def test_live_and_finished_probabilities_write_numbers_alike(text):
+    chars = sorted(set(text))
+    probabilities = torch.softmax(torch.rand(len(text), len(chars)), dim=-1)
+    targets = [0] * len(text)
+    finished = probabilities_figure(probabilities, chars, list(text), targets)
+    _, live = probabilities_chart(probabilities, chars, list(text), targets)
+    assert bool(finished.data[0].texttemplate) == (len(live["layer"]) == 2)
