@@ -3,7 +3,7 @@ LSTM, no two tick labels of a chart overlap, no chart is wider than its column o
 set bound, and Inside the cell opens at the epoch the Train page was rewound to.
 
 Also saves a screenshot of every page at 1280×720 and 1920×1080 (test-artifacts/visual-*.png;
-the ones in docs/ were taken this way and looked at).
+the ones in docs/visual/ were taken this way and looked at).
 """
 
 from __future__ import annotations
