@@ -145,14 +145,20 @@ def loss_figure(
     return assemble(data, layout, title, height, theme)
 
 
-def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
-    """Ticks of a log-scale loss axis that never collide: Plotly labels the 2s and 5s between
-    powers of ten too, which crowd each other over several decades; there, powers of ten only."""
-    positive = [loss for run in runs for loss in run.losses if loss > 0]
+def log_axis_ticks(values: Sequence[float]) -> dict[str, Any]:
+    """A log axis's ticks for ``values``: powers of ten only over a decade and a half or more
+    (Plotly's 2s to 9s between them crowd each other), else the 2s and 5s too."""
+    positive = [value for value in values if value > 0]
     if not positive:
         return {}
     decades = math.log10(max(positive)) - math.log10(min(positive))
     return dict(dtick=1 if decades >= 1.5 else "D2")
+
+
+def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
+    """Ticks of a log-scale loss axis that never collide: Plotly labels the 2s and 5s between
+    powers of ten too, which crowd each other over several decades; there, powers of ten only."""
+    return log_axis_ticks([loss for run in runs for loss in run.losses])
 
 
 def _solved_star(name: str, epoch: int, loss: float, colour: str) -> dict[str, Any]:

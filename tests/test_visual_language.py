@@ -168,3 +168,13 @@ def test_live_and_finished_probabilities_write_numbers_alike(text):
     finished = probabilities_figure(probabilities, chars, list(text), targets)
     _, live = probabilities_chart(probabilities, chars, list(text), targets)
     assert bool(finished.data[0].texttemplate) == (len(live["layer"]) == 2)
+
+
+def test_log_axes_label_powers_of_ten_only_over_many_decades():
+    from charts.gradient_flow import gradient_flow_figure
+    from charts.loss import LossRun, loss_figure
+
+    assert loss_figure([LossRun([3.0, 0.3, 0.003, 0.0004])], log_scale=True).layout.yaxis.dtick == 1
+    assert loss_figure([LossRun([2.0, 1.2, 0.9])], log_scale=True).layout.yaxis.dtick == "D2"
+    figure = gradient_flow_figure({"rnn": torch.tensor([1e-6, 1e-3, 0.5])}, {"rnn": 3}, ("a", "-", "?"))
+    assert figure.layout.yaxis.dtick == 1 and figure.layout.xaxis.tickangle == 0
