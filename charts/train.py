@@ -187,7 +187,8 @@ def probabilities_figure(
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
-            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9),
+            # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
+            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
         )
     ]
     vocab_labels = [char_label(c) for c in vocab]
@@ -311,7 +312,9 @@ def hidden_state_figure(
         cmid=0,
         cmin=-ranges["h"],
         cmax=ranges["h"],
-        colorbar=diverging_colorbar("h", ranges["h"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1.02),
+        colorbar=diverging_colorbar(
+            "h", ranges["h"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1, xanchor="left"
+        ),
     )
     if cell is not None:
         layout["coloraxis2"] = dict(
@@ -319,8 +322,17 @@ def hidden_state_figure(
             cmid=0,
             cmin=-ranges["c"],
             cmax=ranges["c"],
+            # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
             colorbar=diverging_colorbar(
-                "c", ranges["c"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1.02 + 62 / plot_px
+                "c",
+                ranges["c"],
+                len=bar_px,
+                lenmode="pixels",
+                y=1,
+                yanchor="top",
+                x=1,
+                xref="container",
+                xanchor="right",
             ),
         )
     layout["annotations"] = annotations
