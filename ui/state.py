@@ -18,8 +18,10 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from playground import RunConfig, Trainer
+from playground.challenges import Progress
 from playground.compare import Comparison
 from playground.shapes import ShapeSpec
+from playground.url_state import ClassroomLink
 
 Value = TypeVar("Value")
 
@@ -98,8 +100,24 @@ COMPARISON_LIVE = _live_keys("compare")
 EXPORT_SHOW_CODE: SessionKey[bool] = SessionKey("export_show_code", False)
 EXPORT_LOADED_FILE: SessionKey[str | None] = SessionKey("export_loaded_file", None)  # file id already restored
 
+# The Train page's task generator (`ui.task_picker`): why the last fill was refused.
+TASK_PICKER_ERROR: SessionKey[str | None] = SessionKey("task_picker_error", None)
+
+# Challenges (`ui.challenge_board`): the best passing evidence per challenge, the challenge
+# whose starting config was loaded last, and the progress file already read.
+CHALLENGE_PROGRESS: SessionKey[Progress] = SessionKey("challenge_progress", {})
+CHALLENGE_LOADED: SessionKey[str | None] = SessionKey("challenge_loaded", None)
+CHALLENGE_UPLOADED_FILE: SessionKey[str | None] = SessionKey("challenge_uploaded_file", None)
+
 # The URL glue (`ui.url_sync`).
 URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)
 URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("url_notices", (None, ()))
 URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
+
+# A browser that came back to a server which no longer held its session (`ui.reconnect`).
+RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)
+RECONNECTED_FRESH: SessionKey[bool] = SessionKey("reconnected_fresh", False)
+
+# A teacher's classroom link: locked and hidden controls and an instruction (`ui.classroom_link`).
+CLASSROOM_LINK: SessionKey[ClassroomLink] = SessionKey("classroom_link", ClassroomLink())
