@@ -17,7 +17,7 @@ reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&layers=2&bidir=1&epochs=30"
-PAGES = ["Train", "Shapes", "Inside the cell", "Embeddings", "Gradient flow", "Compare", "Share & export"]
+PAGES = ["Train", "Shapes", "Inside the cell", "Embeddings", "Gradient flow", "Compare", "Challenges", "Share & export"]
 MAX_CHART_PX = 1100
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
