@@ -6,7 +6,7 @@ from playground import PlaygroundError, check_config
 from ui.markdown import escape_markdown
 from ui.network_inputs import network_inputs
 from ui.session import get_config, set_config
-from ui.train_controls import controls_and_views
+from ui.train_controls import controls_and_views, follow_typed_strings
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
 from ui.warm_up import warm_up_torch
 
@@ -18,6 +18,7 @@ st.caption(
 
 warm_up_torch()
 ensure_widgets(get_config())
+follow_typed_strings()
 with st.sidebar:
     model_and_training_settings()
 preset_and_strings()

@@ -59,11 +59,13 @@ def _session(state: Any) -> Any:
 @dataclass(frozen=True)
 class LiveKeys:
     """What a live run (`ui.live_run.LiveRun`) keeps: whether it is going, why it stopped,
-    and whether this script run has trained its slice already."""
+    whether this script run has trained its slice already, and where its pace is counted
+    from (wall-clock time, epoch, epochs per second)."""
 
     running: SessionKey[bool]
     error: SessionKey[str | None]
     sliced: SessionKey[bool]
+    pace_mark: SessionKey[tuple[float, int, float] | None]
 
 
 def _live_keys(prefix: str) -> LiveKeys:
@@ -71,6 +73,7 @@ def _live_keys(prefix: str) -> LiveKeys:
         SessionKey(f"{prefix}_running", False),
         SessionKey(f"{prefix}_error", None),
         SessionKey(f"{prefix}_sliced", False),
+        SessionKey(f"{prefix}_pace_mark", None),
     )
 
 
@@ -79,6 +82,10 @@ CONFIG: SessionKey[RunConfig | None] = SessionKey("run_config", None)
 TRAINER: SessionKey[Trainer | None] = SessionKey("trainer", None)
 TRAIN_LIVE = _live_keys("train")
 TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
+TRAIN_GHOST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost", ())  # the previous run's losses
+# How the Train run goes, kept beside their widgets (`ui.train_controls`), which other pages forget.
+TRAIN_PACE: SessionKey[float | None] = SessionKey("train_pace", 10.0)  # epochs per second; None: full speed
+TRAIN_STOP_WHEN_SOLVED: SessionKey[bool | None] = SessionKey("train_stop_when_solved", None)  # None: not chosen
 
 # The Gradient flow page's three runs and the Compare page's comparison.
 GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey("gradient_flow_race", None)

@@ -18,7 +18,7 @@ from playground import Trainer
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import show_progress
 from ui.markdown import escape_markdown
-from ui.state import TRAIN_FOLLOWED_EPOCH
+from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_GHOST
 
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
 EPOCH_KEY = "train_view_epoch"
@@ -121,7 +121,7 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         draw_plotly(
             chart,
             loss_figure(
-                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch)],
+                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch), *_ghost()],
                 epoch,
                 log_scale,
                 trainer.config.epochs,
@@ -146,6 +146,12 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         "train_predictions_chart",
         "train-predictions",
     )
+
+
+def _ghost() -> list[LossRun]:
+    """The previous run's loss curve, drawn faintly behind this run's."""
+    losses = TRAIN_GHOST.get()
+    return [LossRun(losses, name="previous run", ghost=True)] if losses else []
 
 
 def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
