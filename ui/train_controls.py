@@ -111,7 +111,7 @@ def _controls(config_ok: bool) -> None:
     trainer = get_trainer()
     running = TRAIN_RUN.going()
     done = trainer is not None and trainer.done
-    columns = st.columns([1, 1, 1, 1, 2, 1.4], vertical_alignment="center")
+    columns = st.columns([1, 1, 1, 1, 1.7, 1.7], vertical_alignment="center")
     columns[0].button(
         "Train",
         key=TRAIN_BUTTON,

@@ -15,12 +15,17 @@ from charts.live import hidden_states_chart, loss_chart, probabilities_chart, ti
 from charts.loss import LossRun, loss_figure
 from charts.train import hidden_state_figure, predictions_figure, probabilities_figure
 from playground import Trainer
+from playground.cells import CELLS
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import show_progress
 from ui.markdown import escape_markdown
 from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_GHOST
 
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
+# Heatmap cells (hidden and cell states, every layer and direction) still redrawn live: an LSTM
+# 128×3 has 3840, whose SVG the browser could not redraw ten times a second, so it fell seconds
+# behind the server and even a Pause click waited its turn (bench/live_page.py).
+LIVE_HEATMAP_CELLS = 1024
 EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
 LOG_KEY = "train_log_scale"
@@ -34,13 +39,25 @@ def live_views(trainer: Trainer) -> None:
         return
     pair = _pair_picker(trainer)
     _live_curve_views(trainer, pair)
-    if st.session_state[LIVE_HEATMAPS_KEY]:
-        _live_internal_views(trainer, pair)
-    else:
+    if not st.session_state[LIVE_HEATMAPS_KEY]:
         st.caption(
             "Per-step probabilities and hidden states appear when you pause or when "
             "training ends; then drag the epoch slider through the whole run."
         )
+    elif _heatmap_cells(trainer) > LIVE_HEATMAP_CELLS:
+        st.caption(
+            "This network's hidden states are too many to redraw live; they appear when you "
+            "pause or when training ends."
+        )
+    else:
+        _live_internal_views(trainer, pair)
+
+
+def _heatmap_cells(trainer: Trainer) -> int:
+    """Cells of the hidden-state heatmap (and the cell-state one of an LSTM) for one pair."""
+    config = trainer.config
+    states = 2 if CELLS[config.cell].has_cell_state else 1
+    return trainer.dataset.seq_len * config.hidden_size * config.layers * config.num_directions * states
 
 
 def still_views(trainer: Trainer) -> None:
