@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 import streamlit as st
@@ -192,6 +192,9 @@ def show_progress(target: Trainable, running: bool) -> None:
 TRAIN_RUN: LiveRun[Trainer] = LiveRun(
     TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1, refresh_seconds=0.1, pace=TRAIN_PACE
 )
+# The same run trained from another page ("train it here"), which shows only its progress:
+# with nothing to watch, it goes at full speed.
+TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None)
 # The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
 GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
     GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10
