@@ -182,7 +182,8 @@ def _exploring(config_ok: bool) -> None:
     if trainer is None or trainer.epoch == 0:
         if config_ok:
             st.info(
-                "Press **Train** to watch the network learn, or **Step** to train one epoch at a time.",
+                "Press **Train** and watch the predictions turn from noise into the target, "
+                "or **Step** to train one epoch at a time.",
                 icon=":material/school:",
             )
         return

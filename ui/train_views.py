@@ -61,26 +61,33 @@ def _heatmap_cells(trainer: Trainer) -> int:
 
 
 def still_views(trainer: Trainer) -> None:
-    """Progress, the epoch scrubber and the four views of the chosen epoch."""
+    """Progress, the four views of the chosen epoch, and between the curves and the heatmaps
+    the epoch scrubber (drawn first, as it picks the epoch; placed under the curves so they
+    start on a laptop's first screen)."""
     progress(trainer, running=False)
+    curves = st.container()
     epoch = _scrubbed_epoch(trainer)
     pair = _pair_picker(trainer)
-    _curve_views(trainer, epoch, pair)
+    with curves:
+        _curve_views(trainer, epoch, pair)
     _internal_views(trainer, epoch, pair)
 
 
 def progress(trainer: Trainer, running: bool) -> None:
-    """The progress bar, then whether the network has learned its target."""
-    show_progress(trainer, running)
+    """The progress bar, and beside it whether the network has learned its target (side by
+    side, so the views start higher on a laptop's first screen)."""
+    bar, verdict = st.columns(2, vertical_alignment="center")
+    with bar:
+        show_progress(trainer, running)
     config = trainer.config
     if trainer.solved_epoch is not None:
         targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
-        st.success(
+        verdict.success(
             f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
             icon=":material/check_circle:",
         )
     elif trainer.done:
-        st.warning(
+        verdict.warning(
             f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning rate or a bigger hidden size.",
             icon=":material/info:",
         )
