@@ -6,6 +6,7 @@ a folder of that name would also be served the old, navigation-less way on a fre
 
 import streamlit as st
 
+from ui.state import URL_PAGE_PATH
 from ui.turns import SCRIPT_TURNS
 from ui.url_sync import restore_config_from_url, sync_url_with_config
 
@@ -22,6 +23,7 @@ pages = [
 ]
 
 navigation = st.navigation(pages)
+URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/url_sync.py)
 st.sidebar.caption(
     "RNN Playground — watch a recurrent network learn to map one string to another. "
     "Built on PyTorch; every number is the one torch computes."

@@ -6,7 +6,7 @@ from playground import PlaygroundError, check_config
 from ui.markdown import escape_markdown
 from ui.network_inputs import network_inputs
 from ui.session import get_config, set_config
-from ui.train_controls import controls_and_views, follow_typed_strings
+from ui.train_controls import controls_and_views, follow_typed_strings, train_if_the_link_says
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
 from ui.warm_up import warm_up_torch
 
@@ -28,6 +28,7 @@ try:
     dataset = check_config(config)
 except PlaygroundError as error:
     st.error(escape_markdown(str(error)), icon=":material/error:")  # it quotes the typed text
+train_if_the_link_says(config_ok=dataset is not None)
 controls_and_views(config_ok=dataset is not None)
 if dataset is not None:
     network_inputs(dataset, config)

@@ -102,3 +102,5 @@ URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)
 URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("url_notices", (None, ()))
 URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
+URL_PAGE_PATH: SessionKey[str] = SessionKey("url_page_path", "")  # this run's page's path ("" for Train)
+URL_TRAINED_ON_OPEN: SessionKey[bool] = SessionKey("url_trained_on_open", False)  # a link's start already done

@@ -19,10 +19,11 @@ from playground.limits import LIMITS
 from playground.settings import SETTING_BY_FIELD
 from ui.live_run import TRAIN_RUN
 from ui.session import drop_run, get_config, get_trainer, new_trainer, set_config, stops_when_solved, strings_are_typed
-from ui.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED
+from ui.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED, URL_TRAINED_ON_OPEN
 from ui.train_settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, key, lines_to_strings
 from ui.train_views import live_views, still_views
 from ui.turns import taking_turns
+from ui.url_sync import TRAIN_ON_OPEN, page_param_from_link, set_page_params
 
 TRAIN_BUTTON, PAUSE_BUTTON, STEP_BUTTON, RESET_BUTTON = (
     "train_train_button",
@@ -88,6 +89,19 @@ def _on_train() -> None:
         TRAIN_RUN.stop(str(error))
         return
     TRAIN_RUN.start()
+
+
+def train_if_the_link_says(config_ok: bool) -> None:
+    """A link made with "Start training when the link opens" starts the run, once per session.
+
+    The address keeps saying so (a reload trains again, as the link does): rewriting the
+    address in these first runs made the browser show the widgets empty more often."""
+    if page_param_from_link(TRAIN_ON_OPEN) != "1":
+        return
+    set_page_params({TRAIN_ON_OPEN: "1"})
+    if config_ok and not URL_TRAINED_ON_OPEN.get():
+        URL_TRAINED_ON_OPEN.set(True)
+        _on_train()
 
 
 @taking_turns  # callbacks run before app.py takes its turn
