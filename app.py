@@ -19,6 +19,7 @@ pages = [
     st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
     st.Page("app_pages/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/leaderboard:"),
+    st.Page("app_pages/challenges.py", title="Challenges", icon=":material/emoji_events:"),
     st.Page("app_pages/export.py", title="Share & export", icon=":material/share:"),
 ]
 

@@ -6,6 +6,7 @@ from playground import PlaygroundError, check_config
 from ui.markdown import escape_markdown
 from ui.network_inputs import network_inputs
 from ui.session import get_config, set_config
+from ui.task_picker import task_picker
 from ui.train_controls import controls_and_views, follow_typed_strings, train_if_the_link_says
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
 from ui.warm_up import warm_up_torch
@@ -20,6 +21,7 @@ follow_typed_strings()
 with st.sidebar:
     model_and_training_settings()
 preset_and_strings()
+task_picker()
 
 dataset = None
 try:

@@ -4,6 +4,15 @@
     python -m playground train --preset hihell-sequence --json
     python -m playground export --preset hello-gru --epochs 50 > hello_gru.py
     python -m playground presets
+    python -m playground train --task copy --length 10 --pairs 8 --delay 5
+    python -m playground challenges
+    python -m playground challenge copy-rnn --hidden-size 32 --epochs 300
+
+``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
+`playground.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
+seeded by ``--seed``, with the settings that suit the task; other flags still apply on top.
+``challenge NAME`` trains a challenge's starting config with the flags on top and prints its
+evidence, then PASS or FAIL (exit status 0 or 1).
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
@@ -19,7 +28,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .config import RunConfig
+from . import tasks
+from .challenges import CHALLENGES, check_run, get_challenge
+from .config import TASKS, RunConfig
 from .errors import PlaygroundError, TrainingDiverged
 from .export import export_script
 from .presets import PRESETS
@@ -36,6 +47,9 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
         options["help"] = setting.cli_help
     if setting.kind is bool:
         options["action"] = argparse.BooleanOptionalAction
+    elif setting.field == "task":  # the config's tasks, or a task whose strings are generated
+        options["choices"] = setting.choices + tuple(tasks.TASKS)
+        options["help"] = f"{'/'.join(TASKS)}, or generate the pairs of a task (see --length)"
     elif setting.choices:
         options["choices"] = setting.choices
     else:
@@ -47,10 +61,15 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
     parser.add_argument(f"--{setting.flag}", **options)
 
 
-def _add_settings(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--preset", choices=sorted(PRESETS), help="start from a lesson's settings")
+def _add_settings(parser: argparse.ArgumentParser, presets: bool = True) -> None:
+    if presets:
+        parser.add_argument("--preset", choices=sorted(PRESETS), help="start from a lesson's settings")
     for setting in in_config_order():
         _add_setting(parser, setting)
+    generated = parser.add_argument_group("generated tasks (with --task NAME other than translate/next-char)")
+    generated.add_argument("--length", type=int, metavar="N", help=f"characters per string ({tasks.DEFAULT_LENGTH})")
+    generated.add_argument("--pairs", type=int, metavar="N", help=f"string pairs ({tasks.DEFAULT_PAIRS})")
+    generated.add_argument("--delay", type=int, metavar="K", help=f"copy: steps of delay ({tasks.DEFAULT_DELAY})")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,23 +83,58 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="print the experiment as a standalone PyTorch script", argument_default=argparse.SUPPRESS
     )
     _add_settings(export)
+    commands.add_parser("challenges", help="list the challenges: NAME<TAB>title")
+    challenge = commands.add_parser(
+        "challenge",
+        help="train a challenge's starting config (flags on top), print its evidence and PASS or FAIL",
+        argument_default=argparse.SUPPRESS,
+    )
+    challenge.add_argument("name", metavar="NAME", help="a challenge (see `challenges`)")
+    _add_settings(challenge, presets=False)
     return parser
 
 
-def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """The preset (or the defaults) with every given flag applied on top.
+def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[str, Any]) -> RunConfig:
+    """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
+    name = changes.get("task")
+    task_flags = [f"--{flag}" for flag in ("length", "pairs", "delay") if flag in options]
+    if name not in tasks.TASKS:
+        if task_flags:
+            raise PlaygroundError(
+                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.TASKS)}}}."
+            )
+        return config
+    if "sources" in changes or "targets" in changes:
+        raise PlaygroundError(f"--task {name} generates the strings; leave out --source and --target.")
+    del changes["task"]
+    task_options = tasks.TaskOptions(
+        length=options.get("length", tasks.DEFAULT_LENGTH),
+        pairs=options.get("pairs", tasks.DEFAULT_PAIRS),
+        delay=options.get("delay", tasks.DEFAULT_DELAY),
+        seed=changes.get("seed", config.seed),
+    )
+    return tasks.task_config(name, task_options, config)
+
+
+def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) -> RunConfig:
+    """The preset (or ``base``, or the defaults) with every given flag applied on top.
 
     Sources without targets replace the preset's targets by none (a next-character text),
-    unless they are given to a preset: then only the strings are swapped.
+    unless they are given to a preset: then only the strings are swapped. A generated
+    ``--task`` comes first, so the other flags still change its suggested settings.
     """
     options = vars(args)
-    config = PRESETS[options["preset"]].config if "preset" in options else RunConfig()
+    if "preset" in options:
+        config = PRESETS[options["preset"]].config
+    else:
+        config = base or RunConfig()
     changes = {
         setting.field: tuple(options[setting.field]) if setting.kind is tuple else options[setting.field]
         for setting in in_config_order()
         if setting.field in options
     }
-    if "sources" in changes and "targets" not in changes and "preset" not in options:
+    config = _generated_task(config, changes, options)
+    if "sources" in changes and "targets" not in changes and "preset" not in options and base is None:
         changes["targets"] = ()
     return config.with_changes(**changes)
 
@@ -102,16 +156,37 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _challenge(args: argparse.Namespace) -> int:
+    """Train the challenge's config to its last epoch; the evidence, then PASS or FAIL last."""
+    challenge = get_challenge(args.name)
+    trainer = Trainer(config_from_args(args, base=challenge.start))
+    trainer.train()
+    verdict = check_run(challenge, trainer)
+    print(f"{challenge.title}\ngoal: {challenge.goal}")
+    for line in verdict.evidence.lines():
+        print(line)
+    for rule in verdict.broken_rules:
+        print(f"rule not kept: {rule}")
+    print("PASS" if verdict.passed else "FAIL")
+    return 0 if verdict.passed else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "presets":
         for preset in PRESETS.values():
             print(f"{preset.name:24} {preset.title}")
         return 0
+    if args.command == "challenges":
+        for challenge in CHALLENGES.values():
+            print(f"{challenge.name}\t{challenge.title}")
+        return 0
     try:
         if args.command == "export":
             sys.stdout.write(export_script(config_from_args(args)))
             return 0
+        if args.command == "challenge":
+            return _challenge(args)
         return _train(args)
     except TrainingDiverged as error:
         print(f"error: {error}", file=sys.stderr)

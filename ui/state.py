@@ -18,6 +18,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from playground import RunConfig, Trainer
+from playground.challenges import Progress
 from playground.compare import Comparison
 
 Value = TypeVar("Value")
@@ -96,6 +97,15 @@ COMPARISON_LIVE = _live_keys("compare")
 # Share & export.
 EXPORT_SHOW_CODE: SessionKey[bool] = SessionKey("export_show_code", False)
 EXPORT_LOADED_FILE: SessionKey[str | None] = SessionKey("export_loaded_file", None)  # file id already restored
+
+# The Train page's task generator (`ui.task_picker`): why the last fill was refused.
+TASK_PICKER_ERROR: SessionKey[str | None] = SessionKey("task_picker_error", None)
+
+# Challenges (`ui.challenge_board`): the best passing evidence per challenge, the challenge
+# whose starting config was loaded last, and the progress file already read.
+CHALLENGE_PROGRESS: SessionKey[Progress] = SessionKey("challenge_progress", {})
+CHALLENGE_LOADED: SessionKey[str | None] = SessionKey("challenge_loaded", None)
+CHALLENGE_UPLOADED_FILE: SessionKey[str | None] = SessionKey("challenge_uploaded_file", None)
 
 # The URL glue (`ui.url_sync`).
 URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)

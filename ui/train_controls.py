@@ -41,14 +41,16 @@ EPOCHS_KEY = key(SETTING_BY_FIELD["epochs"])
 def follow_typed_strings() -> None:
     """Before the widgets are drawn: strings just typed train until solved; a preset's do not.
 
-    Only a change of strings does this, so epochs the learner sets for their strings stay."""
+    Only a change of strings does this, so epochs the learner sets for their strings stay, and
+    so do epochs set together with the strings (the task generator suits them to its task)."""
     config = get_config()
     sources = lines_to_strings(st.session_state.get(SOURCES_KEY))
     targets = lines_to_strings(st.session_state.get(TARGETS_KEY))
     if (sources, targets) == (config.sources, config.targets):
         return
     typed = strings_are_typed(config.with_changes(sources=sources, targets=targets))
-    if typed and not strings_are_typed(config):
+    epochs_kept = st.session_state.get(EPOCHS_KEY) == config.epochs  # else set with the strings (a task's)
+    if typed and not strings_are_typed(config) and epochs_kept:
         st.session_state[EPOCHS_KEY] = TYPED_EPOCHS
     _set_stop_when_solved(typed)
 

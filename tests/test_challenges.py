@@ -1,0 +1,157 @@
+"""Challenges: each checker passes on a known-good config and fails on a known-bad one;
+progress files round-trip and hostile ones are refused with a clear message."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from playground import PlaygroundError, Trainer
+from playground.challenges import (
+    CHALLENGES,
+    MAX_PROGRESS_BYTES,
+    Evidence,
+    check_run,
+    evidence_of,
+    progress_from_json,
+    progress_to_json,
+    record,
+)
+
+# Changes to each challenge's starting config that pass it, found by trying.
+KNOWN_GOOD = {
+    "gru-hello": dict(encoding="embedding", lr=0.1),
+    "copy-rnn": dict(hidden_size=32, lr=0.05, epochs=300),
+    "copy-lstm": {},
+    "parity": dict(cell="gru"),
+    "reverse-small": dict(cell="rnn", hidden_size=8, bidirectional=True),
+}
+# Changes that fail it: too slow, too few epochs, a broken rule or too many parameters.
+KNOWN_BAD = {
+    "gru-hello": [
+        {},
+        dict(encoding="embedding", lr=0.1, cell="lstm"),
+        dict(encoding="embedding", lr=0.1, hidden_size=8),
+    ],
+    "copy-rnn": [{}, dict(cell="lstm", hidden_size=16, lr=0.05, epochs=150)],
+    "copy-lstm": [dict(epochs=20), dict(cell="rnn", hidden_size=32, lr=0.05, epochs=300)],
+    "parity": [{}, dict(cell="gru", sources=("0101",) * 16, targets=("0110",) * 16)],
+    "reverse-small": [{}],
+}
+
+
+def trained(config) -> Trainer:
+    trainer = Trainer(config)
+    trainer.train()
+    return trainer
+
+
+def test_every_challenge_has_known_good_and_bad_configs():
+    assert set(KNOWN_GOOD) == set(KNOWN_BAD) == set(CHALLENGES)
+
+
+@pytest.mark.parametrize("name", CHALLENGES)
+def test_known_good_config_passes(name):
+    challenge = CHALLENGES[name]
+    verdict = check_run(challenge, trained(challenge.start.with_changes(**KNOWN_GOOD[name])))
+    assert verdict.passed, verdict
+    assert verdict.broken_rules == ()
+    assert verdict.evidence.solved_epoch is not None and verdict.evidence.errors == 0
+
+
+@pytest.mark.parametrize("name", CHALLENGES)
+def test_known_bad_configs_fail(name):
+    challenge = CHALLENGES[name]
+    for changes in KNOWN_BAD[name]:
+        verdict = check_run(challenge, trained(challenge.start.with_changes(**changes)))
+        assert not verdict.passed, (changes, verdict)
+
+
+def test_a_broken_rule_is_named():
+    challenge = CHALLENGES["gru-hello"]
+    verdict = check_run(challenge, trained(challenge.start.with_changes(hidden_size=8, encoding="embedding", lr=0.1)))
+    assert verdict.evidence.solved_epoch is not None  # it learned, but with a bigger hidden state
+    assert verdict.broken_rules == ("hidden size 2 or less",)
+
+
+def test_evidence_reads_the_record():
+    trainer = trained(CHALLENGES["parity"].start.with_changes(epochs=3))
+    evidence = evidence_of(trainer)
+    targets = "".join(trainer.dataset.targets)
+    predicted = "".join(trainer.history[-1].predictions)
+    wrong = sum(p != t for p, t in zip(predicted, targets))
+    assert evidence.epochs_trained == 3
+    assert evidence.errors == wrong
+    assert evidence.accuracy == pytest.approx(1 - wrong / len(targets))
+    assert evidence.parameters == sum(p.numel() for p in trainer.model.parameters())
+    untrained = evidence_of(Trainer(trainer.config))
+    assert untrained.epochs_trained == 0 and untrained.accuracy == 0 and untrained.solved_epoch is None
+
+
+def evidence(solved_epoch: int | None = 5, parameters: int = 100) -> Evidence:
+    return Evidence(epochs_trained=10, solved_epoch=solved_epoch, accuracy=1.0, errors=0, parameters=parameters)
+
+
+def verdict_for(name: str, passed: bool, ev: Evidence):
+    from playground.challenges import Verdict
+
+    return Verdict(name, passed, ev, ())
+
+
+def test_progress_keeps_the_best_pass():
+    progress = record({}, verdict_for("parity", False, evidence()))
+    assert progress == {}
+    progress = record(progress, verdict_for("parity", True, evidence(solved_epoch=20)))
+    progress = record(progress, verdict_for("parity", True, evidence(solved_epoch=30)))
+    assert progress["parity"].solved_epoch == 20
+    progress = record(progress, verdict_for("reverse-small", True, evidence(parameters=500)))
+    progress = record(progress, verdict_for("reverse-small", True, evidence(parameters=400)))
+    progress = record(progress, verdict_for("reverse-small", True, evidence(parameters=450)))
+    assert progress["reverse-small"].parameters == 400
+
+
+def test_progress_round_trips_through_json():
+    progress = {"parity": evidence(), "reverse-small": evidence(solved_epoch=None, parameters=7)}
+    text = progress_to_json(progress)
+    assert len(text.encode()) < MAX_PROGRESS_BYTES
+    assert progress_from_json(text.encode()) == progress
+
+
+def good_file(**changes) -> dict:
+    data = json.loads(progress_to_json({"parity": evidence()}))
+    data.update(changes)
+    return data
+
+
+HOSTILE = [
+    b"",
+    b"\xff\xfe\x00garbage",
+    b"not json",
+    b"[" * 100_00 + b"]" * 100_00,
+    b" " * (MAX_PROGRESS_BYTES + 1),
+    b"[]",
+    b'"text"',
+    b"null",
+    json.dumps({"kind": "something else"}).encode(),
+    json.dumps(good_file(version=2)).encode(),
+    json.dumps(good_file(passed=[])).encode(),
+    json.dumps(good_file(passed={"<script>alert(1)</script>": {}})).encode(),
+    json.dumps(good_file(passed={"parity": "yes"})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "extra": 1}})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "accuracy": 2}})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "accuracy": "NaN"}})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "parameters": -1}})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "parameters": True}})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "solved_epoch": 0}})).encode(),
+    json.dumps(good_file(passed={"parity": {**vars(evidence()), "errors": 1.5}})).encode(),
+    b'{"kind": "rnn-playground-challenge-progress", "version": 1, "passed": {"parity": {"accuracy": NaN}}}',
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_progress_files_get_a_clear_message(raw):
+    with pytest.raises(PlaygroundError) as error:
+        progress_from_json(raw)
+    message = str(error.value)
+    assert message.startswith("This ") and len(message) < 200
