@@ -6,6 +6,8 @@ a folder of that name would also be served the old, navigation-less way on a fre
 
 import streamlit as st
 
+from ui.classroom_link import show_classroom_banner
+from ui.reconnect import show_lost_session_notice
 from ui.state import URL_PAGE_PATH
 from ui.turns import SCRIPT_TURNS
 from ui.url_sync import restore_config_from_url, sync_url_with_config
@@ -30,6 +32,8 @@ st.sidebar.caption(
     "Built on PyTorch; every number is the one torch computes."
 )
 with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/turns.py
+    show_lost_session_notice()  # a browser whose server lost its session is told so
     restore_config_from_url()  # a shared link sets the experiment on a session's first run
+    show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls
     navigation.run()
     sync_url_with_config()  # the URL always describes the current experiment

@@ -8,6 +8,7 @@ from playground.checkpoint import checkpoint_file_name, load_run, save_checkpoin
 from playground.export import export_script, script_file_name
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame
 from playground.url_state import config_to_params
+from ui.classroom_link import teacher_link_form
 from ui.draw import chart_theme, draw_plotly
 from ui.markdown import escape_markdown, inline_code
 from ui.session import get_config, get_trainer, use_trainer
@@ -35,6 +36,9 @@ if params:
     )
 else:
     st.caption("This is the default experiment, so the link needs no settings.")
+
+with st.expander("Classroom link: lock or hide controls, add an instruction", icon=":material/school:"):
+    teacher_link_form()
 
 st.header("PyTorch script")
 st.caption(

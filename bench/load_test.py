@@ -22,6 +22,7 @@ import statistics
 import time
 
 from devtools.browser import (
+    SOLVED_TEXT,
     TRAIN_CHARTS,
     chromium,
     chromium_cpu_seconds,
@@ -30,7 +31,6 @@ from devtools.browser import (
     streamlit_process,
 )
 
-SOLVED_TEXT = "Solved at epoch"
 TIMEOUT_MS = 120_000
 # Timestamps are taken inside each page, so waiting on the pages one after another in
 # Python does not add to any page's measured time. Besides the solved message, the time

@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+SOLVED_TEXT = "Solved at epoch"  # the start of the alert a finished Train run shows
 # The keys (CSS class `st-key-<key>`) of the four plotly charts a finished Train run shows.
 TRAIN_CHARTS = ["train_loss_chart", "train_predictions_chart", "train_probabilities_chart", "train_hidden_chart"]
 

@@ -318,6 +318,15 @@ SETTINGS: tuple[Setting, ...] = (
 SETTING_BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS}
 
 
+PRESET_CONTROL = "preset"  # the Train page's preset picker: lockable like a setting, under this name
+
+
+def lockable_controls() -> dict[str, str]:
+    """What a classroom link may lock or hide, by URL name, with the label a teacher picks it by:
+    the preset picker and every setting (Train, Step, Reset and the epoch slider always stay)."""
+    return {PRESET_CONTROL: "Preset", **{setting.url: setting.label for setting in SETTINGS}}
+
+
 def in_config_order() -> tuple[Setting, ...]:
     """The settings in `RunConfig`'s field order: the order of a link's parameters and the CLI's flags."""
     return tuple(SETTING_BY_FIELD[field.name] for field in fields(RunConfig))

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from .config import RunConfig
 from .errors import PlaygroundError
 from .presets import DEFAULT_PRESET, PRESETS
-from .settings import SETTINGS, Setting, in_config_order, validate_settings
+from .settings import SETTINGS, Setting, in_config_order, lockable_controls, validate_settings
 
 SETTING_BY_URL: dict[str, Setting] = {setting.url: setting for setting in SETTINGS}
 
@@ -184,3 +184,57 @@ def query_string(config: RunConfig, base: RunConfig | None = None, page_params: 
         for item in value if isinstance(value, list) else [value]:
             pairs.append(f"{name}={_quote_readably(item)}")
     return "&".join(pairs)
+
+
+# A classroom link: a teacher's link that also locks or hides controls and shows a short
+# instruction. A convenience for a lesson, not a security boundary: the student can edit the
+# URL, or press "Unlock"; the caps apply to every value as in any link.
+LOCK_PARAM, HIDE_PARAM, NOTE_PARAM = "lock", "hide", "note"
+CLASSROOM_PARAMS = frozenset({LOCK_PARAM, HIDE_PARAM, NOTE_PARAM})
+NOTE_MAX_CHARS = 300
+
+
+@dataclass(frozen=True)
+class ClassroomLink:
+    """Which controls a link locks (shown, disabled) or hides, by URL name, and its instruction."""
+
+    locked: frozenset[str] = frozenset()
+    hidden: frozenset[str] = frozenset()
+    note: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.locked or self.hidden or self.note)
+
+
+def classroom_to_params(link: ClassroomLink) -> dict[str, str]:
+    """The link's own parameters (none for a plain link); names in the settings table's order."""
+    order = list(lockable_controls())
+    params = {}
+    for name, controls in ((LOCK_PARAM, link.locked), (HIDE_PARAM, link.hidden)):
+        if controls:
+            params[name] = ",".join(sorted(controls, key=order.index))
+    if link.note:
+        params[NOTE_PARAM] = link.note
+    return params
+
+
+def classroom_from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[ClassroomLink, tuple[str, ...]]:
+    """The classroom part of a link, and a sentence for each part that was ignored; never raises."""
+    known = lockable_controls()
+    notices: list[str] = []
+    controls: dict[str, frozenset[str]] = {}
+    for name in (LOCK_PARAM, HIDE_PARAM):
+        names = [item.strip() for value in _values(params.get(name, [])) for item in value.split(",") if item.strip()]
+        unknown = [item for item in names if item not in known]
+        if unknown:
+            shown = ", ".join(f"'{item[:20]}'" for item in unknown[:5])
+            notices.append(f"The link's {name}= names {shown}, which no control has; ignored.")
+        controls[name] = frozenset(item for item in names if item in known)
+    notes = _values(params.get(NOTE_PARAM, []))
+    note = "".join(c for c in " ".join(" ".join(notes).split()) if c.isprintable())  # one plain line
+    if len(note) > NOTE_MAX_CHARS:
+        notices.append(f"The link's instruction was longer than {NOTE_MAX_CHARS} characters; it was cut.")
+        note = note[:NOTE_MAX_CHARS].rstrip() + "…"
+    hidden = controls[HIDE_PARAM]
+    return ClassroomLink(controls[LOCK_PARAM] - hidden, hidden, note), tuple(notices)

@@ -20,6 +20,7 @@ import streamlit as st
 from playground import RunConfig, Trainer
 from playground.challenges import Progress
 from playground.compare import Comparison
+from playground.url_state import ClassroomLink
 
 Value = TypeVar("Value")
 
@@ -114,3 +115,10 @@ URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_par
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
 URL_PAGE_PATH: SessionKey[str] = SessionKey("url_page_path", "")  # this run's page's path ("" for Train)
 URL_TRAINED_ON_OPEN: SessionKey[bool] = SessionKey("url_trained_on_open", False)  # a link's start already done
+
+# A browser that came back to a server which no longer held its session (`ui.reconnect`).
+RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)
+RECONNECTED_FRESH: SessionKey[bool] = SessionKey("reconnected_fresh", False)
+
+# A teacher's classroom link: locked and hidden controls and an instruction (`ui.classroom_link`).
+CLASSROOM_LINK: SessionKey[ClassroomLink] = SessionKey("classroom_link", ClassroomLink())

@@ -15,8 +15,9 @@ import streamlit as st
 from playground import PlaygroundError, RunConfig
 from playground.limits import LIMITS
 from playground.presets import PRESETS
-from playground.settings import SETTINGS, Section, Setting
+from playground.settings import PRESET_CONTROL, SETTINGS, Section, Setting
 from playground.text import split_characters
+from ui.classroom_link import control_state
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
@@ -115,6 +116,13 @@ def preset_and_strings() -> None:
     except PlaygroundError:
         config = None  # the page explains the bad number; keep the picker on "custom"
     st.session_state[PRESET_KEY] = matching_preset(config) if config else None
+    preset_state = control_state(PRESET_CONTROL)  # a classroom link may lock or hide it
+    if preset_state != "hidden":
+        _preset_picker(disabled=preset_state == "locked")
+    _draw_section("strings")
+
+
+def _preset_picker(disabled: bool) -> None:
     st.selectbox(
         "Preset",
         list(PRESETS),
@@ -123,11 +131,11 @@ def preset_and_strings() -> None:
         on_change=_apply_preset,
         placeholder="Custom settings (pick a preset to start over)",
         help="Fills every control with a lesson's experiment.",
+        disabled=disabled,
     )
     preset = PRESETS.get(st.session_state[PRESET_KEY])
     if preset is not None:
         st.caption(preset.description)
-    _draw_section("strings")
 
 
 def _widget_values() -> dict[str, Any]:
@@ -140,6 +148,8 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
     options: dict[str, Any] = {"label": setting.label, "key": key(setting), "help": setting.help_text(LIMITS)}
     if setting.unused is not None:
         options["disabled"] = setting.unused(values)
+    if control_state(setting.url) == "locked":  # by a classroom link
+        options["disabled"] = True
     if setting.kind is tuple:
         if values["task"] == "next-char":
             options.update(NEXT_CHAR_WORDING.get(setting.field, {}))
@@ -159,6 +169,10 @@ def _draw_section(section: Section) -> None:
     """The section's settings in table order; consecutive ones sharing a ``row`` side by side."""
     values = _widget_values()
     settings = [setting for setting in SETTINGS if setting.section == section]
+    for setting in settings:
+        if control_state(setting.url) == "hidden":  # by a classroom link: not drawn, value kept
+            st.session_state[key(setting)] = st.session_state[key(setting)]
+    settings = [setting for setting in settings if control_state(setting.url) != "hidden"]
     while settings:
         row = [settings.pop(0)]
         while row[0].row and settings and settings[0].row == row[0].row:

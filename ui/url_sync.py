@@ -17,9 +17,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.url_state import config_from_params, config_to_params, query_string
+from playground.url_state import (
+    CLASSROOM_PARAMS,
+    classroom_from_params,
+    classroom_to_params,
+    config_from_params,
+    config_to_params,
+    query_string,
+)
 from ui.session import get_config, set_config
-from ui.state import URL_LINK_PAGE_PARAMS, URL_NOTICES, URL_PAGE_PARAMS, URL_PAGE_PATH, URL_RESTORED
+from ui.state import CLASSROOM_LINK, URL_LINK_PAGE_PARAMS, URL_NOTICES, URL_PAGE_PARAMS, URL_PAGE_PATH, URL_RESTORED
 
 TRAIN_ON_OPEN = "train"  # with value "1": the Train page starts training when the link opens it
 PAGE_PARAMS = frozenset({"preset", "vs", "values", TRAIN_ON_OPEN})  # every page's own parameter names
@@ -36,11 +43,13 @@ def restore_config_from_url() -> None:
         URL_RESTORED.set(True)
         params = _current_params()
         URL_LINK_PAGE_PARAMS.set({name: values[-1] for name, values in params.items() if name in PAGE_PARAMS})
-        state = config_from_params(params, page_params=PAGE_PARAMS)
+        state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS)
+        classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
+        CLASSROOM_LINK.set(classroom)
         if state.has_settings:
             set_config(state.config)
-            if state.notices:
-                URL_NOTICES.set((state.config, state.notices))
+        if state.notices or classroom_notices:
+            URL_NOTICES.set((get_config(), state.notices + classroom_notices))
     URL_PAGE_PARAMS.set({})
     show_url_notices()
 
@@ -69,7 +78,7 @@ def set_page_params(params: dict[str, str]) -> None:
 
 
 def _wanted_params() -> dict[str, str | list[str]]:
-    return {**config_to_params(get_config()), **URL_PAGE_PARAMS.get()}
+    return {**config_to_params(get_config()), **URL_PAGE_PARAMS.get(), **classroom_to_params(CLASSROOM_LINK.get())}
 
 
 def sync_url_with_config() -> None:
