@@ -15,12 +15,17 @@ from charts.live import hidden_states_chart, loss_chart, probabilities_chart, ti
 from charts.loss import LossRun, loss_figure
 from charts.train import HALF_PLOT_PX, hidden_state_figure, predictions_figure, probabilities_figure
 from playground import Trainer
+from playground.cells import CELLS
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import show_progress
 from ui.markdown import escape_markdown
-from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_SHOWN_EPOCH
+from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_GHOST, TRAIN_SHOWN_EPOCH
 
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
+# Heatmap cells (hidden and cell states, every layer and direction) still redrawn live: an LSTM
+# 128×3 has 3840, whose SVG the browser could not redraw ten times a second, so it fell seconds
+# behind the server and even a Pause click waited its turn (bench/live_page.py).
+LIVE_HEATMAP_CELLS = 1024
 EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
 LOG_KEY = "train_log_scale"
@@ -34,37 +39,56 @@ def live_views(trainer: Trainer) -> None:
         return
     pair = _pair_picker(trainer)
     _live_curve_views(trainer, pair)
-    if st.session_state[LIVE_HEATMAPS_KEY]:
-        _live_internal_views(trainer, pair)
-    else:
+    if not st.session_state[LIVE_HEATMAPS_KEY]:
         st.caption(
             "Per-step probabilities and hidden states appear when you pause or when "
             "training ends; then drag the epoch slider through the whole run."
         )
+    elif _heatmap_cells(trainer) > LIVE_HEATMAP_CELLS:
+        st.caption(
+            "This network's hidden states are too many to redraw live; they appear when you "
+            "pause or when training ends."
+        )
+    else:
+        _live_internal_views(trainer, pair)
+
+
+def _heatmap_cells(trainer: Trainer) -> int:
+    """Cells of the hidden-state heatmap (and the cell-state one of an LSTM) for one pair."""
+    config = trainer.config
+    states = 2 if CELLS[config.cell].has_cell_state else 1
+    return trainer.dataset.seq_len * config.hidden_size * config.layers * config.num_directions * states
 
 
 def still_views(trainer: Trainer) -> None:
-    """Progress, the epoch scrubber and the four views of the chosen epoch."""
+    """Progress, the four views of the chosen epoch, and between the curves and the heatmaps
+    the epoch scrubber (drawn first, as it picks the epoch; placed under the curves so they
+    start on a laptop's first screen)."""
     progress(trainer, running=False)
+    curves = st.container()
     epoch = _scrubbed_epoch(trainer)
     TRAIN_SHOWN_EPOCH.set((id(trainer), epoch))
     pair = _pair_picker(trainer)
-    _curve_views(trainer, epoch, pair)
+    with curves:
+        _curve_views(trainer, epoch, pair)
     _internal_views(trainer, epoch, pair)
 
 
 def progress(trainer: Trainer, running: bool) -> None:
-    """The progress bar, then whether the network has learned its target."""
-    show_progress(trainer, running)
+    """The progress bar, and beside it whether the network has learned its target (side by
+    side, so the views start higher on a laptop's first screen)."""
+    bar, verdict = st.columns(2, vertical_alignment="center")
+    with bar:
+        show_progress(trainer, running)
     config = trainer.config
     if trainer.solved_epoch is not None:
         targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
-        st.success(
+        verdict.success(
             f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
             icon=":material/check_circle:",
         )
     elif trainer.done:
-        st.warning(
+        verdict.warning(
             f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning rate or a bigger hidden size.",
             icon=":material/info:",
         )
@@ -122,7 +146,7 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         draw_plotly(
             chart,
             loss_figure(
-                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch)],
+                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch), *_ghost()],
                 epoch,
                 log_scale,
                 trainer.config.epochs,
@@ -147,6 +171,12 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         "train_predictions_chart",
         "train-predictions",
     )
+
+
+def _ghost() -> list[LossRun]:
+    """The previous run's loss curve, drawn faintly behind this run's."""
+    losses = TRAIN_GHOST.get()
+    return [LossRun(losses, name="previous run", ghost=True)] if losses else []
 
 
 def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
