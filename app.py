@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.classroom_link import show_classroom_banner
 from ui.reconnect import show_lost_session_notice
+from ui.state import URL_PAGE_PATH
 from ui.turns import SCRIPT_TURNS
 from ui.url_sync import restore_config_from_url, sync_url_with_config
 
@@ -26,6 +27,7 @@ pages = [
 ]
 
 navigation = st.navigation(pages)
+URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/url_sync.py)
 st.sidebar.caption(
     "RNN Playground — watch a recurrent network learn to map one string to another. "
     "Built on PyTorch; every number is the one torch computes."

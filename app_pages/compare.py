@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from charts.compare import comparison_loss_figure, prediction_timeline_figure
+from charts.compare import comparison_loss_figure, prediction_timeline_figure, results_table
 from playground import PlaygroundError
 from playground.compare import CONTENDER_KINDS, Comparison, contenders_for
 from playground.history import frame_to_csv
@@ -127,7 +127,7 @@ def draw(comparison: Comparison, running: bool) -> None:
     draw_plotly(st, comparison_loss_figure(comparison, chart_theme()), "compare_loss", "compare-loss")
     st.subheader("Results")
     st.dataframe(
-        comparison.results_frame(),
+        results_table(comparison),
         hide_index=True,
         column_config={
             "final loss": st.column_config.NumberColumn(format="%.6f"),
@@ -137,7 +137,10 @@ def draw(comparison: Comparison, running: bool) -> None:
         key="compare_table",
     )
     st.subheader("Predictions, epoch by epoch")
-    st.caption("Green: the network gives the target character a high probability; the letter is its guess.")
+    st.caption(
+        "Dark blue: the network gives the target character a high probability (the probability "
+        "scale of the Train page); the letter is its guess. Steps count from t=0, strings from #0."
+    )
     trained = [run for run in comparison.runs if run.trainer is not None and run.trainer.history]
     columns = st.columns(2)
     for index, run in enumerate(trained):

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from charts.embeddings import drift_animation, encoding_heatmap
+from charts.labels import plain_char
 from playground.config import ENCODING_LABELS
 from playground.projection import encoding_drift, lookup_equivalence
 from ui.draw import draw_plotly
@@ -71,22 +72,23 @@ with main:
 with side:
     st.subheader("One-hot × W = row lookup")
     index = st.selectbox(
-        "Character", range(len(vocab)), format_func=lambda i: repr(vocab.chars[i]), key="embeddings-char"
+        "Character", range(len(vocab)), format_func=lambda i: plain_char(vocab.chars[i]), key="embeddings-char"
     )
     demo = lookup_equivalence(matrix, vocab.chars, index)
     dims = [f"dim {k}" for k in range(matrix.shape[1])]
-    st.markdown(
-        f"One-hot vector of {escape_markdown(repr(demo.char))} (vocabulary order {inline_code(''.join(vocab.chars))}):"
+    order = inline_code("".join(map(plain_char, vocab.chars)))
+    st.markdown(f"One-hot vector of {escape_markdown(plain_char(demo.char))} (vocabulary order {order}):")
+    st.dataframe(
+        pd.DataFrame([demo.onehot.int().tolist()], columns=[plain_char(c) for c in vocab.chars]), hide_index=True
     )
-    st.dataframe(pd.DataFrame([demo.onehot.int().tolist()], columns=[repr(c) for c in vocab.chars]), hide_index=True)
     st.markdown(
         "`nn.Linear(vocab, dim, bias=False)` stores the matrix transposed; `linear(onehot)` "
         f"multiplies by it and picks out column {index}:"
     )
     st.dataframe(
-        pd.DataFrame(demo.linear_weight.tolist(), index=dims, columns=[repr(c) for c in vocab.chars])
+        pd.DataFrame(demo.linear_weight.tolist(), index=dims, columns=[plain_char(c) for c in vocab.chars])
         .style.format("{:.3f}")
-        .highlight_between(subset=[repr(demo.char)], color="#fde68a"),
+        .highlight_between(subset=[plain_char(demo.char)], color="#fde68a"),
         height=min(400, 38 + 35 * len(dims)),
     )
     st.dataframe(

@@ -3,10 +3,12 @@
 import streamlit as st
 
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
+from charts.labels import direction_name, layer_name, plain_char, step_name
 from playground import PlaygroundError
 from playground.cells import CELLS
 from playground.equations import equations_for, module_states, step_equation, unit_latex
 from ui.draw import draw_plotly
+from ui.followed import INSIDE_EPOCH_KEY, start_inside_epoch
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown
 
@@ -32,16 +34,19 @@ choices = (
 )
 row = dict(zip(choices, st.columns([3] + [1] * (len(choices) - 1))))
 kept = trainer.detailed_epochs
+start_inside_epoch(trainer)  # opens at the epoch the Train page shows
 epoch = (
-    row["epoch"].select_slider("Epoch (weights used by that epoch's forward pass)", kept, kept[-1], key="inside-epoch")
+    row["epoch"].select_slider("Epoch (weights used by that epoch's forward pass)", kept, key=INSIDE_EPOCH_KEY)
     if len(kept) > 1
     else kept[0]
 )
-layer = row["layer"].selectbox("Layer", range(config.layers), key="inside-layer") if "layer" in row else 0
+layer = (
+    row["layer"].selectbox("Layer", range(config.layers), key="inside-layer", format_func=layer_name)
+    if "layer" in row
+    else 0
+)
 direction = (
-    row["direction"].selectbox(
-        "Direction", (0, 1), key="inside-direction", format_func=lambda d: "backward ←" if d else "forward →"
-    )
+    row["direction"].selectbox("Direction", (0, 1), key="inside-direction", format_func=direction_name)
     if "direction" in row
     else 0
 )
@@ -58,7 +63,7 @@ step = st.select_slider(
     "Time step t (input character)",
     options=range(dataset.seq_len),
     key="inside-step",
-    format_func=lambda t: f"{t}: {chars[t]!r}",
+    format_func=lambda t: f"{step_name(t)} ({plain_char(chars[t])})",
 )
 
 params = trainer.history[epoch - 1].parameters
@@ -102,7 +107,10 @@ with right:
         help="The engine's hand-unrolled pass (used for gates and gradients) against the modules.",
     )
 
-st.markdown(f"**Unit {unit} at step {step} ({escape_markdown(repr(chars[step]))}), with the numbers:**")
+st.markdown(
+    f"**Unit {unit} at {step_name(step)} ({escape_markdown(plain_char(chars[step]))}), "
+    f"epoch {epoch}, with the numbers:**"
+)
 for line in unit_latex(equation, unit):
     st.latex(line)
 
@@ -112,7 +120,7 @@ draw_plotly(
     terms_figure(
         [t.label for t in equation.terms],
         [t.values for t in equation.terms],
-        f"Every term at step {step} ({chars[step]!r}), layer {layer}{direction_note}",
+        f"Every term at {step_name(step)} ({plain_char(chars[step])}), {layer_name(layer)}{direction_note}",
     ),
     "inside-terms",
     "inside-terms",
@@ -146,12 +154,13 @@ if cell.has_cell_state:
 panels["h"] = internals.hidden[layer, direction, item]
 draw_plotly(
     st,
-    sequence_heatmaps(panels, chars, step, "Time × unit: gates and states (step t boxed)"),
+    sequence_heatmaps(panels, chars, step, f"Time × unit: gates and states, epoch {epoch} ({step_name(step)} boxed)"),
     "inside-gates",
     "inside-gates",
 )
 if cell.gate_names:
     st.caption(
-        "Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the "
-        "red–blue scale (c stretched to its own largest |c|, which can exceed 1). Hover a cell for its value."
+        "Sigmoid gates run from 0 (dark purple: closed) to 1 (yellow: open); g, n, c and h use the one "
+        "diverging scale of every page, blue below 0 and red above, over ±1 (c stretched to its own "
+        "largest |c| where it leaves [−1, 1]). Hover a cell for its value."
     )

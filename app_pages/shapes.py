@@ -6,40 +6,57 @@ import streamlit as st
 from charts.shapes import unrolled_diagram
 from playground import PlaygroundError
 from playground.cells import CELLS
-from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec, run_shapes
+from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec
+from playground.shapes import run_shapes as shapes_report
 from ui.draw import draw_plotly
+from ui.followed import SHAPES_EXAMPLE, SHAPES_KEYS, run_shapes, set_shapes_widgets, start_shapes
+from ui.session import get_trainer
+from ui.state import SHAPES_SPEC
 
 st.title("Shapes")
 st.caption(
     "Change a setting: the module is built and run on random input, and every shape below is "
     "read from the tensors torch returned (`tensor.shape`), never computed by formula."
 )
+trainer = get_trainer()
+start_shapes(trainer)
+if trainer is not None:
+    run_spec, capped = run_shapes(trainer)
+    st.caption(
+        f"Starts from the Train page's run ({CELLS[trainer.config.cell].module_name})"
+        + (f", within this page's caps ({', '.join(capped)})" if capped else "")
+        + "."
+    )
+    use_run, use_example = st.columns(2)
+    use_run.button("The trained run's sizes", key="shapes-use-run", on_click=set_shapes_widgets, args=(run_spec,))
+    use_example.button(
+        "This page's example", key="shapes-use-example", on_click=set_shapes_widgets, args=(SHAPES_EXAMPLE,)
+    )
 
 controls, diagram = st.columns([1, 2.2], gap="large")
 with controls:
     module = st.radio(
         "Module",
         MODULES,
-        index=1,
         horizontal=True,
-        key="shapes-module",
+        key=SHAPES_KEYS["module"],
         format_func=lambda m: CELLS[m].short,
         help=", ".join(cell.label for cell in CELLS.values()),
     )
     left, right = st.columns(2)
-    seq_len = left.number_input("seq_len", 1, MAX_SEQ_LEN, 5, key="shapes-seq")
-    batch = right.number_input("batch size", 1, MAX_BATCH, 3, key="shapes-batch")
-    input_size = left.number_input("input_size", 1, MAX_FEATURES, 4, key="shapes-input")
-    hidden_size = right.number_input("hidden_size", 1, MAX_FEATURES, 2, key="shapes-hidden")
-    layers = left.number_input("num_layers", 1, MAX_LAYERS, 1, key="shapes-layers")
+    seq_len = left.number_input("seq_len", 1, MAX_SEQ_LEN, key=SHAPES_KEYS["seq_len"])
+    batch = right.number_input("batch size", 1, MAX_BATCH, key=SHAPES_KEYS["batch_size"])
+    input_size = left.number_input("input_size", 1, MAX_FEATURES, key=SHAPES_KEYS["input_size"])
+    hidden_size = right.number_input("hidden_size", 1, MAX_FEATURES, key=SHAPES_KEYS["hidden_size"])
+    layers = left.number_input("num_layers", 1, MAX_LAYERS, key=SHAPES_KEYS["layers"])
     one_way = CELLS[module].hand_looped  # a hand loop of cells runs forward in time only
     bidirectional = st.checkbox(
         "bidirectional",
-        key="shapes-bidirectional",
+        key=SHAPES_KEYS["bidirectional"],
         disabled=one_way,
         help=f"{CELLS[module].module_name} runs one direction only" if one_way else None,
     )
-    batch_first = st.checkbox("batch_first", key="shapes-batch-first")
+    batch_first = st.checkbox("batch_first", key=SHAPES_KEYS["batch_first"])
 
 spec = ShapeSpec(
     module=module,
@@ -51,8 +68,9 @@ spec = ShapeSpec(
     bidirectional=bidirectional and not one_way,
     batch_first=batch_first,
 )
+SHAPES_SPEC.set(spec)
 try:
-    report = run_shapes(spec)
+    report = shapes_report(spec)
 except PlaygroundError as error:
     st.error(str(error))
     st.stop()

@@ -7,7 +7,7 @@ import torch
 
 from playground.projection import DriftFrames
 
-from .labels import text_label
+from .labels import char_label
 from .plotly_figure import annotated_heatmap
 
 
@@ -15,7 +15,10 @@ def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -
     """(vocab, features): one row per character."""
     figure = go.Figure(
         annotated_heatmap(
-            matrix.detach(), [f"dim {k}" for k in range(matrix.shape[1])], [text_label(repr(c)) for c in chars]
+            matrix.detach(),
+            [f"dim {k}" for k in range(matrix.shape[1])],
+            [char_label(c) for c in chars],
+            legend="value",
         )
     )
     figure.update_yaxes(autorange="reversed", type="category")
@@ -33,7 +36,7 @@ def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
     low = points.amin(dim=(0, 1)).tolist()
     high = points.amax(dim=(0, 1)).tolist()
     pad = [max(0.1, 0.1 * (top - bottom)) for bottom, top in zip(low, high)]
-    labels = [text_label(repr(c)[1:-1]) or " " for c in chars]
+    labels = [char_label(c) for c in chars]
 
     def scatter(frame: int) -> go.Scatter:
         return go.Scatter(

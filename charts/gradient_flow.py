@@ -7,15 +7,18 @@ import torch
 
 from playground.cells import CELLS
 
-from .labels import char_label
-from .loss import LossRun, loss_figure
+from .labels import char_label, step_name
+from .loss import LossRun, log_axis_ticks, loss_figure
+from .plotly_figure import step_axis
 from .theme import LIGHT, ChartTheme
+
+PAGE_PLOT_PX = 700  # the plotting width of a full-width chart at 1280 px, about
 
 
 def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int], chars: tuple[str, ...]) -> go.Figure:
     """‖∂L/∂h_t‖ against t for each cell, log y axis."""
     figure = go.Figure()
-    steps = [f"{t}:{char_label(c)}" for t, c in enumerate(chars)]
+    steps = [f"{step_name(t)} ({char_label(c)})" for t, c in enumerate(chars)]
     for cell, curve in curves.items():
         figure.add_trace(
             go.Scatter(
@@ -25,13 +28,12 @@ def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int]
                 name=f"{CELLS[cell].short} (epoch {epochs[cell]})",
                 line=dict(color=CELLS[cell].colour, width=2),
                 customdata=steps,
-                hovertemplate="t=%{customdata}: %{y:.2e}<extra>" + CELLS[cell].short + "</extra>",
+                hovertemplate="%{customdata}: %{y:.2e}<extra>" + CELLS[cell].short + "</extra>",
             )
         )
-    figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", exponentformat="power")
-    figure.update_xaxes(
-        title="time step t (input character)", tickmode="array", tickvals=list(range(len(chars))), ticktext=steps
-    )
+    values = [value for curve in curves.values() for value in curve.tolist()]
+    figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", exponentformat="power", **log_axis_ticks(values))
+    figure.update_xaxes(**step_axis(list(chars), PAGE_PLOT_PX, title="time step t (input character)"))
     figure.update_layout(
         height=430,
         margin=dict(l=10, r=10, t=40, b=10),

@@ -11,18 +11,24 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from .labels import char_label, text_label
-from .plotly_figure import annotated_heatmap
-from .theme import DIVERGING
+from .labels import char_label, step_name, text_label
+from .plotly_figure import annotated_heatmap, step_axis
+from .theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
+
+PAGE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
 
 
 def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> go.Figure:
     """Each term of the equation as one column of a heatmap, one row per hidden unit."""
     values = torch.stack(columns, dim=1)
     units = [f"unit {k}" for k in range(values.shape[0])]
-    figure = go.Figure(annotated_heatmap(values, labels, units, digits=3))
+    # Horizontal labels, a sum broken before its "+": rotated, LSTM's sixteen terms overlapped.
+    heads = [text_label(label).replace("+", "<br>+") for label in labels]
+    figure = go.Figure(annotated_heatmap(values, list(range(len(labels))), units, digits=3, legend="value"))
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(side="top", tickangle=0 if len(labels) <= 6 else -30)
+    figure.update_xaxes(
+        side="top", tickangle=0, tickvals=list(range(len(labels))), ticktext=heads, tickfont=dict(size=11)
+    )
     figure.update_layout(
         height=140 + 26 * len(units),
         margin=dict(l=10, r=10, t=80, b=10),
@@ -54,35 +60,41 @@ def matrix_figure(
 def sequence_heatmaps(
     panels: dict[str, torch.Tensor], chars: tuple[str, ...], step: int | None = None, title: str = ""
 ) -> go.Figure:
-    """Time × unit heatmaps side by side (gates over the whole sequence); marks ``step``."""
+    """Time × unit heatmaps side by side (gates over the whole sequence); marks ``step``.
+
+    States use the one diverging scale, ±1 like Train's hidden states (wider only where a cell
+    state leaves [−1, 1]); sigmoid gates, which live in [0, 1], use a sequential scale of their own."""
     names = list(panels)
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.04)
-    times = [f"{t}:{char_label(c)}" for t, c in enumerate(chars)]
+    plot_px = PAGE_PLOT_PX / len(names)
+    hover = [f"{step_name(t)} ({char_label(c)})" for t, c in enumerate(chars)]
     for col, name in enumerate(names, start=1):
         values = panels[name].detach()
         bounded = name in ("i", "f", "o", "r", "z")  # sigmoid gates live in [0, 1]
-        reach = 1.0 if bounded else max(1.0, values.abs().max().item())  # c_t can leave [-1, 1]
+        reach = 1.0 if bounded else symmetric_bound(values.abs().max().item())
         figure.add_trace(
             go.Heatmap(
                 z=values.T.tolist(),
-                x=times,
+                x=list(range(len(chars))),
                 y=[f"unit {k}" for k in range(values.shape[1])],
-                colorscale="Viridis" if bounded else DIVERGING,
+                customdata=[hover] * values.shape[1],
+                colorscale=GATE if bounded else DIVERGING,
                 zmin=0 if bounded else -reach,
                 zmax=reach,
-                showscale=not bounded and col == len(names),
-                hovertemplate="t=%{x}, %{y}: %{z:.3f}<extra>" + name + "</extra>",
-                colorbar=dict(len=0.9, thickness=12),
+                showscale=name == "h",  # the legend of the states' scale; c's own range is said in the caption
+                hovertemplate="%{customdata}, %{y}: %{z:.3f}<extra>" + name + "</extra>",
+                colorbar=diverging_colorbar("h", reach, len=0.9),
             ),
             row=1,
             col=col,
         )
         if step is not None:
             figure.add_vrect(x0=step - 0.5, x1=step + 0.5, line=dict(color="black", width=2), row=1, col=col)
+        figure.update_xaxes(**step_axis(list(chars), plot_px), row=1, col=col)
         figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
     units = next(iter(panels.values())).shape[1]
     figure.update_layout(
-        height=120 + 18 * units,
+        height=150 + 18 * units,
         margin=dict(l=10, r=10, t=60, b=10),
         title=dict(text=text_label(title), font=dict(size=14)),
     )

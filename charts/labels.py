@@ -8,11 +8,19 @@ as typed for Plotly too: they mean nothing outside a tag, and Plotly knows no ``
 typed space is drawn as ``␣``: a blank tick or cell reads as missing.
 
 Every builder in `charts` takes raw characters and calls these; pages never escape for a chart.
+
+The numbering every chart, table and download follows (the README says it once, for learners):
+whatever indexes a tensor counts from 0, as PyTorch does: time steps ``t=0`` on, layers
+``layer 0`` (nearest the input) on, units, strings of a batch and vocabulary indices.
+Epochs count from 1: epoch 1 is the first pass over the data. Directions are words with an
+arrow, ``forward →`` and ``backward ←``. A space is drawn as ``␣`` in charts and tables;
+downloads (CSV, checkpoints) hold the characters as typed, so the data stays the data.
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Sequence
 
@@ -35,9 +43,42 @@ def plain_char(char: str) -> str:
     return VISIBLE_SPACE if char == " " else char
 
 
-def step_labels(input_chars: Sequence[str]) -> list[str]:
-    """Plotly tick labels for time steps: the character fed at that step over its step number."""
-    return [f"{char_label(char)}<br><sub>t={t}</sub>" for t, char in enumerate(input_chars)]
+def visible_text(text: str) -> str:
+    """A typed string for a table (plain text, not Plotly): its spaces drawn as ``␣``."""
+    return text.replace(" ", VISIBLE_SPACE)
+
+
+def step_name(step: int) -> str:
+    """A time step as every chart, table and hover names it."""
+    return f"t={step}"
+
+
+def layer_name(layer: int, direction: int = 0, directions: int = 1) -> str:
+    """Where a state lives: its layer, and its direction when there are two."""
+    return f"layer {layer}" + (f" · {direction_name(direction)}" if directions == 2 else "")
+
+
+def direction_name(direction: int) -> str:
+    """A direction of a bidirectional network, index 0 or 1 as in ``h_n``."""
+    return "backward ←" if direction else "forward →"
+
+
+def step_stride(steps: int, plot_px: float, label_px: float = 34) -> int:
+    """Label every how-many-th step so that labels ``label_px`` wide never overlap in ``plot_px``.
+
+    Labels stay horizontal: rotated, a character printed over the next step's number."""
+    return max(1, math.ceil(steps * label_px / max(plot_px, 1)))
+
+
+def step_labels(input_chars: Sequence[str], stride: int = 1) -> list[str]:
+    """Plotly tick labels for time steps: the character fed at that step over its step number.
+
+    With ``stride`` above 1 (long strings in a narrow chart) every step keeps its character
+    and only every ``stride``-th step its number, so nothing collides and no step is unnamed."""
+    return [
+        f"{char_label(char)}<br><sub>{step_name(t) if t % stride == 0 else ''}</sub>"
+        for t, char in enumerate(input_chars)
+    ]
 
 
 def label_chars(labels: Sequence[str]) -> int:

@@ -4,8 +4,10 @@ Streamlit rebuilds a plotly chart from scratch on every update, so a chart redra
 times a second blinks (the browser shows it blank while plotly draws it again). A Vega-Lite
 chart whose *spec* stays the same and whose *data* changes is updated in place. So each
 builder here returns ``(rows, spec)``: the spec depends only on settings fixed for the run,
-everything that grows with training is in the rows. The paused and scrubbing views keep the
-richer plotly figures of `charts.train` and `charts.loss`.
+everything that grows with training is in the rows. The paused and scrubbing views are the
+plotly figures of `charts.train` and `charts.loss`, and these charts copy their look (titles,
+headers, step labels, colour scales, fonts), so that when training stops a learner sees each
+chart turn into itself rather than into another chart.
 
 Vega-Lite draws text as plain text, so typed characters go into the rows as typed
 (`charts.labels.plain_char`): HTML-escaped, a typed ``<`` would show as ``&lt;``.
@@ -13,6 +15,7 @@ Vega-Lite draws text as plain text, so typed characters go into the rows as type
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,15 +24,68 @@ import pandas as pd
 from playground.text import split_characters
 from playground.trainer import EpochRecord
 
-from .labels import plain_char
-from .theme import LINE_COLOUR, OUTLINE_COLOUR, RIGHT_COLOUR, WRONG_COLOUR
-from .train import timeline_epochs
+from .labels import layer_name, plain_char, step_name, step_stride
+from .plotly_figure import CHAR_TICK_PX
+from .theme import (
+    FONT_FAMILY,
+    LINE_COLOUR,
+    MONOSPACE,
+    OUTLINE_COLOUR,
+    RIGHT_COLOUR,
+    WRONG_COLOUR,
+    vega_diverging_scale,
+    vega_probability_scale,
+)
+from .train import (
+    HALF_PLOT_PX,
+    MIN_PANEL_PX,
+    PANEL_GAP_PX,
+    ROW_HEIGHT,
+    colour_bound,
+    numbers_fit,
+    timeline_epochs,
+    unit_px,
+)
 
 Spec = dict[str, Any]
+VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one size (Plotly's numbers are smaller)
+LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
+
+
+def _title(text: str) -> dict[str, Any]:
+    """A title as the plotly figures draw theirs: bold, top left."""
+    return {"text": text, "anchor": "start", "fontSize": 15, "fontWeight": "bold", "font": FONT_FAMILY}
+
+
+def _label_expr(labels: Sequence[Sequence[str]]) -> str:
+    """A Vega expression naming tick ``datum.value`` (an index) by ``labels[index]``: each
+    label a list of lines. JSON string literals are valid Vega string literals, so typed
+    characters need no escaping of our own."""
+    return f"{json.dumps([list(label) for label in labels], ensure_ascii=False)}[datum.value]"
+
+
+def step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
+    """The plotly charts' time-step axis (`charts.plotly_figure.step_axis`) in Vega-Lite: the
+    character over ``t=N``, horizontal, numbers (and, when characters would touch, characters)
+    only every few steps."""
+    steps = len(input_chars)
+    stride = step_stride(steps, plot_px, VEGA_STEP_TICK_PX)
+    every_char = plot_px / max(steps, 1) >= CHAR_TICK_PX
+    labels = [
+        [plain_char(char) if every_char or t % stride == 0 else "", step_name(t) if t % stride == 0 else ""]
+        for t, char in enumerate(input_chars)
+    ]
+    return {
+        "labelExpr": _label_expr(labels),
+        "labelAngle": 0,
+        "labelFont": MONOSPACE,
+        "labelFontSize": 13,
+        "labelOverlap": False,  # the labels were chosen not to overlap; Vega's own culling drops every other
+    }
 
 
 def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: bool) -> tuple[pd.DataFrame, Spec]:
-    """Loss per epoch as a line, with the solving epoch as a green point."""
+    """Loss per epoch as a line with a point per epoch, the solving epoch a dashed green rule."""
     rows = pd.DataFrame(
         {
             "epoch": range(1, len(losses) + 1),
@@ -37,28 +93,25 @@ def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: boo
             "solved": [epoch == solved_epoch for epoch in range(1, len(losses) + 1)],
         }
     )
+    x = {"field": "epoch", "type": "quantitative", "title": "epoch"}
     y = {
         "field": "loss",
         "type": "quantitative",
-        "title": "loss",
+        "title": "loss (log scale)" if log_scale else "loss",
         "scale": {"type": "log"} if log_scale else {"zero": True},
     }
     spec = {
-        "title": "Loss",
-        "height": 300,
+        "title": _title("Loss"),
+        "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
         "layer": [
             {
-                "mark": {"type": "line", "color": LINE_COLOUR},
-                "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": "epoch"}, "y": y},
+                "mark": {"type": "line", "color": LINE_COLOUR, "point": {"size": 25, "color": LINE_COLOUR}},
+                "encoding": {"x": x, "y": y},
             },
             {
                 "transform": [{"filter": "datum.solved"}],
-                "mark": {"type": "point", "filled": True, "size": 120, "color": RIGHT_COLOUR},
-                "encoding": {
-                    "x": {"field": "epoch", "type": "quantitative"},
-                    "y": y,
-                    "tooltip": [{"field": "epoch", "title": "solved at epoch"}],
-                },
+                "mark": {"type": "rule", "color": RIGHT_COLOUR, "strokeDash": [6, 4], "strokeWidth": 2},
+                "encoding": {"x": x, "tooltip": [{"field": "epoch", "title": "solved at epoch"}]},
             },
         ],
     }
@@ -73,7 +126,8 @@ def timeline_chart(
     solved_epoch: int | None,
     max_rows: int,
 ) -> tuple[pd.DataFrame, Spec]:
-    """Predicted strings of the newest epochs, one row each, every character green when right."""
+    """Predicted strings of the newest epochs, one row each, every character green when right;
+    the target characters head the columns, as in the plotly figure."""
     targets = [vocab[t] for t in target_indices]
     records = []
     for epoch in timeline_epochs(len(history), max_rows, solved_epoch, None):
@@ -95,14 +149,20 @@ def timeline_chart(
         "x": {
             "field": "step",
             "type": "ordinal",
-            "title": None,
-            "axis": {"orient": "top", "labelExpr": "'t=' + datum.value", "labelAngle": 0},
+            "title": "target",
+            "axis": {
+                "orient": "top",
+                "labelExpr": _label_expr([[plain_char(t)] for t in targets]),
+                "labelAngle": 0,
+                "labelFont": MONOSPACE,
+                "labelFontSize": 13,
+            },
         },
         "y": {"field": "row", "type": "ordinal", "title": None, "sort": {"field": "order", "order": "ascending"}},
     }
     spec = {
-        "title": "Predictions, epoch by epoch (newest at the bottom)",
-        "height": {"step": 22},
+        "title": _title("Predictions, epoch by epoch"),
+        "height": {"step": ROW_HEIGHT},
         "width": {"step": 34},
         "layer": [
             {
@@ -119,7 +179,7 @@ def timeline_chart(
                 },
             },
             {
-                "mark": {"type": "text", "color": "white", "fontSize": 14, "font": "monospace"},
+                "mark": {"type": "text", "color": "white", "fontSize": 15, "font": MONOSPACE},
                 "encoding": {**position, "text": {"field": "char"}},
             },
         ],
@@ -139,7 +199,7 @@ def probabilities_chart(
         for index, p in enumerate(row):
             records.append(
                 {
-                    "step": f"t={step} {plain_char(input_chars[step])}",
+                    "step": f"{step_name(step)} {plain_char(input_chars[step])}",
                     "order": step,
                     "char": plain_char(vocab[index]),
                     "p": p,
@@ -147,102 +207,131 @@ def probabilities_chart(
                 }
             )
     rows = pd.DataFrame(records)
+    written = numbers_fit(len(input_chars), len(vocab))  # as the plotly figure: numbers only while they fit
     position = {
         "x": {
-            "field": "step",
+            "field": "order",
             "type": "ordinal",
-            "title": "input character at each step",
-            "sort": {"field": "order"},
-            "axis": {"labelAngle": 0},
+            "title": "input character at each step (target outlined)",
+            "axis": step_axis(input_chars, LIVE_PROBABILITIES_PX),
         },
         "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(plain_char, vocab))},
     }
-    spec = {
-        "title": "Probabilities per step (target outlined)",
-        "height": {"step": 28},
-        "layer": [
-            {
-                "mark": {"type": "rect"},
-                "encoding": {
-                    **position,
-                    "color": {
-                        "field": "p",
-                        "type": "quantitative",
-                        "title": "P",
-                        "scale": {"domain": [0, 1], "scheme": "blues"},
-                    },
-                    "stroke": {"condition": {"test": "datum.target", "value": OUTLINE_COLOUR}, "value": None},
-                    "strokeWidth": {"condition": {"test": "datum.target", "value": 3}, "value": 0},
-                    "tooltip": [{"field": "step"}, {"field": "char"}, {"field": "p", "format": ".3f"}],
-                },
+    layers: list[Spec] = [
+        {
+            "mark": {"type": "rect"},
+            "encoding": {
+                **position,
+                "color": {"field": "p", "type": "quantitative", "title": "P", "scale": vega_probability_scale()},
+                "stroke": {"condition": {"test": "datum.target", "value": OUTLINE_COLOUR}, "value": None},
+                "strokeWidth": {"condition": {"test": "datum.target", "value": 3}, "value": 0},
+                "tooltip": [{"field": "step"}, {"field": "char"}, {"field": "p", "format": ".3f"}],
             },
+        }
+    ]
+    if written:
+        layers.append(
             {
-                "mark": {"type": "text", "fontSize": 11},
+                "mark": {"type": "text", "fontSize": 9},
                 "encoding": {
                     **position,
                     "text": {"field": "p", "format": ".2f"},
                     "color": {"condition": {"test": "datum.p > 0.5", "value": "white"}, "value": "#333333"},
                 },
-            },
-        ],
+            }
+        )
+    spec = {
+        "title": _title("Probabilities per step"),
+        "height": {"step": min(24, 720 / max(len(vocab), 1))},
+        "layer": layers,
     }
     return rows, spec
 
 
 def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[pd.DataFrame, Spec]:
-    """Hidden (and LSTM cell) states of one pair: a step × unit panel per layer and direction.
+    """Hidden (and LSTM cell) states of one pair, laid out as the plotly figure: a row of
+    panels per layer, a column per direction and kind, on the one diverging scale.
 
-    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item.
+    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item. As in the
+    plotly figure, cell states are coloured over their own range: the rows carry each value's
+    ``shade`` (the value over its kind's range), so the spec stays fixed while c's range grows.
     """
     records = []
+    ranges = {name: colour_bound(tensor) for name, tensor in [("h", hidden), ("c", cell)] if tensor is not None}
     states = [("h", hidden)] + ([("c", cell)] if cell is not None else [])
+    layers, directions, seq, units = hidden.shape
     for name, tensor in states:
-        layers, directions, seq, units = tensor.shape
         for layer in range(layers):
             for direction in range(directions):
-                panel = f"layer {layer + 1}{' backward' if direction else ''} · {name}"
                 values = tensor[layer, direction].tolist()
                 for step in range(seq):
                     for unit in range(units):
                         records.append(
                             {
-                                "panel": panel,
-                                "step": f"t={step} {plain_char(input_chars[step])}",
+                                "panel": f"{layer_name(layer, direction, directions)} · {name}",
+                                "step": f"{step_name(step)} {plain_char(input_chars[step])}",
                                 "order": step,
                                 "unit": unit,
                                 "value": values[step][unit],
+                                "shade": values[step][unit] / ranges[name],
                             }
                         )
     rows = pd.DataFrame(records)
-    spec = {
-        "title": "Hidden states",
-        "facet": {"row": {"field": "panel", "type": "nominal", "title": None}},
-        "spec": {
-            "height": {"step": 12},
-            "width": {"step": 36},
+    columns = directions * len(states)
+    panel_width = (HALF_PLOT_PX if columns <= 2 else 2 * HALF_PLOT_PX) / columns - 24  # as Train lays it out
+    row_px = unit_px(units, layers)
+    panel_height = max(MIN_PANEL_PX, row_px * units)
+    x = {"field": "order", "type": "ordinal", "title": None, "axis": step_axis(input_chars, panel_width)}
+    colour = {
+        "field": "shade",
+        "type": "quantitative",
+        "title": "h" if cell is None else ["h; c over", "its own ±max"],
+        "scale": vega_diverging_scale(1.0),
+        "legend": {"values": [-1, 0, 1], "labelExpr": "datum.value > 0 ? '+' + datum.label : datum.label"},
+    }
+    tooltip = [{"field": "panel"}, {"field": "step"}, {"field": "unit"}, {"field": "value", "format": ".3f"}]
+
+    def panel(layer: int, direction: int, name: str, first: bool) -> Spec:
+        where = f"{layer_name(layer, direction, directions)} · {name}"
+        return {
+            "title": {
+                "text": [layer_name(layer, direction, directions), "hidden h" if name == "h" else "cell c"],
+                "fontSize": 12,
+                "fontWeight": "normal",
+                "anchor": "middle",
+            },
+            "transform": [{"filter": {"field": "panel", "equal": where}}],
+            "width": panel_width,
+            "height": panel_height,
             "mark": {"type": "rect"},
             "encoding": {
-                "x": {
-                    "field": "step",
+                "x": x,
+                "y": {
+                    "field": "unit",
                     "type": "ordinal",
-                    "title": None,
-                    "sort": {"field": "order"},
-                    "axis": {"labelAngle": 0},
+                    "title": "unit" if first else None,
+                    "axis": {"labelOverlap": True, "labels": first, "ticks": False},
                 },
-                "y": {"field": "unit", "type": "ordinal", "title": "unit"},
-                "color": {
-                    "field": "value",
-                    "type": "quantitative",
-                    "title": "value",
-                    "scale": {"domain": [-1, 1], "scheme": "redblue", "clamp": True},
-                },
-                "tooltip": [
-                    {"field": "panel"},
-                    {"field": "step"},
-                    {"field": "unit"},
-                    {"field": "value", "format": ".3f"},
-                ],
+                "color": colour,
+                "tooltip": tooltip,
             },
-        },
+        }
+
+    # A grid of concatenated panels, not a facet: Streamlit drops a faceted chart's title and legend.
+    spec = {
+        "title": _title("Hidden states"),
+        "spacing": PANEL_GAP_PX / 3,
+        "vconcat": [
+            {
+                "spacing": 16,
+                "hconcat": [
+                    panel(layer, direction, name, column == 0)
+                    for column, (name, direction) in enumerate(
+                        (name, direction) for name, _ in states for direction in range(directions)
+                    )
+                ],
+            }
+            for layer in range(layers)
+        ],
     }
     return rows, spec

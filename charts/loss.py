@@ -3,6 +3,7 @@ named runs side by side (Compare, Gradient flow)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +15,7 @@ from .plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
 from .theme import LIGHT, LINE_COLOUR, OUTLINE_COLOUR, RIGHT_COLOUR, SERIES_COLOURS, SERIES_DASHES, ChartTheme
 
 MARKERS_UP_TO = 60  # epochs; beyond, a marker per epoch turns the line into a smudge
+GHOST_COLOUR = "rgba(128, 128, 128, 0.45)"  # a grey that reads on light and dark themes alike
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class LossRun:
     solved_epoch: int | None = None
     name: str = ""
     colour: str | None = None  # a colour of its own; else the run's place in `SERIES_COLOURS`
+    ghost: bool = False  # a previous run kept for comparison: a faint line behind the others, no legend
 
 
 def loss_figure(
@@ -37,14 +40,18 @@ def loss_figure(
 ) -> go.Figure:
     """Loss against epoch (1-based), the shown epoch circled and the solving epoch marked.
 
-    One run is drawn with a marker per epoch and its solving epoch as a dashed line across the
-    chart. Several runs are a legend of coloured, dashed curves (curves that coincide stay
-    visible), each solving epoch a star on its own curve.
+    Ghost runs (a learner's previous run) are faint grey lines under the others and do not
+    count as runs of their own. One run is drawn with a marker per epoch and its solving
+    epoch as a dashed line across the chart. Several runs are a legend of coloured, dashed
+    curves (curves that coincide stay visible), each solving epoch a star on its own curve.
     ``total_epochs`` caps the x range at the whole run; until then the axis runs a quarter
     beyond the newest epoch, so a 2000-epoch run is readable from its first epochs on.
     """
+    ghosts = [run for run in runs if run.ghost]
+    runs = [run for run in runs if not run.ghost]
     several = len(runs) > 1 or any(run.name for run in runs)
-    data, shapes, annotations = [], [], []
+    data: list[dict[str, Any]] = [_ghost_line(ghost) for ghost in ghosts]
+    shapes, annotations = [], []
     for index, run in enumerate(runs):
         losses = list(run.losses)
         name = text_label(run.name)
@@ -82,6 +89,7 @@ def loss_figure(
                     y=[losses[selected_epoch - 1]],
                     mode="markers",
                     marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
+                    cliponaxis=False,  # the newest epoch sits on the right edge: circle it whole
                     hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
                     **({"legendgroup": name, "showlegend": False} if several else {}),
                 )
@@ -124,7 +132,11 @@ def loss_figure(
     upper = max(upper, longest, 2)
     layout: dict[str, Any] = dict(
         xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
-        yaxis=dict(title=dict(text="loss (log scale)" if log_scale else "loss"), type="log" if log_scale else "linear"),
+        yaxis=dict(
+            title=dict(text="loss (log scale)" if log_scale else "loss"),
+            type="log" if log_scale else "linear",
+            **(log_ticks(runs) if log_scale else {}),
+        ),
         shapes=shapes,
         annotations=annotations,
         # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
@@ -137,6 +149,35 @@ def loss_figure(
         )
         layout["margin"]["b"] = 100
     return assemble(data, layout, title, height, theme)
+
+
+def log_axis_ticks(values: Sequence[float]) -> dict[str, Any]:
+    """A log axis's ticks for ``values``: powers of ten only over a decade and a half or more
+    (Plotly's 2s to 9s between them crowd each other), else the 2s and 5s too."""
+    positive = [value for value in values if value > 0]
+    if not positive:
+        return {}
+    decades = math.log10(max(positive)) - math.log10(min(positive))
+    return dict(dtick=1 if decades >= 1.5 else "D2")
+
+
+def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
+    """Ticks of a log-scale loss axis that never collide: Plotly labels the 2s and 5s between
+    powers of ten too, which crowd each other over several decades; there, powers of ten only."""
+    return log_axis_ticks([loss for run in runs for loss in run.losses])
+
+
+def _ghost_line(run: LossRun) -> dict[str, Any]:
+    name = text_label(run.name or "previous run")
+    return dict(
+        type="scatter",
+        x=list(range(1, len(run.losses) + 1)),
+        y=list(run.losses),
+        mode="lines",
+        showlegend=False,
+        line=dict(color=GHOST_COLOUR, width=2),
+        hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+    )
 
 
 def _solved_star(name: str, epoch: int, loss: float, colour: str) -> dict[str, Any]:

@@ -26,7 +26,8 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
-from .theme import DIVERGING, MONOSPACE, OUTLINE_COLOUR, ChartTheme, axis_defaults
+from .labels import step_labels, step_stride
+from .theme import DIVERGING, MONOSPACE, OUTLINE_COLOUR, ChartTheme, axis_defaults, diverging_colorbar, symmetric_bound
 
 TEXT_PX = 7.5  # per character of 12 px Source Sans, bold included
 MONO_PX = 8  # per character of 13 px monospace
@@ -70,12 +71,14 @@ def carries_own_look(figure: go.Figure) -> bool:
 
 def toolbar_config(file_name: str, always_shown: bool = True) -> dict[str, Any]:
     """Plotly's toolbar for every chart: no logo, no lasso or box selection (the charts select
-    nothing), and a PNG download named after the figure. It is always shown, so learners find the
+    nothing), no zoom buttons, and a PNG download named after the figure. It is always shown, so learners find the
     download, except over charts too narrow to hold it beside their title: those show it on hover."""
     return {
         "displayModeBar": True if always_shown else "hover",
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        # Zoom in/out and autoscale repeat what dragging and Reset do; without them the toolbar
+        # leaves room for a half-width chart's title beside it.
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "zoomIn2d", "zoomOut2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
     }
 
@@ -99,6 +102,32 @@ def char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
     )
 
 
+CHAR_TICK_PX = 12  # one monospace character and a gap
+STEP_TICK_PX = 30  # "t=63" in subscript and a gap
+
+
+def step_axis(input_chars: list[str], plot_px: float, **extra: Any) -> dict[str, Any]:
+    """A time-step axis whose labels never overlap in a plot about ``plot_px`` wide.
+
+    Labels stay horizontal. Every step shows its character while characters fit, and every
+    few steps their number; when even characters would touch, only every few steps is
+    labelled (hover names every step)."""
+    steps = len(input_chars)
+    stride = step_stride(steps, plot_px, STEP_TICK_PX)
+    labels = step_labels(input_chars, stride)
+    if plot_px / max(steps, 1) >= CHAR_TICK_PX:
+        return char_axis(labels, tickangle=0, **extra)
+    shown = list(range(0, steps, stride))
+    return dict(
+        tickvals=shown,
+        ticktext=[labels[t] for t in shown],
+        showgrid=False,
+        tickangle=0,
+        tickfont=dict(family=MONOSPACE, size=13),
+        **extra,
+    )
+
+
 def outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, Any]:
     """A heavy box around one heatmap cell."""
     return dict(
@@ -114,25 +143,25 @@ def outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, A
 
 
 def annotated_heatmap(
-    values: torch.Tensor,
-    x: list[str],
-    y: list[str],
-    digits: int = 2,
-    zmid: float | None = 0.0,
-    colorscale: str = DIVERGING,
+    values: torch.Tensor, x: list[str], y: list[str], digits: int = 2, legend: str | None = None
 ) -> go.Heatmap:
-    """A heatmap of a small tensor with each value written in its cell (left blank when large)."""
+    """A heatmap of a small tensor on the one diverging scale, each value written in its cell
+    (left blank when large). ``legend`` titles the scale's colour bar; None hides it (a page
+    whose small matrices sit side by side shows the legend once)."""
     text_values = values.tolist()
     show_text = values.numel() <= 400
+    bound = symmetric_bound(values.abs().max().item() if values.numel() else 0.0)
     return go.Heatmap(
         z=text_values,
         x=x,
         y=y,
-        colorscale=colorscale,
-        zmid=zmid,
+        colorscale=DIVERGING,
+        zmin=-bound,
+        zmax=bound,
         text=[[f"{v:.{digits}f}" for v in row] for row in text_values] if show_text else None,
         texttemplate="%{text}" if show_text else None,
         textfont=dict(size=10),
         hovertemplate="%{y}, %{x}: %{z:.4f}<extra></extra>",
-        showscale=False,
+        showscale=legend is not None,
+        colorbar=diverging_colorbar(legend or "", bound, len=0.9),
     )

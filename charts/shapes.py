@@ -8,6 +8,7 @@ from playground.cells import CELLS
 from playground.shapes import ShapeSpec
 
 DIRECTION_COLOURS = ("#1f77b4", "#d62728")
+STAGGER_FROM = 6  # steps; more, and the output labels alternate between two heights
 
 
 def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
@@ -88,10 +89,11 @@ def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
             hoverinfo="skip",
         )
     )
+    staggered = spec.seq_len > STAGGER_FROM  # "output[10]" is wider than a step: alternate two heights
     figure.add_trace(
         go.Scatter(
             x=list(range(spec.seq_len)),
-            y=[rows + 1.05] * spec.seq_len,
+            y=[rows + (1.35 if staggered and t % 2 else 1.0) for t in range(spec.seq_len)],
             mode="text",
             text=[f"output[{t}]" for t in range(spec.seq_len)],
             showlegend=False,
@@ -99,7 +101,7 @@ def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
         )
     )
     figure.update_xaxes(visible=False, range=[-1, spec.seq_len])
-    figure.update_yaxes(visible=False, range=[-0.8, rows + 1.4])
+    figure.update_yaxes(visible=False, range=[-0.8, rows + (1.7 if staggered else 1.4)])
     figure.update_layout(
         annotations=annotations,
         height=110 + 75 * rows,

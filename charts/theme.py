@@ -26,7 +26,39 @@ LINE_COLOUR = "#1f77b4"
 # loop and nn.RNN compute the same function) stay visible.
 SERIES_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
 SERIES_DASHES = ("solid", "dash", "solid", "dot", "dashdot", "longdash")
-DIVERGING = "RdBu_r"  # values around zero: weights, terms, states
+# Values around zero (states, weights, terms): one scale, one meaning on every page and in
+# both renderers. Negative is blue, zero white, positive red; the range is symmetric about
+# zero, ±1 unless the values reach further (`symmetric_bound`), so a tanh state of −0.894 is
+# the same blue on Train, Inside the cell and while training. ColorBrewer's RdBu, blue end first.
+DIVERGING_COLOURS = (
+    "#053061",
+    "#2166ac",
+    "#4393c3",
+    "#92c5de",
+    "#d1e5f0",
+    "#f7f7f7",
+    "#fddbc7",
+    "#f4a582",
+    "#d6604d",
+    "#b2182b",
+    "#67001f",
+)
+DIVERGING = [[index / (len(DIVERGING_COLOURS) - 1), colour] for index, colour in enumerate(DIVERGING_COLOURS)]
+DIVERGING_LEGEND = "blue < 0 < red"
+GATE = "Viridis"  # sigmoid gates (0 closed to 1 open): not a signed value, so not the diverging scale
+# Probabilities (0 to 1): white to dark blue, on Train, Compare and while training.
+PROBABILITY_COLOURS = (
+    "#f7fbff",
+    "#deebf7",
+    "#c6dbef",
+    "#9ecae1",
+    "#6baed6",
+    "#4292c6",
+    "#2171b5",
+    "#08519c",
+    "#08306b",
+)
+PROBABILITY = [[index / (len(PROBABILITY_COLOURS) - 1), colour] for index, colour in enumerate(PROBABILITY_COLOURS)]
 MONOSPACE = "Source Code Pro, Menlo, Consolas, monospace"
 FONT_FAMILY = '"Source Sans", sans-serif'
 FONT_SIZE = 12
@@ -34,6 +66,46 @@ TITLE_SIZE = 15
 AXIS_TITLE_SIZE = 14
 GRID_COLOUR = "#eee"
 PLOT_BACKGROUND = "white"  # heatmap colours and lines read the same in both app themes
+
+
+def symmetric_bound(largest: float) -> float:
+    """The half-width of a diverging colour range: ±1 covers tanh states and sigmoid-sized
+    values, so their colours mean the same at every epoch and on every page; values reaching
+    further (cell states, pre-activations, weights) widen it to their own largest |value|."""
+    return max(1.0, float(largest))
+
+
+def vega_diverging_scale(bound: float = 1.0) -> dict[str, Any]:
+    """`DIVERGING` as a Vega-Lite colour scale over ±``bound``: the same stops, interpolated in
+    RGB as Plotly does, so the live charts and the finished ones agree colour for colour."""
+    stops = len(DIVERGING_COLOURS) - 1
+    return {
+        "domain": [round(-bound + 2 * bound * index / stops, 6) for index in range(stops + 1)],
+        "range": list(DIVERGING_COLOURS),
+        "interpolate": "rgb",
+        "clamp": True,
+    }
+
+
+def vega_probability_scale() -> dict[str, Any]:
+    """`PROBABILITY` as a Vega-Lite colour scale over [0, 1]."""
+    stops = len(PROBABILITY_COLOURS) - 1
+    return {
+        "domain": [round(index / stops, 6) for index in range(stops + 1)],
+        "range": list(PROBABILITY_COLOURS),
+        "interpolate": "rgb",
+    }
+
+
+def diverging_colorbar(title: str, bound: float, **extra: Any) -> dict[str, Any]:
+    """The diverging scale's legend: −bound, 0 and +bound labelled, nothing in between to crowd."""
+    return dict(
+        title=dict(text=title),
+        thickness=12,
+        tickvals=[-bound, 0, bound],
+        ticktext=[f"−{bound:.3g}", "0", f"+{bound:.3g}"],
+        **extra,
+    )
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ labels need, so that the browser draws it once (`charts.plotly_figure`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -16,11 +17,29 @@ import torch
 from playground.text import split_characters
 from playground.trainer import EpochRecord
 
-from .labels import char_label, label_chars, step_labels
-from .plotly_figure import MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline
-from .theme import LIGHT, LINE_COLOUR, MONOSPACE, OUTLINE_COLOUR, RIGHT_COLOUR, WRONG_COLOUR, ChartTheme
+from .labels import char_label, label_chars, layer_name, step_name
+from .plotly_figure import MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
+from .theme import (
+    DIVERGING,
+    LIGHT,
+    LINE_COLOUR,
+    MONOSPACE,
+    OUTLINE_COLOUR,
+    PROBABILITY,
+    RIGHT_COLOUR,
+    WRONG_COLOUR,
+    ChartTheme,
+    diverging_colorbar,
+    symmetric_bound,
+)
 
 ROW_HEIGHT = 24  # pixels per epoch row in the predictions timeline
+HALF_PLOT_PX = 330  # plotting width of a chart in half the Train page at 1280 px, about
+HIDDEN_PLOT_PX = 720  # the hidden-state panels' total height, at most (but MIN_PANEL_PX each)
+MIN_PANEL_PX = 90
+PANEL_GAP_PX = 96  # between layers: it holds the step labels and the next panel's title
+VOCAB_ROW_PX = 24  # per character of the probabilities' vocabulary, until `VOCAB_PLOT_PX`
+VOCAB_PLOT_PX = 720
 
 
 def timeline_epochs(
@@ -64,7 +83,7 @@ def predictions_figure(
         text.append([char_label(char) for char in row])
         hover.append(
             [
-                f"epoch {epoch}, step {t}: predicted {char_label(char)}, target {char_label(vocab[targets[t]])}"
+                f"epoch {epoch}, {step_name(t)}: predicted {char_label(char)}, target {char_label(vocab[targets[t]])}"
                 for t, char in enumerate(row)
             ]
         )
@@ -139,6 +158,7 @@ def probabilities_figure(
     target_indices: Sequence[int],
     epoch: int | None = None,
     theme: ChartTheme = LIGHT,
+    plot_px: float = HALF_PLOT_PX,
 ) -> go.Figure:
     """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
 
@@ -149,11 +169,12 @@ def probabilities_figure(
     vocab_size, seq_len = len(z), len(z[0])
     hover = [
         [
-            f"step {t} (input {char_label(input_chars[t])}): P({char_label(vocab[v])}) = {z[v][t]:.3f}"
+            f"{step_name(t)} (input {char_label(input_chars[t])}): P({char_label(vocab[v])}) = {z[v][t]:.3f}"
             for t in range(seq_len)
         ]
         for v in range(vocab_size)
     ]
+    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
     data = [
         dict(
             type="heatmap",
@@ -162,31 +183,50 @@ def probabilities_figure(
             y=list(range(vocab_size)),
             zmin=0,
             zmax=1,
-            colorscale="Blues",
+            colorscale=PROBABILITY,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z:.2f}" if seq_len * vocab_size <= 300 else "",
-            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9),
+            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
+            # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
+            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
         )
     ]
     vocab_labels = [char_label(c) for c in vocab]
+    every = math.ceil(16 / row_px)  # a 13 px character needs about 16 px of height
+    shown = list(range(0, vocab_size, every))
     layout = dict(
-        xaxis=char_axis(step_labels(input_chars), title=dict(text="input character at each step")),
-        yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed"),
+        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step (target outlined)")),
+        yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
+        | dict(tickvals=shown, ticktext=[vocab_labels[v] for v in shown]),
         shapes=[outline(t, v) for t, v in enumerate(target_indices)],
         margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
-    return assemble(data, layout, f"{title} (target outlined)", max(280, 130 + 24 * vocab_size), theme)
+    return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
+
+
+def numbers_fit(seq_len: int, vocab_size: int) -> bool:
+    """Whether the probabilities heatmap writes each probability in its cell: only while a cell
+    is wide and tall enough for "0.00" (the live chart asks the same, so the two agree)."""
+    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
+    return seq_len * vocab_size <= 300 and HALF_PLOT_PX / seq_len >= 30 and row_px >= VOCAB_ROW_PX
 
 
 def _axis_suffix(index: int) -> str:
     return "" if index == 1 else str(index)
 
 
-def _bound(values: torch.Tensor) -> float:
-    """A symmetric colour range: ±1 covers tanh outputs; larger values widen it."""
-    return max(1.0, float(values.abs().max())) if values.numel() else 1.0
+def colour_bound(values: torch.Tensor) -> float:
+    """The colour range's half-width (`charts.theme.symmetric_bound`): ±1 for tanh outputs."""
+    return symmetric_bound(float(values.abs().max())) if values.numel() else 1.0
+
+
+def unit_px(units: int, layers: int) -> float:
+    """Pixels per unit row of a hidden-state panel: 13 while the panels fit `HIDDEN_PLOT_PX`,
+    thinner (down to a line of colour, hover gives each value) for many units and layers, so
+    128 units × 3 layers stays a chart and not a page."""
+    budget = (HIDDEN_PLOT_PX - (layers - 1) * PANEL_GAP_PX) / layers
+    return max(0.4, min(13.0, budget / units))
 
 
 def hidden_state_figure(
@@ -195,24 +235,28 @@ def hidden_state_figure(
     cell: torch.Tensor | None = None,
     epoch: int | None = None,
     theme: ChartTheme = LIGHT,
+    plot_px: float = HALF_PLOT_PX,
 ) -> go.Figure:
     """Hidden (and LSTM cell) states of one pair: a unit × time-step panel per layer,
     direction and kind.
 
     ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item; each
-    panel's z is the (hidden, seq) transpose. Hidden states share one colour scale (±1 for
-    tanh, so a colour means the same at every epoch); unbounded cell states get their own.
+    panel's z is the (hidden, seq) transpose. Both kinds use the one diverging scale
+    (`charts.theme.DIVERGING`): hidden states over ±1 (tanh, so a colour means the same at
+    every epoch and on every page), unbounded cell states over their own range, each with
+    its legend. ``plot_px`` is about the plotting width, for step labels that never overlap.
     """
     layers, directions, seq_len, units = hidden.shape
     panels = [(d, kind) for kind in (["h", "c"] if cell is not None else ["h"]) for d in range(directions)]
     columns = len(panels)
     gap_x = 0.06
     width = (1 - gap_x * (columns - 1)) / columns
-    panel_px, gap_px = max(90, 13 * units), 96  # the gap holds tick labels and the next title
-    plot_px = layers * panel_px + (layers - 1) * gap_px
-    height, gap_y = panel_px / plot_px, gap_px / plot_px
+    panel_px = max(MIN_PANEL_PX, unit_px(units, layers) * units)
+    plot_height = layers * panel_px + (layers - 1) * PANEL_GAP_PX
+    height, gap_y = panel_px / plot_height, PANEL_GAP_PX / plot_height
     data, layout, annotations = [], {}, []
-    ranges = {"h": _bound(hidden), "c": _bound(cell) if cell is not None else 1.0}
+    ranges = {"h": colour_bound(hidden), "c": colour_bound(cell) if cell is not None else 1.0}
+    x_axis = step_axis(list(input_chars), plot_px * width)
     for layer in range(layers):
         for column, (d, kind) in enumerate(panels):
             index = layer * columns + column + 1
@@ -226,17 +270,19 @@ def hidden_state_figure(
                     y=list(range(units)),
                     xaxis=f"x{suffix}",
                     yaxis=f"y{suffix}",
-                    xgap=1,
-                    ygap=1,
+                    xgap=1 if seq_len <= 32 else 0,
+                    ygap=1 if unit_px(units, layers) >= 6 else 0,
                     coloraxis="coloraxis" if kind == "h" else "coloraxis2",
-                    hovertemplate=f"step %{{x}}, unit %{{y}}: {kind} = %{{z:.3f}}<extra></extra>",
+                    hovertemplate=f"t=%{{x}}, unit %{{y}}: {kind} = %{{z:.3f}}<extra></extra>",
                 )
             )
             x0 = round(column * (width + gap_x), 6)
             top = round(1 - layer * (height + gap_y), 6)
-            layout[f"xaxis{suffix}"] = char_axis(
-                step_labels(input_chars), domain=[x0, min(1.0, round(x0 + width, 6))], anchor=f"y{suffix}"
-            )
+            layout[f"xaxis{suffix}"] = {
+                **x_axis,
+                "domain": [x0, min(1.0, round(x0 + width, 6))],
+                "anchor": f"y{suffix}",
+            }
             layout[f"yaxis{suffix}"] = dict(
                 domain=[max(0.0, round(top - height, 6)), top],
                 anchor=f"x{suffix}",
@@ -245,7 +291,6 @@ def hidden_state_figure(
                 showticklabels=column == 0,
                 title=dict(text="unit") if column == 0 else None,
             )
-            where = f"layer {layer + 1}" + ((" · backward" if d else " · forward") if directions == 2 else "")
             annotations.append(
                 dict(
                     xref="paper",
@@ -256,34 +301,45 @@ def hidden_state_figure(
                     yanchor="bottom",
                     align="center",
                     showarrow=False,
-                    text=f"{where}<br>{'hidden h' if kind == 'h' else 'cell c'}",
+                    text=f"{layer_name(layer, d, directions)}<br>{'hidden h' if kind == 'h' else 'cell c'}",
                     font=dict(size=12),
                 )
             )
+    # Each legend spans the whole plot: beside each other, not stacked, so neither is squashed.
+    bar_px = min(plot_height, 320)
     layout["coloraxis"] = dict(
-        colorscale="RdBu",
+        colorscale=DIVERGING,
         cmid=0,
         cmin=-ranges["h"],
         cmax=ranges["h"],
-        colorbar=dict(
-            title=dict(text="h"),
-            thickness=12,
-            len=0.45 if cell is not None else 0.9,
-            y=0.75 if cell is not None else 0.5,
+        colorbar=diverging_colorbar(
+            "h", ranges["h"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1, xanchor="left"
         ),
     )
     if cell is not None:
         layout["coloraxis2"] = dict(
-            colorscale="PuOr",
+            colorscale=DIVERGING,
             cmid=0,
             cmin=-ranges["c"],
             cmax=ranges["c"],
-            colorbar=dict(title=dict(text="c"), thickness=12, len=0.45, y=0.25),
+            # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
+            colorbar=diverging_colorbar(
+                "c",
+                ranges["c"],
+                len=bar_px,
+                lenmode="pixels",
+                y=1,
+                yanchor="top",
+                x=1,
+                xref="container",
+                xanchor="right",
+            ),
         )
     layout["annotations"] = annotations
-    layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=76, t=80, b=64)  # r: colour bars
+    right = 76 if cell is None else 150  # the colour bars
+    layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
-    return assemble(data, layout, title, plot_px + 80 + 50, theme)
+    return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)
 
 
 def onehot_figure(
@@ -305,12 +361,12 @@ def onehot_figure(
             texttemplate="%{z:.0f}",
             xgap=2,
             ygap=2,
-            hovertemplate="step %{x}, index %{y}: %{z:.0f}<extra></extra>",
+            hovertemplate="t=%{x}, index %{y}: %{z:.0f}<extra></extra>",
         )
     ]
     index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
     layout = dict(
-        xaxis=char_axis(step_labels(input_chars)),
+        xaxis=step_axis(list(input_chars), HALF_PLOT_PX),
         yaxis=char_axis(index_labels, autorange="reversed"),
         margin=dict(l=30 + MONO_PX * label_chars(index_labels), b=64),
     )

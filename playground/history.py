@@ -54,9 +54,9 @@ def probabilities_frame(trainer: Trainer) -> pd.DataFrame:
                     [
                         record.epoch,
                         record.loss,
-                        item + 1,
+                        item,  # strings and steps count from 0, as in the charts (charts/labels.py)
                         prediction,
-                        step + 1,
+                        step,
                         source_char,
                         target_char,
                         chars[predicted[item][step]],

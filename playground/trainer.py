@@ -96,8 +96,10 @@ def clip_gradients(model: torch.nn.Module, max_norm: float) -> tuple[float, floa
 class Trainer:
     """Owns a model, its optimizer and the history of one run."""
 
-    def __init__(self, config: RunConfig, limits: Limits = LIMITS):
+    def __init__(self, config: RunConfig, limits: Limits = LIMITS, stop_when_solved: bool = False):
         self.config = config
+        # Not part of the config: where a run stops changes none of its numbers, only how many there are.
+        self.stop_when_solved = stop_when_solved
         self.limits = limits
         self.dataset = check_config(config, limits)
         self.model = build_model(config, len(self.dataset.vocab))
@@ -123,11 +125,32 @@ class Trainer:
 
     @property
     def done(self) -> bool:
-        return self.epoch >= self.config.epochs
+        """All epochs trained, or solved when the run is set to stop there."""
+        return self.epoch >= self.config.epochs or (self.stop_when_solved and self.solved_epoch is not None)
+
+    def can_continue_with(self, config: RunConfig) -> bool:
+        """Whether ``config`` describes this very run, only longer or shorter (not below what is trained).
+
+        Only the number of epochs qualifies: every other setting changes the data, the model,
+        its initial weights or the updates, so the epochs trained so far would not be the
+        ones ``config`` gives. Training is deterministic, so the continued run's numbers are
+        exactly those of a fresh run of ``config``.
+        """
+        return config.with_changes(epochs=self.config.epochs) == self.config and config.epochs >= self.epoch
+
+    def continue_with(self, config: RunConfig) -> None:
+        """Carry on under ``config`` (see `can_continue_with`); the history is kept."""
+        if not self.can_continue_with(config):
+            raise PlaygroundError("Only the number of epochs can change without starting a new run.")
+        self.config = config
 
     def train_epoch(self) -> EpochRecord:
         """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
         if self.done:
+            if self.epoch < self.config.epochs:
+                raise PlaygroundError(
+                    f"Solved at epoch {self.solved_epoch}; turn off stopping when solved to train on."
+                )
             raise PlaygroundError(f"All {self.config.epochs} epochs are trained; reset to start again.")
         if self.train_seconds >= self.limits.max_train_seconds:
             raise PlaygroundError(

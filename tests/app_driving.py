@@ -1,15 +1,20 @@
 """Driving a live run in AppTest: it does not follow ``run_every`` timers, but every script
-run that finds a run going trains one slice (`ui.live_run`), so rerunning drives it."""
+run that finds a run going trains one slice (`ui.live_run`), so rerunning drives it.
+
+Reruns in a test are not a clock: the Train run's pace (epochs per second) would spread a
+long run over more reruns than any test should take, so driving a run to its end sets the
+pace to full speed first, as a learner can with the Speed slider."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui.state import LiveKeys
+from ui.state import TRAIN_PACE, LiveKeys
 
 
 def rerun_until_stopped(at: AppTest, keys: LiveKeys, max_runs: int = 400) -> AppTest:
     """Rerun until the run under ``keys`` is no longer going (finished, failed or paused)."""
+    TRAIN_PACE.set(None, at.session_state)
     for _ in range(max_runs):
         if not keys.running.get(at.session_state):
             break

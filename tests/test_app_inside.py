@@ -11,7 +11,7 @@ from playground.equations import module_states, step_equation
 from playground.gradient_flow import gradient_curve
 from playground.presets import PRESETS
 from playground.shapes import ShapeSpec, run_shapes
-from ui.state import CONFIG, GRADIENT_FLOW_RACE, TRAINER
+from ui.state import CONFIG, GRADIENT_FLOW_RACE, TRAIN_SHOWN_EPOCH, TRAINER
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 TIMEOUT = 60
@@ -104,6 +104,37 @@ def test_inside_cell_every_control(preset):
     )
     assert at.latex[-1].value.strip("$\n").endswith(f"{equation.module_h[1].item():.3f}")
     assert float(at.metric[0].value) <= 1e-6
+
+
+def test_inside_cell_opens_at_the_epoch_the_train_page_shows():
+    trainer = trained("hello-gru", epochs=6)
+    at = AppTest.from_file(str(PAGES / "inside_cell.py"), default_timeout=TIMEOUT)
+    CONFIG.set(trainer.config, at.session_state)
+    TRAINER.set(trainer, at.session_state)
+    TRAIN_SHOWN_EPOCH.set((id(trainer), 2), at.session_state)  # rewound to epoch 2 on Train
+    at.run()
+    assert at.select_slider(key="inside-epoch").value == 2
+    at.select_slider(key="inside-epoch").set_value(5).run()
+    assert at.select_slider(key="inside-epoch").value == 5  # the learner's own choice stays
+    TRAIN_SHOWN_EPOCH.set((id(trainer), 3), at.session_state)  # scrubbed again on Train
+    assert at.run().select_slider(key="inside-epoch").value == 3
+    assert page("inside_cell.py", trainer).select_slider(key="inside-epoch").value == 6  # no rewind: the newest
+
+
+def test_shapes_page_starts_from_the_trained_run_with_its_example_one_click_away():
+    trainer = Trainer(PRESETS["hello-bilstm"].config.with_changes(epochs=1))
+    at = page("shapes.py", trainer)
+    assert not at.exception
+    config, dataset = trainer.config, trainer.dataset
+    assert at.radio(key="shapes-module").value == config.cell
+    assert at.number_input(key="shapes-hidden").value == config.hidden_size
+    assert at.number_input(key="shapes-layers").value == config.layers
+    assert at.number_input(key="shapes-seq").value == dataset.seq_len
+    assert at.checkbox(key="shapes-bidirectional").value == config.bidirectional
+    at.button(key="shapes-use-example").click().run()
+    assert shape_column(at) == [str(t.shape) for t in run_shapes(ShapeSpec()).tensors]
+    at.button(key="shapes-use-run").click().run()
+    assert at.number_input(key="shapes-hidden").value == config.hidden_size
 
 
 def test_embeddings_page_with_a_learned_matrix():

@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.state import CONFIG, TRAIN_LIVE, TRAINER
+from ui.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
+from ui.train_controls import FULL_SPEED, SPEED_KEY, STOP_WHEN_SOLVED_KEY, TYPED_EPOCHS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -181,3 +182,94 @@ def test_typed_markup_is_shown_as_text():
     assert "\\</b\\>\\*x\\_\\:" in success.value
     vocabulary = next(c.value for c in at.caption if "Vocabulary" in c.value)
     assert "\\<" in vocabulary and "<script>" not in vocabulary
+
+
+def type_strings(at: AppTest, sources: str, targets: str) -> AppTest:
+    at.text_area(key="train_sources").set_value(sources)
+    at.text_area(key="train_targets").set_value(targets).run()
+    assert not at.exception and not errors(at)
+    return at
+
+
+@pytest.mark.parametrize(
+    ("sources", "targets"),
+    [("banana", "ananab"), ("hello world", "dlrow olleh"), ("cat\ndog\nsun", "tac\ngod\nnus")],
+    ids=["banana", "hello-world", "three-pairs"],
+)
+def test_typed_strings_train_until_solved_with_default_settings(sources, targets):
+    at = type_strings(open_app(), sources, targets)
+    assert at.number_input(key="train_epochs").value == TYPED_EPOCHS
+    assert at.toggle(key=STOP_WHEN_SOLVED_KEY).value
+    at = train_to_end(at)
+    trainer = TRAINER.get(at.session_state)
+    assert trainer.solved_epoch is not None and trainer.epoch == trainer.solved_epoch < TYPED_EPOCHS
+    (success,) = at.success
+    assert f"Solved at epoch {trainer.solved_epoch} of {TYPED_EPOCHS}" in success.value
+    assert any(f"Epoch {trainer.epoch} of {TYPED_EPOCHS}" in p.proto.text for p in at.get("progress"))
+
+
+def test_a_preset_keeps_its_lessons_epochs_and_trains_them_all():
+    at = type_strings(open_app(), "banana", "ananab")
+    at.selectbox(key="train_preset").set_value("hello-rnn").run()
+    config = PRESETS["hello-rnn"].config
+    assert at.number_input(key="train_epochs").value == config.epochs
+    assert not at.toggle(key=STOP_WHEN_SOLVED_KEY).value
+    trainer = TRAINER.get(train_to_end(at).session_state)
+    assert trainer.epoch == config.epochs and trainer.solved_epoch < config.epochs
+
+
+def test_epochs_the_learner_sets_for_typed_strings_stay_and_stopping_can_be_turned_off():
+    at = type_strings(open_app(), "banana", "ananab")
+    at.number_input(key="train_epochs").set_value(40).run()
+    at.toggle(key=STOP_WHEN_SOLVED_KEY).set_value(False).run()
+    trainer = TRAINER.get(train_to_end(at).session_state)
+    assert at.number_input(key="train_epochs").value == 40
+    assert trainer.epoch == 40 and trainer.solved_epoch < 40
+
+
+def test_more_epochs_continue_the_run_instead_of_starting_over():
+    at = train_to_end(open_app())
+    before = TRAINER.get(at.session_state)
+    epochs = before.config.epochs
+    at.number_input(key="train_epochs").set_value(epochs + 10).run()
+    assert TRAINER.get(at.session_state) is before and before.epoch == epochs
+    assert not at.button(key="train_train_button").disabled
+    at = train_to_end(at)
+    fresh = Trainer(CONFIG.get(at.session_state))
+    fresh.train()
+    assert [r.loss for r in TRAINER.get(at.session_state).history] == [r.loss for r in fresh.history]
+    assert not TRAIN_GHOST.get(at.session_state)  # nothing was dropped
+
+
+def test_a_structural_change_keeps_the_previous_run_as_a_ghost_curve():
+    at = train_to_end(open_app())
+    losses = tuple(r.loss for r in TRAINER.get(at.session_state).history)
+    at.number_input(key="train_hidden_size").set_value(12).run()
+    assert TRAIN_GHOST.get(at.session_state) == losses
+    at = train_to_end(at)
+    assert not at.exception and TRAIN_GHOST.get(at.session_state) == losses
+
+
+@pytest.mark.parametrize("speed", [1.0, FULL_SPEED])
+def test_the_speed_sets_how_many_epochs_a_refresh_may_train(speed):
+    at = open_app()
+    at.select_slider(key=SPEED_KEY).set_value(speed).run()
+    click(at, "train")
+    trainer = TRAINER.get(at.session_state)
+    if speed == FULL_SPEED:  # a short run ends in the click's own page update
+        assert trainer.done and not TRAIN_LIVE.running.get(at.session_state)
+    else:  # one epoch at once, then one per second: an immediate rerun finds nothing due
+        assert trainer.epoch == 1
+        at.run()
+        assert trainer.epoch == 1 and TRAIN_LIVE.running.get(at.session_state)
+
+
+def test_a_link_that_says_train_starts_the_run_once_as_it_opens():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"src": "banana", "tgt": "ananab", "epochs": str(TYPED_EPOCHS), "train": "1"})
+    at.run()
+    assert not at.exception and TRAIN_LIVE.running.get(at.session_state)
+    trainer = TRAINER.get(rerun_until_stopped(at, TRAIN_LIVE).session_state)
+    assert trainer.config.sources == ("banana",) and trainer.solved_epoch == trainer.epoch
+    at.run()
+    assert TRAINER.get(at.session_state) is trainer and not TRAIN_LIVE.running.get(at.session_state)

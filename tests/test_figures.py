@@ -75,7 +75,7 @@ def test_hidden_state_figure_has_one_panel_per_layer_direction_and_kind(bilstm):
     layers, directions = bilstm.config.layers, 2
     assert len(figure.data) == layers * directions * 2
     titles = [a.text for a in figure.layout.annotations]
-    assert "layer 2 · backward<br>cell c" in titles
+    assert "layer 1 · backward ←<br>cell c" in titles  # layers count from 0, as in h_n
     panels = iter(figure.data)
     for layer in range(layers):
         for kind, values in (("h", hidden), ("c", cell)):

@@ -47,7 +47,8 @@ def test_heatmap_rows_hold_the_recorded_probabilities_and_states(trainer):
     inside = trainer.internals(epoch)
     rows, spec = hidden_states_chart(inside.hidden[:, :, 0], data.source_chars[0], inside.cell[:, :, 0])
     assert rows["panel"].nunique() == 2 * 2 * 2  # layers × directions × (h, c)
-    first = rows[rows["panel"] == "layer 1 backward · c"].sort_values(["order", "unit"])
+    # layers count from 0, as in h_n
+    first = rows[rows["panel"] == "layer 0 · backward ← · c"].sort_values(["order", "unit"])
     assert torch.equal(torch.tensor(first["value"].tolist()), inside.cell[0, 1, 0].flatten())
     earlier = trainer.internals(1)
     assert hidden_states_chart(earlier.hidden[:, :, 0], data.source_chars[0], earlier.cell[:, :, 0])[1] == spec

@@ -91,3 +91,15 @@ def test_gradient_flow_losses_are_one_log_curve_per_cell_in_its_colour(runs):
     assert [trace.line.color for trace in curves] == [CELLS["rnn"].colour, CELLS["lstm"].colour]
     assert [list(trace.y) for trace in curves] == list(losses.values())
     assert figure.layout.yaxis.type == "log"
+
+
+def test_a_ghost_run_is_a_faint_line_under_the_run_without_making_it_a_comparison(hello, runs):
+    losses = [r.loss for r in hello.history]
+    previous = runs[0]
+    figure = loss_figure([LossRun(losses, hello.solved_epoch), LossRun(previous.losses, ghost=True)], 3)
+    ghost, curve = figure.data[:2]
+    assert list(ghost.y) == list(previous.losses) and ghost.showlegend is False
+    assert ghost.line.color != curve.line.color and ghost.mode == "lines"
+    assert list(curve.y) == losses and curve.mode == "lines+markers"  # still drawn as the one run
+    assert figure.layout.showlegend is False
+    assert [s.x0 for s in figure.layout.shapes] == [hello.solved_epoch]

@@ -82,6 +82,46 @@ def test_train_slices_and_done():
         trainer.internals(trainer.epoch + 1)
 
 
+def test_a_run_set_to_stop_when_solved_ends_at_the_solving_epoch():
+    config = PRESETS["hello-rnn"].config.with_changes(epochs=200)
+    full, stopping = Trainer(config), Trainer(config, stop_when_solved=True)
+    full.train()
+    stopping.train()
+    assert stopping.done and stopping.epoch == stopping.solved_epoch == full.solved_epoch < config.epochs
+    assert [r.loss for r in stopping.history] == [r.loss for r in full.history[: stopping.epoch]]
+    with pytest.raises(PlaygroundError, match="Solved at epoch"):
+        stopping.train_epoch()
+    stopping.stop_when_solved = False  # switched off: it trains on, exactly as the full run did
+    stopping.train(max_epochs=5)
+    assert [r.loss for r in stopping.history] == [r.loss for r in full.history[: stopping.epoch]]
+
+
+def test_more_epochs_continue_the_run_with_the_numbers_of_a_fresh_longer_run():
+    config = PRESETS["hello-gru"].config
+    longer = config.with_changes(epochs=config.epochs + 10)
+    trainer = Trainer(config)
+    trainer.train()
+    assert trainer.can_continue_with(longer) and trainer.done
+    trainer.continue_with(longer)
+    trainer.train()
+    fresh = Trainer(longer)
+    fresh.train()
+    assert trainer.epoch == longer.epochs
+    assert [r.loss for r in trainer.history] == [r.loss for r in fresh.history]
+
+
+@pytest.mark.parametrize(
+    "change", [{"lr": 0.2}, {"seed": 1}, {"hidden_size": 9}, {"sources": ("hellp",)}, {"epochs": 3}]
+)
+def test_other_changes_or_fewer_epochs_than_trained_need_a_new_run(change):
+    config = PRESETS["hello-gru"].config
+    trainer = Trainer(config)
+    trainer.train(max_epochs=5)
+    assert not trainer.can_continue_with(config.with_changes(**change))
+    with pytest.raises(PlaygroundError, match="new run"):
+        trainer.continue_with(config.with_changes(**change))
+
+
 def test_time_slices_count_cpu_not_waiting(monkeypatch):
     """On a busy classroom server a session waits for the CPU; that wait must not shrink its
     slice. Sleeping inside each epoch stands in for the wait: 4 epochs take > 0.12 s of wall

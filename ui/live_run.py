@@ -18,12 +18,18 @@ still. `AppTest` does not follow ``run_every`` timers, so tests drive a run by r
 until it stops, exactly as the browser's timer does. Pause clears the running flag in its
 callback, before any script run, so no slice starts after it. For the measurements behind
 the slice and refresh lengths, see docs/performance.md.
+
+A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
+be watched rather than blinked through: a slice then trains only the epochs due by the wall
+clock since the run (re)started, never sleeping while it holds the turn, and the views
+refresh no faster than one epoch is due.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 import streamlit as st
@@ -38,6 +44,7 @@ from ui.state import (
     GRADIENT_FLOW_LIVE,
     GRADIENT_FLOW_RACE,
     TRAIN_LIVE,
+    TRAIN_PACE,
     TRAINER,
     LiveKeys,
     SessionKey,
@@ -76,6 +83,7 @@ class LiveRun(Generic[Target]):
     finish_within: float  # a slice that leaves less work than this finishes the run instead
     refresh_seconds: float  # how often the live views rerun while the run is going
     slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
+    pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
 
     def current(self) -> Target | None:
         return self.target.get()
@@ -86,7 +94,34 @@ class LiveRun(Generic[Target]):
 
     def start(self) -> None:
         self.keys.error.clear()
+        self.keys.pace_mark.clear()  # the pace counts from now
         self.keys.running.set(True)
+
+    def epochs_per_second(self) -> float | None:
+        return self.pace.get() if self.pace is not None else None
+
+    def refresh_every(self) -> float:
+        """Seconds between live redraws: ``refresh_seconds``, or longer when fewer epochs are due."""
+        pace = self.epochs_per_second()
+        return self.refresh_seconds if pace is None else max(self.refresh_seconds, 1 / pace)
+
+    def _epochs_due(self, target: Target) -> int | None:
+        """How many epochs this slice may train: those due at the pace, at most ``slice_epochs``.
+
+        The pace is counted from a mark (time, epoch, pace) set at the first slice after a
+        start or a change of pace, so a slow server catches up instead of drifting, and the
+        first slice trains one epoch at once, for the click's own page update."""
+        pace = self.epochs_per_second()
+        if pace is None:
+            return self.slice_epochs
+        now = time.monotonic()
+        mark = self.keys.pace_mark.get()
+        if mark is None or mark[2] != pace:
+            mark = (now, target.epoch, pace)
+            self.keys.pace_mark.set(mark)
+        since, first_epoch, _ = mark
+        due = int((now - since) * pace) + 1 - (target.epoch - first_epoch)
+        return due if self.slice_epochs is None else min(due, self.slice_epochs)
 
     def clear(self) -> None:
         """Not going, and nothing to report."""
@@ -102,8 +137,11 @@ class LiveRun(Generic[Target]):
     def train_slice(self) -> bool:
         """Train one slice of the going run; True when that stopped it (finished or failed)."""
         target = self.current()
+        due = self._epochs_due(target)
+        if due is not None and due <= 0:
+            return False  # ahead of the pace: nothing is due yet
         try:
-            target.train(max_epochs=self.slice_epochs, max_seconds=self.slice_seconds, finish_within=self.finish_within)
+            target.train(max_epochs=due, max_seconds=self.slice_seconds, finish_within=self.finish_within)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
@@ -130,7 +168,7 @@ class LiveRun(Generic[Target]):
             st.error(escape_markdown(message), icon=":material/error:")
 
     def _live_fragment(self, live: Callable[[Target], None]) -> None:
-        @st.fragment(run_every=self.refresh_seconds)
+        @st.fragment(run_every=self.refresh_every())
         @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
         def live_views() -> None:
             if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
@@ -151,7 +189,12 @@ def show_progress(target: Trainable, running: bool) -> None:
 
 # The Train page redraws four views per slice, so its slices are short; a comparison draws
 # a chart per contender, so it trains longer between redraws.
-TRAIN_RUN: LiveRun[Trainer] = LiveRun(TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1, refresh_seconds=0.1)
+TRAIN_RUN: LiveRun[Trainer] = LiveRun(
+    TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1, refresh_seconds=0.1, pace=TRAIN_PACE
+)
+# The same run trained from another page ("train it here"), which shows only its progress:
+# with nothing to watch, it goes at full speed.
+TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None)
 # The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
 GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
     GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10

@@ -1,8 +1,10 @@
 """The one place that knows how a session's experiment changes.
 
 Every page reads and writes the current `RunConfig` and `Trainer` through these functions,
-so that a model trained on the Train page is the one the other pages look inside, and a
-changed setting always discards the stale run. A run put in place is not training until
+so that a model trained on the Train page is the one the other pages look inside. A changed
+number of epochs continues the run (its numbers are those of a fresh run of the new config);
+any other change discards it, keeping its loss curve as the ghost the next run is drawn
+against, so nothing stale is ever trained. A run put in place is not training until
 something starts it (`ui.live_run.TRAIN_RUN`). The values live under `ui.state` keys.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 from playground import RunConfig, Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.state import CONFIG, TRAIN_LIVE, TRAINER
+from ui.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAIN_STOP_WHEN_SOLVED, TRAINER
 
 
 def get_config() -> RunConfig:
@@ -22,11 +24,24 @@ def get_config() -> RunConfig:
 
 
 def set_config(config: RunConfig) -> None:
-    """Store ``config``; a different config drops the current run so nothing stale trains."""
-    if CONFIG.get() != config:
-        CONFIG.set(config)
-        TRAINER.clear()
-        TRAIN_LIVE.running.set(False)
+    """Store ``config``; the current run continues under it if only its epochs changed, else is dropped."""
+    if CONFIG.get() == config:
+        return
+    CONFIG.set(config)
+    trainer = TRAINER.get()
+    if trainer is not None and trainer.can_continue_with(config):
+        trainer.continue_with(config)  # a run going keeps going
+    else:
+        drop_run()
+
+
+def drop_run() -> None:
+    """Forget the current run, keeping its losses (if it trained any) as the ghost curve."""
+    trainer = TRAINER.get()
+    if trainer is not None and trainer.epoch:
+        TRAIN_GHOST.set(tuple(record.loss for record in trainer.history))
+    TRAINER.clear()
+    TRAIN_LIVE.running.set(False)
 
 
 def get_trainer() -> Trainer | None:
@@ -42,6 +57,22 @@ def use_trainer(trainer: Trainer) -> None:
 
 def new_trainer() -> Trainer:
     """A fresh run of the current config; raises `PlaygroundError` for invalid settings."""
-    trainer = Trainer(get_config())
+    config = get_config()
+    trainer = Trainer(config, stop_when_solved=stops_when_solved(config))
     use_trainer(trainer)
     return trainer
+
+
+def strings_are_typed(config: RunConfig) -> bool:
+    """Whether ``config``'s strings are the learner's own rather than a lesson preset's."""
+    return all(
+        (preset.config.sources, preset.config.targets) != (config.sources, config.targets)
+        for preset in PRESETS.values()
+    )
+
+
+def stops_when_solved(config: RunConfig) -> bool:
+    """The learner's "Stop when solved" choice; until they make one, on for typed strings only:
+    a lesson's preset trains its lesson's epochs, typed strings train until they are learned."""
+    chosen = TRAIN_STOP_WHEN_SOLVED.get()
+    return strings_are_typed(config) if chosen is None else chosen

@@ -20,6 +20,7 @@ import streamlit as st
 from playground import RunConfig, Trainer
 from playground.challenges import Progress
 from playground.compare import Comparison
+from playground.shapes import ShapeSpec
 from playground.url_state import ClassroomLink
 
 Value = TypeVar("Value")
@@ -61,11 +62,13 @@ def _session(state: Any) -> Any:
 @dataclass(frozen=True)
 class LiveKeys:
     """What a live run (`ui.live_run.LiveRun`) keeps: whether it is going, why it stopped,
-    and whether this script run has trained its slice already."""
+    whether this script run has trained its slice already, and where its pace is counted
+    from (wall-clock time, epoch, epochs per second)."""
 
     running: SessionKey[bool]
     error: SessionKey[str | None]
     sliced: SessionKey[bool]
+    pace_mark: SessionKey[tuple[float, int, float] | None]
 
 
 def _live_keys(prefix: str) -> LiveKeys:
@@ -73,6 +76,7 @@ def _live_keys(prefix: str) -> LiveKeys:
         SessionKey(f"{prefix}_running", False),
         SessionKey(f"{prefix}_error", None),
         SessionKey(f"{prefix}_sliced", False),
+        SessionKey(f"{prefix}_pace_mark", None),
     )
 
 
@@ -81,6 +85,17 @@ CONFIG: SessionKey[RunConfig | None] = SessionKey("run_config", None)
 TRAINER: SessionKey[Trainer | None] = SessionKey("trainer", None)
 TRAIN_LIVE = _live_keys("train")
 TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
+# The epoch the Train views show (the scrubber's), with the id of the run it belongs to: the
+# other pages open at it, so rewinding on Train and opening Inside the cell shows that epoch.
+TRAIN_SHOWN_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("train_shown_epoch", None)
+INSIDE_FOLLOWED_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("inside_followed_epoch", None)
+# The run whose sizes the Shapes page last started from (id of the trainer).
+SHAPES_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("shapes_followed_run", None)
+SHAPES_SPEC: SessionKey[ShapeSpec | None] = SessionKey("shapes_spec", None)  # the settings it showed last
+TRAIN_GHOST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost", ())  # the previous run's losses
+# How the Train run goes, kept beside their widgets (`ui.train_controls`), which other pages forget.
+TRAIN_PACE: SessionKey[float | None] = SessionKey("train_pace", 10.0)  # epochs per second; None: full speed
+TRAIN_STOP_WHEN_SOLVED: SessionKey[bool | None] = SessionKey("train_stop_when_solved", None)  # None: not chosen
 
 # The Gradient flow page's three runs and the Compare page's comparison.
 GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey("gradient_flow_race", None)
@@ -106,6 +121,8 @@ URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)
 URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("url_notices", (None, ()))
 URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
+URL_PAGE_PATH: SessionKey[str] = SessionKey("url_page_path", "")  # this run's page's path ("" for Train)
+URL_TRAINED_ON_OPEN: SessionKey[bool] = SessionKey("url_trained_on_open", False)  # a link's start already done
 
 # A browser that came back to a server which no longer held its session (`ui.reconnect`).
 RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)

@@ -13,14 +13,19 @@ import streamlit as st
 
 from charts.live import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
 from charts.loss import LossRun, loss_figure
-from charts.train import hidden_state_figure, predictions_figure, probabilities_figure
+from charts.train import HALF_PLOT_PX, hidden_state_figure, predictions_figure, probabilities_figure
 from playground import Trainer
+from playground.cells import CELLS
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import show_progress
 from ui.markdown import escape_markdown
-from ui.state import TRAIN_FOLLOWED_EPOCH
+from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_GHOST, TRAIN_SHOWN_EPOCH
 
 TIMELINE_ROWS = 16  # each row is a line of plotly text the browser redraws on every refresh
+# Heatmap cells (hidden and cell states, every layer and direction) still redrawn live: an LSTM
+# 128×3 has 3840, whose SVG the browser could not redraw ten times a second, so it fell seconds
+# behind the server and even a Pause click waited its turn (bench/live_page.py).
+LIVE_HEATMAP_CELLS = 1024
 EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
 LOG_KEY = "train_log_scale"
@@ -34,36 +39,56 @@ def live_views(trainer: Trainer) -> None:
         return
     pair = _pair_picker(trainer)
     _live_curve_views(trainer, pair)
-    if st.session_state[LIVE_HEATMAPS_KEY]:
-        _live_internal_views(trainer, pair)
-    else:
+    if not st.session_state[LIVE_HEATMAPS_KEY]:
         st.caption(
             "Per-step probabilities and hidden states appear when you pause or when "
             "training ends; then drag the epoch slider through the whole run."
         )
+    elif _heatmap_cells(trainer) > LIVE_HEATMAP_CELLS:
+        st.caption(
+            "This network's hidden states are too many to redraw live; they appear when you "
+            "pause or when training ends."
+        )
+    else:
+        _live_internal_views(trainer, pair)
+
+
+def _heatmap_cells(trainer: Trainer) -> int:
+    """Cells of the hidden-state heatmap (and the cell-state one of an LSTM) for one pair."""
+    config = trainer.config
+    states = 2 if CELLS[config.cell].has_cell_state else 1
+    return trainer.dataset.seq_len * config.hidden_size * config.layers * config.num_directions * states
 
 
 def still_views(trainer: Trainer) -> None:
-    """Progress, the epoch scrubber and the four views of the chosen epoch."""
+    """Progress, the four views of the chosen epoch, and between the curves and the heatmaps
+    the epoch scrubber (drawn first, as it picks the epoch; placed under the curves so they
+    start on a laptop's first screen)."""
     progress(trainer, running=False)
+    curves = st.container()
     epoch = _scrubbed_epoch(trainer)
+    TRAIN_SHOWN_EPOCH.set((id(trainer), epoch))
     pair = _pair_picker(trainer)
-    _curve_views(trainer, epoch, pair)
+    with curves:
+        _curve_views(trainer, epoch, pair)
     _internal_views(trainer, epoch, pair)
 
 
 def progress(trainer: Trainer, running: bool) -> None:
-    """The progress bar, then whether the network has learned its target."""
-    show_progress(trainer, running)
+    """The progress bar, and beside it whether the network has learned its target (side by
+    side, so the views start higher on a laptop's first screen)."""
+    bar, verdict = st.columns(2, vertical_alignment="center")
+    with bar:
+        show_progress(trainer, running)
     config = trainer.config
     if trainer.solved_epoch is not None:
         targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
-        st.success(
+        verdict.success(
             f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
             icon=":material/check_circle:",
         )
     elif trainer.done:
-        st.warning(
+        verdict.warning(
             f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning rate or a bigger hidden size.",
             icon=":material/info:",
         )
@@ -96,7 +121,7 @@ def _pair_picker(trainer: Trainer) -> int:
         "Pair shown in the views",
         range(dataset.batch_size),
         key=PAIR_KEY,
-        format_func=lambda b: f"{b + 1}: {dataset.sources[b]} → {dataset.targets[b]}",
+        format_func=lambda b: f"{b}: {dataset.sources[b]} → {dataset.targets[b]}",  # strings count from 0
     )
 
 
@@ -121,7 +146,7 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         draw_plotly(
             chart,
             loss_figure(
-                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch)],
+                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch), *_ghost()],
                 epoch,
                 log_scale,
                 trainer.config.epochs,
@@ -146,6 +171,12 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         "train_predictions_chart",
         "train-predictions",
     )
+
+
+def _ghost() -> list[LossRun]:
+    """The previous run's loss curve, drawn faintly behind this run's."""
+    losses = TRAIN_GHOST.get()
+    return [LossRun(losses, name="previous run", ghost=True)] if losses else []
 
 
 def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
@@ -179,11 +210,18 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
         "train-probabilities",
     )
     # Up to two panels per layer fit beside the probabilities; more get the full width.
-    target = right if panels_per_layer <= 2 else st.container()
+    wide = panels_per_layer > 2
     cell = internals.cell[:, :, pair] if internals.cell is not None else None
     draw_plotly(
-        target,
-        hidden_state_figure(internals.hidden[:, :, pair], dataset.source_chars[pair], cell, epoch, theme=chart_theme()),
+        st.container() if wide else right,
+        hidden_state_figure(
+            internals.hidden[:, :, pair],
+            dataset.source_chars[pair],
+            cell,
+            epoch,
+            theme=chart_theme(),
+            plot_px=HALF_PLOT_PX * (2 if wide else 1),
+        ),
         "train_hidden_chart",
         "train-hidden-states",
     )
@@ -225,7 +263,8 @@ def _live_internal_views(trainer: Trainer, pair: int) -> None:
             dataset.target_indices[pair].tolist(),
         )
         st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
-    with right:
-        cell = internals.cell[:, :, pair] if internals.cell is not None else None
-        rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
-        st.vega_lite_chart(rows, spec, key="train_live_hidden_chart")
+    cell = internals.cell[:, :, pair] if internals.cell is not None else None
+    rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
+    # Laid out as the finished view: beside the probabilities, or full width for more than two panels.
+    wide = trainer.config.num_directions * (2 if cell is not None else 1) > 2
+    (st.container() if wide else right).vega_lite_chart(rows, spec, key="train_live_hidden_chart")

@@ -8,7 +8,9 @@ that stops the script early (``st.stop``) after `set_config` should call it firs
 
 A page may also keep a few parameters of its own in the link (the Compare page keeps which
 comparison to run): it reads them with `page_param_from_link` and declares their current
-values with `set_page_params` on every run.
+values with `set_page_params` on every run. A share link made on such a page opens that
+page; made anywhere else, it opens the Train page, where the experiment is, and may ask to
+start training as it opens (`TRAIN_ON_OPEN`).
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ from playground.url_state import (
     query_string,
 )
 from ui.session import get_config, set_config
-from ui.state import CLASSROOM_LINK, URL_LINK_PAGE_PARAMS, URL_NOTICES, URL_PAGE_PARAMS, URL_RESTORED
+from ui.state import CLASSROOM_LINK, URL_LINK_PAGE_PARAMS, URL_NOTICES, URL_PAGE_PARAMS, URL_PAGE_PATH, URL_RESTORED
 
-PAGE_PARAMS = frozenset({"preset", "vs", "values"})  # every page's own parameter names
+TRAIN_ON_OPEN = "train"  # with value "1": the Train page starts training when the link opens it
+PAGE_PARAMS = frozenset({"preset", "vs", "values", TRAIN_ON_OPEN})  # every page's own parameter names
+TRAIN_ON_OPEN_KEY = "url_train_on_open_toggle"
 
 
 def _current_params() -> dict[str, list[str]]:
@@ -85,14 +89,33 @@ def sync_url_with_config() -> None:
         st.query_params.from_dict(wanted)
 
 
-def share_url() -> str:
-    """The full link to the current page with the current experiment."""
-    base = st.context.url or ""
-    query = query_string(get_config(), page_params=URL_PAGE_PARAMS.get())
+def _train_page_url() -> str:
+    """The Train page's address (the app's default page): this page's address without its path."""
+    url = (st.context.url or "").rstrip("/")
+    page = URL_PAGE_PATH.get()
+    return (url[: -len(page) - 1] if page and url.endswith("/" + page) else url) + "/"
+
+
+def share_url(start_training: bool = False) -> str:
+    """The full link to the current experiment: on this page if it keeps parameters of its own,
+    else on the Train page (training as it opens if ``start_training``)."""
+    own = URL_PAGE_PARAMS.get()
+    if own:
+        base, params = st.context.url or "", own
+    else:
+        base, params = _train_page_url(), {TRAIN_ON_OPEN: "1"} if start_training else {}
+    query = query_string(get_config(), page_params=params)
     return f"{base}?{query}" if query else base
 
 
 def show_share_link() -> None:
     """The "copy link" box: the full link in st.code, whose copy icon copies it."""
-    st.code(share_url(), language=None, wrap_lines=True)
+    start = False
+    if not URL_PAGE_PARAMS.get():
+        start = st.toggle(
+            "Start training when the link opens",
+            key=TRAIN_ON_OPEN_KEY,
+            help="Whoever opens the link sees the Train page training this experiment at once.",
+        )
+    st.code(share_url(start), language=None, wrap_lines=True)
     st.caption("Copy the link with the icon at the right of the box; opening it restores this experiment.")

@@ -42,7 +42,7 @@ def test_shared_link_restores_settings_in_a_fresh_browser(app_and_browser):
     page.get_by_text("'bogus' is not a setting").wait_for(timeout=30_000)
     no_exception(page)
     link = share_box_text(page)
-    assert link.startswith(f"{url}/export?")
+    assert link.startswith(f"{url}/?")  # made on Share & export, it opens the Train page
     params = parse_qs(urlsplit(link).query, keep_blank_values=True)
     assert params == {"src": ["ab,cé"], "tgt": ["cé,ab"], "cell": ["gru"], "hidden": ["12"], "lr": ["0.02"]}
     # The address bar was rewritten to the experiment in use (the bogus parameter is gone).
@@ -54,10 +54,6 @@ def test_shared_link_restores_settings_in_a_fresh_browser(app_and_browser):
     fresh = browser.new_context(viewport=VIEWPORT)
     page = fresh.new_page()
     page.goto(link)
-    page.get_by_text("Share this experiment").wait_for(timeout=30_000)
-    assert share_box_text(page) == link
-    assert page.get_by_text("not a setting").count() == 0
-    page.get_by_role("link", name="Train").first.click()
     source = page.get_by_role("textbox", name=re.compile("^Source string"))
     source.wait_for(timeout=30_000)
     assert source.input_value() == "ab,cé"
@@ -73,6 +69,28 @@ def test_shared_link_restores_settings_in_a_fresh_browser(app_and_browser):
     hidden.press("Enter")
     page.wait_for_function("window.location.search.includes('hidden=16')", timeout=15_000)
     assert "cell=gru" in page.url
+    fresh.close()
+
+
+def test_a_link_can_start_training_as_it_opens(app_and_browser):
+    url, browser = app_and_browser
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{url}/export?src=banana&tgt=ananab&epochs=500")
+    page.get_by_text("Start training when the link opens").click()
+    page.wait_for_function(
+        "Array.from(document.querySelectorAll('[data-testid=stCode]')).some(n => n.innerText.includes('train=1'))",
+        timeout=15_000,
+    )
+    link = share_box_text(page)
+    assert link.startswith(f"{url}/?") and "train=1" in link
+    context.close()
+    fresh = browser.new_context(viewport=VIEWPORT)
+    page = fresh.new_page()
+    page.goto(link)
+    page.get_by_text(re.compile("Solved at epoch \\d+ of")).wait_for(timeout=60_000)
+    page.screenshot(path=screenshot_path("share-link-trains-on-open"), full_page=True)
+    no_exception(page)
     fresh.close()
 
 

@@ -1,0 +1,87 @@
+"""Pages follow the run: where Inside the cell and Shapes start.
+
+A learner who rewinds the Train page to epoch 12 and opens Inside the cell expects epoch 12,
+and one who trained a 2-layer LSTM and opens Shapes expects that LSTM's tensors. Each page
+still has its own example one click away; these functions only choose where it starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground import Trainer
+from playground.model import input_size
+from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec
+from ui.state import INSIDE_FOLLOWED_EPOCH, SHAPES_FOLLOWED_RUN, SHAPES_SPEC, TRAIN_SHOWN_EPOCH
+
+INSIDE_EPOCH_KEY = "inside-epoch"
+SHAPES_KEYS = {  # ShapeSpec field: the Shapes page's widget key
+    "module": "shapes-module",
+    "seq_len": "shapes-seq",
+    "batch_size": "shapes-batch",
+    "input_size": "shapes-input",
+    "hidden_size": "shapes-hidden",
+    "layers": "shapes-layers",
+    "bidirectional": "shapes-bidirectional",
+    "batch_first": "shapes-batch-first",
+}
+SHAPES_EXAMPLE = ShapeSpec()  # the page's own example: a small nn.RNN
+
+
+def train_shown_epoch(trainer: Trainer) -> int:
+    """The epoch the Train page shows for ``trainer`` (its scrubber's), else the newest one."""
+    shown = TRAIN_SHOWN_EPOCH.get()
+    if shown is not None and shown[0] == id(trainer) and 1 <= shown[1] <= trainer.epoch:
+        return shown[1]
+    return trainer.epoch
+
+
+def start_inside_epoch(trainer: Trainer, state: Any = None) -> None:
+    """Put Inside the cell's epoch slider where the Train page shows, whenever that moved (or the
+    slider forgot its value on another page); in between, the learner's own choice stays."""
+    state = st.session_state if state is None else state
+    shown = (id(trainer), train_shown_epoch(trainer))
+    if INSIDE_FOLLOWED_EPOCH.get(state) != shown or INSIDE_EPOCH_KEY not in state:
+        INSIDE_FOLLOWED_EPOCH.set(shown, state)
+        state[INSIDE_EPOCH_KEY] = trainer.nearest_detailed_epoch(shown[1])
+
+
+def run_shapes(trainer: Trainer) -> tuple[ShapeSpec, list[str]]:
+    """The Shapes settings of ``trainer``'s core, within the page's caps, and what was capped."""
+    config, dataset = trainer.config, trainer.dataset
+    wanted = {
+        "seq_len": (dataset.seq_len, MAX_SEQ_LEN, "sequence length"),
+        "batch_size": (dataset.batch_size, MAX_BATCH, "batch size"),
+        "input_size": (input_size(config, len(dataset.vocab.chars)), MAX_FEATURES, "input size"),
+        "hidden_size": (config.hidden_size, MAX_FEATURES, "hidden size"),
+        "layers": (config.layers, MAX_LAYERS, "layers"),
+    }
+    capped = [f"{name} {value} → {cap}" for value, cap, name in wanted.values() if value > cap]
+    sizes = {field: min(value, cap) for field, (value, cap, _) in wanted.items()}
+    module = config.cell if config.cell in MODULES else SHAPES_EXAMPLE.module
+    spec = ShapeSpec(module=module, bidirectional=config.bidirectional, batch_first=config.batch_first, **sizes)
+    return spec, capped
+
+
+def set_shapes_widgets(spec: ShapeSpec, state: Any = None) -> None:
+    """Put ``spec`` into the Shapes page's widgets (a button callback, or before they are drawn)."""
+    state = st.session_state if state is None else state
+    for field, key in SHAPES_KEYS.items():
+        state[key] = getattr(spec, field)
+
+
+def start_shapes(trainer: Trainer | None, state: Any = None) -> None:
+    """Fill the Shapes widgets before they are drawn: from a run the page has not started from
+    yet, else from what they showed last (Streamlit forgets a widget's value on another page),
+    else the page's own example."""
+    state = st.session_state if state is None else state
+    if trainer is not None and SHAPES_FOLLOWED_RUN.get(state) != id(trainer):
+        SHAPES_FOLLOWED_RUN.set(id(trainer), state)
+        set_shapes_widgets(run_shapes(trainer)[0], state)
+        return
+    last = SHAPES_SPEC.get(state) or SHAPES_EXAMPLE
+    for field, key in SHAPES_KEYS.items():
+        if key not in state:
+            state[key] = getattr(last, field)
