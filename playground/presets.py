@@ -209,14 +209,14 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "clipped-relu",
-            "hello world → dlrow olleh: relu, a large learning rate, clipping",
+            "gradient clip → pilc tneidarg: relu, a large learning rate, clipping",
             "A plain relu RNN with SGD at learning rate 1: without clipping its gradient explodes "
-            "(the loss turns to NaN at epoch 12); with the gradient clipped to norm 0.5 it solves the "
-            "task in 7 epochs. Set 'Clip gradient norm' to 0 to watch it explode; the Gradient flow "
+            "(the loss turns to NaN at epoch 11); with the gradient clipped to norm 0.5 it is first "
+            "right at epoch 5. Set 'Clip gradient norm' to 0 to watch it explode; the Gradient flow "
             "page shows each epoch's gradient norm before and after clipping.",
             RunConfig(
-                sources=("hello world",),
-                targets=("dlrow olleh",),
+                sources=("gradient clip",),
+                targets=("pilc tneidarg",),
                 cell="rnn",
                 nonlinearity="relu",
                 hidden_size=16,
