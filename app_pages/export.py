@@ -4,15 +4,16 @@ import streamlit as st
 
 from charts.loss import LossRun, loss_figure
 from playground import PlaygroundError
-from playground.checkpoint import checkpoint_file_name, load_run, save_checkpoint
+from playground.checkpoint import Replay, checkpoint_file_name, load_checkpoint, save_checkpoint
 from playground.export import export_script, script_file_name
 from playground.history import epochs_frame, frame_to_csv, probabilities_frame
 from playground.url_state import config_to_params
 from ui.classroom_link import teacher_link_form
 from ui.draw import chart_theme, draw_plotly
+from ui.live_run import REPLAY_RUN, show_progress
 from ui.markdown import escape_markdown, inline_code
 from ui.session import get_config, get_trainer, use_trainer
-from ui.state import EXPORT_LOADED_FILE, EXPORT_SHOW_CODE
+from ui.state import EXPORT_LOADED_FILE, EXPORT_REPLAY, EXPORT_SHOW_CODE
 from ui.train_here import start_training, training_here
 from ui.url_sync import show_share_link
 
@@ -118,14 +119,23 @@ st.caption(
 uploaded = st.file_uploader("Model file", type=["pt"], label_visibility="collapsed")
 if uploaded is not None and EXPORT_LOADED_FILE.get() != uploaded.file_id:
     try:
-        with st.spinner("Replaying the saved run…"):
-            restored = load_run(uploaded.getvalue())
+        EXPORT_REPLAY.set(Replay(load_checkpoint(uploaded.getvalue())))
     except PlaygroundError as error:
         st.error(f"{escape_markdown(uploaded.name)} was not loaded: {escape_markdown(str(error))}")
     else:
         EXPORT_LOADED_FILE.set(uploaded.file_id)
-        use_trainer(restored)
-        st.rerun()
+        REPLAY_RUN.start()
+REPLAY_RUN.advance()
+replay = EXPORT_REPLAY.get()
+if replay is not None and replay.verified:
+    EXPORT_REPLAY.clear()
+    use_trainer(replay.trainer)
+    st.rerun()
+elif REPLAY_RUN.going():
+    st.caption("Replaying the saved run with its seed, then checking it against the file…")
+    REPLAY_RUN.show(lambda going: show_progress(going, running=True), lambda: None)
+elif replay is not None:  # the replay stopped on a contradiction or the host's cap
+    REPLAY_RUN.show_error()
 elif uploaded is not None:
     restored = get_trainer()
     if restored is not None and restored.history:

@@ -26,7 +26,7 @@ from .cells import CELLS
 from .config import RunConfig
 from .errors import PlaygroundError
 from .limits import LIMITS, Limits
-from .trainer import Trainer, build_model, check_config
+from .trainer import EpochRecord, Trainer, build_model, check_config
 
 FORMAT = "rnn-playground/1"
 WEIGHT_TOLERANCE = 1e-5  # replays on another CPU may differ in the last bits
@@ -180,15 +180,55 @@ def load_checkpoint(data: bytes) -> Checkpoint:
     return Checkpoint(config=config, state_dict=state_dict, losses=losses, predictions=predictions)
 
 
-def restore_trainer(checkpoint: Checkpoint) -> Trainer:
-    """Replay the saved run and return its Trainer, refusing files the replay contradicts."""
-    trainer = Trainer(checkpoint.config)
-    trainer.train(max_epochs=checkpoint.epochs_trained)
-    if trainer.epoch != checkpoint.epochs_trained:
-        raise PlaygroundError(
-            f"Replaying the saved run stopped after {trainer.epoch} of "
-            f"{checkpoint.epochs_trained} epochs (the host's training-time cap)."
+class Replay:
+    """A saved run being replayed epoch by epoch, then checked against its file.
+
+    Replaying costs as much training as the saved run did (up to the host's time cap), so
+    the app drives it like any other training, in short slices between other sessions'
+    turns (`ui.live_run`): it offers the same `train` / `done` / `epoch` as a `Trainer`.
+    The checks run as the last saved epoch is replayed; a file they contradict stops the
+    replay with a `PlaygroundError`, and only a `verified` replay's trainer may be used.
+    """
+
+    def __init__(self, checkpoint: Checkpoint):
+        self.checkpoint = checkpoint
+        self.trainer = Trainer(checkpoint.config)
+        self.verified = False
+
+    @property
+    def epoch(self) -> int:
+        return self.trainer.epoch
+
+    @property
+    def epochs(self) -> int:
+        return self.checkpoint.epochs_trained
+
+    @property
+    def train_seconds(self) -> float:
+        return self.trainer.train_seconds
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.epochs
+
+    def train(
+        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
+    ) -> list[EpochRecord]:
+        """Replay up to ``max_epochs`` more saved epochs or ``max_seconds`` (as `Trainer.train`)."""
+        remaining = self.epochs - self.epoch
+        records = self.trainer.train(
+            max_epochs=remaining if max_epochs is None else min(max_epochs, remaining),
+            max_seconds=max_seconds,
+            finish_within=finish_within,
         )
+        if self.done and not self.verified:
+            _check_replay(self.trainer, self.checkpoint)
+            self.verified = True
+        return records
+
+
+def _check_replay(trainer: Trainer, checkpoint: Checkpoint) -> None:
+    """Refuse a file whose history or weights differ from what its own settings train to."""
     for record, loss, predictions in zip(trainer.history, checkpoint.losses, checkpoint.predictions):
         if abs(record.loss - loss) > WEIGHT_TOLERANCE * max(1.0, abs(loss)) or record.predictions != predictions:
             raise PlaygroundError(
@@ -201,7 +241,13 @@ def restore_trainer(checkpoint: Checkpoint) -> Trainer:
                 f"The model file's weight '{name}' differs from what its settings train to; "
                 "the file was modified, or saved by an incompatible version."
             )
-    return trainer
+
+
+def restore_trainer(checkpoint: Checkpoint) -> Trainer:
+    """Replay the saved run in one go and return its Trainer, refusing files the replay contradicts."""
+    replay = Replay(checkpoint)
+    replay.train()
+    return replay.trainer
 
 
 def load_run(data: bytes) -> Trainer:

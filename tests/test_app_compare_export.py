@@ -1,9 +1,11 @@
 """AppTest of the Compare and Share & export pages, and of URL restore/sync through app.py."""
 
+import io
 import re
 from pathlib import Path
 
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
@@ -11,7 +13,7 @@ from playground import Trainer
 from playground.checkpoint import save_checkpoint
 from playground.export import export_script
 from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.state import COMPARISON_LIVE, CONFIG, TRAIN_LIVE, TRAINER
+from ui.state import COMPARISON_LIVE, CONFIG, EXPORT_REPLAY, EXPORT_REPLAY_LIVE, TRAIN_LIVE, TRAINER
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -191,3 +193,34 @@ def test_markup_typed_into_the_strings_shows_as_text_on_share_and_export():
     trained = at.success[0].value
     assert "Trained 3 of 3 epochs" in trained and shown_as_typed(trained.split("prediction", 1)[1])
     assert len(plotly_specs(at)) == 1  # the loss curve
+
+
+def test_a_long_replay_goes_in_slices_and_then_restores_the_run():
+    """Replaying a model file is training: it must take turns like any other, not block the server."""
+    trainer = Trainer(PRESETS["hello-bilstm"].config.with_changes(epochs=600))
+    trainer.train()
+    at = open_page("app_pages/export.py")
+    at.file_uploader[0].set_value(("long.pt", save_checkpoint(trainer), "application/octet-stream")).run()
+    assert not at.exception
+    replay = EXPORT_REPLAY.get(at.session_state)
+    assert EXPORT_REPLAY_LIVE.running.get(at.session_state) and 0 < replay.epoch < 600
+    assert any("Epoch" in p.proto.text for p in at.get("progress"))
+    rerun_until_stopped(at, EXPORT_REPLAY_LIVE)
+    restored = TRAINER.get(at.session_state)
+    assert [r.loss for r in restored.history] == [r.loss for r in trainer.history]
+    assert "Restored long.pt: 600 epochs" in at.success[-1].value
+
+
+def test_a_file_its_replay_contradicts_is_refused_with_a_sentence():
+    trainer = Trainer(PRESETS["hello-gru"].config)
+    trainer.train(max_epochs=6)
+    payload = torch.load(io.BytesIO(save_checkpoint(trainer)), weights_only=True)
+    payload["config"]["lr"] = 0.01
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    at = open_page("app_pages/export.py")
+    at.file_uploader[0].set_value(("edited.pt", buffer.getvalue(), "application/octet-stream")).run()
+    rerun_until_stopped(at, EXPORT_REPLAY_LIVE)
+    assert not at.exception
+    assert any("does not match its settings" in e.value for e in at.error)
+    assert TRAINER.get(at.session_state) is None

@@ -35,12 +35,15 @@ from typing import Generic, Protocol, TypeVar
 import streamlit as st
 
 from playground import PlaygroundError
+from playground.checkpoint import Replay
 from playground.compare import Comparison
 from playground.trainer import Trainer
 from ui.markdown import escape_markdown
 from ui.state import (
     COMPARISON,
     COMPARISON_LIVE,
+    EXPORT_REPLAY,
+    EXPORT_REPLAY_LIVE,
     GRADIENT_FLOW_LIVE,
     GRADIENT_FLOW_RACE,
     TRAIN_LIVE,
@@ -201,4 +204,8 @@ GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
 )
 COMPARE_RUN: LiveRun[Comparison] = LiveRun(
     COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
+)
+# Replaying an uploaded model file is training too, as long as the saved run was.
+REPLAY_RUN: LiveRun[Replay] = LiveRun(
+    EXPORT_REPLAY, EXPORT_REPLAY_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
 )

@@ -19,6 +19,7 @@ import streamlit as st
 
 from playground import RunConfig, Trainer
 from playground.challenges import Progress
+from playground.checkpoint import Replay
 from playground.compare import Comparison
 from playground.shapes import ShapeSpec
 from playground.url_state import ClassroomLink
@@ -105,7 +106,9 @@ COMPARISON_LIVE = _live_keys("compare")
 
 # Share & export.
 EXPORT_SHOW_CODE: SessionKey[bool] = SessionKey("export_show_code", False)
-EXPORT_LOADED_FILE: SessionKey[str | None] = SessionKey("export_loaded_file", None)  # file id already restored
+EXPORT_LOADED_FILE: SessionKey[str | None] = SessionKey("export_loaded_file", None)  # file id already taken
+EXPORT_REPLAY: SessionKey[Replay | None] = SessionKey("export_replay", None)  # a model file being replayed
+EXPORT_REPLAY_LIVE = _live_keys("export_replay")
 
 # The Train page's task generator (`ui.task_picker`): why the last fill was refused.
 TASK_PICKER_ERROR: SessionKey[str | None] = SessionKey("task_picker_error", None)

@@ -56,7 +56,7 @@ def test_charts_keep_their_labels_apart_their_size_bounded_and_pages_follow_the_
             page.get_by_role("button", name="Train", exact=True).click()
             page.get_by_text("Show epoch").wait_for(timeout=120_000)
             idle(page)
-            slider = page.locator(SLIDER).first
+            slider = page.locator('[data-testid="stSlider"]', has_text="Show epoch").locator("input[type=range]")
             slider.focus()
             for _ in range(18):  # rewind (a key pressed while the page reruns may be lost)
                 slider.press("ArrowLeft")
