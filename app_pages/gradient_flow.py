@@ -1,4 +1,5 @@
-"""Gradient flow: how much of the loss's gradient reaches early hidden states, RNN vs LSTM vs GRU."""
+"""Gradient flow: how much of the loss's gradient reaches early hidden states, RNN vs LSTM vs GRU,
+on the Train page's strings or on this page's remember-the-first-letter task."""
 
 import pandas as pd
 import streamlit as st
@@ -17,29 +18,57 @@ from playground.gradient_flow import (
     memory_contenders,
 )
 from ui.draw import chart_theme, draw_plotly
+from ui.followed import GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK, run_contenders, start_gradient_flow
 from ui.live_run import GRADIENT_FLOW_RUN, show_progress
 from ui.markdown import escape_markdown
+from ui.session import get_trainer
 from ui.state import GRADIENT_FLOW_RACE
 from ui.turns import taking_turns
 
 EPOCH_KEY = "gradient-flow-epoch"
 STEP_EPOCHS = 25
+CONTROL_COLUMNS = [2, 1, 1, 1, 1]  # the task's own settings, then Train, Train live, Reset
 
+trainer = get_trainer()
+start_gradient_flow(trainer)
 st.title("Gradient flow")
-st.markdown(
-    f"Task: remember the first letter. Each source is a letter, a run of `{FILLER}` and a final `{CUE}`; "
-    f"the target is `{FILLER}` everywhere except at `{CUE}`, where the network must repeat the first letter. "
-    "Only that last step needs the distant past, so the gradient at early steps is what travels back "
-    "through the recurrence. The same task, seed and optimizer train an nn.RNN, an nn.LSTM and an nn.GRU."
-)
-
-controls = st.columns([2, 1, 1, 1, 1])
-length = controls[0].slider("Sequence length", 8, 40, DEFAULT_LENGTH, key="gradient-flow-length")
-letters = controls[1].text_input("Letters to remember", DEFAULT_LETTERS, max_chars=6, key="gradient-flow-letters")
-
-
+task = MEMORY_TASK
+if trainer is not None:
+    task = st.radio(
+        "Task",
+        (RUN_TASK, MEMORY_TASK),
+        key=GRADIENT_FLOW_TASK_KEY,
+        horizontal=True,
+        format_func={RUN_TASK: "The Train page's strings", MEMORY_TASK: "Remember the first letter"}.get,
+        help="Starts from the run you trained; this page's own example needs a long memory on purpose.",
+    )
 try:
-    contenders = memory_contenders(length, letters)
+    if task == MEMORY_TASK:
+        st.markdown(
+            f"Task: remember the first letter. Each source is a letter, a run of `{FILLER}` and a final `{CUE}`; "
+            f"the target is `{FILLER}` everywhere except at `{CUE}`, where the network must repeat the first "
+            "letter. Only that last step needs the distant past, so the gradient at early steps is what travels "
+            "back through the recurrence. The same task, seed and optimizer train an nn.RNN, an nn.LSTM and an "
+            "nn.GRU."
+        )
+        controls = st.columns(CONTROL_COLUMNS)
+        length = controls[0].slider("Sequence length", 8, 40, DEFAULT_LENGTH, key="gradient-flow-length")
+        letters = controls[1].text_input(
+            "Letters to remember", DEFAULT_LETTERS, max_chars=6, key="gradient-flow-letters"
+        )
+        contenders = memory_contenders(length, letters)
+    else:
+        config = trainer.config
+        shown = " of the first layer" if config.layers > 1 else ""
+        shown += ", forward direction" if config.bidirectional else ""
+        st.markdown(
+            "Task: the Train page's strings, with its sizes, seed and optimizer, trained by an nn.RNN, an "
+            "nn.LSTM and an nn.GRU. Every step's loss sends gradient back through the recurrence; the curves "
+            f"show how much reaches each step{escape_markdown(shown)}. For a task that needs a long memory, "
+            "pick **Remember the first letter**."
+        )
+        controls = st.columns(CONTROL_COLUMNS)
+        contenders = run_contenders(trainer)
 except PlaygroundError as error:
     st.error(escape_markdown(str(error)))
     st.stop()

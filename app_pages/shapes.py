@@ -78,7 +78,7 @@ except PlaygroundError as error:
 with diagram:
     draw_plotly(st, unrolled_diagram(spec), "shapes-diagram", "shapes-unrolled")
 
-st.code(report.construction, language="python")
+st.code(report.construction, language="python", wrap_lines=True)  # no scroll box a keyboard cannot reach
 st.subheader("Every tensor")
 st.table(
     pd.DataFrame(

@@ -41,6 +41,9 @@ from .train import (
     MIN_PANEL_PX,
     PANEL_GAP_PX,
     ROW_HEIGHT,
+    WRONG_MARK,
+    WRONG_MARK_OFFSET,
+    WRONG_MARK_PX,
     colour_bound,
     numbers_fit,
     timeline_epochs,
@@ -48,6 +51,7 @@ from .train import (
 )
 
 Spec = dict[str, Any]
+COLUMN_PX = 34  # one predicted character's cell in the live predictions timeline
 VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one size (Plotly's numbers are smaller)
 LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
 
@@ -126,7 +130,8 @@ def timeline_chart(
     solved_epoch: int | None,
     max_rows: int,
 ) -> tuple[pd.DataFrame, Spec]:
-    """Predicted strings of the newest epochs, one row each, every character green when right;
+    """Predicted strings of the newest epochs, one row each, every character green when right,
+    vermillion with a ✗ when wrong;
     the target characters head the columns, as in the plotly figure."""
     targets = [vocab[t] for t in target_indices]
     records = []
@@ -163,7 +168,7 @@ def timeline_chart(
     spec = {
         "title": _title("Predictions, epoch by epoch"),
         "height": {"step": ROW_HEIGHT},
-        "width": {"step": 34},
+        "width": {"step": COLUMN_PX},
         "layer": [
             {
                 "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
@@ -181,6 +186,18 @@ def timeline_chart(
             {
                 "mark": {"type": "text", "color": "white", "fontSize": 15, "font": MONOSPACE},
                 "encoding": {**position, "text": {"field": "char"}},
+            },
+            {  # the second cue, as in the plotly figure: a wrong cell's corner mark
+                "transform": [{"filter": "!datum.right"}],
+                "mark": {
+                    "type": "text",
+                    "text": WRONG_MARK,
+                    "color": "white",
+                    "fontSize": WRONG_MARK_PX,
+                    "dx": round(WRONG_MARK_OFFSET[0] * COLUMN_PX),
+                    "dy": round(WRONG_MARK_OFFSET[1] * ROW_HEIGHT),
+                },
+                "encoding": position,
             },
         ],
     }

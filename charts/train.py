@@ -55,6 +55,11 @@ def timeline_epochs(
     return sorted(keep | {1 + round(step * k) for k in range(1, spread + 1)})
 
 
+WRONG_MARK = "✗"  # marks a wrong prediction besides its colour, in both renderers
+WRONG_MARK_PX = 10
+WRONG_MARK_OFFSET = (0.3, -0.24)  # from the cell's centre, in cells: its top-right corner (y runs down)
+
+
 def predictions_figure(
     history: Sequence[EpochRecord],
     pair: int,
@@ -66,7 +71,8 @@ def predictions_figure(
     max_rows: int = 20,
     theme: ChartTheme = LIGHT,
 ) -> go.Figure:
-    """The predicted string of each epoch, one row each, every character green when right.
+    """The predicted string of each epoch, one row each, every character green when right and
+    vermillion with a ✗ in its corner when wrong (two cues: colour alone fails one boy in twelve).
 
     Rows come from each record's predicted string for batch item ``pair`` (kept for every
     epoch, even where a long run dropped the probabilities), split into the same
@@ -88,6 +94,7 @@ def predictions_figure(
             ]
         )
     columns = len(targets)
+    wrong = [(t, row) for row, cells in enumerate(z) for t, right in enumerate(cells) if not right]
     data = [
         dict(
             type="heatmap",
@@ -105,7 +112,17 @@ def predictions_figure(
             showscale=False,
             xgap=2,
             ygap=2,
-        )
+        ),
+        dict(  # the second cue: a wrong cell's corner mark, for learners who cannot tell the colours apart
+            type="scatter",
+            mode="text",
+            x=[t + WRONG_MARK_OFFSET[0] for t, _ in wrong],
+            y=[row + WRONG_MARK_OFFSET[1] for _, row in wrong],
+            text=[WRONG_MARK] * len(wrong),
+            textfont=dict(size=WRONG_MARK_PX, color="white"),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
     ]
     row_labels, shapes, annotations = [], [], []
     for row, epoch in enumerate(epochs):

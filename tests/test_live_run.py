@@ -143,7 +143,7 @@ def test_gradient_flow_trains_live_by_reruns_and_pause_stops_it():
 
 def test_another_session_gets_its_turn_between_slices(monkeypatch):
     """While one session's long run goes, a session that asks for the turn during one of its
-    slices gets it as soon as that script run ends, long before the run finishes."""
+    slices gets it during that slice (training runs outside the turn), long before the run finishes."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     CONFIG.set(LONG, at.session_state)
     at.run()
@@ -163,7 +163,7 @@ def test_another_session_gets_its_turn_between_slices(monkeypatch):
             trained.append(trainer)
             queued = len(SCRIPT_TURNS._waiting)
             other.start()
-            while len(SCRIPT_TURNS._waiting) == queued:
+            while other.is_alive() and len(SCRIPT_TURNS._waiting) == queued:
                 threading.Event().wait(0.001)
         return original(trainer, *args, **kwargs)
 
@@ -171,4 +171,4 @@ def test_another_session_gets_its_turn_between_slices(monkeypatch):
     at.button(key="export-train").click().run()
     other.join(timeout=30)
     assert TRAIN_LIVE.running.get(at.session_state)
-    assert epochs_seen_by_the_other and 0 < epochs_seen_by_the_other[0] < LONG.epochs
+    assert epochs_seen_by_the_other and epochs_seen_by_the_other[0] < LONG.epochs

@@ -52,3 +52,23 @@ def test_an_error_inside_a_turn_releases_it():
     other.start()
     other.join(timeout=5)
     assert not other.is_alive()  # it got the turn at once
+
+
+def test_work_outside_the_turn_lets_a_waiting_run_go_and_then_queues_again():
+    turns, log = Turns(), []
+    with turns.turn(), turns.turn():  # held twice, as a fragment inside a full run holds it
+        waiting = _start_waiting(turns, "other", log)
+        with turns.outside():
+            waiting.join(timeout=5)
+            assert log == ["other"]  # it ran while this thread trained outside the turn
+            log.append("training")
+        assert turns._owner == threading.get_ident() and turns._depth == 2
+        log.append("drawing")
+    assert log == ["other", "training", "drawing"] and turns._owner is None
+
+
+def test_outside_without_the_turn_changes_nothing():
+    turns = Turns()
+    with turns.outside():
+        assert turns._owner is None
+    assert turns._owner is None and not turns._waiting

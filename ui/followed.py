@@ -1,4 +1,4 @@
-"""Pages follow the run: where Inside the cell and Shapes start.
+"""Pages follow the run: where Inside the cell, Shapes and Gradient flow start.
 
 A learner who rewinds the Train page to epoch 12 and opens Inside the cell expects epoch 12,
 and one who trained a 2-layer LSTM and opens Shapes expects that LSTM's tensors. Each page
@@ -12,9 +12,18 @@ from typing import Any
 import streamlit as st
 
 from playground import Trainer
+from playground.compare import Contender
+from playground.gradient_flow import COMPARED_CELLS
 from playground.model import input_size
 from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec
-from ui.state import INSIDE_FOLLOWED_EPOCH, SHAPES_FOLLOWED_RUN, SHAPES_SPEC, TRAIN_SHOWN_EPOCH
+from ui.state import (
+    GRADIENT_FLOW_FOLLOWED_RUN,
+    GRADIENT_FLOW_RACE,
+    INSIDE_FOLLOWED_EPOCH,
+    SHAPES_FOLLOWED_RUN,
+    SHAPES_SPEC,
+    TRAIN_SHOWN_EPOCH,
+)
 
 INSIDE_EPOCH_KEY = "inside-epoch"
 SHAPES_KEYS = {  # ShapeSpec field: the Shapes page's widget key
@@ -85,3 +94,29 @@ def start_shapes(trainer: Trainer | None, state: Any = None) -> None:
     for field, key in SHAPES_KEYS.items():
         if key not in state:
             state[key] = getattr(last, field)
+
+
+GRADIENT_FLOW_TASK_KEY = "gradient-flow-task"
+RUN_TASK, MEMORY_TASK = "run", "memory"  # the Train run's strings; the page's own example
+
+
+def run_contenders(trainer: Trainer) -> list[Contender]:
+    """The Train run's task (strings, sizes, optimizer, seed) once per compared core."""
+    return [Contender(cell, trainer.config.with_changes(cell=cell)) for cell in COMPARED_CELLS]
+
+
+def start_gradient_flow(trainer: Trainer | None, state: Any = None) -> None:
+    """Choose Gradient flow's task before its radio is drawn: a run the page has not started
+    from yet brings its own strings; otherwise the task the page's three runs are on (Streamlit
+    forgets the radio on another page), so coming back never throws their training away."""
+    state = st.session_state if state is None else state
+    if trainer is None:
+        state[GRADIENT_FLOW_TASK_KEY] = MEMORY_TASK
+        return
+    if GRADIENT_FLOW_FOLLOWED_RUN.get(state) != id(trainer):
+        GRADIENT_FLOW_FOLLOWED_RUN.set(id(trainer), state)
+        state[GRADIENT_FLOW_TASK_KEY] = RUN_TASK
+    elif GRADIENT_FLOW_TASK_KEY not in state:
+        race = GRADIENT_FLOW_RACE.get(state)
+        on_run = race is None or race.contenders == run_contenders(trainer)
+        state[GRADIENT_FLOW_TASK_KEY] = RUN_TASK if on_run else MEMORY_TASK

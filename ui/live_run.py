@@ -52,7 +52,7 @@ from ui.state import (
     LiveKeys,
     SessionKey,
 )
-from ui.turns import taking_turns
+from ui.turns import SCRIPT_TURNS, taking_turns
 
 
 class Trainable(Protocol):
@@ -144,7 +144,8 @@ class LiveRun(Generic[Target]):
         if due is not None and due <= 0:
             return False  # ahead of the pace: nothing is due yet
         try:
-            target.train(max_epochs=due, max_seconds=self.slice_seconds, finish_within=self.finish_within)
+            with SCRIPT_TURNS.outside():  # arithmetic only: others take their turns meanwhile
+                target.train(max_epochs=due, max_seconds=self.slice_seconds, finish_within=self.finish_within)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True

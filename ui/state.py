@@ -93,6 +93,8 @@ INSIDE_FOLLOWED_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("inside_f
 # The run whose sizes the Shapes page last started from (id of the trainer).
 SHAPES_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("shapes_followed_run", None)
 SHAPES_SPEC: SessionKey[ShapeSpec | None] = SessionKey("shapes_spec", None)  # the settings it showed last
+# The run whose strings the Gradient flow page last started from (id of the trainer).
+GRADIENT_FLOW_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("gradient_flow_followed_run", None)
 TRAIN_GHOST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost", ())  # the previous run's losses
 # How the Train run goes, kept beside their widgets (`ui.train_controls`), which other pages forget.
 TRAIN_PACE: SessionKey[float | None] = SessionKey("train_pace", 10.0)  # epochs per second; None: full speed

@@ -41,6 +41,28 @@ class Turns:
         finally:
             self._release()
 
+    @contextmanager
+    def outside(self) -> Iterator[None]:
+        """From inside a turn: give it up for the block, then queue for it again (at the same depth).
+
+        For work that needs no turn: training a slice is torch arithmetic on the session's own
+        model, which touches no Streamlit state and runs mostly with the GIL released, so a big
+        model's epoch can use the machine's other core while everyone else takes their turns.
+        """
+        me = threading.get_ident()
+        with self._changed:
+            depth = self._depth if self._owner == me else 0
+            if depth:
+                self._depth, self._owner = 0, None
+                self._changed.notify_all()
+        try:
+            yield
+        finally:
+            if depth:
+                self._acquire()
+                with self._changed:
+                    self._depth = depth
+
     def _acquire(self) -> None:
         me = threading.get_ident()
         with self._changed:

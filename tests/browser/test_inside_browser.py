@@ -93,6 +93,11 @@ def test_embeddings_page(browser_page):
 def test_gradient_flow_page_trains_live(browser_page):
     _, page = browser_page
     open_page(page, "Gradient flow")
+    # The page starts from the run trained above (a few epochs, over before Pause); its own
+    # long-memory task trains long enough to pause.
+    page.get_by_test_id("stRadioGroup").get_by_text("Remember the first letter").click()
+    page.get_by_text("Letters to remember").wait_for(timeout=30_000)
+    page.wait_for_timeout(800)
     page.get_by_role("button", name="▶ Train live").click()
     settle(page, 2)
     page.wait_for_timeout(2500)  # several live slices

@@ -1,0 +1,79 @@
+"""Accessibility in a real browser: after a Train run, axe-core's WCAG 2 A/AA rules find nothing
+on any page, and the controls a learner needs are reachable with the Tab key alone.
+
+axe-core comes from the pip package axe-playwright-python (requirements-dev.txt), which bundles
+axe-core's JavaScript: `.ci/run` installs requirements-dev.txt on a clean machine with pip alone,
+so the test needs no npm and no network. We inject that script ourselves and call `axe.run`
+with the WCAG 2 A/AA tags (the package's own runner runs every rule, best practices included).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from devtools.browser import chromium, chromium_missing_reason, streamlit_server
+
+reason = chromium_missing_reason()
+pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+
+LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&epochs=30"
+PAGES = ["Train", "Shapes", "Inside the cell", "Embeddings", "Gradient flow", "Compare", "Challenges", "Share & export"]
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_script() -> str:
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+def idle(page) -> None:
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+
+
+def violations(page, script: str) -> list[dict]:
+    """axe-core's WCAG 2 A/AA violations on the page as drawn now: rule, impact, a few targets."""
+    page.evaluate(script)
+    found = page.evaluate(
+        "options => axe.run(document, options).then(r => r.violations)",
+        {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]},
+    )
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "nodes": [(n["target"], n.get("failureSummary", "")[:160]) for n in v["nodes"][:4]],
+        }
+        for v in found
+    ]
+
+
+def test_every_page_after_a_training_run_has_no_wcag_a_or_aa_violations():
+    script = axe_script()
+    with streamlit_server() as url, chromium() as browser:
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        page.goto(f"{url}/{LINK}")
+        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+        idle(page)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Show epoch").wait_for(timeout=120_000)
+        idle(page)
+        found = {}
+        for name in PAGES:
+            page.get_by_role("link", name=name).first.click()
+            page.wait_for_timeout(1000)
+            idle(page)
+            if name == "Compare":
+                page.get_by_role("button", name="Train side by side").click()
+                page.get_by_text("Download the results table").wait_for(timeout=120_000)
+                idle(page)
+            if name == "Gradient flow":
+                page.get_by_role("button", name="Train 25 epochs").click()
+                page.get_by_text("Show epoch").wait_for(timeout=120_000)
+                idle(page)
+            page.wait_for_timeout(1000)  # let plotly and Vega finish drawing
+            if problems := violations(page, script):
+                found[name] = problems
+        assert not found, json.dumps(found, indent=1, ensure_ascii=False)
