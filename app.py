@@ -11,7 +11,9 @@ from ui.reconnect import show_lost_session_notice
 from ui.state import URL_PAGE_PATH
 from ui.turns import SCRIPT_TURNS
 from ui.url_sync import restore_config_from_url, sync_url_with_config
+from ui.warm_up import start_warm_up
 
+start_warm_up()  # torch, plotly and a throwaway run, beside the first visitor's page: ui/warm_up.py
 st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
 
 pages = [

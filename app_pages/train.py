@@ -9,19 +9,16 @@ from ui.session import get_config, set_config
 from ui.task_picker import task_picker
 from ui.train_controls import controls_and_views, follow_typed_strings, train_if_the_link_says
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
-from ui.warm_up import warm_up_torch
 
 # The page keeps to what a learner needs on the first screen (1280×720): strings, buttons and
-# the loss and predictions; what the network receives is under the views.
+# the loss and predictions; generating strings and what the network receives are under the views.
 st.title("Train a recurrent network")
 
-warm_up_torch()
 ensure_widgets(get_config())
 follow_typed_strings()
 with st.sidebar:
     model_and_training_settings()
 preset_and_strings()
-task_picker()
 
 dataset = None
 try:
@@ -32,5 +29,6 @@ except PlaygroundError as error:
     st.error(escape_markdown(str(error)), icon=":material/error:")  # it quotes the typed text
 train_if_the_link_says(config_ok=dataset is not None)
 controls_and_views(config_ok=dataset is not None)
+task_picker()  # under the views, not above the buttons: it pushed the charts off a 1280×720 screen
 if dataset is not None:
     network_inputs(dataset, config)

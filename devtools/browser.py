@@ -65,16 +65,19 @@ def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60.0) -
 
 @contextlib.contextmanager
 def streamlit_process(
-    env: dict[str, str] | None = None, timeout: float = 60.0
+    env: dict[str, str] | None = None, timeout: float = 60.0, script: Path = ROOT / "app.py"
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Like `streamlit_server`, also yielding the server process (to measure its memory)."""
+    """Like `streamlit_server`, also yielding the server process (to measure its memory).
+
+    ``script`` is the app by default; bench/first_visit.py serves its bare baseline page with it.
+    """
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script),
         "--server.port",
         str(port),
         "--server.address",

@@ -1,8 +1,12 @@
-"""What the network receives: the vocabulary, the index tensors and the one-hot vectors."""
+"""What the network receives: the vocabulary, the index tensors and the one-hot vectors.
+
+The tensors are drawn only when the learner turns on their toggle: an expander's content is sent
+and drawn even while it is collapsed, and the one-hot chart (plotly.js) and the two data grids
+were most of what a first visit's browser had to load (docs/performance.md, bench/first_visit.py).
+"""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from charts.train import onehot_figure
@@ -16,6 +20,7 @@ ENCODING_NOTES = {
     "embedding": "nn.Embedding picks the same rows of its weight by index, without building it",
     "linear": "multiplied by the nn.Linear weight to give the core's input",
 }
+SHOW_TENSORS_KEY = "network_inputs_show"
 
 
 def network_inputs(dataset: Dataset, config: RunConfig) -> None:
@@ -25,7 +30,11 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
         f"**Vocabulary** ({len(vocab)} characters, index → character): "
         + " · ".join(f"{i} → **{escape_markdown(c) if c.strip() else '␣'}**" for i, c in enumerate(vocab))
     )
-    with st.expander("What the network receives: indices and one-hot tensors"):
+    if not st.toggle("What the network receives: indices and one-hot tensors", key=SHOW_TENSORS_KEY):
+        return
+    import pandas as pd  # here, not at the top: a page that never shows the grids never imports it
+
+    with st.container(border=True):
         steps = [f"t={t}" for t in range(dataset.seq_len)]
         rows = [f"pair {b + 1}" for b in range(dataset.batch_size)]
         left, right = st.columns(2)

@@ -1,27 +1,45 @@
-"""Paying torch's and plotly's start-up costs once per server process, before anyone trains."""
+"""Paying torch's and plotly's start-up costs once per server process, beside the first visitor's page."""
 
 from __future__ import annotations
 
 import gc
+import threading
 
-import streamlit as st
-
-from charts.loss import LossRun, loss_figure
-from charts.train import hidden_state_figure, onehot_figure, predictions_figure, probabilities_figure
-from playground import RunConfig, Trainer
+_lock = threading.Lock()
+_thread: threading.Thread | None = None
 
 
-@st.cache_resource(show_spinner=False)
-def warm_up_torch() -> None:
-    """Once per server process: train and draw one throwaway model, then freeze the heap.
+def start_warm_up() -> None:
+    """Start the warm-up in a background thread, once per server process; returns at once.
+
+    Streamlit has no server-start hook, so app.py calls this at the top of every script run and
+    only the first call starts anything. The first visitor's page renders while the thread
+    imports torch and trains, instead of waiting ~3 s for it (bench/first_visit.py measures it).
+    """
+    global _thread
+    with _lock:
+        if _thread is None:
+            _thread = threading.Thread(target=_warm_up, name="rnn-playground-warm-up", daemon=True)
+            _thread.start()
+
+
+def _warm_up() -> None:
+    """Train and draw one throwaway model, then freeze the heap.
 
     torch's first optimizer and plotly's first figures import lazily, so without this the
     first student to press Train would pay for them. Then every object alive so far (the
     modules of torch, plotly, pandas and Streamlit) is moved out of the garbage collector's
     reach with `gc.freeze`: Streamlit runs a full `gc.collect` after every script run, which
     otherwise walks all of them each time and would slow every live refresh. The costs are
-    measured in docs/performance.md.
+    measured in docs/performance.md. The imports are here, not at the top, so that importing
+    this module from app.py costs nothing.
     """
+    import pandas  # noqa: F401  (st.dataframe's, for the first learner who shows the tensors)
+
+    from charts.loss import LossRun, loss_figure
+    from charts.train import hidden_state_figure, onehot_figure, predictions_figure, probabilities_figure
+    from playground import RunConfig, Trainer
+
     trainer = Trainer(RunConfig(cell="lstm", epochs=2))
     trainer.train()
     dataset, internals = trainer.dataset, trainer.internals(2)

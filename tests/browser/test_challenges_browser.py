@@ -57,8 +57,11 @@ def test_task_generator_fills_the_strings():
         page.screenshot(path=screenshot_path("challenges-task-picker-open"), full_page=True)
         page.get_by_role("button", name="Fill the strings").click()
         source = page.get_by_role("textbox", name="Source string(s), one per line")
+        # Until the rerun ends, the replaced text area can stay beside the new one: wait for the one left.
         page.wait_for_function(
-            "[...document.querySelectorAll('textarea')].some(t => /^[01]{8}\\n/.test(t.value))", timeout=30_000
+            "(() => { const boxes = document.querySelectorAll('textarea[aria-label^=\"Source string\"]');"
+            " return boxes.length === 1 && /^[01]{8}\\n/.test(boxes[0].value); })()",
+            timeout=30_000,
         )
         assert set(source.input_value().replace("\n", "")) <= {"0", "1"}
         page.wait_for_timeout(800)

@@ -73,8 +73,8 @@ def test_train_reaches_the_target_and_the_scrubber_replays_it():
         success = page.locator('[data-testid="stAlertContentSuccess"]').inner_text()
         assert "ohlol" in success
         predictions = page.locator(".st-key-train_predictions_chart")
-        predictions.wait_for()
-        assert "solved" in predictions.inner_text()
+        # plotly.js loads with the first chart now (nothing on the opened page needs it): wait for the drawing.
+        predictions.get_by_text("solved").first.wait_for(timeout=60_000)
         page.locator(".st-key-train_hidden_chart").wait_for()
         page.wait_for_timeout(500)  # let plotly finish drawing before the picture
         page.screenshot(path=screenshot_path("train-solved"))
@@ -109,6 +109,12 @@ def test_after_train_each_chart_is_drawn_once():
         page.get_by_role("button", name="Train", exact=True).click()
         page.get_by_text("Solved at epoch").wait_for(timeout=60_000)
         wait_until_run_finished(page)
+        # plotly.js loads with the first chart (nothing on the opened page needs it): wait for every first draw.
+        page.wait_for_function(
+            "keys => keys.every(key => window.__charts.some(c => c.draws > 0 && c.div.closest('.st-key-' + key)))",
+            arg=TRAIN_CHARTS,
+            timeout=60_000,
+        )
         page.wait_for_timeout(1500)  # Streamlit's second pass comes after the first draw
         charts = page.evaluate(
             """keys => keys.map(key => {
