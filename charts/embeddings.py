@@ -8,7 +8,7 @@ import torch
 from playground.projection import DriftFrames
 
 from .labels import char_label
-from .plotly_figure import annotated_heatmap
+from .plotly_figure import annotated_heatmap, epoch_animation_controls
 
 
 def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -> go.Figure:
@@ -65,48 +65,7 @@ def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
         margin=dict(l=10, r=10, t=40, b=10),
         showlegend=False,
         title=dict(text="Characters on the last epoch's two principal axes", font=dict(size=14)),
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                showactive=False,
-                x=0,
-                y=-0.2,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=0, r=10),
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[
-                            None,
-                            dict(frame=dict(duration=150, redraw=True), fromcurrent=False, transition=dict(duration=0)),
-                        ],
-                    ),
-                    dict(
-                        label="⏸ Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
-                    ),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=last,
-                currentvalue=dict(prefix="epoch "),
-                x=0.34,
-                len=0.66,
-                y=-0.12,
-                steps=[
-                    dict(
-                        label=str(epoch),
-                        method="animate",
-                        args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
-                    )
-                    for epoch in drift.epochs
-                ],
-            )
-        ],
+        **epoch_animation_controls(list(drift.epochs), last, slider_x=0.34),
     )
     figure.update_layout(margin=dict(b=110))
     return figure

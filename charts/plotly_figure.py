@@ -165,3 +165,52 @@ def annotated_heatmap(
         showscale=legend is not None,
         colorbar=diverging_colorbar(legend or "", bound, len=0.9),
     )
+
+
+def epoch_animation_controls(epochs: list[int], active: int, slider_x: float) -> dict[str, Any]:
+    """Layout entries for a figure with one animation frame per epoch (frames named by epoch):
+    Play / Pause buttons bottom left, and an epoch slider from ``slider_x`` to the right edge."""
+    return dict(
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                showactive=False,
+                x=0,
+                y=-0.2,
+                xanchor="left",
+                yanchor="top",
+                pad=dict(t=0, r=10),
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(frame=dict(duration=150, redraw=True), fromcurrent=False, transition=dict(duration=0)),
+                        ],
+                    ),
+                    dict(
+                        label="⏸ Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=active,
+                currentvalue=dict(prefix="epoch "),
+                x=slider_x,
+                len=1 - slider_x,
+                y=-0.12,
+                steps=[
+                    dict(
+                        label=str(epoch),
+                        method="animate",
+                        args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
+                    )
+                    for epoch in epochs
+                ],
+            )
+        ],
+    )

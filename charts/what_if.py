@@ -14,6 +14,7 @@ import torch
 from plotly.subplots import make_subplots
 
 from .labels import char_label, step_labels, text_label
+from .plotly_figure import epoch_animation_controls
 from .theme import DIVERGING, SERIES_COLOURS, WRONG_COLOUR
 
 
@@ -183,44 +184,6 @@ def trajectory_animation(
         height=560,
         margin=dict(l=10, r=10, t=50, b=110),
         title=dict(text=f"h_t on epoch {chosen_epoch}'s two principal axes (big dot: t=0)", font=dict(size=14)),
-        updatemenus=[
-            dict(
-                type="buttons",
-                direction="left",
-                showactive=False,
-                x=0,
-                y=-0.2,
-                xanchor="left",
-                yanchor="top",
-                pad=dict(t=0, r=10),
-                buttons=[
-                    dict(
-                        label="▶ Play",
-                        method="animate",
-                        args=[None, dict(frame=dict(duration=150, redraw=True), fromcurrent=False)],
-                    ),
-                    dict(
-                        label="⏸ Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
-                    ),
-                ],
-            )
-        ],
-        sliders=[
-            dict(
-                active=start,
-                currentvalue=dict(prefix="epoch "),
-                x=0.2,
-                len=0.8,
-                y=-0.12,
-                steps=[
-                    dict(
-                        label=str(epoch),
-                        method="animate",
-                        args=[[str(epoch)], dict(mode="immediate", frame=dict(duration=0, redraw=True))],
-                    )
-                    for epoch in epochs
-                ],
-            )
-        ],
+        **epoch_animation_controls(list(epochs), start, slider_x=0.2),
     )
     return figure
