@@ -166,3 +166,39 @@ def chromium_cpu_seconds() -> float:
 def screenshot_path(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+# The pages a learner tours in the browser tests, by their navigation titles (app.py).
+TOUR_PAGES = [
+    "Train",
+    "Shapes",
+    "Inside the cell",
+    "What if?",
+    "Embeddings",
+    "Gradient flow",
+    "Compare",
+    "Challenges",
+    "Share & export",
+]
+
+
+def wait_until_idle(page) -> None:
+    """Wait until Streamlit's "Running…" status is gone: the script run the last action started has ended."""
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+
+
+def open_and_train(page, url: str, query: str) -> None:
+    """Open the app with a link's query (``?src=…``), press Train and wait for the finished run."""
+    page.goto(f"{url}/{query}")
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Show epoch").wait_for(timeout=120_000)
+    wait_until_idle(page)
+
+
+def go_to(page, title: str) -> None:
+    """Follow the navigation link ``title`` and wait until the page has been drawn."""
+    page.get_by_role("link", name=title).first.click()
+    page.wait_for_timeout(1000)
+    wait_until_idle(page)

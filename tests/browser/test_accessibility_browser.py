@@ -13,13 +13,20 @@ import json
 
 import pytest
 
-from devtools.browser import chromium, chromium_missing_reason, streamlit_server
+from devtools.browser import (
+    TOUR_PAGES,
+    chromium,
+    chromium_missing_reason,
+    go_to,
+    open_and_train,
+    streamlit_server,
+    wait_until_idle,
+)
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&epochs=30"
-PAGES = ["Train", "Shapes", "Inside the cell", "Embeddings", "Gradient flow", "Compare", "Challenges", "Share & export"]
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -27,10 +34,6 @@ def axe_script() -> str:
     from axe_playwright_python.base import AXE_SCRIPT
 
     return AXE_SCRIPT
-
-
-def idle(page) -> None:
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
 
 
 def violations(page, script: str) -> list[dict]:
@@ -54,25 +57,18 @@ def test_every_page_after_a_training_run_has_no_wcag_a_or_aa_violations():
     script = axe_script()
     with streamlit_server() as url, chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-        page.goto(f"{url}/{LINK}")
-        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-        idle(page)
-        page.get_by_role("button", name="Train", exact=True).click()
-        page.get_by_text("Show epoch").wait_for(timeout=120_000)
-        idle(page)
+        open_and_train(page, url, LINK)
         found = {}
-        for name in PAGES:
-            page.get_by_role("link", name=name).first.click()
-            page.wait_for_timeout(1000)
-            idle(page)
+        for name in TOUR_PAGES:
+            go_to(page, name)
             if name == "Compare":
                 page.get_by_role("button", name="Train side by side").click()
                 page.get_by_text("Download the results table").wait_for(timeout=120_000)
-                idle(page)
+                wait_until_idle(page)
             if name == "Gradient flow":
                 page.get_by_role("button", name="Train 25 epochs").click()
                 page.get_by_text("Show epoch").wait_for(timeout=120_000)
-                idle(page)
+                wait_until_idle(page)
             page.wait_for_timeout(1000)  # let plotly and Vega finish drawing
             if problems := violations(page, script):
                 found[name] = problems

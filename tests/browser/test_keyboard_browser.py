@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.browser import chromium, chromium_missing_reason, streamlit_server
+from devtools.browser import (
+    TOUR_PAGES,
+    chromium,
+    chromium_missing_reason,
+    go_to,
+    open_and_train,
+    streamlit_server,
+    wait_until_idle,
+)
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&epochs=30"
-PAGES = ["Train", "Shapes", "Inside the cell", "Embeddings", "Gradient flow", "Compare", "Challenges", "Share & export"]
 EXTRA_TABS = 40  # beyond one per control: the page's own focus stops (skip links, the menu, charts)
 
 # Every control a pointer could use, numbered: enabled, drawn, and in the tab order.
@@ -36,10 +43,6 @@ NUMBER_CONTROLS = """() => {
 FOCUSED_GROUP = "() => document.activeElement && document.activeElement.dataset.keyboardGroup || null"
 
 
-def idle(page) -> None:
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-
-
 def tab_until(page, condition: str, limit: int = 80) -> bool:
     """Press Tab until ``condition`` (a JS expression about document.activeElement) holds."""
     for _ in range(limit):
@@ -52,17 +55,10 @@ def tab_until(page, condition: str, limit: int = 80) -> bool:
 def test_tab_reaches_every_control_on_every_page():
     with streamlit_server() as url, chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-        page.goto(f"{url}/{LINK}")
-        page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-        idle(page)
-        page.get_by_role("button", name="Train", exact=True).click()
-        page.get_by_text("Show epoch").wait_for(timeout=120_000)
-        idle(page)
+        open_and_train(page, url, LINK)
         unreached = {}
-        for name in PAGES:
-            page.get_by_role("link", name=name).first.click()
-            page.wait_for_timeout(1000)
-            idle(page)
+        for name in TOUR_PAGES:
+            go_to(page, name)
             page.wait_for_timeout(500)
             controls = page.evaluate(NUMBER_CONTROLS)
             assert controls, name
@@ -81,7 +77,7 @@ def test_train_runs_pauses_and_rewinds_from_the_keyboard():
         page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
         page.goto(f"{url}/?epochs=2000")
         page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-        idle(page)
+        wait_until_idle(page)
         page.locator("body").focus()
         assert tab_until(page, "e.tagName === 'TEXTAREA' && e.getAttribute('aria-label').startsWith('Source')")
         assert tab_until(page, "e.tagName === 'TEXTAREA' && e.getAttribute('aria-label').startsWith('Target')")
@@ -91,7 +87,7 @@ def test_train_runs_pauses_and_rewinds_from_the_keyboard():
         assert tab_until(page, "e.tagName === 'BUTTON' && e.innerText.includes('Pause')")
         page.keyboard.press("Enter")
         page.get_by_text("paused").wait_for(timeout=30_000)
-        idle(page)
+        wait_until_idle(page)
         assert tab_until(page, "e.type === 'range' && e.closest('.st-key-train_view_epoch')")
         before = page.evaluate("() => document.activeElement.getAttribute('aria-valuetext')")
         page.keyboard.press("Home")

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import pytest
 
-from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from devtools.browser import (
+    TOUR_PAGES,
+    chromium,
+    chromium_missing_reason,
+    go_to,
+    open_and_train,
+    screenshot_path,
+    streamlit_server,
+    wait_until_idle,
+)
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&layers=2&bidir=1&epochs=30"
-PAGES = ["Train", "Shapes", "Inside the cell", "Embeddings", "Gradient flow", "Compare", "Challenges", "Share & export"]
 MAX_CHART_PX = 1100
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
 
@@ -42,38 +50,27 @@ CHART_LAYOUT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(ch
 })"""
 
 
-def idle(page) -> None:
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-
-
 def test_charts_keep_their_labels_apart_their_size_bounded_and_pages_follow_the_epoch():
     with streamlit_server() as url, chromium() as browser:
         for width, height in [(1280, 720), (1920, 1080)]:
             page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-            page.goto(f"{url}/{LINK}")
-            page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-            idle(page)
-            page.get_by_role("button", name="Train", exact=True).click()
-            page.get_by_text("Show epoch").wait_for(timeout=120_000)
-            idle(page)
+            open_and_train(page, url, LINK)
             slider = page.locator('[data-testid="stSlider"]', has_text="Show epoch").locator("input[type=range]")
             slider.focus()
             for _ in range(18):  # rewind (a key pressed while the page reruns may be lost)
                 slider.press("ArrowLeft")
             page.wait_for_timeout(1500)
-            idle(page)
+            wait_until_idle(page)
             rewound = slider.get_attribute(
                 "aria-valuetext"
             )  # what the slider shows (a select slider's value is an index)
             assert int(rewound) < 30
-            for name in PAGES:
-                page.get_by_role("link", name=name).first.click()
-                page.wait_for_timeout(1000)
-                idle(page)
+            for name in TOUR_PAGES:
+                go_to(page, name)
                 if name == "Compare":
                     page.get_by_role("button", name="Train side by side").click()
                     page.get_by_text("Download the results table").wait_for(timeout=120_000)
-                    idle(page)
+                    wait_until_idle(page)
                 page.wait_for_timeout(1000)  # let plotly finish drawing
                 slug = name.lower().replace(" & ", "-").replace(" ", "-")
                 page.screenshot(path=screenshot_path(f"visual-{slug}-{width}x{height}"))
