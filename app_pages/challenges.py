@@ -4,8 +4,10 @@ import streamlit as st
 
 from playground.challenges import CHALLENGES
 from ui.challenge_board import challenge_card, grade_current_run, passed_count, progress_files
+from ui.run_summary import show_run_summary
 
 st.title("Challenges")
+show_run_summary()
 st.caption(
     "Each challenge starts from a config that does not quite work. Load it, change the settings "
     "and train on the **Train** page, then come back: a run on a challenge's strings is graded "

@@ -11,6 +11,7 @@ from playground.presets import PRESETS
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import COMPARE_RUN, show_progress
 from ui.markdown import escape_markdown
+from ui.run_summary import show_run_summary
 from ui.session import get_config
 from ui.state import COMPARISON
 from ui.url_sync import page_param_from_link, set_page_params, show_share_link
@@ -19,6 +20,7 @@ PAUSE_BUTTON, CONTINUE_BUTTON = "compare_pause_button", "compare_continue_button
 DEFAULT_VALUES = {"hidden_sizes": "4, 8, 16, 32", "learning_rates": "0.01, 0.05, 0.1, 0.5"}
 
 st.title("Compare")
+show_run_summary()
 st.caption(
     "Train several networks on the same strings with the same seed and watch them race: "
     "every difference in the curves comes from the one setting that differs. Curves that lie "

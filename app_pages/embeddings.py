@@ -10,6 +10,7 @@ from playground.projection import encoding_drift, lookup_equivalence
 from ui.draw import draw_plotly
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown, inline_code
+from ui.run_summary import show_run_summary
 from ui.session import get_config
 from ui.train_here import start_training
 
@@ -25,6 +26,7 @@ st.title("Embeddings")
 trainer = trained_run("embeddings")
 if trainer is None:
     st.stop()
+show_run_summary()  # after trained_run: a run it starts is shown as trained
 config, vocab = trainer.config, trainer.dataset.vocab
 
 if config.encoding == "onehot":
@@ -57,7 +59,7 @@ with main:
     drift = encoding_drift(trainer)
     draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
     st.caption(
-        "Press ▶ or drag the slider under the chart to watch the characters drift. All epochs are "
+        "Press Play or drag the slider under the chart to watch the characters drift. All epochs are "
         "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
         "largest entry made positive), so movement is the vectors changing, not the axes."
     )

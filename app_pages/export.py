@@ -12,6 +12,7 @@ from ui.classroom_link import teacher_link_form
 from ui.draw import chart_theme, draw_plotly
 from ui.live_run import REPLAY_RUN, show_progress
 from ui.markdown import escape_markdown, inline_code
+from ui.run_summary import show_run_summary
 from ui.session import get_config, get_trainer, use_trainer
 from ui.state import EXPORT_LOADED_FILE, EXPORT_REPLAY, EXPORT_SHOW_CODE
 from ui.train_here import start_training, training_here
@@ -19,6 +20,7 @@ from ui.url_sync import show_share_link
 
 config = get_config()
 st.title("Share & export")
+show_run_summary()
 
 st.header("Share this experiment")
 st.caption(

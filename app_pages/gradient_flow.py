@@ -22,6 +22,7 @@ from ui.draw import chart_theme, draw_plotly
 from ui.followed import GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK, run_contenders, start_gradient_flow
 from ui.live_run import GRADIENT_FLOW_RUN, show_progress
 from ui.markdown import escape_markdown
+from ui.run_summary import show_run_summary
 from ui.session import get_trainer
 from ui.state import GRADIENT_FLOW_RACE
 from ui.turns import taking_turns
@@ -33,6 +34,7 @@ CONTROL_COLUMNS = [2, 1, 1, 1, 1]  # the task's own settings, then Train, Train 
 trainer = get_trainer()
 start_gradient_flow(trainer)
 st.title("Gradient flow")
+show_run_summary()
 task = MEMORY_TASK
 if trainer is not None:
     task = st.radio(

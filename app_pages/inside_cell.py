@@ -4,6 +4,7 @@ import streamlit as st
 
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import direction_name, layer_name, plain_char, step_name
+from charts.train import colour_bound
 from playground import PlaygroundError
 from playground.cells import CELLS
 from playground.equations import equations_for, module_states, step_equation, unit_latex
@@ -11,19 +12,16 @@ from ui.draw import draw_plotly
 from ui.followed import INSIDE_EPOCH_KEY, start_inside_epoch
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown
+from ui.run_summary import show_run_summary
 
 st.title("Inside the cell")
 trainer = trained_run("inside")
 if trainer is None:
     st.stop()
+show_run_summary()  # after trained_run: a run it starts is shown as trained
 config, dataset = trainer.config, trainer.dataset
 cell = CELLS[config.cell]
 module_name = cell.module_name
-st.caption(
-    f"The run from the Train page: {module_name}, {config.layers} layer(s), "
-    f"{'bidirectional, ' if config.bidirectional else ''}hidden size {config.hidden_size}, "
-    f"trained {trainer.epoch} epoch(s) on {escape_markdown(', '.join(repr(s) for s in dataset.sources))}."
-)
 
 choices = (
     ["epoch"]
@@ -154,9 +152,15 @@ panels = {name: internals.gates[name][layer, direction, item] for name in cell.g
 if cell.has_cell_state:
     panels["c"] = internals.cell[layer, direction, item]
 panels["h"] = internals.hidden[layer, direction, item]
+# Coloured over the string's states in every layer and direction, as on Train: the same c, the same colour.
+reach = {"h": colour_bound(internals.hidden[:, :, item])}
+if cell.has_cell_state:
+    reach["c"] = colour_bound(internals.cell[:, :, item])
 draw_plotly(
     st,
-    sequence_heatmaps(panels, chars, step, f"Time × unit: gates and states, epoch {epoch} ({step_name(step)} boxed)"),
+    sequence_heatmaps(
+        panels, chars, step, f"Time × unit: gates and states, epoch {epoch} ({step_name(step)} boxed)", reach
+    ),
     "inside-gates",
     "inside-gates",
 )

@@ -10,10 +10,12 @@ from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, 
 from playground.shapes import run_shapes as shapes_report
 from ui.draw import draw_plotly
 from ui.followed import SHAPES_EXAMPLE, SHAPES_KEYS, run_shapes, set_shapes_widgets, start_shapes
+from ui.run_summary import show_run_summary
 from ui.session import get_trainer
 from ui.state import SHAPES_SPEC
 
 st.title("Shapes")
+show_run_summary()
 st.caption(
     "Change a setting: the module is built and run on random input, and every shape below is "
     "read from the tensors torch returned (`tensor.shape`), never computed by formula."

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from charts.train import colour_bound
 from charts.what_if import importance_figure, probability_comparison, state_comparison, trajectory_animation
 from playground import PlaygroundError, limits
 from playground.cells import CELLS
@@ -11,6 +12,7 @@ from playground.trajectory import hidden_trajectories
 from ui.draw import draw_plotly
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown
+from ui.run_summary import show_run_summary
 from ui.what_if import (
     BIDIRECTIONAL_NOTE,
     IMPORTANCE_KEY,
@@ -24,12 +26,11 @@ st.title("What if?")
 trainer = trained_run("whatif")
 if trainer is None:
     st.stop()
+show_run_summary()  # after trained_run: a run it starts is shown as trained
 config, dataset = trainer.config, trainer.dataset
 cell = CELLS[config.cell]
 st.caption(
-    f"The run from the Train page: {cell.module_name}, {config.layers} layer(s), "
-    f"{'bidirectional, ' if config.bidirectional else ''}hidden size {config.hidden_size}, "
-    f"trained {trainer.epoch} epoch(s). Change one thing and the network runs again from the same weights: "
+    "Change one thing and the network runs again from the same weights: "
     "h_t carries the past forward, so everything after the change can move."
 )
 
@@ -69,6 +70,7 @@ for name, new, old in panels:
             changed.source_chars[view.item],
             f"{name}_t, {where}: time × unit",
             step,
+            colour_bound(old[:, :, view.item]),  # the string's states, every layer: Train's colours
         ),
         f"whatif-{name}",
         f"what-if-{name}",
@@ -134,6 +136,6 @@ if st.toggle("Show h_t of every string as a path through the hidden space", True
     st.caption(
         f"Layer {view.layer}'s h_t{' (both directions side by side)' if config.bidirectional else ''} of every "
         "step of every string, on the two "
-        f"principal axes of epoch {view.epoch}'s states. Press ▶ to watch the paths over the recorded epochs: "
+        f"principal axes of epoch {view.epoch}'s states. Press Play to watch the paths over the recorded epochs: "
         "they start tangled and separate as the network learns to tell the strings and steps apart."
     )

@@ -12,10 +12,11 @@ import torch
 from plotly.subplots import make_subplots
 
 from .labels import char_label, step_name, text_label
-from .plotly_figure import annotated_heatmap, step_axis
+from .plotly_figure import TEXT_PX, annotated_heatmap, row_px, row_ticks, step_axis
 from .theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
 
 PAGE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
+MATRIX_PLOT_PX = 180  # the plotting width of a weight matrix in its three-eighths of that page, about
 
 
 def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> go.Figure:
@@ -25,12 +26,13 @@ def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> 
     # Horizontal labels, a sum broken before its "+": rotated, LSTM's sixteen terms overlapped.
     heads = [text_label(label).replace("+", "<br>+") for label in labels]
     figure = go.Figure(annotated_heatmap(values, list(range(len(labels))), units, digits=3, legend="value"))
-    figure.update_yaxes(autorange="reversed")
+    px = row_px(len(units), 26)
+    figure.update_yaxes(autorange="reversed", **row_ticks(units, px))
     figure.update_xaxes(
         side="top", tickangle=0, tickvals=list(range(len(labels))), ticktext=heads, tickfont=dict(size=11)
     )
     figure.update_layout(
-        height=140 + 26 * len(units),
+        height=140 + round(px * len(units)),
         margin=dict(l=10, r=10, t=80, b=10),
         title=dict(text=text_label(title), font=dict(size=14), y=0.99),
     )
@@ -47,10 +49,13 @@ def matrix_figure(
     x = x or [str(k) for k in range(matrix.shape[1])]
     y = y or [str(k) for k in range(matrix.shape[0])]
     figure = go.Figure(annotated_heatmap(matrix, x, y))
-    figure.update_yaxes(autorange="reversed", type="category")
-    figure.update_xaxes(type="category", side="top")
+    px = row_px(matrix.shape[0], 22)
+    figure.update_yaxes(autorange="reversed", type="category", **row_ticks(y, px))
+    figure.update_xaxes(
+        type="category", side="top", **row_ticks(x, MATRIX_PLOT_PX / len(x), TEXT_PX * max(map(len, x)) + 6)
+    )
     figure.update_layout(
-        height=110 + 22 * matrix.shape[0],
+        height=110 + round(px * matrix.shape[0]),
         margin=dict(l=10, r=10, t=60, b=10),
         title=dict(text=text_label(title), font=dict(size=13), y=0.98),
     )
@@ -58,12 +63,19 @@ def matrix_figure(
 
 
 def sequence_heatmaps(
-    panels: dict[str, torch.Tensor], chars: tuple[str, ...], step: int | None = None, title: str = ""
+    panels: dict[str, torch.Tensor],
+    chars: tuple[str, ...],
+    step: int | None = None,
+    title: str = "",
+    reach: dict[str, float] | None = None,
 ) -> go.Figure:
     """Time × unit heatmaps side by side (gates over the whole sequence); marks ``step``.
 
     States use the one diverging scale, ±1 like Train's hidden states (wider only where a cell
-    state leaves [−1, 1]); sigmoid gates, which live in [0, 1], use a sequential scale of their own."""
+    state leaves [−1, 1]); sigmoid gates, which live in [0, 1], use a sequential scale of their own.
+    ``reach`` gives a panel's colour range where it must match another page's: Train colours a
+    string's states over all its layers and directions, so one layer's panel alone would
+    otherwise paint the same c in another shade."""
     names = list(panels)
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.04)
     plot_px = PAGE_PLOT_PX / len(names)
@@ -71,7 +83,7 @@ def sequence_heatmaps(
     for col, name in enumerate(names, start=1):
         values = panels[name].detach()
         bounded = name in ("i", "f", "o", "r", "z")  # sigmoid gates live in [0, 1]
-        reach = 1.0 if bounded else symmetric_bound(values.abs().max().item())
+        bound = 1.0 if bounded else (reach or {}).get(name, symmetric_bound(values.abs().max().item()))
         figure.add_trace(
             go.Heatmap(
                 z=values.T.tolist(),
@@ -79,11 +91,11 @@ def sequence_heatmaps(
                 y=[f"unit {k}" for k in range(values.shape[1])],
                 customdata=[hover] * values.shape[1],
                 colorscale=GATE if bounded else DIVERGING,
-                zmin=0 if bounded else -reach,
-                zmax=reach,
+                zmin=0 if bounded else -bound,
+                zmax=bound,
                 showscale=name == "h",  # the legend of the states' scale; c's own range is said in the caption
                 hovertemplate="%{customdata}, %{y}: %{z:.3f}<extra>" + name + "</extra>",
-                colorbar=diverging_colorbar("h", reach, len=0.9),
+                colorbar=diverging_colorbar("h", bound, len=0.9),
             ),
             row=1,
             col=col,
@@ -91,10 +103,13 @@ def sequence_heatmaps(
         if step is not None:
             figure.add_vrect(x0=step - 0.5, x1=step + 0.5, line=dict(color="black", width=2), row=1, col=col)
         figure.update_xaxes(**step_axis(list(chars), plot_px), row=1, col=col)
-        figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
-    units = next(iter(panels.values())).shape[1]
+    units = [f"unit {k}" for k in range(next(iter(panels.values())).shape[1])]
+    px = row_px(len(units), 18)
+    figure.update_yaxes(autorange="reversed", **row_ticks(units, px))
+    for col in range(1, len(names) + 1):
+        figure.update_yaxes(showticklabels=col == 1, row=1, col=col)
     figure.update_layout(
-        height=150 + 18 * units,
+        height=150 + round(px * len(units)),
         margin=dict(l=10, r=10, t=60, b=10),
         title=dict(text=text_label(title), font=dict(size=14)),
     )

@@ -128,6 +128,23 @@ def step_axis(input_chars: list[str], plot_px: float, **extra: Any) -> dict[str,
     )
 
 
+ROWS_PX = 720  # the most a heatmap's rows may take: 256 units of 26 px were a 6,800 px chart
+ROW_LABEL_PX = 14  # one 12 px row label and a gap
+
+
+def row_px(rows: int, preferred: float) -> float:
+    """Pixels per heatmap row: ``preferred`` while the rows fit `ROWS_PX`, thinner beyond (down to
+    a line of colour; hover names every row), so the largest model stays a chart, not a page."""
+    return max(0.4, min(preferred, ROWS_PX / max(rows, 1)))
+
+
+def row_ticks(labels: list[str], px: float, label_px: float = ROW_LABEL_PX) -> dict[str, Any]:
+    """Tick labels for rows (or columns) ``px`` apart: every one's while labels ``label_px`` long
+    fit, else every few ones' (hover still names each)."""
+    stride = max(1, math.ceil(label_px / max(px, 0.1)))
+    return dict(tickvals=labels[::stride], ticktext=labels[::stride])
+
+
 def outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, Any]:
     """A heavy box around one heatmap cell."""
     return dict(
@@ -169,7 +186,10 @@ def annotated_heatmap(
 
 def epoch_animation_controls(epochs: list[int], active: int, slider_x: float) -> dict[str, Any]:
     """Layout entries for a figure with one animation frame per epoch (frames named by epoch):
-    Play / Pause buttons bottom left, and an epoch slider from ``slider_x`` to the right edge."""
+    Play / Pause buttons bottom left, and an epoch slider from ``slider_x`` to the right edge.
+
+    The buttons say their names in plain letters: a ⏸ glyph is missing from many system fonts
+    (headless Chromium on Debian drew it as an empty box), and the figure's font has none."""
     return dict(
         updatemenus=[
             dict(
@@ -183,7 +203,7 @@ def epoch_animation_controls(epochs: list[int], active: int, slider_x: float) ->
                 pad=dict(t=0, r=10),
                 buttons=[
                     dict(
-                        label="▶ Play",
+                        label="Play",
                         method="animate",
                         args=[
                             None,
@@ -191,7 +211,7 @@ def epoch_animation_controls(epochs: list[int], active: int, slider_x: float) ->
                         ],
                     ),
                     dict(
-                        label="⏸ Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
+                        label="Pause", method="animate", args=[[None], dict(frame=dict(duration=0), mode="immediate")]
                     ),
                 ],
             )

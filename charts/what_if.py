@@ -14,8 +14,10 @@ import torch
 from plotly.subplots import make_subplots
 
 from .labels import char_label, step_labels, text_label
-from .plotly_figure import epoch_animation_controls
-from .theme import DIVERGING, SERIES_COLOURS, WRONG_COLOUR
+from .plotly_figure import epoch_animation_controls, row_px, row_ticks, step_axis
+from .theme import DIVERGING, PROBABILITY, SERIES_COLOURS, WRONG_COLOUR
+
+PANEL_PLOT_PX = 200  # the plotting width of one of three panels across the page at 1280 px, about
 
 
 def _times(chars: Sequence[str]) -> list[str]:
@@ -29,14 +31,17 @@ def state_comparison(
     changed_chars: Sequence[str],
     title: str,
     step: int | None = None,
+    reach: float = 1.0,
 ) -> go.Figure:
     """(seq, hidden) states of both runs as time × unit heatmaps, then changed − original.
 
     Time ticks name the character each run fed, so a changed input shows in the axis too;
-    ``step`` (the intervened one) is boxed.
+    ``step`` (the intervened one) is boxed. Both runs are coloured over ±``reach`` (the
+    string's states over every layer and direction, as Train colours them), widened only if
+    a value shown here goes further.
     """
     difference = changed - original
-    reach = max(1.0, original.abs().max().item(), changed.abs().max().item())
+    reach = max(reach, original.abs().max().item(), changed.abs().max().item())
     spread = max(difference.abs().max().item(), 1e-6)
     panels = (
         ("original", original, original_chars, reach),
@@ -45,27 +50,30 @@ def state_comparison(
     )
     figure = make_subplots(rows=1, cols=3, subplot_titles=[p[0] for p in panels], horizontal_spacing=0.05)
     units = [f"unit {k}" for k in range(original.shape[1])]
+    px = row_px(len(units), 18)
     for col, (name, values, chars, scale) in enumerate(panels, start=1):
         figure.add_trace(
             go.Heatmap(
                 z=values.T.tolist(),
-                x=_times(chars),
+                x=list(range(len(chars))),
+                customdata=[_times(chars)] * len(units),
                 y=units,
                 colorscale=DIVERGING,
                 zmin=-scale,
                 zmax=scale,
                 showscale=col >= 2,
                 colorbar=dict(len=0.9, thickness=10, x=1.0 if col == 3 else 0.64),
-                hovertemplate="t=%{x}, %{y}: %{z:.4f}<extra>" + name + "</extra>",
+                hovertemplate="t=%{customdata}, %{y}: %{z:.4f}<extra>" + name + "</extra>",
             ),
             row=1,
             col=col,
         )
         if step is not None:
             figure.add_vrect(x0=step - 0.5, x1=step + 0.5, line=dict(color="black", width=2), row=1, col=col)
-        figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col)
+        figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX), row=1, col=col)
+        figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col, **row_ticks(units, px))
     figure.update_layout(
-        height=140 + 18 * len(units),
+        height=140 + round(px * len(units)),
         margin=dict(l=10, r=10, t=70, b=10),
         title=dict(text=text_label(title), font=dict(size=14)),
     )
@@ -84,6 +92,7 @@ def probability_comparison(
     (most likely) character of each step is written in its cell, red where the runs disagree."""
     figure = make_subplots(rows=1, cols=2, subplot_titles=["original", "changed"], horizontal_spacing=0.06)
     rows = [char_label(c) for c in vocab]
+    px = row_px(len(rows), 20)
     predicted = original.argmax(dim=-1), changed.argmax(dim=-1)
     for col, (values, chars) in enumerate(((original, original_chars), (changed, changed_chars)), start=1):
         picks = predicted[col - 1].tolist()
@@ -92,17 +101,18 @@ def probability_comparison(
         figure.add_trace(
             go.Heatmap(
                 z=values.T.tolist(),
-                x=step_labels(chars),
+                x=list(range(len(chars))),
+                customdata=[step_labels(chars)] * len(rows),
                 y=rows,
                 zmin=0,
                 zmax=1,
-                colorscale="Viridis",
+                colorscale=PROBABILITY,  # Train's probability scale: a p is the same blue on both pages
                 text=text,
-                texttemplate="%{text}",
-                textfont=dict(size=11, color="white"),
+                texttemplate="%{text}",  # Plotly picks black or white by the cell's shade
+                textfont=dict(size=11),
                 showscale=col == 2,
                 colorbar=dict(len=0.9, thickness=10),
-                hovertemplate="%{x}, p(%{y}) = %{z:.3f}<extra></extra>",
+                hovertemplate="%{customdata}, p(%{y}) = %{z:.3f}<extra></extra>",
             ),
             row=1,
             col=col,
@@ -110,10 +120,12 @@ def probability_comparison(
         for t, different in enumerate(disagree):
             if different and col == 2:
                 figure.add_vrect(x0=t - 0.5, x1=t + 0.5, line=dict(color=WRONG_COLOUR, width=3), row=1, col=col)
-        figure.update_yaxes(autorange="reversed", type="category", showticklabels=col == 1, row=1, col=col)
-        figure.update_xaxes(type="category", row=1, col=col)
+        figure.update_yaxes(
+            autorange="reversed", type="category", showticklabels=col == 1, row=1, col=col, **row_ticks(rows, px)
+        )
+        figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX * 1.5), row=1, col=col)
     figure.update_layout(
-        height=150 + 20 * len(rows),
+        height=150 + round(px * len(rows)),
         margin=dict(l=10, r=10, t=70, b=10),
         title=dict(text=text_label(title), font=dict(size=14)),
     )

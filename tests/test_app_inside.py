@@ -204,7 +204,7 @@ def test_inside_cell_trains_the_current_settings():
     at.button(key="inside-train-current").click().run()
     assert not at.exception
     assert TRAINER.get(at.session_state).epoch == 4
-    assert "nn.LSTM, 2 layer(s), bidirectional" in at.caption[0].value
+    assert "nn.LSTM, 2 layers, bidirectional" in at.caption[0].value
 
 
 def test_inside_cell_shows_a_bad_current_config_as_a_sentence():

@@ -82,7 +82,7 @@ def test_inside_train_here_runs_in_slices_and_pause_shows_the_trained_epochs():
     assert not TRAIN_LIVE.running.get(at.session_state) and 0 < trained < LONG.epochs
     at.run()
     assert TRAINER.get(at.session_state).epoch == trained  # no slice after the Pause click
-    assert f"trained {trained} epoch(s)" in at.caption[0].value and at.latex
+    assert f"epoch {trained} of {trained} trained" in at.caption[0].value and at.latex
 
 
 def test_embeddings_switch_and_train_runs_in_slices():

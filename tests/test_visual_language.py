@@ -9,9 +9,10 @@ from charts.compare import prediction_timeline_figure
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, step_labels, step_stride
 from charts.live import hidden_states_chart, probabilities_chart, timeline_chart
-from charts.plotly_figure import STEP_TICK_PX, step_axis
+from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
 from charts.train import hidden_state_figure, predictions_figure, probabilities_figure
+from charts.what_if import probability_comparison, state_comparison
 from playground import RunConfig, Trainer
 from playground.compare import Contender, ContenderRun
 from playground.limits import LIMITS
@@ -145,6 +146,17 @@ def test_charts_stay_bounded_at_the_largest_settings():
     figure = probabilities_figure(probabilities, vocab, ["a"] * steps, [0] * steps)
     assert figure.layout.height <= 900
     assert len(figure.layout.yaxis.tickvals) * 16 <= 720 + 16  # vocabulary labels thinned, never stacked
+    # Inside the cell and What if? at the same extremes: rows get thinner, labels fewer, the chart stays a chart.
+    state = hidden[0, 0]
+    for tall in (
+        terms_figure(["a", "b", "c", "d"], [state[0]] * 4, "terms"),
+        matrix_figure(torch.rand(4 * units, units), "W_hh"),
+        sequence_heatmaps({name: state for name in "ifgoch"}, ["a"] * steps),
+        state_comparison(state, state, ["a"] * steps, ["a"] * steps, "h"),
+        probability_comparison(probabilities, probabilities, vocab, ["a"] * steps, ["a"] * steps, "p"),
+    ):
+        assert tall.layout.height <= 1000
+        assert len(tall.layout.yaxis.tickvals) * ROW_LABEL_PX <= ROWS_PX + ROW_LABEL_PX
 
 
 def test_compare_writes_letters_only_where_they_are_readable():

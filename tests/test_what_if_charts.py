@@ -11,7 +11,8 @@ def test_state_comparison_shows_both_runs_and_their_difference():
     heatmaps = [trace for trace in figure.data if trace.type == "heatmap"]
     assert len(heatmaps) == 3
     assert [list(row) for row in heatmaps[2].z] == (changed - original).T.tolist()
-    assert heatmaps[0].x[1] == "1:&lt;" and heatmaps[0].x[3] == "3:␣"
+    assert heatmaps[0].customdata[0][1] == "1:&lt;" and heatmaps[0].customdata[0][3] == "3:␣"  # hover
+    assert figure.layout.xaxis.ticktext[1].startswith("&lt;") and figure.layout.xaxis3.ticktext[2].startswith("c")
     assert "&lt;b&gt;" in figure.layout.title.text
     assert heatmaps[0].zmin == heatmaps[1].zmin  # one colour range for both runs
 

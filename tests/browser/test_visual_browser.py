@@ -21,6 +21,7 @@ from devtools.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from devtools.page_checks import CHART_LAYOUT
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
@@ -28,26 +29,6 @@ pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&layers=2&bidir=1&epochs=30"
 MAX_CHART_PX = 1100
 SLIDER = '[data-testid="stSlider"] input[type="range"]'
-
-# For every plotly chart: its size, its column's width, and each pair of tick labels of one
-# axis whose boxes overlap (a pixel of slack for anti-aliasing).
-CHART_LAYOUT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(chart => {
-    const box = chart.getBoundingClientRect();
-    const column = chart.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect();
-    const overlaps = [];
-    for (const axis of chart.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above')) {
-        const labels = [...axis.querySelectorAll('text')].map(t => t.getBoundingClientRect())
-            .filter(r => r.width > 0);
-        labels.forEach((a, i) => labels.slice(i + 1).forEach(b => {
-            if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
-                overlaps.push([a.left, a.top, b.left, b.top]);
-        }));
-    }
-    const asked = chart.layout.margin, drawn = chart._fullLayout._size;
-    const grown = ['l', 'r', 't', 'b'].filter(side => drawn[side] > asked[side] + 0.5);
-    return {width: box.width, height: box.height, column: column.width, overlaps, grown,
-            title: chart.layout.title && chart.layout.title.text, asked, drawn: {...drawn}};
-})"""
 
 
 def test_charts_keep_their_labels_apart_their_size_bounded_and_pages_follow_the_epoch():

@@ -1,0 +1,149 @@
+"""Every page at the settings a learner can reach, in a real browser: the lessons' presets, a
+string at the length cap and the largest model the caps allow, each trained a few epochs.
+
+On every page: no two tick labels of a chart overlap, no chart is wider than its column or
+taller than a set bound, and the page says which experiment and epoch it shows. Across pages:
+a hidden (and cell) state value is painted the same colour on Train, Inside the cell and
+What if?, and a probability the same colour on Train and What if? — read from the charts
+Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config), and
+only the longest string tours every page: the others visit the pages whose charts change with
+the config, so the cases stay short.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from devtools.browser import (
+    TOUR_PAGES,
+    chromium,
+    chromium_missing_reason,
+    open_and_train,
+    streamlit_server,
+    wait_until_idle,
+)
+from devtools.page_checks import CHART_LAYOUT, Heatmap, heatmaps
+from playground import RunConfig
+from playground.limits import LIMITS
+from playground.presets import PRESETS
+from playground.url_state import query_string
+from ui.run_summary import SUMMARY_KEY, experiment_text
+
+reason = chromium_missing_reason()
+pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
+
+EPOCHS = 3
+MAX_CHART_PX = 1100
+# The lessons' presets that differ in what the pages draw: a hand-looped RNNCell read as scores,
+# a batch of three, a bidirectional 2-layer LSTM, a GRU, next-character prediction, an unbounded
+# relu state. (The others repeat one of these with other sizes.)
+LESSONS = ["hihell-per-step", "batch-of-three", "hello-bilstm", "hello-gru", "next-char", "clipped-relu"]
+LONGEST = ("the quick brown fox jumps over the lazy dog, then sleeps till noon" * 2)[: LIMITS.max_string_length]
+CONFIGS = {
+    **{name: PRESETS[name].config.with_changes(epochs=EPOCHS) for name in LESSONS},
+    "longest-string": RunConfig(sources=(LONGEST,), targets=(LONGEST[1:] + LONGEST[0],), epochs=EPOCHS),
+    "largest-model": RunConfig(
+        sources=("hello world",),
+        targets=("ello world!",),
+        cell="lstm",
+        hidden_size=LIMITS.max_hidden_size,
+        layers=LIMITS.max_layers,
+        bidirectional=True,
+        epochs=EPOCHS,
+    ),
+}
+# The pages whose charts change with the config; the longest string tours them all.
+CONFIG_PAGES = ["Train", "Shapes", "Inside the cell", "What if?", "Embeddings"]
+FULL_TOUR = "longest-string"
+# The charts that draw a state of layer 0, forward, first string, at the shown epoch: the first
+# heatmap whose hover names the state (Train draws h and c on one figure, Inside the cell draws
+# gates beside them), per page.
+STATE_CHARTS = {
+    "h": {"Train": ("train_hidden_chart", "h = "), "Inside the cell": ("inside-gates", "<extra>h<"),
+          "What if?": ("whatif-h", "original")},
+    "c": {"Train": ("train_hidden_chart", "c = "), "Inside the cell": ("inside-gates", "<extra>c<"),
+          "What if?": ("whatif-c", "original")},
+    "p": {"Train": ("train_probabilities_chart", ""), "What if?": ("whatif-probabilities", "")},
+}  # fmt: skip
+
+
+def summary_text(page) -> str:
+    line = page.locator(f".st-key-{SUMMARY_KEY}")
+    return line.inner_text() if line.count() else ""
+
+
+def shows_train_run(page, config: RunConfig) -> bool:
+    """The Train page names the experiment in its own widgets: the first string is typed in a box."""
+    return page.evaluate(
+        "s => [...document.querySelectorAll('textarea, input')].some(e => e.value.split('\\n').includes(s))",
+        config.sources[0],
+    )
+
+
+def visit(page, title: str) -> None:
+    """Follow the navigation link ``title``; done when the page's own title is drawn and its script has ended
+    (quicker than `go_to`'s fixed pause, which nine pages and eight configs would add up)."""
+    page.get_by_role("link", name=title).first.click()
+    page.wait_for_function("t => document.querySelector('h1')?.innerText.trim() === t", arg=title, timeout=60_000)
+    wait_until_idle(page)
+
+
+def first_state(page, key: str, hover: str) -> Heatmap | None:
+    return next((h for h in heatmaps(page, key) if hover in h.hover), None)
+
+
+@pytest.fixture(scope="module")
+def app():
+    with streamlit_server() as url, chromium() as browser:
+        yield url, browser
+
+
+@pytest.mark.parametrize("name", list(CONFIGS))
+def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, name):
+    url, browser = app
+    config = CONFIGS[name]
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    open_and_train(page, url, "?" + query_string(config))
+    shown = page.locator(".st-key-train_view_epoch input[type=range]").get_attribute("aria-valuetext")
+    problems, states = [], {}
+    for title in TOUR_PAGES if name == FULL_TOUR else CONFIG_PAGES:
+        if title != "Train":
+            visit(page, title)
+        page.wait_for_timeout(300)  # let plotly finish drawing
+        if title == "Train":
+            if not shows_train_run(page, config):
+                problems.append((title, "the strings are not shown"))
+        else:
+            line = summary_text(page)
+            if experiment_text(config) not in line or f"epoch {shown} of " not in line:
+                problems.append((title, "experiment line", line))
+        for chart in page.evaluate(CHART_LAYOUT):
+            where = (title, chart["key"], chart["title"])
+            if chart["overlaps"]:
+                problems.append((*where, "tick labels overlap", chart["overlaps"][:3]))
+            if chart["width"] > chart["column"] + 1:
+                problems.append((*where, f"{chart['width']:.0f} px wide in a {chart['column']:.0f} px column"))
+            if chart["height"] > MAX_CHART_PX:
+                problems.append((*where, f"{chart['height']:.0f} px tall"))
+        for kind, charts in STATE_CHARTS.items():
+            if title in charts:
+                states.setdefault(kind, {})[title] = first_state(page, *charts[title])
+    context.close()
+    for kind, drawn in states.items():
+        drawn = {title: heatmap for title, heatmap in drawn.items() if heatmap is not None}
+        if len(drawn) < 2:
+            continue
+        (first, reference), *others = drawn.items()
+        values = sorted(reference.values())
+        for title, heatmap in others:
+            theirs = sorted(heatmap.values())
+            if len(theirs) != len(values) or any(abs(a - b) > 1e-4 for a, b in zip(theirs, values)):
+                problems.append((kind, first, title, "not the same values"))
+                continue
+            for value in values:
+                a, b = reference.colour(value), heatmap.colour(value)
+                if max(abs(x - y) for x, y in zip(a, b)) > 1.0:
+                    problems.append((kind, f"{value:.3f}", first, a, title, b))
+                    break
+    assert not problems, "\n".join(map(str, problems))
