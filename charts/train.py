@@ -18,7 +18,7 @@ from playground.text import split_characters
 from playground.trainer import EpochRecord
 
 from .labels import char_label, label_chars, layer_name, step_name
-from .plotly_figure import MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
+from .plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
 from .theme import (
     DIVERGING,
     LIGHT,
@@ -70,9 +70,12 @@ def predictions_figure(
     total_epochs: int | None = None,
     max_rows: int = 20,
     theme: ChartTheme = LIGHT,
+    plot_px: float = HALF_PLOT_PX,
 ) -> go.Figure:
     """The predicted string of each epoch, one row each, every character green when right and
     vermillion with a ✗ in its corner when wrong (two cues: colour alone fails one boy in twelve).
+    Targets too long for a character per column in about ``plot_px`` (64 in half the page) name
+    every few columns and leave the cells' characters to hover, where they would print over each other.
 
     Rows come from each record's predicted string for batch item ``pair`` (kept for every
     epoch, even where a long run dropped the probabilities), split into the same
@@ -94,6 +97,7 @@ def predictions_figure(
             ]
         )
     columns = len(targets)
+    fits = plot_px / max(columns, 1) >= CHAR_TICK_PX
     wrong = [(t, row) for row, cells in enumerate(z) for t, right in enumerate(cells) if not right]
     data = [
         dict(
@@ -102,7 +106,7 @@ def predictions_figure(
             x=list(range(columns)),
             y=list(range(len(epochs))),
             text=text,
-            texttemplate="%{text}",
+            texttemplate="%{text}" if fits else "",
             textfont=dict(size=15, family=MONOSPACE, color="white"),
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
@@ -165,6 +169,10 @@ def predictions_figure(
         annotations=annotations,
         margin=dict(l=16 + TEXT_PX * label_chars(row_labels), r=10, t=96, b=10),
     )
+    if not fits:  # every few targets named, the rest on hover
+        stride = math.ceil(CHAR_TICK_PX * columns / plot_px)
+        layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
+        layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
     return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
 
 
