@@ -8,13 +8,16 @@ from charts.labels import plain_char
 from playground.config import ENCODING_LABELS
 from playground.projection import encoding_drift, lookup_equivalence
 from ui.draw import draw_plotly
+from ui.followed import start_at_shown_epoch
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown, inline_code
 from ui.run_summary import show_run_summary
 from ui.session import get_config
+from ui.state import EMBEDDINGS_FOLLOWED_EPOCH
 from ui.train_here import start_training
 
 SWITCH_KEY = "embeddings-switch"
+EPOCH_KEY = "embeddings-epoch"
 
 
 def switch_and_train() -> None:
@@ -64,8 +67,9 @@ with main:
         "largest entry made positive), so movement is the vectors changing, not the axes."
     )
     kept = trainer.detailed_epochs
+    start_at_shown_epoch(trainer, EPOCH_KEY, EMBEDDINGS_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
     epoch = (
-        st.select_slider("Epoch of the matrix below and of the lookup tables", kept, kept[-1], key="embeddings-epoch")
+        st.select_slider("Epoch of the matrix below and of the lookup tables", kept, key=EPOCH_KEY)
         if len(kept) > 1
         else kept[0]
     )

@@ -10,11 +10,14 @@ from playground.cells import CELLS
 from playground.interventions import pass_cost, snapshot, unit_importance, what_if
 from playground.trajectory import hidden_trajectories
 from ui.draw import draw_plotly
+from ui.followed import start_at_shown_epoch
 from ui.inside_run import trained_run
 from ui.markdown import escape_markdown
 from ui.run_summary import show_run_summary
+from ui.state import WHAT_IF_FOLLOWED_EPOCH
 from ui.what_if import (
     BIDIRECTIONAL_NOTE,
+    EPOCH_KEY,
     IMPORTANCE_KEY,
     TRAJECTORY_KEY,
     intervention_controls,
@@ -34,6 +37,7 @@ st.caption(
     "h_t carries the past forward, so everything after the change can move."
 )
 
+start_at_shown_epoch(trainer, EPOCH_KEY, WHAT_IF_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
 view = view_controls(trainer.detailed_epochs, config, dataset)
 intervention, step = intervention_controls(config, dataset, view)
 params = snapshot(trainer, view.epoch)

@@ -281,7 +281,9 @@ def hidden_state_figure(
     height, gap_y = panel_px / plot_height, PANEL_GAP_PX / plot_height
     data, layout, annotations = [], {}, []
     ranges = {"h": colour_bound(hidden), "c": colour_bound(cell) if cell is not None else 1.0}
-    x_axis = step_axis(list(input_chars), plot_px * width)
+    right = 76 if cell is None else 150  # the colour bars: h's, and c's beside it
+    # ``plot_px`` counts h's colour bar only; c's takes its margin from the panels.
+    x_axis = step_axis(list(input_chars), (plot_px - (right - 76)) * width)
     for layer in range(layers):
         for column, (d, kind) in enumerate(panels):
             index = layer * columns + column + 1
@@ -361,7 +363,6 @@ def hidden_state_figure(
             ),
         )
     layout["annotations"] = annotations
-    right = 76 if cell is None else 150  # the colour bars
     layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)

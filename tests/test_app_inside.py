@@ -121,6 +121,23 @@ def test_inside_cell_opens_at_the_epoch_the_train_page_shows():
     assert page("inside_cell.py", trainer).select_slider(key="inside-epoch").value == 6  # no rewind: the newest
 
 
+@pytest.mark.parametrize(
+    ("page_file", "slider"), [("what_if.py", "whatif-epoch"), ("embeddings.py", "embeddings-epoch")]
+)
+def test_what_if_and_embeddings_open_at_the_epoch_the_train_page_shows(page_file, slider):
+    trainer = trained("hello-gru", epochs=6)
+    at = AppTest.from_file(str(PAGES / page_file), default_timeout=TIMEOUT)
+    CONFIG.set(trainer.config, at.session_state)
+    TRAINER.set(trainer, at.session_state)
+    TRAIN_SHOWN_EPOCH.set((id(trainer), 2), at.session_state)  # rewound to epoch 2 on Train
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key=slider).value == 2
+    assert "epoch 2 of 6 trained" in at.caption[0].value  # the page's experiment line says so too
+    at.select_slider(key=slider).set_value(5).run()
+    assert at.select_slider(key=slider).value == 5  # the learner's own choice stays
+
+
 def test_shapes_page_starts_from_the_trained_run_with_its_example_one_click_away():
     trainer = Trainer(PRESETS["hello-bilstm"].config.with_changes(epochs=1))
     at = page("shapes.py", trainer)

@@ -23,6 +23,7 @@ from ui.state import (
     SHAPES_FOLLOWED_RUN,
     SHAPES_SPEC,
     TRAIN_SHOWN_EPOCH,
+    SessionKey,
 )
 
 INSIDE_EPOCH_KEY = "inside-epoch"
@@ -47,14 +48,22 @@ def train_shown_epoch(trainer: Trainer) -> int:
     return trainer.epoch
 
 
-def start_inside_epoch(trainer: Trainer, state: Any = None) -> None:
-    """Put Inside the cell's epoch slider where the Train page shows, whenever that moved (or the
-    slider forgot its value on another page); in between, the learner's own choice stays."""
+def start_at_shown_epoch(
+    trainer: Trainer, slider_key: str, followed: SessionKey[tuple[int, int] | None], state: Any = None
+) -> None:
+    """Put a page's epoch slider (``slider_key``) where the Train page shows, whenever that moved
+    (or the slider forgot its value on another page); in between, the learner's own choice stays.
+    ``followed`` remembers the (run, epoch) the slider last started from."""
     state = st.session_state if state is None else state
     shown = (id(trainer), train_shown_epoch(trainer))
-    if INSIDE_FOLLOWED_EPOCH.get(state) != shown or INSIDE_EPOCH_KEY not in state:
-        INSIDE_FOLLOWED_EPOCH.set(shown, state)
-        state[INSIDE_EPOCH_KEY] = trainer.nearest_detailed_epoch(shown[1])
+    if followed.get(state) != shown or slider_key not in state:
+        followed.set(shown, state)
+        state[slider_key] = trainer.nearest_detailed_epoch(shown[1])
+
+
+def start_inside_epoch(trainer: Trainer, state: Any = None) -> None:
+    """Inside the cell opens at the epoch the Train page shows."""
+    start_at_shown_epoch(trainer, INSIDE_EPOCH_KEY, INSIDE_FOLLOWED_EPOCH, state)
 
 
 def run_shapes(trainer: Trainer) -> tuple[ShapeSpec, list[str]]:

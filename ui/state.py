@@ -89,7 +89,10 @@ TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch"
 # The epoch the Train views show (the scrubber's), with the id of the run it belongs to: the
 # other pages open at it, so rewinding on Train and opening Inside the cell shows that epoch.
 TRAIN_SHOWN_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("train_shown_epoch", None)
+# The (run, epoch) each page's epoch slider last started from: a new one moves the slider there.
 INSIDE_FOLLOWED_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("inside_followed_epoch", None)
+WHAT_IF_FOLLOWED_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("what_if_followed_epoch", None)
+EMBEDDINGS_FOLLOWED_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("embeddings_followed_epoch", None)
 # The run whose sizes the Shapes page last started from (id of the trainer).
 SHAPES_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("shapes_followed_run", None)
 SHAPES_SPEC: SessionKey[ShapeSpec | None] = SessionKey("shapes_spec", None)  # the settings it showed last

@@ -68,9 +68,7 @@ def view_controls(epochs: list[int], config: RunConfig, dataset: Dataset) -> Vie
     """Epoch, string, layer and direction: shared by the intervention and the figures."""
     columns = st.columns([3, 1, 1, 1])
     epoch = (
-        columns[0].select_slider(
-            "Epoch (the weights that epoch's forward pass used)", epochs, epochs[-1], key=EPOCH_KEY
-        )
+        columns[0].select_slider("Epoch (the weights that epoch's forward pass used)", epochs, key=EPOCH_KEY)
         if len(epochs) > 1
         else epochs[0]
     )

@@ -1,8 +1,9 @@
 """Every page at the settings a learner can reach, in a real browser: the lessons' presets, a
 string at the length cap and the largest model the caps allow, each trained a few epochs.
 
-On every page: no two tick labels of a chart overlap, no chart is wider than its column or
-taller than a set bound, and the page says which experiment and epoch it shows. Across pages:
+Train is rewound one epoch first. Then on every page: no two tick labels of a chart overlap,
+no chart is wider than its column or taller than a set bound, the page says which experiment
+and epoch it shows, and its own epoch slider (if any) opens at that epoch. Across pages:
 a hidden (and cell) state value is painted the same colour on Train, Inside the cell and
 What if?, and a probability the same colour on Train and What if? — read from the charts
 Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config), and
@@ -55,6 +56,12 @@ CONFIGS = {
 # The pages whose charts change with the config; the longest string tours them all.
 CONFIG_PAGES = ["Train", "Shapes", "Inside the cell", "What if?", "Embeddings"]
 FULL_TOUR = "longest-string"
+# The pages with an epoch slider of their own, which must open at the epoch Train shows.
+EPOCH_SLIDERS = {
+    "Inside the cell": ".st-key-inside-epoch",
+    "What if?": ".st-key-whatif-epoch",
+    "Embeddings": ".st-key-embeddings-epoch",
+}
 # The charts that draw a state of layer 0, forward, first string, at the shown epoch: the first
 # heatmap whose hover names the state (Train draws h and c on one figure, Inside the cell draws
 # gates beside them), per page.
@@ -105,7 +112,13 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     open_and_train(page, url, "?" + query_string(config))
-    shown = page.locator(".st-key-train_view_epoch input[type=range]").get_attribute("aria-valuetext")
+    slider = page.locator(".st-key-train_view_epoch input[type=range]")
+    slider.focus()
+    slider.press("ArrowLeft")  # rewound one epoch: the other pages must follow it, not the newest
+    page.wait_for_function("e => document.activeElement.getAttribute('aria-valuetext') === e", arg=str(EPOCHS - 1))
+    page.wait_for_timeout(500)
+    wait_until_idle(page)
+    shown = slider.get_attribute("aria-valuetext")
     problems, states = [], {}
     for title in TOUR_PAGES if name == FULL_TOUR else CONFIG_PAGES:
         if title != "Train":
@@ -116,8 +129,13 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
                 problems.append((title, "the strings are not shown"))
         else:
             line = summary_text(page)
-            if experiment_text(config) not in line or f"epoch {shown} of " not in line:
+            if experiment_text(config) not in line or f"epoch {shown} of {EPOCHS} " not in line:
                 problems.append((title, "experiment line", line))
+        own = page.locator(f"{EPOCH_SLIDERS.get(title, '.no-such-slider')} input[type=range]")
+        if own.count():  # (Embeddings of a one-hot run has no matrix, so no slider)
+            epoch = own.get_attribute("aria-valuetext")
+            if epoch != shown:
+                problems.append((title, f"opens at epoch {epoch}, Train shows {shown}"))
         for chart in page.evaluate(CHART_LAYOUT):
             where = (title, chart["key"], chart["title"])
             if chart["overlaps"]:
