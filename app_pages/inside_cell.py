@@ -97,14 +97,14 @@ with right:
     )
     a, b = st.columns(2)
     a.metric(
-        "layer modules vs fused core",
+        "layers vs fused core",  # short: a longer label was cut off beside its neighbour at 1280 px
         f"{states.layers_vs_fused:.1e}",
         help="Top layer of the per-layer modules against the whole multi-layer module in one call.",
     )
     b.metric(
-        "engine vs modules, all steps",
+        "engine vs modules",
         f"{states.versus_engine(internals):.1e}",
-        help="The engine's hand-unrolled pass (used for gates and gradients) against the modules.",
+        help="The engine's hand-unrolled pass (used for gates and gradients) against the modules, all steps.",
     )
 
 st.markdown(

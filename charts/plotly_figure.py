@@ -129,7 +129,7 @@ def step_axis(input_chars: list[str], plot_px: float, **extra: Any) -> dict[str,
 
 
 ROWS_PX = 720  # the most a heatmap's rows may take: 256 units of 26 px were a 6,800 px chart
-ROW_LABEL_PX = 20  # one 12 px row label (its box is about 17 px tall) and a gap
+ROW_LABEL_PX = 18  # one 12 px row label: its box is about 17 px tall
 
 
 def row_px(rows: int, preferred: float) -> float:

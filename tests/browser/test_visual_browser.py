@@ -3,8 +3,9 @@ LSTM, no two tick labels of a chart overlap, no chart is wider than its column o
 set bound, the Train charts keep the margins they ask for (so they are drawn once), and
 Inside the cell opens at the epoch the Train page was rewound to.
 
-Also saves a screenshot of every page at 1280×720 and 1920×1080 (test-artifacts/visual-*.png;
-the ones in docs/visual/ were taken this way and looked at).
+Also saves a screenshot of every page at 1280×720 and 1920×1080 (test-artifacts/visual-*.png,
+at the rewound epoch). The ones in docs/visual/ come from `python -m devtools.screenshots`, each
+looked at; test_every_config_browser.py checks the lessons' presets and the caps' extremes.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from devtools.browser import (
     wait_until_idle,
 )
 from devtools.page_checks import CHART_LAYOUT
+from devtools.screenshots import slug
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
@@ -53,8 +55,7 @@ def test_charts_keep_their_labels_apart_their_size_bounded_and_pages_follow_the_
                     page.get_by_text("Download the results table").wait_for(timeout=120_000)
                     wait_until_idle(page)
                 page.wait_for_timeout(1000)  # let plotly finish drawing
-                slug = name.lower().replace(" & ", "-").replace(" ", "-")
-                page.screenshot(path=screenshot_path(f"visual-{slug}-{width}x{height}"))
+                page.screenshot(path=screenshot_path(f"visual-{slug(name)}-{width}x{height}"))
                 if name == "Inside the cell":
                     assert page.locator(SLIDER).first.get_attribute("aria-valuetext") == rewound
                 charts = page.evaluate(CHART_LAYOUT)
