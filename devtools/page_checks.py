@@ -1,4 +1,5 @@
-"""What the browser tests read off a drawn page: chart boxes, tick-label overlaps and heatmap colours.
+"""What the browser tests read off a drawn page: chart boxes, tick-label overlaps, heatmap colours
+and axe-core's accessibility violations.
 
 Shared by tests/browser/test_visual_browser.py (one config, two viewports) and
 tests/browser/test_every_config_browser.py (the lessons' presets and the caps' extremes), so
@@ -84,3 +85,30 @@ def _rgb(colour: str) -> tuple[float, float, float]:
 def heatmaps(page, key: str) -> list[Heatmap]:
     """The heatmaps of the chart drawn under Streamlit key ``key`` (none if it is not drawn)."""
     return [Heatmap.from_page(found) for found in page.evaluate(HEATMAPS, key) or []]
+
+
+WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_script() -> str:
+    """axe-core's JavaScript, bundled by the pip package axe-playwright-python (no npm, no network)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+def violations(page, script: str) -> list[dict]:
+    """axe-core's WCAG 2 A/AA violations on the page as drawn now: rule, impact, a few targets."""
+    page.evaluate(script)
+    found = page.evaluate(
+        "options => axe.run(document, options).then(r => r.violations)",
+        {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]},
+    )
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "nodes": [(n["target"], n.get("failureSummary", "")[:160]) for n in v["nodes"][:4]],
+        }
+        for v in found
+    ]

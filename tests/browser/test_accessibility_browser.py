@@ -22,35 +22,12 @@ from devtools.browser import (
     streamlit_server,
     wait_until_idle,
 )
+from devtools.page_checks import axe_script, violations
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
 LINK = "?src=hello%20world&tgt=ello%20world!&cell=lstm&epochs=30"
-WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_script() -> str:
-    from axe_playwright_python.base import AXE_SCRIPT
-
-    return AXE_SCRIPT
-
-
-def violations(page, script: str) -> list[dict]:
-    """axe-core's WCAG 2 A/AA violations on the page as drawn now: rule, impact, a few targets."""
-    page.evaluate(script)
-    found = page.evaluate(
-        "options => axe.run(document, options).then(r => r.violations)",
-        {"runOnly": {"type": "tag", "values": WCAG_A_AA}, "resultTypes": ["violations"]},
-    )
-    return [
-        {
-            "rule": v["id"],
-            "impact": v["impact"],
-            "nodes": [(n["target"], n.get("failureSummary", "")[:160]) for n in v["nodes"][:4]],
-        }
-        for v in found
-    ]
 
 
 def test_every_page_after_a_training_run_has_no_wcag_a_or_aa_violations():

@@ -8,7 +8,7 @@ a hidden (and cell) state value is painted the same colour on Train, Inside the 
 What if?, and a probability the same colour on Train and What if? — read from the charts
 Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config), and
 only the longest string tours every page: the others visit the pages whose charts change with
-the config, so the cases stay short.
+the config, so the cases stay short. axe-core's WCAG 2 A/AA rules run on the largest model.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from devtools.browser import (
     streamlit_server,
     wait_until_idle,
 )
-from devtools.page_checks import CHART_LAYOUT, Heatmap, heatmaps
+from devtools.page_checks import CHART_LAYOUT, Heatmap, axe_script, heatmaps, violations
 from playground import RunConfig
 from playground.limits import LIMITS
 from playground.presets import PRESETS
@@ -56,6 +56,8 @@ CONFIGS = {
 # The pages whose charts change with the config; the longest string tours them all.
 CONFIG_PAGES = ["Train", "Shapes", "Inside the cell", "What if?", "Embeddings"]
 FULL_TOUR = "longest-string"
+# axe-core on the largest model too (test_accessibility_browser.py covers every page of a small run).
+AXE_CONFIGS = ["largest-model"]
 # The pages with an epoch slider of their own, which must open at the epoch Train shows.
 EPOCH_SLIDERS = {
     "Inside the cell": ".st-key-inside-epoch",
@@ -115,8 +117,10 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
     slider = page.locator(".st-key-train_view_epoch input[type=range]")
     slider.focus()
     slider.press("ArrowLeft")  # rewound one epoch: the other pages must follow it, not the newest
-    page.wait_for_function("e => document.activeElement.getAttribute('aria-valuetext') === e", arg=str(EPOCHS - 1))
-    page.wait_for_timeout(500)
+    page.wait_for_function(  # the views redrawn at that epoch (the slider moves before the page reruns)
+        "e => document.querySelector('.st-key-train_hidden_chart .js-plotly-plot')?.layout.title.text.endsWith(e)",
+        arg=f"epoch {EPOCHS - 1}",
+    )
     wait_until_idle(page)
     shown = slider.get_attribute("aria-valuetext")
     problems, states = [], {}
@@ -144,6 +148,8 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
                 problems.append((*where, f"{chart['width']:.0f} px wide in a {chart['column']:.0f} px column"))
             if chart["height"] > MAX_CHART_PX:
                 problems.append((*where, f"{chart['height']:.0f} px tall"))
+        if name in AXE_CONFIGS and (found := violations(page, axe_script())):
+            problems.append((title, "axe-core WCAG 2 A/AA", found))
         for kind, charts in STATE_CHARTS.items():
             if title in charts:
                 states.setdefault(kind, {})[title] = first_state(page, *charts[title])
