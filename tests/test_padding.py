@@ -13,6 +13,7 @@ from torch.nn import functional as F
 
 from playground import RunConfig, Trainer, model
 from playground.cells import CELLS, loop_cells
+from playground.checkpoint import load_run, save_checkpoint
 from playground.config import ENCODINGS
 from playground.data import PAD_TARGET, build_dataset
 from playground.history import epochs_frame, probabilities_frame
@@ -177,3 +178,12 @@ def test_unit_importance_and_clamps_count_real_characters_only(cell, bidirection
         changed = sum(a != b for p, q in zip(one.changed.predictions, one.original.predictions) for a, b in zip(p, q))
         assert importance.changed_chars[unit] == changed
         assert one.changed.hidden[:, :, ~dataset.real].eq(0).all()  # a clamp does not reach the padding
+
+
+def test_a_padded_run_is_saved_and_replayed():
+    trainer = Trainer(padded_config(cell="gru", bidirectional=True, epochs=6))
+    trainer.train()
+    restored = load_run(save_checkpoint(trainer))
+    assert [r.loss for r in restored.history] == [r.loss for r in trainer.history]
+    assert [r.predictions for r in restored.history] == [r.predictions for r in trainer.history]
+    assert torch.equal(restored.internals(6).hidden, trainer.internals(6).hidden)
