@@ -67,6 +67,21 @@ def encode_indices(encoding: str, indices: torch.Tensor, vocab_size: int, weight
     return F.linear(onehot, weight) if encoding == "linear" else onehot
 
 
+def run_packed(core: nn.Module, inputs: torch.Tensor, lengths: torch.Tensor, state, batch_first: bool) -> torch.Tensor:
+    """A fused core on (batch, seq, features) ``inputs``, each pair only up to its length.
+
+    ``batch_first`` is the core's own layout. Outputs (batch first) past a pair's length are
+    zeros, as ``pad_packed_sequence`` fills them.
+    """
+    seq_len = inputs.shape[1]
+    if not batch_first:
+        inputs = inputs.transpose(0, 1)
+    packed = pack_padded_sequence(inputs, lengths, batch_first=batch_first, enforce_sorted=False)
+    output, _ = core(packed, state)
+    output, _ = pad_packed_sequence(output, batch_first=batch_first, total_length=seq_len)
+    return output if batch_first else output.transpose(0, 1)
+
+
 class RecurrentModel(nn.Module):
     """Character indices (batch, seq) in, logits (batch, seq, vocab) out."""
 
@@ -99,23 +114,12 @@ class RecurrentModel(nn.Module):
         h_0 = inputs.new_zeros(config.layers * config.num_directions, inputs.shape[0], config.hidden_size)
         state = self.cell.initial_state(h_0)
         if lengths is not None:
-            return self._run_packed(inputs, lengths, state)
+            return run_packed(self.core, inputs, lengths, state, config.batch_first)
         if config.batch_first:
             output, _ = self.core(inputs, state)
             return output
         output, _ = self.core(inputs.transpose(0, 1), state)
         return output.transpose(0, 1)
-
-    def _run_packed(self, inputs: torch.Tensor, lengths: torch.Tensor, state) -> torch.Tensor:
-        """Each pair only up to its length; outputs past it are zeros (``pad_packed_sequence``)."""
-        batch_first = self.config.batch_first
-        seq_len = inputs.shape[1]
-        if not batch_first:
-            inputs = inputs.transpose(0, 1)
-        packed = pack_padded_sequence(inputs, lengths, batch_first=batch_first, enforce_sorted=False)
-        output, _ = self.core(packed, state)
-        output, _ = pad_packed_sequence(output, batch_first=batch_first, total_length=seq_len)
-        return output if batch_first else output.transpose(0, 1)
 
     def forward(self, indices: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """``lengths`` (batch,) only for a batch of pairs of different lengths (see the module's docstring)."""

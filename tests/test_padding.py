@@ -16,6 +16,7 @@ from playground.cells import CELLS, loop_cells
 from playground.checkpoint import load_run, save_checkpoint
 from playground.config import ENCODINGS
 from playground.data import PAD_TARGET, build_dataset
+from playground.equations import module_states, step_equation
 from playground.history import epochs_frame, probabilities_frame
 from playground.interventions import Clamp, Intervention, unit_importance, what_if
 from playground.model import sequence_loss
@@ -187,3 +188,26 @@ def test_a_padded_run_is_saved_and_replayed():
     assert [r.loss for r in restored.history] == [r.loss for r in trainer.history]
     assert [r.predictions for r in restored.history] == [r.predictions for r in trainer.history]
     assert torch.equal(restored.internals(6).hidden, trainer.internals(6).hidden)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        dict(cell="rnncell", layers=2),
+        dict(cell="lstm", layers=2, bidirectional=True, batch_first=False),
+        dict(cell="gru", bidirectional=True),
+    ],
+    ids=["rnncell-2l", "lstm-2l-bi-tm", "gru-bi"],
+)
+def test_inside_the_cell_runs_real_modules_up_to_each_pairs_length(changes):
+    trainer = Trainer(padded_config(**changes))
+    trainer.train()
+    config, dataset, params = trainer.config, trainer.dataset, trainer.history[-1].parameters
+    states = module_states(config, params, dataset)
+    assert states.versus_engine(trainer.internals(trainer.epoch)) <= TOLERANCE
+    assert states.layers_vs_fused <= TOLERANCE
+    for item, length in enumerate(dataset.lengths):
+        for layer, direction, step in itertools.product(
+            range(config.layers), range(config.num_directions), range(length)
+        ):
+            assert step_equation(config, params, states, layer, direction, item, step).matches
