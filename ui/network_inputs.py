@@ -49,9 +49,9 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
         right.dataframe(grid(dataset.target_indices.tolist()))
         if dataset.padded:
             st.caption(
-                f"The pairs differ in length, so the shorter ones are padded to {dataset.seq_len} steps: the empty "
-                f"cells hold {PAD_SOURCE} in the source tensor and {PAD_TARGET} in the target tensor, which the loss "
-                "ignores. The network runs each pair only up to its own length, so the padding is never learned."
+                f"The pairs differ in length, so the shorter ones are padded to {dataset.seq_len} steps: the cells "
+                f"shown as None hold {PAD_SOURCE} in the source tensor and {PAD_TARGET} in the target tensor, which "
+                "the loss ignores. The network runs each pair only up to its own length: the padding is no character."
             )
         st.markdown(
             f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
