@@ -206,16 +206,18 @@ def _model_section(config: RunConfig, padded: bool) -> list[str]:
     return lines
 
 
-def _loss_lines(config: RunConfig) -> list[str]:
+def _loss_lines(config: RunConfig, padded: bool) -> list[str]:
     if config.loss_reduction == "sum":
+        averaged = "averaged over the pairs that have a character there" if padded else "batch-averaged"
         return [
-            "    # Sum over time steps of each step's (batch-averaged) cross-entropy",
+            f"    # Sum over time steps of each step's ({averaged}) cross-entropy",
             "    loss = 0",
             "    for t in range(outputs.size(1)):",
             "        loss = loss + criterion(outputs[:, t], labels[:, t])",
         ]
     return [
-        "    # Cross-entropy averaged over every step of every string",
+        "    # Cross-entropy averaged over every step of every string"
+        + (" (the padding's -100 targets left out)" if padded else ""),
         "    loss = criterion(outputs.reshape(-1, num_classes), labels.reshape(-1))",
     ]
 
@@ -267,7 +269,7 @@ def export_script(config: RunConfig) -> str:
         "for epoch in range(num_epochs):",
         f"    outputs = model(inputs{', lengths' if dataset.padded else ''})  # (batch, seq, num_classes)",
         "    optimizer.zero_grad()",
-        *_loss_lines(config),
+        *_loss_lines(config, dataset.padded),
         "    loss.backward()",
         *(
             ["    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_grad_norm)"]

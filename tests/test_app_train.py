@@ -11,6 +11,7 @@ import json
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -225,6 +226,17 @@ def test_a_shorter_pairs_views_end_where_its_string_ends():
         assert len(trace["x"]) == 3, trace.get("hovertemplate")
     predicted = [row for trace in heatmaps if trace.get("texttemplate") == "%{text}" for row in trace["text"]]
     assert predicted and all(len(row) == 3 for row in predicted)
+
+
+def test_a_shorter_pairs_live_views_end_where_its_string_ends():
+    at = click(type_strings(open_app(), "hello\ncat\nabc", "olleh\ntac\ncba"), "step")
+    at.selectbox(key="train_pair").set_value(1).run()  # 'cat'
+    at = click(at, "train")  # one time slice: the live (Vega-Lite) views
+    frames = [pa.ipc.open_stream(chart.proto.data.data).read_pandas() for chart in at.get("vega_lite_chart")]
+    stepped = [frame for frame in frames if "step" in frame.columns]
+    assert len(stepped) == 2  # probabilities and hidden states
+    for frame in stepped:
+        assert frame["step"].nunique() == 3, frame["step"].unique()
 
 
 def test_a_preset_keeps_its_lessons_epochs_and_trains_them_all():
