@@ -234,7 +234,7 @@ def test_a_shorter_pairs_live_views_end_where_its_string_ends():
     at = click(at, "train")  # one time slice: the live (Vega-Lite) views
     frames = [pa.ipc.open_stream(chart.proto.data.data).read_pandas() for chart in at.get("vega_lite_chart")]
     stepped = [frame for frame in frames if "step" in frame.columns]
-    assert len(stepped) == 2  # probabilities and hidden states
+    assert len(stepped) == 3  # predictions, probabilities and hidden states
     for frame in stepped:
         assert frame["step"].nunique() == 3, frame["step"].unique()
 
