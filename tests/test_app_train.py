@@ -141,8 +141,9 @@ def test_changing_a_setting_drops_the_run():
         ("hello", "ohlol", True, "hidden size must equal the vocabulary size (4)"),
         ("👋🌍🙂", "🙂👋", False, "has 3 characters but the target"),
         ("hello\nab", "ohlol\nb", False, "on line 2 'ab' has 2 characters but the target 'b' has 1"),
+        ("hello\n\ncat", "olleh\n\ntac", False, "The source string on line 2 is empty"),
     ],
-    ids=["empty-source", "empty-target", "unequal", "hidden-as-logits", "emoji-unequal", "line-unequal"],
+    ids=["empty-source", "empty-target", "unequal", "hidden-as-logits", "emoji-unequal", "line-unequal", "empty-line"],
 )
 def test_invalid_input_is_explained_in_place(sources, targets, hidden_head, expected):
     at = open_app()
