@@ -11,9 +11,12 @@ import pytest
 import torch
 from torch.nn import functional as F
 
+from charts.compare import prediction_timeline_figure
 from playground import RunConfig, Trainer, model
 from playground.cells import CELLS, loop_cells
+from playground.challenges import evidence_of
 from playground.checkpoint import load_run, save_checkpoint
+from playground.compare import Contender, ContenderRun
 from playground.config import ENCODINGS
 from playground.data import PAD_TARGET, build_dataset
 from playground.equations import module_states, step_equation
@@ -211,3 +214,13 @@ def test_inside_the_cell_runs_real_modules_up_to_each_pairs_length(changes):
             range(config.layers), range(config.num_directions), range(length)
         ):
             assert step_equation(config, params, states, layer, direction, item, step).matches
+
+
+def test_compare_timelines_and_challenge_evidence_count_real_characters():
+    trainer = Trainer(padded_config())
+    trainer.train()
+    run = ContenderRun(Contender("padded", trainer.config), trainer)
+    (heatmap,) = prediction_timeline_figure(run).data
+    assert len(heatmap.z) == sum(trainer.dataset.lengths)  # one row per real character, none for padding
+    evidence = evidence_of(trainer)
+    assert evidence.errors + round(evidence.accuracy * sum(trainer.dataset.lengths)) == sum(trainer.dataset.lengths)
