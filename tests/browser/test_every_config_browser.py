@@ -1,5 +1,6 @@
 """Every page at the settings a learner can reach, in a real browser: the lessons' presets, a
-string at the length cap and the largest model the caps allow, each trained a few epochs.
+padded batch (the first pair shorter), a string at the length cap and the largest model the caps
+allow, each trained a few epochs.
 
 Train is rewound one epoch first. Then on every page: no two tick labels of a chart overlap,
 no chart is wider than its column or taller than a set bound, the page says which experiment
@@ -42,6 +43,9 @@ LESSONS = ["hihell-per-step", "batch-of-three", "hello-bilstm", "hello-gru", "ne
 LONGEST = ("the quick brown fox jumps over the lazy dog, then sleeps till noon" * 2)[: LIMITS.max_string_length]
 CONFIGS = {
     **{name: PRESETS[name].config.with_changes(epochs=EPOCHS) for name in LESSONS},
+    "different-lengths": RunConfig(
+        sources=("hi there", "hello world"), targets=("ih ereht", "dlrow olleh"), epochs=EPOCHS
+    ),
     "longest-string": RunConfig(sources=(LONGEST,), targets=(LONGEST[1:] + LONGEST[0],), epochs=EPOCHS),
     "largest-model": RunConfig(
         sources=("hello world",),
