@@ -7,7 +7,7 @@ from charts.shapes import unrolled_diagram
 from playground import PlaygroundError
 from playground.cells import CELLS
 from playground.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec
-from playground.shapes import run_shapes as shapes_report
+from playground.torch_shapes import run_shapes as shapes_report
 from ui.draw import draw_plotly
 from ui.followed import SHAPES_EXAMPLE, SHAPES_KEYS, run_shapes, set_shapes_widgets, start_shapes
 from ui.session import get_trainer
