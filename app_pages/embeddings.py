@@ -21,8 +21,6 @@ def switch_and_train() -> None:
 
 st.title("Embeddings")
 trainer = trained_run("embeddings")
-if trainer is None:
-    st.stop()
 config, vocab = trainer.config, trainer.dataset.vocab
 
 if config.encoding == "onehot":

@@ -12,8 +12,6 @@ from ui.refusal import stop_on_refusal
 
 st.title("Inside the cell")
 trainer = trained_run("inside")
-if trainer is None:
-    st.stop()
 config, dataset = trainer.config, trainer.dataset
 module_name = CELLS[config.cell].module_name
 st.caption(

@@ -11,8 +11,6 @@ from ui.what_if_views import side_by_side, trajectory, units_that_matter
 
 st.title("What if?")
 trainer = trained_run("whatif")
-if trainer is None:
-    st.stop()
 config, dataset = trainer.config, trainer.dataset
 cell = CELLS[config.cell]
 st.caption(
