@@ -65,10 +65,12 @@ def inside_pickers(trainer: Trainer) -> InsidePick:
         else 0
     )
     unit = row["unit"].selectbox("Unit", range(config.hidden_size), key="inside-unit")
-    chars = dataset.source_chars[item]
+    chars = dataset.source_chars[item]  # the item's own characters: its padding has no step to show
+    if st.session_state.get("inside-step", 0) >= len(chars):  # kept from a longer item
+        del st.session_state["inside-step"]
     step = st.select_slider(
         "Time step t (input character)",
-        options=range(dataset.seq_len),
+        options=range(len(chars)),
         key="inside-step",
         format_func=lambda t: f"{step_name(t)} ({plain_char(chars[t])})",
     )

@@ -111,10 +111,11 @@ def whole_sequence(config: RunConfig, internals: Internals, pick: InsidePick) ->
     cell = CELLS[config.cell]
     layer, direction, item, step, epoch = pick.layer, pick.direction, pick.item, pick.step, pick.epoch
     st.subheader("Over the whole sequence")
-    panels = {name: internals.gates[name][layer, direction, item] for name in cell.gate_names}
+    length = len(pick.chars)
+    panels = {name: internals.gates[name][layer, direction, item, :length] for name in cell.gate_names}
     if cell.has_cell_state:
-        panels["c"] = internals.cell[layer, direction, item]
-    panels["h"] = internals.hidden[layer, direction, item]
+        panels["c"] = internals.cell[layer, direction, item, :length]
+    panels["h"] = internals.hidden[layer, direction, item, :length]
     draw_plotly(
         st,
         sequence_heatmaps(
