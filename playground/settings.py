@@ -39,7 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
         "Source string(s), one per line",
         "strings",
         row="strings",
-        help="What the network reads, one character per time step. Several lines train as one batch.",
+        help="What the network reads, one character per time step. Several lines train as one batch; "
+        "they may differ in length (the shorter ones are padded, and the padding is left out of the loss).",
         metavar="S",
         cli_help="source string (repeat for a batch)",
     ),
