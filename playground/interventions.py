@@ -2,10 +2,11 @@
 
 A learner finds out that h_t carries the past forward by poking it: change one input
 character, hold one hidden unit at a value, force an LSTM's forget gate shut. The network is
-re-run from an epoch's weight snapshot (as `unroll` does), once as recorded and once with
-the change, through the same code: the cell registry's `Cell.step`, whose ``edit`` hook
-lets a clamp replace a gate, c or h the moment the step computes it, so everything after it
-in the step, the later steps and the layers above see the clamped value.
+re-run from an epoch's weight snapshot through `unroll.recur`, the loop the internals run
+too, once as recorded and once with the change. Each step is the cell registry's
+`Cell.step`, whose ``edit`` hook lets a clamp replace a gate, c or h the moment the step
+computes it, so everything after it in the step, the later steps and the layers above see the
+clamped value.
 
 Forward only (no gradients), so the same loop also scores every hidden unit at once for
 "the units that matter" (`unit_importance`): each unit zeroed in its own copy of the batch.
@@ -14,11 +15,10 @@ Tests check both against hand-written loops over `nn.RNNCell` / `nn.LSTMCell` / 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-from torch.nn import functional as F
 
 from . import limits as _limits
 from .cells import CELLS, Edit, unchanged
@@ -28,11 +28,9 @@ from .errors import PlaygroundError
 from .limits import Limits
 from .model import encode_indices, sequence_loss
 from .trainer import Trainer, predicted_strings
-from .unroll import hold, layer_weights, running_mask, zero_padding
+from .unroll import EditAt, Recurrence, per_direction, recur, running_mask, zero_padding
 
 Parameters = dict[str, torch.Tensor]
-# (layer, direction, step) -> the edit of that step: how the forward pass asks what to change.
-EditAt = Callable[[int, int, int], Edit]
 
 WIDE_PASS_FLOATS = 2**22  # a unit-importance pass's layer output: 16 MB of float32
 
@@ -197,89 +195,25 @@ def _clamping(clamps: Sequence[Clamp]) -> EditAt:
 def forward(config: RunConfig, params: Parameters, dataset: Dataset, indices: torch.Tensor, edit_at: EditAt) -> Run:
     """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``, every state kept."""
     cell = CELLS[config.cell]
-    states: list[Steps] = []
+    kept: list[Recurrence] = []
     real = running_mask(dataset)
     x = encode_indices(config.encoding, indices, len(dataset.vocab), params.get("encoder.weight"))
-    logits = _pass(config, params, x, edit_at, real, states.append)
+    with torch.no_grad():
+        logits = recur(config, params, x, real, edit_at=edit_at, keep=kept.append)
     probabilities = torch.softmax(logits, dim=-1)
     vocab = dataset.vocab
-
-    def grid(pick: Callable[[Steps], torch.Tensor]) -> torch.Tensor:
-        per_direction = [pick(steps) for steps in states]  # layer-major, then direction
-        return torch.stack(per_direction).view(config.layers, config.num_directions, *per_direction[0].shape)
-
     return Run(
         source_chars=tuple(
             tuple(vocab.chars[i] for i in row[:length]) for row, length in zip(indices.tolist(), dataset.lengths)
         ),
-        hidden=zero_padding(grid(lambda steps: steps.hidden), real),
-        cell=zero_padding(grid(lambda steps: steps.cell), real) if cell.has_cell_state else None,
-        gates={name: grid(lambda steps, name=name: steps.gates[name]) for name in cell.gate_names},
+        hidden=zero_padding(per_direction(config, kept, lambda r: r.hidden), real),
+        cell=zero_padding(per_direction(config, kept, lambda r: r.cell), real) if cell.has_cell_state else None,
+        gates={name: per_direction(config, kept, lambda r, name=name: r.gates[name]) for name in cell.gate_names},
         logits=logits,
         probabilities=probabilities,
         predictions=predicted_strings(dataset, probabilities.argmax(dim=-1).tolist()),
         loss=sequence_loss(logits, dataset.target_indices, config.loss_reduction).item(),
     )
-
-
-@dataclass(frozen=True)
-class Steps:
-    """One layer and direction's states over the sequence, each (batch, seq, hidden)."""
-
-    hidden: torch.Tensor
-    cell: torch.Tensor | None
-    gates: dict[str, torch.Tensor]
-
-
-@torch.no_grad()
-def _pass(
-    config: RunConfig,
-    params: Parameters,
-    x: torch.Tensor,
-    edit_at: EditAt,
-    real: torch.Tensor | None,
-    keep: Callable[[Steps], None] | None = None,
-    first_layer: int = 0,
-) -> torch.Tensor:
-    """The logits (batch, seq, vocab) from ``x``, what layer ``first_layer`` receives;
-    ``keep`` receives every layer and direction's `Steps` in turn.
-
-    The same loop as `unroll.unrolled_pass`, without the backward pass: layer by layer,
-    direction by direction (the backward direction from the last position), h_0 and c_0 zeros;
-    ``real`` (batch, seq), given for pairs of different lengths, holds each pair's state off its padding.
-    Without ``keep`` only the layer below's h is held, so a wide pass stays within memory.
-    """
-    cell = CELLS[config.cell]
-    batch, seq = x.shape[:2]
-    for layer in range(first_layer, config.layers):
-        outputs = []
-        for direction in range(config.num_directions):
-            weights = layer_weights(config, params, layer, direction)
-            h = x.new_zeros(batch, config.hidden_size)
-            c = x.new_zeros(batch, config.hidden_size) if cell.has_cell_state else None
-            hs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
-            cs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
-            gs: dict[str, list[torch.Tensor]] = {name: [None] * seq for name in cell.gate_names}  # type: ignore[misc]
-            for step in range(seq - 1, -1, -1) if direction else range(seq):
-                result = cell.step(weights, x[:, step], h, c, config.nonlinearity, edit_at(layer, direction, step))
-                running = None if real is None else real[:, step : step + 1]
-                h, c = hold(running, result.h, h), hold(running, result.c, c)
-                hs[step] = h
-                if keep is not None:
-                    cs[step] = c
-                    for name, value in result.gates.items():
-                        gs[name][step] = value
-            outputs.append(zero_padding(torch.stack(hs, dim=1), real))
-            if keep is not None:
-                keep(
-                    Steps(
-                        hidden=outputs[-1],
-                        cell=torch.stack(cs, dim=1) if cell.has_cell_state else None,
-                        gates={name: torch.stack(values, dim=1) for name, values in gs.items()},
-                    )
-                )
-        x = torch.cat(outputs, dim=-1)
-    return F.linear(x, params["head.weight"], params["head.bias"]) if config.head == "linear" else x
 
 
 @dataclass(frozen=True)
@@ -356,7 +290,9 @@ def unit_importance(
         zeroed = torch.zeros(len(copies), units, dtype=torch.bool)
         zeroed[torch.arange(len(copies)), chosen.repeat_interleave(batch)] = True
         copies_real = None if real is None else real.repeat(len(chosen), 1)
-        logits = _pass(config, params, copies, _zeroing(zeroed, layer, direction), copies_real, first_layer=layer)
+        with torch.no_grad():
+            edit_at = _zeroing(zeroed, layer, direction)
+            logits = recur(config, params, copies, copies_real, edit_at=edit_at, first_layer=layer)
         logits = logits.view(len(chosen), batch, seq, -1)
         predicted = torch.softmax(logits, dim=-1).argmax(dim=-1)  # as the trainer predicts
         for k, unit in enumerate(chosen.tolist()):
