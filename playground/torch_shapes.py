@@ -11,7 +11,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .cells import CELLS, loop_cells
+from .cells import CELLS
+from .hand_loop import loop_cells
 from .shapes import Comparison, ShapeReport, ShapeSpec, TensorShape, check_spec
 
 
