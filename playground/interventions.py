@@ -9,8 +9,8 @@ computes it, so everything after it in the step, the later steps and the layers 
 clamped value.
 
 Forward only (no gradients), so the same loop also scores every hidden unit at once for
-"the units that matter" (`unit_importance`): each unit zeroed in its own copy of the batch.
-Tests check both against hand-written loops over `nn.RNNCell` / `nn.LSTMCell` / `nn.GRUCell`.
+"the units that matter" (`playground.unit_importance`). Tests check both against
+hand-written loops over `nn.RNNCell` / `nn.LSTMCell` / `nn.GRUCell`.
 """
 
 from __future__ import annotations
@@ -20,19 +20,15 @@ from dataclasses import dataclass
 
 import torch
 
-from . import limits as _limits
 from .cells import CELLS, Edit, unchanged
 from .config import RunConfig
 from .data import Dataset
 from .errors import PlaygroundError
-from .limits import Limits
 from .model import encode_indices, sequence_loss
 from .trainer import Trainer, predicted_strings
 from .unroll import EditAt, Recurrence, per_direction, recur, running_mask, zero_padding
 
 Parameters = dict[str, torch.Tensor]
-
-WIDE_PASS_FLOATS = 2**22  # a unit-importance pass's layer output: 16 MB of float32
 
 
 @dataclass(frozen=True)
@@ -157,7 +153,7 @@ def snapshot(trainer: Trainer, epoch: int) -> Parameters:
 def what_if(config: RunConfig, params: Parameters, dataset: Dataset, intervention: Intervention) -> WhatIf:
     """The recorded run and the run with ``intervention``, side by side."""
     check_intervention(config, dataset, intervention)
-    original = forward(config, params, dataset, dataset.source_indices, _no_edit)
+    original = forward(config, params, dataset, dataset.source_indices)
     if intervention.empty:
         return WhatIf(original, original)
     indices = dataset.source_indices.clone()
@@ -166,10 +162,6 @@ def what_if(config: RunConfig, params: Parameters, dataset: Dataset, interventio
         indices[change.item, change.step] = dataset.vocab.index(change.char)
     changed = forward(config, params, dataset, indices, _clamping(intervention.clamps))
     return WhatIf(original, changed)
-
-
-def _no_edit(layer: int, direction: int, step: int) -> Edit:
-    return unchanged
 
 
 def _clamping(clamps: Sequence[Clamp]) -> EditAt:
@@ -192,8 +184,11 @@ def _clamping(clamps: Sequence[Clamp]) -> EditAt:
     return edit_at
 
 
-def forward(config: RunConfig, params: Parameters, dataset: Dataset, indices: torch.Tensor, edit_at: EditAt) -> Run:
-    """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``, every state kept."""
+def forward(
+    config: RunConfig, params: Parameters, dataset: Dataset, indices: torch.Tensor, edit_at: EditAt | None = None
+) -> Run:
+    """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``
+    (none: as recorded), every state kept."""
     cell = CELLS[config.cell]
     kept: list[Recurrence] = []
     real = running_mask(dataset)
@@ -216,106 +211,9 @@ def forward(config: RunConfig, params: Parameters, dataset: Dataset, indices: to
     )
 
 
-@dataclass(frozen=True)
-class UnitImportance:
-    """What zeroing each hidden unit of one layer and direction (h, at every step, one unit at a
-    time) does to the run. Arrays have one entry per unit."""
-
-    layer: int
-    direction: int
-    loss: torch.Tensor  # the loss with that unit zeroed
-    changed_chars: torch.Tensor  # predicted characters (over every string) that differ from the original's
-    correct_chars: torch.Tensor  # predicted characters that equal the target
-    original_loss: float
-    original_correct: int
-    total_chars: int
-
-    @property
-    def loss_change(self) -> torch.Tensor:
-        """How much the network relies on each unit: the loss without it, minus the loss with it."""
-        return self.loss - self.original_loss
-
-
 def pass_cost(config: RunConfig, rows: int, seq: int, first_layer: int = 0) -> int:
     """Multiply-adds of the recurrence in one pass of ``rows`` strings from ``first_layer`` up (the
     W_hh products, one per gate: what grows with the hidden size squared and dominates big networks)."""
     matrices = max(1, len(CELLS[config.cell].gate_names))
     layers = config.layers - first_layer
     return rows * seq * layers * config.num_directions * matrices * config.hidden_size**2
-
-
-def unit_importance(
-    config: RunConfig,
-    params: Parameters,
-    dataset: Dataset,
-    layer: int = 0,
-    direction: int = 0,
-    limits: Limits | None = None,
-) -> UnitImportance:
-    """Zero every unit of one layer and direction in turn and measure the loss and the prediction.
-
-    The batch is repeated once per unit and copy k has unit k zeroed at every step, so the units
-    cost a few wide passes, not one pass per unit; the copies go in groups that keep a pass's
-    layer output within `WIDE_PASS_FLOATS`, so the largest allowed network fits too. The layers
-    below are not affected by the zeroing and are not re-run: the wide passes start at ``layer``.
-    """
-    check_intervention(config, dataset, Intervention(clamps=(Clamp("h", layer, direction, 0, 0.0),)))
-    limits = limits or _limits.LIMITS  # read when called: a host (or a test) may swap the caps
-    cost = pass_cost(config, config.hidden_size * dataset.batch_size, dataset.seq_len, layer)
-    if cost > limits.max_what_if_multiply_adds:
-        raise PlaygroundError(
-            f"Scoring all {config.hidden_size} units of layer {layer} re-runs the network "
-            f"{config.hidden_size} times: about {cost:.1e} multiply-adds, more than this server allows "
-            f"for one view ({limits.max_what_if_multiply_adds:.1e}). Pick a higher layer, fewer strings "
-            "or a smaller network; clamping one unit above works at any size."
-        )
-    original = forward(config, params, dataset, dataset.source_indices, _no_edit)
-    original_predicted = original.probabilities.argmax(dim=-1)
-    targets = dataset.target_indices
-    real = running_mask(dataset)
-    counted = dataset.real  # characters on the padding are not predictions
-    units, batch, seq = config.hidden_size, dataset.batch_size, dataset.seq_len
-    if layer:
-        below = original.hidden[layer - 1]  # (directions, batch, seq, hidden)
-        x = torch.cat(list(below), dim=-1)
-    else:
-        x = encode_indices(config.encoding, dataset.source_indices, len(dataset.vocab), params.get("encoder.weight"))
-    group = max(1, WIDE_PASS_FLOATS // (batch * seq * units * config.num_directions))
-    loss = torch.zeros(units)
-    changed = torch.zeros(units, dtype=torch.long)
-    correct = torch.zeros(units, dtype=torch.long)
-    for first in range(0, units, group):
-        chosen = torch.arange(first, min(first + group, units))
-        copies = x.repeat(len(chosen), 1, 1)  # row k * batch + b: string b with unit chosen[k] zeroed
-        zeroed = torch.zeros(len(copies), units, dtype=torch.bool)
-        zeroed[torch.arange(len(copies)), chosen.repeat_interleave(batch)] = True
-        copies_real = None if real is None else real.repeat(len(chosen), 1)
-        with torch.no_grad():
-            edit_at = _zeroing(zeroed, layer, direction)
-            logits = recur(config, params, copies, copies_real, edit_at=edit_at, first_layer=layer)
-        logits = logits.view(len(chosen), batch, seq, -1)
-        predicted = torch.softmax(logits, dim=-1).argmax(dim=-1)  # as the trainer predicts
-        for k, unit in enumerate(chosen.tolist()):
-            loss[unit] = sequence_loss(logits[k], targets, config.loss_reduction).item()
-        changed[chosen] = ((predicted != original_predicted) & counted).flatten(1).sum(dim=1)
-        correct[chosen] = (predicted == targets).flatten(1).sum(dim=1)  # padded targets equal no character
-    return UnitImportance(
-        layer=layer,
-        direction=direction,
-        loss=loss,
-        changed_chars=changed,
-        correct_chars=correct,
-        original_loss=original.loss,
-        original_correct=int((original_predicted == targets).sum()),
-        total_chars=sum(dataset.lengths),
-    )
-
-
-def _zeroing(mask: torch.Tensor, layer: int, direction: int) -> EditAt:
-    def edit(name: str, value: torch.Tensor) -> torch.Tensor:
-        return value.masked_fill(mask, 0.0) if name == "h" else value
-
-    def edit_at(at_layer: int, at_direction: int, step: int) -> Edit:
-        return edit if (at_layer, at_direction) == (layer, direction) else unchanged
-
-    return edit_at

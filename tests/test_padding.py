@@ -22,9 +22,10 @@ from playground.data import PAD_TARGET, build_dataset
 from playground.equations import module_states, step_equation
 from playground.hand_loop import loop_cells
 from playground.history import epochs_frame, probabilities_frame
-from playground.interventions import Clamp, Intervention, unit_importance, what_if
+from playground.interventions import Clamp, Intervention, what_if
 from playground.model import sequence_loss
 from playground.trainer import build_model, check_config
+from playground.unit_importance import unit_importance
 from playground.unroll import unrolled_pass
 
 TOLERANCE = 1e-6

@@ -10,8 +10,9 @@ from charts.what_if import importance_figure, probability_comparison, state_comp
 from playground import PlaygroundError, RunConfig, Trainer, limits
 from playground.cells import CELLS
 from playground.data import Dataset
-from playground.interventions import Parameters, WhatIf, pass_cost, unit_importance
+from playground.interventions import Parameters, WhatIf, pass_cost
 from playground.trajectory import hidden_trajectories
+from playground.unit_importance import unit_importance
 from ui.draw import draw_plotly
 from ui.markdown import escape_markdown
 from ui.what_if import BIDIRECTIONAL_NOTE, IMPORTANCE_KEY, TRAJECTORY_KEY, View, predictions_table
