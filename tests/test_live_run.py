@@ -199,24 +199,25 @@ def test_a_click_is_waiting_only_for_a_request_other_than_the_live_timer(monkeyp
     assert not live_run.click_waiting()  # no script run: never waiting
 
 
-def _slice_epochs(monkeypatch, run: LiveRun, clicked: bool, config: RunConfig = LONG) -> int:
-    monkeypatch.setattr(live_run, "click_waiting", lambda: clicked)
+def _slice_epochs(monkeypatch, run: LiveRun, clicked_after: int | None, config: RunConfig = LONG) -> int:
+    """Epochs one slice of ``run`` trains when a click arrives after ``clicked_after`` epochs."""
     trainer = Trainer(config)
+    monkeypatch.setattr(live_run, "click_waiting", lambda: clicked_after is not None and trainer.epoch >= clicked_after)
     run._train_until_clicked(trainer, run._epochs_due(trainer) if run.pace is None else None)
     return trainer.epoch
 
 
-def test_a_waiting_click_ends_the_slice_after_one_step(monkeypatch):
-    """Pause reaches the server mid-slice: the slice stops after the step in progress rather
+def test_no_epoch_starts_once_a_click_is_waiting(monkeypatch):
+    """Pause reaches the server mid-slice: the slice stops after the epoch in progress rather
     than training on for the rest of its CPU seconds (bench/live_page.py times it in a browser)."""
     run = replace(TRAIN_RUN, slice_seconds=1.0, finish_within=0.0, pace=None)
-    unclicked = _slice_epochs(monkeypatch, run, clicked=False)
-    clicked = _slice_epochs(monkeypatch, run, clicked=True)
-    assert 1 <= clicked < unclicked / 10
+    assert _slice_epochs(monkeypatch, run, clicked_after=None) > 5
+    assert _slice_epochs(monkeypatch, run, clicked_after=3) == 3
+    assert _slice_epochs(monkeypatch, run, clicked_after=0) == 0
 
 
-def test_a_slice_in_steps_keeps_its_epoch_budget_and_finishes_a_short_run(monkeypatch):
+def test_a_slice_keeps_its_epoch_budget_and_finishes_a_short_run(monkeypatch):
     budget = replace(TRAIN_RUN, slice_seconds=1.0, finish_within=0.0, slice_epochs=3, pace=None)
-    assert _slice_epochs(monkeypatch, budget, clicked=False) == 3
+    assert _slice_epochs(monkeypatch, budget, clicked_after=None) == 3
     short = PRESETS[DEFAULT_PRESET].config  # whose rest fits in finish_within: finished in one slice
-    assert _slice_epochs(monkeypatch, replace(TRAIN_RUN, pace=None), False, short) == short.epochs
+    assert _slice_epochs(monkeypatch, replace(TRAIN_RUN, pace=None), None, short) == short.epochs

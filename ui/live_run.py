@@ -21,9 +21,9 @@ the slice and refresh lengths, see docs/performance.md.
 
 Pause at once: a click inside a fragment (Pause is in the Train page's panel) does not
 interrupt the script run in progress; Streamlit queues it until that run ends. So a slice
-trains in steps of `STEP_SECONDS` and ends after the step in which the learner's next click
-arrived (`click_waiting`): at most that step's epochs are trained after the click, whatever
-the model size, instead of the rest of the slice.
+trains one epoch at a time and starts none once the learner's next click has arrived
+(`click_waiting`): only the epoch in progress is finished, whatever the model size, instead
+of the rest of the slice.
 
 A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
 be watched rather than blinked through: a slice then trains only the epochs due by the wall
@@ -61,8 +61,6 @@ from ui.state import (
     SessionKey,
 )
 from ui.turns import SCRIPT_TURNS, taking_turns
-
-STEP_SECONDS = 0.01  # CPU seconds trained between two looks for a waiting click (at least one epoch)
 
 
 def click_waiting() -> bool:
@@ -182,20 +180,22 @@ class LiveRun(Generic[Target]):
         return False
 
     def _train_until_clicked(self, target: Target, due: int | None) -> None:
-        """Up to ``due`` epochs and `slice_seconds` CPU seconds, in steps of `STEP_SECONDS`; a
-        click waiting ends the slice after the step it arrived in (see the module's docstring).
+        """Up to ``due`` epochs (rounds, for a comparison) and `slice_seconds` CPU seconds, one
+        epoch at a time, none once a click is waiting (see the module's docstring).
 
-        Each step may finish the run when its rest fits in `finish_within`, as a whole slice may."""
-        spent, first = 0.0, target.epoch
-        while True:
-            left = None if due is None else due - (target.epoch - first)
-            started = time.thread_time()
-            step = min(STEP_SECONDS, self.slice_seconds - spent)
-            target.train(max_epochs=left, max_seconds=step, finish_within=self.finish_within)
-            spent += time.thread_time() - started
-            trained_due = due is not None and target.epoch - first >= due
-            if target.done or trained_due or spent >= self.slice_seconds or click_waiting():
-                return
+        When the time is up but the rest of the run, at the pace of its epochs so far, fits in
+        `finish_within` more seconds, the run is finished instead (a short run then ends in one
+        page update even on a slow machine), within that extra time."""
+        started, budget, trained = time.thread_time(), self.slice_seconds, 0
+        finish_within = self.finish_within
+        while not target.done and (due is None or trained < due) and not click_waiting():
+            target.train(max_epochs=1, max_seconds=None, finish_within=0.0)
+            trained += 1
+            if time.thread_time() - started >= budget:
+                rest = (target.epochs - target.epoch) * target.train_seconds / max(1, target.epoch)
+                if rest > finish_within:
+                    return
+                budget, finish_within = budget + finish_within, 0.0  # finish, but never beyond the extra time
 
     def advance(self) -> None:
         """This script run's slice, if the run is going: call it before drawing anything, so
