@@ -132,7 +132,8 @@ def views(race: Comparison, live: bool) -> None:
         shown = st.select_slider("Show epoch", common, common[-1], key=EPOCH_KEY)
         epochs = dict.fromkeys(trained, shown)
     curves = {cell: gradient_curve(trainer, epochs[cell]) for cell, trainer in trained.items()}
-    source_chars = next(iter(trained.values())).dataset.source_chars[0]
+    dataset = next(iter(trained.values())).dataset
+    source_chars = dataset.source_chars[dataset.lengths.index(dataset.seq_len)]  # the longest string: every step
     draw_plotly(st, gradient_flow_figure(curves, epochs, source_chars), "gradient-flow-curves", "gradient-flow")
     summaries = [flow_summary(trainer, epochs[cell]) for cell, trainer in trained.items()]
     table, losses = st.columns([1, 1], gap="large")

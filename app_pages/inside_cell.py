@@ -58,10 +58,12 @@ item = (
     else 0
 )
 unit = row["unit"].selectbox("Unit", range(config.hidden_size), key="inside-unit")
-chars = dataset.source_chars[item]
+chars = dataset.source_chars[item]  # the item's own characters: its padding has no step to show
+if st.session_state.get("inside-step", 0) >= len(chars):  # kept from a longer item
+    del st.session_state["inside-step"]
 step = st.select_slider(
     "Time step t (input character)",
-    options=range(dataset.seq_len),
+    options=range(len(chars)),
     key="inside-step",
     format_func=lambda t: f"{step_name(t)} ({plain_char(chars[t])})",
 )
@@ -150,10 +152,11 @@ with st.expander("The inputs and weights of this step"):
     )
 
 st.subheader("Over the whole sequence")
-panels = {name: internals.gates[name][layer, direction, item] for name in cell.gate_names}
+length = len(chars)
+panels = {name: internals.gates[name][layer, direction, item, :length] for name in cell.gate_names}
 if cell.has_cell_state:
-    panels["c"] = internals.cell[layer, direction, item]
-panels["h"] = internals.hidden[layer, direction, item]
+    panels["c"] = internals.cell[layer, direction, item, :length]
+panels["h"] = internals.hidden[layer, direction, item, :length]
 draw_plotly(
     st,
     sequence_heatmaps(panels, chars, step, f"Time × unit: gates and states, epoch {epoch} ({step_name(step)} boxed)"),

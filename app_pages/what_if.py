@@ -47,7 +47,7 @@ chars_changed = sum(a != b for new, old in zip(changed.predictions, original.pre
 metrics = st.columns(3)
 metrics[0].metric("loss, original", f"{original.loss:.4f}")
 metrics[1].metric("loss, changed", f"{changed.loss:.4f}", delta=f"{result.loss_change:+.4f}", delta_color="inverse")
-metrics[2].metric("predicted characters that changed", f"{chars_changed} of {dataset.target_indices.numel()}")
+metrics[2].metric("predicted characters that changed", f"{chars_changed} of {sum(dataset.lengths)}")
 st.dataframe(predictions_table(result, dataset, view.item))
 if config.bidirectional:
     st.info(BIDIRECTIONAL_NOTE)
@@ -59,12 +59,13 @@ where = f"layer {view.layer}{direction_name}, string {dataset.sources[view.item]
 panels = [("h", changed.hidden, original.hidden)]
 if cell.has_cell_state:
     panels.append(("c", changed.cell, original.cell))
+length = dataset.lengths[view.item]  # a shorter string's views end with it, not on the padding
 for name, new, old in panels:
     draw_plotly(
         st,
         state_comparison(
-            old[view.layer, view.direction, view.item],
-            new[view.layer, view.direction, view.item],
+            old[view.layer, view.direction, view.item, :length],
+            new[view.layer, view.direction, view.item, :length],
             original.source_chars[view.item],
             changed.source_chars[view.item],
             f"{name}_t, {where}: time × unit",
@@ -76,8 +77,8 @@ for name, new, old in panels:
 draw_plotly(
     st,
     probability_comparison(
-        original.probabilities[view.item],
-        changed.probabilities[view.item],
+        original.probabilities[view.item, :length],
+        changed.probabilities[view.item, :length],
         dataset.vocab.chars,
         original.source_chars[view.item],
         changed.source_chars[view.item],

@@ -153,17 +153,19 @@ def trajectory_animation(
     """h_t of every string as a path on two fixed principal axes, one frame per epoch.
 
     ``points`` is (frames, strings, seq, 2); each path is labelled with the character fed
-    at each step, and starts at the frame of ``chosen_epoch``.
+    at each step, and starts at the frame of ``chosen_epoch``. A string shorter than ``seq``
+    ends with its characters: the points past it are padding and are not drawn.
     """
-    low = points.amin(dim=(0, 1, 2)).tolist()
-    high = points.amax(dim=(0, 1, 2)).tolist()
+    real = torch.cat([points[:, item, : len(chars)] for item, chars in enumerate(sources)], dim=1)
+    low = real.amin(dim=(0, 1)).tolist()
+    high = real.amax(dim=(0, 1)).tolist()
     pad = [max(0.05, 0.08 * (top - bottom)) for bottom, top in zip(low, high)]
 
     def paths(frame: int) -> list[go.Scatter]:
         return [
             go.Scatter(
-                x=points[frame, item, :, 0].tolist(),
-                y=points[frame, item, :, 1].tolist(),
+                x=points[frame, item, : len(chars), 0].tolist(),
+                y=points[frame, item, : len(chars), 1].tolist(),
                 mode="lines+markers+text",
                 name=text_label("".join(chars)),
                 text=[char_label(c) for c in chars],

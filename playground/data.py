@@ -3,6 +3,12 @@
 The vocabulary's order decides which one-hot column each character gets, which is why the
 lessons spell it out (``['h', 'i', 'e', 'l', 'o']``) and why presets must set it to
 reproduce their numbers.
+
+Pairs of a batch may differ in length: a tensor needs one length, so shorter pairs are padded
+at the end up to the longest. A padded target is `PAD_TARGET`, the index cross-entropy ignores,
+so padding never counts in the loss; a padded source is `PAD_SOURCE`, an ordinary character
+whose outputs are never used (the model packs or masks them, see `model`). ``Dataset.lengths``
+says where each pair really ends, for every view that must stop there.
 """
 
 from __future__ import annotations
@@ -16,6 +22,12 @@ from .config import RunConfig
 from .errors import PlaygroundError
 from .limits import LIMITS, Limits
 from .text import check_printable, split_characters
+
+# Cross-entropy's default ``ignore_index``: a padded target adds nothing to the loss or its gradients.
+PAD_TARGET = -100
+# What fills a shorter pair's source: index 0, a real character, since an input must be one; the
+# network's outputs at padded positions are never read (see `RecurrentModel.forward`).
+PAD_SOURCE = 0
 
 
 @dataclass(frozen=True)
@@ -39,11 +51,12 @@ class Vocabulary:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Encoded training pairs, all of one length, ready for the model.
+    """Encoded training pairs, padded to the longest, ready for the model.
 
-    ``source_indices`` and ``target_indices`` are (batch, seq) LongTensors;
-    ``source_onehot`` is (batch, seq, vocab). ``source_chars`` keeps the characters
-    per position so views can label their axes.
+    ``source_indices`` and ``target_indices`` are (batch, seq) LongTensors, seq the longest
+    pair's length; a shorter pair is padded with `PAD_SOURCE` / `PAD_TARGET` after its end.
+    ``source_onehot`` is (batch, seq, vocab). ``source_chars`` keeps the characters (real
+    ones only) per position so views can label their axes; ``lengths`` each pair's length.
     """
 
     vocab: Vocabulary
@@ -54,6 +67,17 @@ class Dataset:
     source_indices: torch.Tensor
     target_indices: torch.Tensor
     source_onehot: torch.Tensor
+    lengths: tuple[int, ...]
+
+    @property
+    def padded(self) -> bool:
+        """Whether some pair is shorter than the batch: only then do the model and views mask."""
+        return len(set(self.lengths)) > 1
+
+    @property
+    def real(self) -> torch.Tensor:
+        """(batch, seq) bool: True at a pair's real positions, False on its padding."""
+        return torch.arange(self.seq_len) < torch.tensor(self.lengths).unsqueeze(1)
 
     @property
     def batch_size(self) -> int:
@@ -141,12 +165,6 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
             )
         source_chars.append(tuple(src))
         target_chars.append(tuple(tgt))
-    lengths = {len(chars) for chars in source_chars}
-    if len(lengths) > 1:
-        raise PlaygroundError(
-            "All pairs in a batch must have the same length; found lengths "
-            f"{', '.join(str(n) for n in sorted(lengths))}."
-        )
     vocab = build_vocabulary(config, source_chars, target_chars, limits)
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for chars in rows:
@@ -157,8 +175,14 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
                     f"'{''.join(vocab.chars)}'; add it to the vocabulary or leave the vocabulary "
                     "empty to build it from the strings."
                 )
-    source_indices = torch.tensor([vocab.encode(list(c)) for c in source_chars], dtype=torch.long)
-    target_indices = torch.tensor([vocab.encode(list(c)) for c in target_chars], dtype=torch.long)
+    seq_len = max(len(chars) for chars in source_chars)
+
+    def padded(rows: list[tuple[str, ...]], pad: int) -> torch.Tensor:
+        return torch.tensor([vocab.encode(list(c)) + [pad] * (seq_len - len(c)) for c in rows], dtype=torch.long)
+
+    source_indices = padded(source_chars, PAD_SOURCE)
+    lengths = tuple(len(chars) for chars in source_chars)
+    real = torch.arange(seq_len) < torch.tensor(lengths).unsqueeze(1)
     return Dataset(
         vocab=vocab,
         sources=tuple("".join(c) for c in source_chars),
@@ -166,6 +190,8 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
         source_chars=tuple(source_chars),
         target_chars=tuple(target_chars),
         source_indices=source_indices,
-        target_indices=target_indices,
-        source_onehot=torch.nn.functional.one_hot(source_indices, len(vocab)).float(),
+        target_indices=padded(target_chars, PAD_TARGET),
+        # all zeros on the padding: no character is fed there (views show this tensor)
+        source_onehot=torch.nn.functional.one_hot(source_indices, len(vocab)).float() * real.unsqueeze(-1),
+        lengths=lengths,
     )

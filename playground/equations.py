@@ -6,6 +6,11 @@ GRU's gate equations) term by term. The reference is not our own arithmetic: eac
 and direction is re-run through a real `nn.RNNCell`, `nn.RNN`, `nn.LSTM` or `nn.GRU`
 loaded with that epoch's parameter snapshot, and the page shows the largest difference
 between the hand-written equation and what the module returned.
+
+In a batch of pairs of different lengths each pair is run up to its own length, as the model
+runs it: the backward direction reads each pair reversed within its length, the fused core is
+packed, and states on the padding are zeros (so a backward step's h_{t-1} at a pair's last
+character is the zero h_0 it starts from).
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from .cells import CELLS, Term, Weights, loop_cells
 from .config import RunConfig
 from .data import Dataset
 from .errors import PlaygroundError
-from .unroll import Internals, encode_inputs, layer_weights
+from .model import run_packed
+from .unroll import Internals, encode_inputs, layer_weights, zero_padding
 
 FLOAT32_EPSILON = torch.finfo(torch.float32).eps
 
@@ -59,8 +65,20 @@ def _empty(module: nn.Module) -> nn.Module:
     return module.to_empty(device="cpu")
 
 
+def _reversed(inputs: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+    """(batch, seq, ...) with each pair's first ``length`` steps in reverse order, its padding left after them.
+
+    Applying it twice gives ``inputs`` back.
+    """
+    if lengths is None:
+        return inputs.flip(1)
+    steps = torch.arange(inputs.shape[1])
+    order = torch.where(steps < lengths.unsqueeze(1), lengths.unsqueeze(1) - 1 - steps, steps)  # (batch, seq)
+    return inputs.gather(1, order.view(*order.shape, 1).expand_as(inputs))
+
+
 def _single_direction_states(
-    config: RunConfig, weights: Weights, inputs: torch.Tensor, backward: bool
+    config: RunConfig, weights: Weights, inputs: torch.Tensor, backward: bool, lengths: torch.Tensor | None
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """(batch, seq, hidden) states of one layer and direction from a real torch module."""
     cell = CELLS[config.cell]
@@ -72,17 +90,19 @@ def _single_direction_states(
     if cell.hand_looped:
         return loop_cells(module, inputs)[0], None
     module.flatten_parameters()
-    ordered = inputs.flip(1) if backward else inputs
+    ordered = _reversed(inputs, lengths) if backward else inputs
     output, _ = module(ordered, cell.initial_state(inputs.new_zeros(1, inputs.shape[0], hidden_size)))
     cells = None
     if cell.has_cell_state:
         # nn.LSTM returns only the last cell state, so c_t is c_n of the first t+1 steps.
         cells = torch.stack([module(ordered[:, : step + 1])[1][1][0] for step in range(inputs.shape[1])], dim=1)
-        cells = cells.flip(1) if backward else cells
-    return (output.flip(1) if backward else output), cells
+        cells = _reversed(cells, lengths) if backward else cells
+    return (_reversed(output, lengths) if backward else output), cells
 
 
-def _fused_output(config: RunConfig, params: dict[str, torch.Tensor], inputs: torch.Tensor) -> torch.Tensor:
+def _fused_output(
+    config: RunConfig, params: dict[str, torch.Tensor], inputs: torch.Tensor, lengths: torch.Tensor | None
+) -> torch.Tensor:
     """The complete core (all layers and directions in one module call), batch first."""
     cell = CELLS[config.cell]
     module = _empty(
@@ -98,8 +118,11 @@ def _fused_output(config: RunConfig, params: dict[str, torch.Tensor], inputs: to
     )
     module.load_state_dict({name[len("core.") :]: value for name, value in params.items() if name.startswith("core.")})
     if cell.hand_looped:
-        return loop_cells(module, inputs)[0]
+        return loop_cells(module, inputs, lengths)[0]
     module.flatten_parameters()
+    if lengths is not None:
+        h_0 = inputs.new_zeros(config.layers * config.num_directions, inputs.shape[0], config.hidden_size)
+        return run_packed(module, inputs, lengths, cell.initial_state(h_0), config.batch_first)
     if config.batch_first:
         return module(inputs)[0]
     return module(inputs.transpose(0, 1))[0].transpose(0, 1)
@@ -107,6 +130,8 @@ def _fused_output(config: RunConfig, params: dict[str, torch.Tensor], inputs: to
 
 def module_states(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> ModuleStates:
     """Run each layer and direction through its own real torch module with ``params``."""
+    lengths = torch.tensor(dataset.lengths) if dataset.padded else None
+    real = dataset.real if dataset.padded else None
     with torch.no_grad():
         inputs = encode_inputs(config, params, dataset)
         x = inputs
@@ -114,18 +139,18 @@ def module_states(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
         for layer in range(config.layers):
             layer_inputs.append(x)
             results = [
-                _single_direction_states(config, layer_weights(config, params, layer, d), x, backward=d == 1)
+                _single_direction_states(config, layer_weights(config, params, layer, d), x, d == 1, lengths)
                 for d in range(config.num_directions)
             ]
             hidden.append(torch.stack([h for h, _ in results]))
             if CELLS[config.cell].has_cell_state:
                 cell.append(torch.stack([c for _, c in results]))
-            x = torch.cat([h for h, _ in results], dim=-1)
+            x = zero_padding(torch.cat([h for h, _ in results], dim=-1), real)
         return ModuleStates(
-            hidden=torch.stack(hidden),
-            cell=torch.stack(cell) if cell else None,
+            hidden=zero_padding(torch.stack(hidden), real),
+            cell=zero_padding(torch.stack(cell), real) if cell else None,
             layer_inputs=tuple(layer_inputs),
-            fused_output=_fused_output(config, params, inputs),
+            fused_output=_fused_output(config, params, inputs, lengths),
         )
 
 

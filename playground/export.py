@@ -7,6 +7,10 @@ after ``torch.manual_seed(seed)``; h_0 is zeros; the loss is `sequence_loss`'s; 
 optimizer is `build_optimizer`'s; each epoch runs forward, zero_grad, loss, backward, step
 and predicts with the argmax of the softmax of that epoch's outputs. Each epoch prints the
 familiar line plus the loss's exact value (``repr``), which the tests compare to the app.
+
+A batch of pairs of different lengths gets what the app does for it, and nothing more for one
+of a single length: the data padded (targets with -100, which ``nn.CrossEntropyLoss`` ignores),
+a ``lengths`` tensor, the fused core fed a packed sequence and the hand loop told each length.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import inspect
 
 from .cells import CELLS, loop_cells
 from .config import ENCODING_LABELS, HEAD_LABELS, RunConfig
+from .data import PAD_SOURCE, PAD_TARGET
 from .trainer import check_config
 
 
@@ -49,6 +54,13 @@ def _data_section(config: RunConfig) -> list[str]:
         "inputs = torch.LongTensor(x_data)  # (batch, seq) character indices",
         "labels = torch.LongTensor(y_data)  # (batch, seq) target indices",
     ]
+    if dataset.padded:
+        lines += [
+            "# The pairs differ in length: shorter ones are padded at the end, inputs with index "
+            f"{PAD_SOURCE} and targets",
+            f"# with {PAD_TARGET}, which nn.CrossEntropyLoss ignores; each pair's real length:",
+            f"lengths = torch.LongTensor({list(dataset.lengths)})",
+        ]
     return lines
 
 
@@ -126,14 +138,17 @@ def _loop_section(config: RunConfig) -> list[str]:
     return [*inspect.getsource(loop_cells).splitlines(), "", ""]
 
 
-def _core_forward_lines(config: RunConfig) -> list[str]:
+def _core_forward_lines(config: RunConfig, padded: bool) -> list[str]:
     cell = CELLS[config.cell]
     if cell.hand_looped:
-        return ["        out, _ = loop_cells(self.core, x)  # (batch, seq, hidden_size)"]
+        lengths = ", lengths" if padded else ""
+        return [f"        out, _ = loop_cells(self.core, x{lengths})  # (batch, seq, hidden_size)"]
     lines = ["        h_0 = torch.zeros(num_layers * num_directions, x.size(0), hidden_size)"]
     state = "(h_0, torch.zeros_like(h_0))" if cell.has_cell_state else "h_0"
     if cell.has_cell_state:
         lines.append("        # nn.LSTM also carries a cell state c_0, zeros as well")
+    if padded:
+        return lines + _packed_lines(config, state)
     if config.batch_first:
         lines.append(f"        out, _ = self.core(x, {state})  # (batch, seq, hidden_size * num_directions)")
     else:
@@ -145,7 +160,28 @@ def _core_forward_lines(config: RunConfig) -> list[str]:
     return lines
 
 
-def _model_section(config: RunConfig) -> list[str]:
+def _packed_lines(config: RunConfig, state: str) -> list[str]:
+    """The fused core on a packed batch: each pair runs only up to its length (`RecurrentModel._run_packed`)."""
+    batch_first = config.batch_first
+    lines = [
+        "        # Pack the batch so each pair runs only up to its own length (a backward direction",
+        "        # then starts at the pair's last character, not on the padding); zeros come out past it.",
+        "        seq_len = x.size(1)",
+    ]
+    if not batch_first:
+        lines.append("        x = x.transpose(0, 1)  # batch_first=False: the core wants (seq, batch, features)")
+    layout = f"batch_first={batch_first}"
+    lines += [
+        f"        packed = nn.utils.rnn.pack_padded_sequence(x, lengths, {layout}, enforce_sorted=False)",
+        f"        out, _ = self.core(packed, {state})",
+        f"        out, _ = nn.utils.rnn.pad_packed_sequence(out, {layout}, total_length=seq_len)",
+    ]
+    if not batch_first:
+        lines.append("        out = out.transpose(0, 1)  # back to (batch, seq, hidden_size * num_directions)")
+    return lines
+
+
+def _model_section(config: RunConfig, padded: bool) -> list[str]:
     cell = CELLS[config.cell]
     lines = [
         *_loop_section(config),
@@ -161,7 +197,8 @@ def _model_section(config: RunConfig) -> list[str]:
     if config.head == "linear":
         width = "hidden_size" if cell.hand_looped else "hidden_size * num_directions"
         lines.append(f"        self.head = nn.Linear({width}, num_classes)")
-    lines += ["", "    def forward(self, x):", *_encode_lines(config), *_core_forward_lines(config)]
+    signature = "def forward(self, x, lengths):" if padded else "def forward(self, x):"
+    lines += ["", f"    {signature}", *_encode_lines(config), *_core_forward_lines(config, padded)]
     if config.head == "linear":
         lines.append("        return self.head(out)  # (batch, seq, num_classes) scores")
     else:
@@ -169,16 +206,18 @@ def _model_section(config: RunConfig) -> list[str]:
     return lines
 
 
-def _loss_lines(config: RunConfig) -> list[str]:
+def _loss_lines(config: RunConfig, padded: bool) -> list[str]:
     if config.loss_reduction == "sum":
+        averaged = "averaged over the pairs that have a character there" if padded else "batch-averaged"
         return [
-            "    # Sum over time steps of each step's (batch-averaged) cross-entropy",
+            f"    # Sum over time steps of each step's ({averaged}) cross-entropy",
             "    loss = 0",
             "    for t in range(outputs.size(1)):",
             "        loss = loss + criterion(outputs[:, t], labels[:, t])",
         ]
     return [
-        "    # Cross-entropy averaged over every step of every string",
+        "    # Cross-entropy averaged over every step of every string"
+        + (" (the padding's -100 targets left out)" if padded else ""),
         "    loss = criterion(outputs.reshape(-1, num_classes), labels.reshape(-1))",
     ]
 
@@ -187,6 +226,15 @@ def _optimizer_line(config: RunConfig) -> str:
     if config.optimizer == "sgd":
         return f"optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate, momentum={config.momentum!r})"
     return "optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)"
+
+
+def _prediction_lines(padded: bool) -> list[str]:
+    if padded:
+        return [
+            "    # each pair's characters up to its own length: nothing is predicted on the padding",
+            "    predicted = [''.join(idx2char[i] for i in row[:n]) for row, n in zip(idx.tolist(), lengths.tolist())]",
+        ]
+    return ["    predicted = [''.join(idx2char[i] for i in row) for row in idx.tolist()]"]
 
 
 def export_script(config: RunConfig) -> str:
@@ -209,19 +257,19 @@ def export_script(config: RunConfig) -> str:
         *_settings_section(config, len(dataset.vocab)),
         "",
         "",
-        *_model_section(config),
+        *_model_section(config, dataset.padded),
         "",
         "",
         "torch.set_num_threads(1)  # the app trains on one thread: more threads sum in another order",
         "torch.manual_seed(seed)  # the same seed gives the same initial weights",
         "model = Model()",
-        "criterion = nn.CrossEntropyLoss()",
+        "criterion = nn.CrossEntropyLoss()" + ("  # ignores the padding's targets (-100)" if dataset.padded else ""),
         _optimizer_line(config),
         "",
         "for epoch in range(num_epochs):",
-        "    outputs = model(inputs)  # (batch, seq, num_classes)",
+        f"    outputs = model(inputs{', lengths' if dataset.padded else ''})  # (batch, seq, num_classes)",
         "    optimizer.zero_grad()",
-        *_loss_lines(config),
+        *_loss_lines(config, dataset.padded),
         "    loss.backward()",
         *(
             ["    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_grad_norm)"]
@@ -232,7 +280,7 @@ def export_script(config: RunConfig) -> str:
         "",
         "    # Prediction: the most probable character at every step",
         "    idx = torch.softmax(outputs.detach(), dim=-1).argmax(dim=-1)",
-        "    predicted = [''.join(idx2char[i] for i in row) for row in idx.tolist()]",
+        *_prediction_lines(dataset.padded),
         "    print(f\"Predicted: {' '.join(predicted)}, Epoch [{epoch + 1}/{num_epochs}] \"",
         '          f"loss={loss.item():.4f} (exact {loss.item()!r})")',
         "",

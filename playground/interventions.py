@@ -27,8 +27,8 @@ from .data import Dataset
 from .errors import PlaygroundError
 from .limits import Limits
 from .model import encode_indices, sequence_loss
-from .trainer import Trainer
-from .unroll import layer_weights
+from .trainer import Trainer, predicted_strings
+from .unroll import hold, layer_weights, running_mask, zero_padding
 
 Parameters = dict[str, torch.Tensor]
 # (layer, direction, step) -> the edit of that step: how the forward pass asks what to change.
@@ -82,13 +82,13 @@ class Intervention:
 class Run:
     """One forward pass. Per-step tensors are (layers, directions, batch, seq, hidden), as in `unroll.Internals`."""
 
-    source_chars: tuple[tuple[str, ...], ...]  # what each string fed in, position by position
-    hidden: torch.Tensor
+    source_chars: tuple[tuple[str, ...], ...]  # what each string fed in, position by position, up to its length
+    hidden: torch.Tensor  # zeros on a shorter pair's padding, as in `unroll.Internals`
     cell: torch.Tensor | None  # LSTM only
     gates: dict[str, torch.Tensor]
     logits: torch.Tensor  # (batch, seq, vocab)
     probabilities: torch.Tensor  # their softmax
-    predictions: tuple[str, ...]
+    predictions: tuple[str, ...]  # each as long as its pair
     loss: float
 
 
@@ -116,6 +116,12 @@ def check_intervention(config: RunConfig, dataset: Dataset, intervention: Interv
         if not 0 <= change.item < dataset.batch_size:
             raise PlaygroundError(f"There is no string {change.item}; the batch has {dataset.batch_size}.")
         _check_step(change.step, dataset)
+        length = dataset.lengths[change.item]
+        if change.step >= length:
+            raise PlaygroundError(
+                f"String {change.item} has {length} characters (steps 0 to {length - 1}); there is no "
+                f"character at step {change.step} to change."
+            )
         if change.char not in dataset.vocab.chars:
             raise PlaygroundError(
                 f"{change.char!r} is not in the vocabulary {''.join(dataset.vocab.chars)!r}: the network "
@@ -192,8 +198,9 @@ def forward(config: RunConfig, params: Parameters, dataset: Dataset, indices: to
     """The hand-unrolled network on ``indices`` (batch, seq), each step edited by ``edit_at``, every state kept."""
     cell = CELLS[config.cell]
     states: list[Steps] = []
+    real = running_mask(dataset)
     x = encode_indices(config.encoding, indices, len(dataset.vocab), params.get("encoder.weight"))
-    logits = _pass(config, params, x, edit_at, states.append)
+    logits = _pass(config, params, x, edit_at, real, states.append)
     probabilities = torch.softmax(logits, dim=-1)
     vocab = dataset.vocab
 
@@ -202,13 +209,15 @@ def forward(config: RunConfig, params: Parameters, dataset: Dataset, indices: to
         return torch.stack(per_direction).view(config.layers, config.num_directions, *per_direction[0].shape)
 
     return Run(
-        source_chars=tuple(tuple(vocab.chars[i] for i in row) for row in indices.tolist()),
-        hidden=grid(lambda steps: steps.hidden),
-        cell=grid(lambda steps: steps.cell) if cell.has_cell_state else None,
+        source_chars=tuple(
+            tuple(vocab.chars[i] for i in row[:length]) for row, length in zip(indices.tolist(), dataset.lengths)
+        ),
+        hidden=zero_padding(grid(lambda steps: steps.hidden), real),
+        cell=zero_padding(grid(lambda steps: steps.cell), real) if cell.has_cell_state else None,
         gates={name: grid(lambda steps, name=name: steps.gates[name]) for name in cell.gate_names},
         logits=logits,
         probabilities=probabilities,
-        predictions=tuple(vocab.decode(row) for row in probabilities.argmax(dim=-1).tolist()),
+        predictions=predicted_strings(dataset, probabilities.argmax(dim=-1).tolist()),
         loss=sequence_loss(logits, dataset.target_indices, config.loss_reduction).item(),
     )
 
@@ -228,6 +237,7 @@ def _pass(
     params: Parameters,
     x: torch.Tensor,
     edit_at: EditAt,
+    real: torch.Tensor | None,
     keep: Callable[[Steps], None] | None = None,
     first_layer: int = 0,
 ) -> torch.Tensor:
@@ -235,7 +245,8 @@ def _pass(
     ``keep`` receives every layer and direction's `Steps` in turn.
 
     The same loop as `unroll.unrolled_pass`, without the backward pass: layer by layer,
-    direction by direction (the backward direction from the last position), h_0 and c_0 zeros.
+    direction by direction (the backward direction from the last position), h_0 and c_0 zeros;
+    ``real`` (batch, seq), given for pairs of different lengths, holds each pair's state off its padding.
     Without ``keep`` only the layer below's h is held, so a wide pass stays within memory.
     """
     cell = CELLS[config.cell]
@@ -251,13 +262,14 @@ def _pass(
             gs: dict[str, list[torch.Tensor]] = {name: [None] * seq for name in cell.gate_names}  # type: ignore[misc]
             for step in range(seq - 1, -1, -1) if direction else range(seq):
                 result = cell.step(weights, x[:, step], h, c, config.nonlinearity, edit_at(layer, direction, step))
-                h, c = result.h, result.c
+                running = None if real is None else real[:, step : step + 1]
+                h, c = hold(running, result.h, h), hold(running, result.c, c)
                 hs[step] = h
                 if keep is not None:
                     cs[step] = c
                     for name, value in result.gates.items():
                         gs[name][step] = value
-            outputs.append(torch.stack(hs, dim=1))
+            outputs.append(zero_padding(torch.stack(hs, dim=1), real))
             if keep is not None:
                 keep(
                     Steps(
@@ -326,6 +338,8 @@ def unit_importance(
     original = forward(config, params, dataset, dataset.source_indices, _no_edit)
     original_predicted = original.probabilities.argmax(dim=-1)
     targets = dataset.target_indices
+    real = running_mask(dataset)
+    counted = dataset.real  # characters on the padding are not predictions
     units, batch, seq = config.hidden_size, dataset.batch_size, dataset.seq_len
     if layer:
         below = original.hidden[layer - 1]  # (directions, batch, seq, hidden)
@@ -341,13 +355,14 @@ def unit_importance(
         copies = x.repeat(len(chosen), 1, 1)  # row k * batch + b: string b with unit chosen[k] zeroed
         zeroed = torch.zeros(len(copies), units, dtype=torch.bool)
         zeroed[torch.arange(len(copies)), chosen.repeat_interleave(batch)] = True
-        logits = _pass(config, params, copies, _zeroing(zeroed, layer, direction), first_layer=layer)
+        copies_real = None if real is None else real.repeat(len(chosen), 1)
+        logits = _pass(config, params, copies, _zeroing(zeroed, layer, direction), copies_real, first_layer=layer)
         logits = logits.view(len(chosen), batch, seq, -1)
         predicted = torch.softmax(logits, dim=-1).argmax(dim=-1)  # as the trainer predicts
         for k, unit in enumerate(chosen.tolist()):
             loss[unit] = sequence_loss(logits[k], targets, config.loss_reduction).item()
-        changed[chosen] = (predicted != original_predicted).flatten(1).sum(dim=1)
-        correct[chosen] = (predicted == targets).flatten(1).sum(dim=1)
+        changed[chosen] = ((predicted != original_predicted) & counted).flatten(1).sum(dim=1)
+        correct[chosen] = (predicted == targets).flatten(1).sum(dim=1)  # padded targets equal no character
     return UnitImportance(
         layer=layer,
         direction=direction,
@@ -356,7 +371,7 @@ def unit_importance(
         correct_chars=correct,
         original_loss=original.loss,
         original_correct=int((original_predicted == targets).sum()),
-        total_chars=targets.numel(),
+        total_chars=sum(dataset.lengths),
     )
 
 

@@ -49,8 +49,9 @@ class EpochRecord:
 
     epoch: int  # 1-based, as the lessons print it
     loss: float
-    predictions: tuple[str, ...]  # one string per batch item
-    probabilities: torch.Tensor | None  # (batch, seq, vocab) softmax of the logits
+    predictions: tuple[str, ...]  # one string per batch item, as long as its pair
+    # (batch, seq, vocab) softmax of the logits; a shorter pair's rows past its length are padding
+    probabilities: torch.Tensor | None
     parameters: dict[str, torch.Tensor] | None
     # ‖gradient of all weights‖ of this epoch's update, before and after `RunConfig.clip_grad_norm`
     # (equal when clipping is off or the norm was below it); NaN in records made before they were kept.
@@ -63,6 +64,11 @@ class EpochRecord:
 
     def solved(self, targets: tuple[str, ...]) -> bool:
         return self.predictions == targets
+
+
+def predicted_strings(dataset: Dataset, predicted: list[list[int]]) -> tuple[str, ...]:
+    """Each pair's predicted characters, up to its own length: nothing is predicted on padding."""
+    return tuple(dataset.vocab.decode(row[:length]) for row, length in zip(predicted, dataset.lengths))
 
 
 def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
@@ -111,6 +117,8 @@ class Trainer:
         self.solved_epoch: int | None = None
         self.train_seconds = 0.0  # CPU seconds spent training (see `train`)
         self._inputs = self.dataset.source_indices
+        # Only a batch of pairs of different lengths is packed (see `model`): one length stays the lessons' path.
+        self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
         self._internals = lru_cache(maxsize=8)(self._compute_internals)
 
     @property
@@ -159,7 +167,7 @@ class Trainer:
             )
         torch.set_num_threads(ONE_THREAD)
         started = time.thread_time()
-        logits = self.model(self._inputs)
+        logits = self.model(self._inputs, self._lengths)
         self.optimizer.zero_grad()
         loss = sequence_loss(logits, self.dataset.target_indices, self.config.loss_reduction)
         loss_value = loss.item()
@@ -175,7 +183,7 @@ class Trainer:
         record = EpochRecord(
             epoch=self.epoch + 1,
             loss=loss_value,
-            predictions=tuple(self.dataset.vocab.decode(row) for row in predicted),
+            predictions=predicted_strings(self.dataset, predicted),
             probabilities=probabilities,
             parameters=snapshot,
             grad_norm=grad_norm,

@@ -44,8 +44,8 @@ def hidden_trajectories(
     """
     chosen = layer_states(trainer, epoch, layer)
     strings, seq, width = chosen.shape
-    projection = principal_axes(chosen.reshape(-1, width))
     dataset, limits = trainer.dataset, limits or _limits.LIMITS
+    projection = principal_axes(chosen[dataset.real])  # a shorter string's padding is no state: left out
     affordable = limits.max_what_if_multiply_adds // pass_cost(trainer.config, dataset.batch_size, dataset.seq_len)
     epochs = sorted({*frame_epochs(trainer.detailed_epochs, max(2, min(max_frames, affordable))), epoch})
     points = torch.stack(

@@ -6,6 +6,10 @@ loss with respect to each hidden state *through the recurrence* (h_t feeds h_{t+
 dL/dh_t includes every later step, which is what makes vanishing gradients visible), the
 same equations are re-run here from a parameter snapshot. Tests check that this unrolled
 network reproduces the fused modules' outputs to 1e-6.
+
+In a batch of pairs of different lengths each pair runs only up to its own length, as the
+model's packed pass does: past its end (and, for a backward direction, before reaching its
+last character) its state is held, and its hidden states there are zeros.
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ class Internals:
     """What happened inside the network during one epoch's forward and backward pass.
 
     Every per-step tensor has shape (layers, directions, batch, seq, hidden); direction 1
-    is the backward direction of a bidirectional core, indexed by input position.
+    is the backward direction of a bidirectional core, indexed by input position. Positions
+    past a shorter pair's length are padding: hidden and cell states are zeros there, and
+    gates are whatever the cell computed on the padding (unused; views stop at the length).
     ``grad_norms`` is (layers, directions, seq): ‖∂L/∂h_t‖ over batch and units.
     """
 
@@ -45,6 +51,23 @@ def layer_weights(config: RunConfig, params: dict[str, torch.Tensor], layer: int
     return tuple(params[f"core.{name}"] for name in names)
 
 
+def running_mask(dataset: Dataset) -> torch.Tensor | None:
+    """(batch, seq) bool, True where a pair has a character; None when all pairs have the seq's length."""
+    return dataset.real if dataset.padded else None
+
+
+def hold(running: torch.Tensor | None, new: torch.Tensor | None, old: torch.Tensor | None) -> torch.Tensor | None:
+    """A state after one step: ``new`` for the pairs still running (``running``, (batch, 1)), ``old`` past their end."""
+    if running is None or new is None:
+        return new
+    return torch.where(running, new, old)
+
+
+def zero_padding(states: torch.Tensor, real: torch.Tensor | None) -> torch.Tensor:
+    """(..., batch, seq, hidden) states with zeros at padded positions, as ``pad_packed_sequence`` leaves them."""
+    return states if real is None else states * real.unsqueeze(-1)
+
+
 def encode_inputs(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> torch.Tensor:
     """What the core received, from a parameter snapshot: exactly the model's own encoding."""
     return encode_indices(config.encoding, dataset.source_indices, len(dataset.vocab), params.get("encoder.weight"))
@@ -55,6 +78,7 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     params = {name: value.detach().clone().requires_grad_(True) for name, value in params.items()}
     inputs = encode_inputs(config, params, dataset)
     batch, seq = dataset.batch_size, dataset.seq_len
+    real = running_mask(dataset)
     cell = CELLS[config.cell]
     gate_names = cell.gate_names
     hidden_steps: list[list[list[torch.Tensor]]] = []
@@ -73,14 +97,15 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
             steps = range(seq - 1, -1, -1) if direction else range(seq)
             for step in steps:
                 result = cell.step(weights, x[:, step], h, c, config.nonlinearity)
-                h, c = result.h, result.c
+                running = None if real is None else real[:, step : step + 1]
+                h, c = hold(running, result.h, h), hold(running, result.c, c)
                 h.retain_grad()
                 hs[step] = h
                 if c is not None:
                     cs[step] = c
                 for name, value in result.gates.items():
                     gs[name][step] = value
-            layer_outputs.append(torch.stack(hs, dim=1))
+            layer_outputs.append(zero_padding(torch.stack(hs, dim=1), real))
             layer_h.append(hs)
             layer_c.append(cs)
             layer_g.append(gs)
@@ -93,7 +118,8 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     loss.backward()
 
     def stack(steps: list[list[list[torch.Tensor]]]) -> torch.Tensor:
-        return torch.stack([torch.stack([torch.stack(d, dim=1) for d in layer]) for layer in steps]).detach()
+        states = torch.stack([torch.stack([torch.stack(d, dim=1) for d in layer]) for layer in steps]).detach()
+        return zero_padding(states, real)
 
     grad_norms = torch.stack(
         [torch.stack([torch.stack([h.grad.norm() for h in d]) for d in layer]) for layer in hidden_steps]

@@ -1,12 +1,13 @@
 """AppTest for the "Look inside" pages: they run, react to their controls, never raise."""
 
 import itertools
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import Trainer
+from playground import RunConfig, Trainer
 from playground.equations import module_states, step_equation
 from playground.gradient_flow import gradient_curve
 from playground.presets import PRESETS
@@ -214,3 +215,23 @@ def test_inside_cell_shows_a_bad_current_config_as_a_sentence():
     at.button(key="inside-train-current").click().run()
     assert not at.exception
     assert "hidden size must equal the vocabulary size" in at.error[0].value
+
+
+def test_inside_cell_on_pairs_of_different_lengths_stops_at_each_pairs_end():
+    config = RunConfig(
+        sources=("hello", "cat", "abcd"), targets=("olleh", "tac", "dcba"), cell="lstm", bidirectional=True, epochs=3
+    )
+    trainer = Trainer(config)
+    trainer.train()
+    at = page("inside_cell.py", trainer)
+    at.select_slider(key="inside-step").set_value(4).run()  # the last step of 'hello'
+    at.selectbox(key="inside-item").set_value(1).run()  # 'cat' has no step 4: the step starts again
+    assert not at.exception
+    assert at.select_slider(key="inside-step").options == ["t=0 (c)", "t=1 (a)", "t=2 (t)"]
+    at.selectbox(key="inside-direction").set_value(1)
+    at.select_slider(key="inside-step").set_value(2).run()  # the backward direction's first step on 'cat'
+    assert not at.exception
+    for shown in at.metric:  # the equation, the layer modules and the engine agree on the padded batch
+        assert float(shown.value) <= 1e-6, shown.label
+    gates = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert all(len(trace["z"][0]) == 3 for trace in gates["data"] if trace["type"] == "heatmap")

@@ -7,9 +7,11 @@ stops drives training exactly as the browser's timer does.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -138,9 +140,10 @@ def test_changing_a_setting_drops_the_run():
         ("hello", "ohl", False, "has 5 characters but the target"),
         ("hello", "ohlol", True, "hidden size must equal the vocabulary size (4)"),
         ("👋🌍🙂", "🙂👋", False, "has 3 characters but the target"),
-        ("hello\nab", "ohlol\nba", False, "same length"),
+        ("hello\nab", "ohlol\nb", False, "on line 2 'ab' has 2 characters but the target 'b' has 1"),
+        ("hello\n\ncat", "olleh\n\ntac", False, "The source string on line 2 is empty"),
     ],
-    ids=["empty-source", "empty-target", "unequal", "hidden-as-logits", "emoji-unequal", "batch-lengths"],
+    ids=["empty-source", "empty-target", "unequal", "hidden-as-logits", "emoji-unequal", "line-unequal", "empty-line"],
 )
 def test_invalid_input_is_explained_in_place(sources, targets, hidden_head, expected):
     at = open_app()
@@ -193,8 +196,13 @@ def type_strings(at: AppTest, sources: str, targets: str) -> AppTest:
 
 @pytest.mark.parametrize(
     ("sources", "targets"),
-    [("banana", "ananab"), ("hello world", "dlrow olleh"), ("cat\ndog\nsun", "tac\ngod\nnus")],
-    ids=["banana", "hello-world", "three-pairs"],
+    [
+        ("banana", "ananab"),
+        ("hello world", "dlrow olleh"),
+        ("cat\ndog\nsun", "tac\ngod\nnus"),
+        ("hello\ncat\nabc", "olleh\ntac\ncba"),
+    ],
+    ids=["banana", "hello-world", "three-pairs", "pairs-of-different-lengths"],
 )
 def test_typed_strings_train_until_solved_with_default_settings(sources, targets):
     at = type_strings(open_app(), sources, targets)
@@ -206,6 +214,30 @@ def test_typed_strings_train_until_solved_with_default_settings(sources, targets
     (success,) = at.success
     assert f"Solved at epoch {trainer.solved_epoch} of {TYPED_EPOCHS}" in success.value
     assert any(f"Epoch {trainer.epoch} of {TYPED_EPOCHS}" in p.proto.text for p in at.get("progress"))
+
+
+def test_a_shorter_pairs_views_end_where_its_string_ends():
+    at = train_to_end(type_strings(open_app(), "hello\ncat\nabc", "olleh\ntac\ncba"))
+    at.selectbox(key="train_pair").set_value(1).run()  # 'cat': 3 characters in a batch padded to 5
+    assert not at.exception
+    charts = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    heatmaps = [trace for chart in charts for trace in chart["data"] if trace["type"] == "heatmap"]
+    assert heatmaps  # predictions, probabilities, hidden states
+    for trace in heatmaps:
+        assert len(trace["x"]) == 3, trace.get("hovertemplate")
+    predicted = [row for trace in heatmaps if trace.get("texttemplate") == "%{text}" for row in trace["text"]]
+    assert predicted and all(len(row) == 3 for row in predicted)
+
+
+def test_a_shorter_pairs_live_views_end_where_its_string_ends():
+    at = click(type_strings(open_app(), "hello\ncat\nabc", "olleh\ntac\ncba"), "step")
+    at.selectbox(key="train_pair").set_value(1).run()  # 'cat'
+    at = click(at, "train")  # one time slice: the live (Vega-Lite) views
+    frames = [pa.ipc.open_stream(chart.proto.data.data).read_pandas() for chart in at.get("vega_lite_chart")]
+    stepped = [frame for frame in frames if "step" in frame.columns]
+    assert len(stepped) == 3  # predictions, probabilities and hidden states
+    for frame in stepped:
+        assert frame["step"].nunique() == 3, frame["step"].unique()
 
 
 def test_a_preset_keeps_its_lessons_epochs_and_trains_them_all():

@@ -127,3 +127,25 @@ def test_a_network_too_big_to_score_says_so(monkeypatch):
     assert at.toggle(key=IMPORTANCE_KEY).value is False
     at.toggle(key=IMPORTANCE_KEY).set_value(True).run()
     assert not at.exception and "more than this server allows" in at.error[0].value
+
+
+def test_pairs_of_different_lengths_show_only_their_own_steps():
+    config = RunConfig(
+        sources=("hello", "cat", "abcd"), targets=("olleh", "tac", "dcba"), cell="gru", bidirectional=True, epochs=4
+    )
+    trainer = Trainer(config)
+    trainer.train()
+    dataset = trainer.dataset
+    at = page(trainer)
+    at.selectbox(key=STEP_KEY).set_value(4).run()  # the last step of 'hello'
+    at.selectbox(key=ITEM_KEY).set_value(1).run()  # 'cat' has 3 steps: the step picker starts again
+    assert not at.exception and not at.error
+    assert at.selectbox(key=STEP_KEY).options == ["t=0: 'c'", "t=1: 'a'", "t=2: 't'"]
+    at.selectbox(key=STEP_KEY).set_value(2).run()
+    char = at.selectbox(key=CHAR_KEY).options[0].strip("'")
+    at.selectbox(key=CHAR_KEY).set_value(char).run()
+    assert not at.exception and not at.error
+    expected = what_if(config, snapshot(trainer, trainer.epoch), dataset, Intervention(InputChange(1, 2, char)))
+    assert shown_loss(at) == pytest.approx(expected.changed.loss, abs=1e-4)
+    assert metric(at, "predicted characters that changed").endswith(f"of {sum(dataset.lengths)}")
+    assert list(at.dataframe[0].value.columns) == ["t=0", "t=1", "t=2"]  # no padding column

@@ -57,7 +57,7 @@ def test_emoji_strings_train_as_single_characters():
         (RunConfig(sources=("   ",), targets=("abc",)), "empty"),
         (RunConfig(sources=(), targets=()), "Type a source"),
         (RunConfig(sources=("hello",), targets=("ohlo",)), "has 5 characters but the target"),
-        (RunConfig(sources=("hello", "abc"), targets=("ohlol", "cba")), "same length"),
+        (RunConfig(sources=("hello", "abc"), targets=("ohlol", "cb")), "on line 2 'abc' has 3 characters but"),
         (RunConfig(sources=("hello",), targets=("ohlol", "x")), "give one target for every source"),
         (RunConfig(sources=("hello",), targets=("ohlol",), vocab="ehl"), "'o' is not in the vocabulary"),
         (RunConfig(sources=("hello",), targets=("ohlol",), vocab="ehlol"), "more than once"),

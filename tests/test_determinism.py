@@ -45,8 +45,38 @@ FLAGS = [
 # Gradient clipping on, in a run where it acts: relu and SGD at learning rate 1 explode without it.
 CLIPPED = PRESETS["clipped-relu"].config
 CLIPPED_FLAGS = ["--preset", "clipped-relu"]
+# Pairs of different lengths: padded, packed for a fused core (here a bidirectional, time-major LSTM,
+# whose backward direction must start at each pair's end), and held per pair by the hand-written loop.
+PADDED_PAIRS = (("hello", "olleh"), ("cat", "tac"), ("abcd", "dcba"))
+PADDED_FLAGS = ["--vocab", "", *[flag for s, t in PADDED_PAIRS for flag in ("--source", s, "--target", t)]]
+PADDED = RunConfig(
+    sources=tuple(s for s, _ in PADDED_PAIRS),
+    targets=tuple(t for _, t in PADDED_PAIRS),
+    vocab="",
+    cell="lstm",
+    bidirectional=True,
+    batch_first=False,
+    loss_reduction="mean",
+    epochs=20,
+)
+PADDED_BILSTM_FLAGS = [
+    *PADDED_FLAGS,
+    *("--cell", "lstm", "--bidirectional", "--no-batch-first", "--loss-reduction", "mean", "--epochs", "20"),
+]
+PADDED_LOOP = PADDED.with_changes(cell="rnncell", bidirectional=False, layers=2, loss_reduction="sum")
+PADDED_LOOP_FLAGS = [
+    *PADDED_FLAGS,
+    *("--cell", "rnncell", "--layers", "2", "--no-batch-first", "--loss-reduction", "sum", "--epochs", "20"),
+]
 RUNS = pytest.mark.parametrize(
-    ("config", "flags"), [(CONFIG, FLAGS), (CLIPPED, CLIPPED_FLAGS)], ids=["plain", "clipped"]
+    ("config", "flags"),
+    [
+        (CONFIG, FLAGS),
+        (CLIPPED, CLIPPED_FLAGS),
+        (PADDED, PADDED_BILSTM_FLAGS),
+        (PADDED_LOOP, PADDED_LOOP_FLAGS),
+    ],
+    ids=["plain", "clipped", "padded-bilstm", "padded-rnncell-loop"],
 )
 
 

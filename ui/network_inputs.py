@@ -11,7 +11,7 @@ import streamlit as st
 
 from charts.train import onehot_figure
 from playground import RunConfig
-from playground.data import Dataset
+from playground.data import PAD_SOURCE, PAD_TARGET, Dataset
 from ui.draw import chart_theme, draw_plotly
 from ui.markdown import escape_markdown
 
@@ -38,17 +38,30 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
         steps = [f"t={t}" for t in range(dataset.seq_len)]
         rows = [f"pair {b + 1}" for b in range(dataset.batch_size)]
         left, right = st.columns(2)
+
+        def grid(indices: list[list[int]]) -> pd.DataFrame:  # a pair's padding shown as empty cells
+            cut = [row[:length] + [None] * (len(row) - length) for row, length in zip(indices, dataset.lengths)]
+            return pd.DataFrame(cut, index=rows, columns=steps, dtype="Int64")
+
         left.markdown(f"**Source indices** `{tuple(dataset.source_indices.shape)}` (batch, seq)")
-        left.dataframe(pd.DataFrame(dataset.source_indices.tolist(), index=rows, columns=steps))
+        left.dataframe(grid(dataset.source_indices.tolist()))
         right.markdown(f"**Target indices** `{tuple(dataset.target_indices.shape)}` (batch, seq)")
-        right.dataframe(pd.DataFrame(dataset.target_indices.tolist(), index=rows, columns=steps))
+        right.dataframe(grid(dataset.target_indices.tolist()))
+        if dataset.padded:
+            st.caption(
+                f"The pairs differ in length, so the shorter ones are padded to {dataset.seq_len} steps: the cells "
+                f"shown as None hold {PAD_SOURCE} in the source tensor and {PAD_TARGET} in the target tensor, which "
+                "the loss ignores. The network runs each pair only up to its own length: the padding is no character."
+            )
         st.markdown(
             f"**One-hot input** `{tuple(dataset.source_onehot.shape)}` "
             f"(batch, seq, vocab), pair 1; {ENCODING_NOTES[config.encoding]}."
         )
         draw_plotly(
             st,
-            onehot_figure(dataset.source_onehot[0], vocab, dataset.source_chars[0], chart_theme()),
+            onehot_figure(
+                dataset.source_onehot[0, : dataset.lengths[0]], vocab, dataset.source_chars[0], chart_theme()
+            ),
             "train_onehot_chart",
             "train-onehot",
         )

@@ -5,6 +5,9 @@ stays fixed and whose rows change, which the browser updates in place: Streamlit
 plotly chart from nothing on every update, which would blink several times a second. A
 toggle can leave the heatmaps for when the run pauses or ends. Once the run is paused or
 finished, the views are plotly figures and an epoch scrubber drives all four.
+
+Every view shows one pair, and only up to that pair's own length (`Dataset.lengths`): in a
+batch of pairs of different lengths a shorter pair's padding is no character, so it is not drawn.
 """
 
 from __future__ import annotations
@@ -161,7 +164,7 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
             trainer.history,
             pair,
             dataset.vocab.chars,
-            dataset.target_indices[pair].tolist(),
+            _targets(trainer, pair),
             trainer.solved_epoch,
             epoch,
             trainer.config.epochs,
@@ -171,6 +174,11 @@ def _curve_views(trainer: Trainer, epoch: int, pair: int) -> None:
         "train_predictions_chart",
         "train-predictions",
     )
+
+
+def _targets(trainer: Trainer, pair: int) -> list[int]:
+    """The pair's target indices up to its length: the padding after it has no target to draw."""
+    return trainer.dataset.target_indices[pair, : trainer.dataset.lengths[pair]].tolist()
 
 
 def _ghost() -> list[LossRun]:
@@ -194,15 +202,16 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
         )
         epoch = kept
     internals = trainer.internals(epoch)
+    length = dataset.lengths[pair]
     panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
     left, right = st.columns(2, gap="medium")
     draw_plotly(
         left,
         probabilities_figure(
-            trainer.history[epoch - 1].probabilities[pair],
+            trainer.history[epoch - 1].probabilities[pair, :length],
             dataset.vocab.chars,
             dataset.source_chars[pair],
-            dataset.target_indices[pair].tolist(),
+            _targets(trainer, pair),
             epoch,
             theme=chart_theme(),
         ),
@@ -211,11 +220,11 @@ def _internal_views(trainer: Trainer, epoch: int, pair: int) -> None:
     )
     # Up to two panels per layer fit beside the probabilities; more get the full width.
     wide = panels_per_layer > 2
-    cell = internals.cell[:, :, pair] if internals.cell is not None else None
+    cell = internals.cell[:, :, pair, :length] if internals.cell is not None else None
     draw_plotly(
         st.container() if wide else right,
         hidden_state_figure(
-            internals.hidden[:, :, pair],
+            internals.hidden[:, :, pair, :length],
             dataset.source_chars[pair],
             cell,
             epoch,
@@ -243,7 +252,7 @@ def _live_curve_views(trainer: Trainer, pair: int) -> None:
             trainer.history,
             pair,
             dataset.vocab.chars,
-            dataset.target_indices[pair].tolist(),
+            _targets(trainer, pair),
             trainer.solved_epoch,
             TIMELINE_ROWS,
         )
@@ -254,17 +263,18 @@ def _live_internal_views(trainer: Trainer, pair: int) -> None:
     """The newest epoch's probabilities and hidden states, as in-place Vega-Lite heatmaps."""
     dataset, epoch = trainer.dataset, trainer.epoch
     internals = trainer.internals(epoch)
+    length = dataset.lengths[pair]
     left, right = st.columns(2, gap="medium")
     with left:
         rows, spec = probabilities_chart(
-            trainer.history[epoch - 1].probabilities[pair],
+            trainer.history[epoch - 1].probabilities[pair, :length],
             dataset.vocab.chars,
             dataset.source_chars[pair],
-            dataset.target_indices[pair].tolist(),
+            _targets(trainer, pair),
         )
         st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
-    cell = internals.cell[:, :, pair] if internals.cell is not None else None
-    rows, spec = hidden_states_chart(internals.hidden[:, :, pair], dataset.source_chars[pair], cell)
+    cell = internals.cell[:, :, pair, :length] if internals.cell is not None else None
+    rows, spec = hidden_states_chart(internals.hidden[:, :, pair, :length], dataset.source_chars[pair], cell)
     # Laid out as the finished view: beside the probabilities, or full width for more than two panels.
     wide = trainer.config.num_directions * (2 if cell is not None else 1) > 2
     (st.container() if wide else right).vega_lite_chart(rows, spec, key="train_live_hidden_chart")

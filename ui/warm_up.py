@@ -48,8 +48,8 @@ def _warm_up() -> None:
     torch's first optimizer and plotly's first figures import lazily, so without this the
     first student to press Train would pay for them. Then every object alive so far (the
     modules of torch, plotly, pandas and Streamlit) is moved out of the garbage collector's
-    reach with `gc.freeze`: Streamlit runs a full `gc.collect` after every script run, which
-    otherwise walks all of them each time and would slow every live refresh. The costs are
+    reach with `gc.freeze`, so Python's full collections (Streamlit's own after every script
+    run is turned off in .streamlit/config.toml) do not walk them again and again. The costs are
     measured in docs/performance.md. The imports are here, not at the top, so that importing
     this module from app.py costs nothing.
     """

@@ -94,13 +94,15 @@ def view_controls(epochs: list[int], config: RunConfig, dataset: Dataset) -> Vie
 
 def intervention_controls(config: RunConfig, dataset: Dataset, view: View) -> tuple[Intervention, int | None]:
     """The learner's change, and the step it happens at (None: every step)."""
-    chars = dataset.source_chars[view.item]
+    chars = dataset.source_chars[view.item]  # the string's own characters: a shorter one has no padding steps
+    if st.session_state.get(STEP_KEY, 0) >= len(chars):  # kept from a longer string
+        del st.session_state[STEP_KEY]
     kind = st.radio("What to change", (CHANGE_INPUT, CLAMP), horizontal=True, key=KIND_KEY)
     columns = st.columns(4)
     step = columns[0].selectbox(
         "Step t",
-        range(dataset.seq_len),
-        index=dataset.seq_len // 2,  # the middle: steps on both sides of the change
+        range(len(chars)),
+        index=len(chars) // 2,  # the middle: steps on both sides of the change
         key=STEP_KEY,
         format_func=lambda t: f"t={t}: {_shown(chars[t])!r}",
     )
@@ -140,7 +142,7 @@ def predictions_table(result: WhatIf, dataset: Dataset, item: int) -> pd.io.form
     frame = pd.DataFrame(
         [[_shown(c) for c in row] for row in rows.values()],
         index=list(rows),
-        columns=[f"t={t}" for t in range(dataset.seq_len)],
+        columns=[f"t={t}" for t in range(len(dataset.target_chars[item]))],
     )
     highlight = "background-color: #fde0dc; color: #b0281a; font-weight: bold"
 
