@@ -146,11 +146,13 @@ def _widget_values() -> dict[str, Any]:
 def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
     """The setting's widget, chosen by its type, in ``container`` (the page, sidebar or a column).
 
-    Each widget also gets its current value as its default. Streamlit's browser code starts a new
-    widget from its default and applies a value set through session state (as a link's settings
-    are) only once it has drawn the widget; a rerun the browser sent before that (a live view's
-    timer, while a link's run trained) carried the default back, and the text boxes of a "train=1"
-    link came back empty (tests/browser/test_share_browser.py)."""
+    Each widget but the number boxes also gets its current value as its default. Streamlit's
+    browser code starts a new widget from its default and applies a value set through session
+    state (as a link's settings are) only once it has drawn the widget; a rerun the browser sent
+    before that (a live view's timer, while a link's run trained) carried the default back, and
+    the text boxes of a "train=1" link came back empty (tests/browser/test_share_browser.py). A
+    number box keeps Streamlit's own default: Streamlit replaces a number that is not finite by
+    the default, which would then silently be the previous value instead of an explained error."""
     options: dict[str, Any] = {"label": setting.label, "key": key(setting), "help": setting.help_text(LIMITS)}
     if setting.unused is not None:
         options["disabled"] = setting.unused(values)
@@ -172,7 +174,7 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
     elif setting.kind is str:
         container.text_input(**options, value=value, placeholder=setting.placeholder)
     else:
-        container.number_input(**options, value=value, step=setting.step, format=setting.number_format)
+        container.number_input(**options, step=setting.step, format=setting.number_format)
 
 
 def _draw_section(section: Section) -> None:
