@@ -1,15 +1,13 @@
 """Embeddings: each character's learned input vector, and how it drifts while training."""
 
-import pandas as pd
 import streamlit as st
 
 from charts.embeddings import drift_animation, encoding_heatmap
-from charts.labels import plain_char
 from playground.config import ENCODING_LABELS
-from playground.projection import encoding_drift, lookup_equivalence
+from playground.projection import encoding_drift
 from ui.draw import draw_plotly
 from ui.inside_run import trained_run
-from ui.markdown import escape_markdown, inline_code
+from ui.lookup_demo import lookup_demo
 from ui.session import get_config
 from ui.train_here import start_training
 
@@ -23,8 +21,6 @@ def switch_and_train() -> None:
 
 st.title("Embeddings")
 trainer = trained_run("embeddings")
-if trainer is None:
-    st.stop()
 config, vocab = trainer.config, trainer.dataset.vocab
 
 if config.encoding == "onehot":
@@ -70,40 +66,4 @@ with main:
     matrix = trainer.encoding_matrix(epoch)
     draw_plotly(st, encoding_heatmap(matrix, vocab.chars, epoch), "embeddings-heatmap", "embeddings-matrix")
 with side:
-    st.subheader("One-hot × W = row lookup")
-    index = st.selectbox(
-        "Character", range(len(vocab)), format_func=lambda i: plain_char(vocab.chars[i]), key="embeddings-char"
-    )
-    demo = lookup_equivalence(matrix, vocab.chars, index)
-    dims = [f"dim {k}" for k in range(matrix.shape[1])]
-    order = inline_code("".join(map(plain_char, vocab.chars)))
-    st.markdown(f"One-hot vector of {escape_markdown(plain_char(demo.char))} (vocabulary order {order}):")
-    st.dataframe(
-        pd.DataFrame([demo.onehot.int().tolist()], columns=[plain_char(c) for c in vocab.chars]), hide_index=True
-    )
-    st.markdown(
-        "`nn.Linear(vocab, dim, bias=False)` stores the matrix transposed; `linear(onehot)` "
-        f"multiplies by it and picks out column {index}:"
-    )
-    st.dataframe(
-        pd.DataFrame(demo.linear_weight.tolist(), index=dims, columns=[plain_char(c) for c in vocab.chars])
-        .style.format("{:.3f}")
-        .highlight_between(subset=[plain_char(demo.char)], color="#fde68a"),
-        height=min(400, 38 + 35 * len(dims)),
-    )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "linear(onehot)": demo.via_linear.tolist(),
-                f"W[{index}] row": demo.via_row.tolist(),
-                f"embedding({index})": demo.via_embedding.tolist(),
-            },
-            index=dims,
-        ).style.format("{:.4f}"),
-        height=min(400, 38 + 35 * len(dims)),
-    )
-    st.metric("max |difference| of the three", f"{demo.max_abs_diff:.1e}")
-    st.caption(
-        "nn.Embedding skips the multiplication and reads the row directly: same numbers, "
-        "no vocab-sized one-hot vector, no multiply-by-zero."
-    )
+    lookup_demo(matrix, vocab.chars)

@@ -14,13 +14,15 @@ the hidden part ``W_hh h + b_hh`` of every gate at once (PyTorch stacks the gate
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from .equation_text import Term, activation, gate_equation, gate_line, gate_terms
 
 Weights = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # W_ih, W_hh, b_ih, b_hh
 
@@ -35,15 +37,6 @@ def unchanged(name: str, value: torch.Tensor) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
-class Term:
-    """One named vector of a cell's equation (one value per hidden unit)."""
-
-    label: str  # plain text, for figure axes and `unit_lines`
-    latex: str
-    values: torch.Tensor
-
-
-@dataclass(frozen=True)
 class Step:
     """One time step of a cell. Tensors have the input's leading (batch) shape, then hidden units."""
 
@@ -52,33 +45,6 @@ class Step:
     gates: dict[str, torch.Tensor]  # by the cell's `gate_names`
     x_part: torch.Tensor  # W_ih x + b_ih, every gate stacked in PyTorch's order
     h_part: torch.Tensor  # W_hh h_{t-1} + b_hh, likewise
-
-
-# The model, the equations page's reference, the Shapes page and every exported script run this
-# one function (`export` copies its source into the script).
-def loop_cells(
-    cells: Sequence[nn.Module], inputs: torch.Tensor, lengths: torch.Tensor | None = None
-) -> tuple[torch.Tensor, list[torch.Tensor]]:
-    """Example 12-1's loop: one cell call per layer per time step, written out by hand.
-
-    ``inputs`` is (batch, seq, features) and every h_0 is zeros. Returns the top layer's
-    h_t at every step, (batch, seq, hidden), and each layer's last hidden state.
-    With ``lengths`` (batch,), a pair shorter than the batch stops at its end: its state
-    is held from there on and its outputs are zeros, as packing gives the fused modules.
-    """
-    hidden = [inputs.new_zeros(inputs.shape[0], cell.hidden_size) for cell in cells]
-    outputs = []
-    for step in range(inputs.shape[1]):
-        x = inputs[:, step]
-        for layer, cell in enumerate(cells):
-            if lengths is None:
-                hidden[layer] = cell(x, hidden[layer])
-            else:
-                running = (step < lengths).unsqueeze(1)  # (batch, 1): pairs not yet ended
-                hidden[layer] = torch.where(running, cell(x, hidden[layer]), hidden[layer])
-            x = hidden[layer]
-        outputs.append(x if lengths is None else torch.where(running, x, 0.0))
-    return torch.stack(outputs, dim=1), hidden
 
 
 @dataclass(frozen=True)
@@ -177,23 +143,6 @@ class Cell:
         raise NotImplementedError
 
 
-def _gate_terms(name: str, x_part: torch.Tensor, h_part: torch.Tensor, value: torch.Tensor) -> list[Term]:
-    return [
-        Term(f"W_i{name}·x+b_i{name}", rf"W_{{i{name}}}x_t+b_{{i{name}}}", x_part),
-        Term(f"W_h{name}·h+b_h{name}", rf"W_{{h{name}}}h_{{t-1}}+b_{{h{name}}}", h_part),
-        Term(f"{name}_t", rf"{name}_t", value),
-    ]
-
-
-def _gate_line(value: Callable[[str], str], unit: int, name: str, activation: str) -> str:
-    x_part, h_part = value(f"W_i{name}·x+b_i{name}"), value(f"W_h{name}·h+b_h{name}")
-    return rf"{name}_t[{unit}] = {activation}({x_part} + ({h_part})) = {value(f'{name}_t')}"
-
-
-def _gate_equation(name: str, activation: str) -> str:
-    return rf"{name}_t = {activation}(W_{{i{name}}}\,x_t + b_{{i{name}}} + W_{{h{name}}}\,h_{{t-1}} + b_{{h{name}}})"
-
-
 class PlainRNN(Cell):
     """h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh) (or relu): `nn.RNN`, and `nn.RNNCell` in a loop."""
 
@@ -205,7 +154,7 @@ class PlainRNN(Cell):
         return Step(h=h_new, c=None, gates={}, x_part=x_part, h_part=h_part)
 
     def equations(self, nonlinearity="tanh"):
-        return (rf"h_t = {_activation(nonlinearity)}(W_{{ih}}\,x_t + b_{{ih}} + W_{{hh}}\,h_{{t-1}} + b_{{hh}})",)
+        return (rf"h_t = {activation(nonlinearity)}(W_{{ih}}\,x_t + b_{{ih}} + W_{{hh}}\,h_{{t-1}} + b_{{hh}})",)
 
     def terms(self, step, weights, x, h_prev, c_prev, nonlinearity="tanh"):
         w_ih, w_hh, b_ih, b_hh = weights
@@ -219,15 +168,11 @@ class PlainRNN(Cell):
         )
 
     def unit_lines(self, value, unit, nonlinearity="tanh"):
-        act = _activation(nonlinearity)
+        act = activation(nonlinearity)
         return (
             rf"h_t[{unit}] = {act}({value('W_ih·x_t')} + ({value('b_ih')}) + ({value('W_hh·h_{t-1}')}) "
             rf"+ ({value('b_hh')})) = {act}({value('sum')}) = {value(f'h_t={nonlinearity}(sum)')}",
         )
-
-
-def _activation(nonlinearity: str) -> str:
-    return r"\tanh" if nonlinearity == "tanh" else r"\mathrm{relu}"
 
 
 class LSTM(Cell):
@@ -250,23 +195,23 @@ class LSTM(Cell):
 
     def equations(self, nonlinearity="tanh"):
         return (
-            _gate_equation("i", r"\sigma"),
-            _gate_equation("f", r"\sigma"),
-            _gate_equation("g", r"\tanh"),
-            _gate_equation("o", r"\sigma"),
+            gate_equation("i", r"\sigma"),
+            gate_equation("f", r"\sigma"),
+            gate_equation("g", r"\tanh"),
+            gate_equation("o", r"\sigma"),
             r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
             r"h_t = o_t \odot \tanh(c_t)",
         )
 
     def terms(self, step, weights, x, h_prev, c_prev, nonlinearity="tanh"):
         x_parts, h_parts = step.x_part.chunk(4, dim=-1), step.h_part.chunk(4, dim=-1)
-        gate_terms = [
+        per_gate = [
             term
             for name, x_part, h_part in zip("ifgo", x_parts, h_parts)
-            for term in _gate_terms(name, x_part, h_part, step.gates[name])
+            for term in gate_terms(name, x_part, h_part, step.gates[name])
         ]
         return (
-            *gate_terms,
+            *per_gate,
             Term("c_{t-1}", r"c_{t-1}", c_prev),
             Term("c_t", r"c_t", step.c),
             Term("tanh(c_t)", r"\tanh(c_t)", torch.tanh(step.c)),
@@ -275,10 +220,10 @@ class LSTM(Cell):
 
     def unit_lines(self, value, unit, nonlinearity="tanh"):
         return (
-            _gate_line(value, unit, "i", r"\sigma"),
-            _gate_line(value, unit, "f", r"\sigma"),
-            _gate_line(value, unit, "g", r"\tanh"),
-            _gate_line(value, unit, "o", r"\sigma"),
+            gate_line(value, unit, "i", r"\sigma"),
+            gate_line(value, unit, "f", r"\sigma"),
+            gate_line(value, unit, "g", r"\tanh"),
+            gate_line(value, unit, "o", r"\sigma"),
             rf"c_t[{unit}] = {value('f_t')} \cdot {value('c_{t-1}')} + {value('i_t')} \cdot {value('g_t')} "
             rf"= {value('c_t')}",
             rf"h_t[{unit}] = {value('o_t')} \cdot \tanh({value('c_t')}) = {value('h_t')}",
@@ -302,8 +247,8 @@ class GRU(Cell):
 
     def equations(self, nonlinearity="tanh"):
         return (
-            _gate_equation("r", r"\sigma"),
-            _gate_equation("z", r"\sigma"),
+            gate_equation("r", r"\sigma"),
+            gate_equation("z", r"\sigma"),
             r"n_t = \tanh(W_{in}\,x_t + b_{in} + r_t \odot (W_{hn}\,h_{t-1} + b_{hn}))",
             r"h_t = (1 - z_t) \odot n_t + z_t \odot h_{t-1}",
         )
@@ -312,8 +257,8 @@ class GRU(Cell):
         (x_r, x_z, x_n), (h_r, h_z, h_n) = step.x_part.chunk(3, dim=-1), step.h_part.chunk(3, dim=-1)
         r = step.gates["r"]
         return (
-            *_gate_terms("r", x_r, h_r, r),
-            *_gate_terms("z", x_z, h_z, step.gates["z"]),
+            *gate_terms("r", x_r, h_r, r),
+            *gate_terms("z", x_z, h_z, step.gates["z"]),
             Term("W_in·x+b_in", r"W_{in}x_t+b_{in}", x_n),
             Term("W_hn·h+b_hn", r"W_{hn}h_{t-1}+b_{hn}", h_n),
             Term("r⊙(W_hn·h+b_hn)", r"r_t\odot(W_{hn}h_{t-1}+b_{hn})", r * h_n),
@@ -324,8 +269,8 @@ class GRU(Cell):
 
     def unit_lines(self, value, unit, nonlinearity="tanh"):
         return (
-            _gate_line(value, unit, "r", r"\sigma"),
-            _gate_line(value, unit, "z", r"\sigma"),
+            gate_line(value, unit, "r", r"\sigma"),
+            gate_line(value, unit, "z", r"\sigma"),
             rf"n_t[{unit}] = \tanh({value('W_in·x+b_in')} + {value('r_t')} \cdot ({value('W_hn·h+b_hn')})) "
             rf"= {value('n_t')}",
             rf"h_t[{unit}] = (1 - {value('z_t')}) \cdot {value('n_t')} + {value('z_t')} \cdot ({value('h_{t-1}')}) "

@@ -34,7 +34,8 @@ from .config import TASKS, RunConfig
 from .errors import PlaygroundError, TrainingDiverged
 from .export import export_script
 from .presets import PRESETS
-from .settings import Setting, in_config_order
+from .setting_type import Setting
+from .settings import in_config_order
 from .trainer import EpochRecord, Trainer
 
 _METAVARS = {int: "N", float: "X"}

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from .cells import CELLS, Term, Weights, loop_cells
+from .cells import CELLS, Term, Weights
 from .config import RunConfig
 from .data import Dataset
 from .errors import PlaygroundError
+from .hand_loop import loop_cells
 from .model import run_packed
 from .unroll import Internals, encode_inputs, layer_weights, zero_padding
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import inspect
 
-from .cells import CELLS, loop_cells
+from .cells import CELLS
 from .config import ENCODING_LABELS, HEAD_LABELS, RunConfig
 from .data import PAD_SOURCE, PAD_TARGET
+from .hand_loop import loop_cells
 from .trainer import check_config
 
 
@@ -132,7 +133,7 @@ def _encode_lines(config: RunConfig) -> list[str]:
 
 
 def _loop_section(config: RunConfig) -> list[str]:
-    """The app's own hand-written loop (`cells.loop_cells`), copied so the script runs it too."""
+    """The app's own hand-written loop (`hand_loop.loop_cells`), copied so the script runs it too."""
     if not CELLS[config.cell].hand_looped:
         return []
     return [*inspect.getsource(loop_cells).splitlines(), "", ""]

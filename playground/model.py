@@ -18,10 +18,11 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .cells import CELLS, loop_cells
+from .cells import CELLS
 from .config import RunConfig
 from .data import PAD_TARGET
 from .errors import PlaygroundError
+from .hand_loop import loop_cells
 
 
 def input_size(config: RunConfig, vocab_size: int) -> int:

@@ -24,7 +24,7 @@ from .data import Dataset, build_dataset
 from .errors import PlaygroundError, TrainingDiverged
 from .limits import LIMITS, Limits
 from .model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
-from .settings import validate_settings
+from .settings_checks import validate_settings
 from .unroll import Internals, unrolled_pass
 
 # Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model

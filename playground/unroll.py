@@ -14,15 +14,19 @@ last character) its state is held, and its hidden states there are zeros.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 from torch.nn import functional as F
 
-from .cells import CELLS, Weights
+from .cells import CELLS, Edit, Weights, unchanged
 from .config import RunConfig
 from .data import Dataset
 from .model import encode_indices, sequence_loss
+
+# (layer, direction, step) -> the edit of that step: how What if? asks the loop what to change.
+EditAt = Callable[[int, int, int], Edit]
 
 
 @dataclass(frozen=True)
@@ -73,67 +77,101 @@ def encode_inputs(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     return encode_indices(config.encoding, dataset.source_indices, len(dataset.vocab), params.get("encoder.weight"))
 
 
-def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> Internals:
-    """Forward and backward through the hand-unrolled network with the given weights."""
-    params = {name: value.detach().clone().requires_grad_(True) for name, value in params.items()}
-    inputs = encode_inputs(config, params, dataset)
-    batch, seq = dataset.batch_size, dataset.seq_len
-    real = running_mask(dataset)
+@dataclass(frozen=True)
+class Recurrence:
+    """One layer and direction's states as the loop computed them, one tensor (batch, hidden) per
+    position (a backward direction fills them from the last position)."""
+
+    layer: int
+    direction: int
+    hidden: list[torch.Tensor]
+    cell: list[torch.Tensor] | None  # LSTM only
+    gates: dict[str, list[torch.Tensor]]
+
+
+def recur(
+    config: RunConfig,
+    params: dict[str, torch.Tensor],
+    x: torch.Tensor,
+    real: torch.Tensor | None,
+    *,
+    edit_at: EditAt | None = None,
+    keep: Callable[[Recurrence], None] | None = None,
+    first_layer: int = 0,
+    retain_grad: bool = False,
+) -> torch.Tensor:
+    """The logits (batch, seq, vocab) from ``x``, what layer ``first_layer`` receives: the one loop
+    over layers, directions and steps that the internals (`unrolled_pass`) and What if?
+    (`playground.interventions`) both run, so what they show is the same computation.
+
+    Layer by layer, direction by direction (the backward direction from the last position),
+    h_0 and c_0 zeros. ``real`` (batch, seq), given for pairs of different lengths, holds each
+    pair's state off its padding. ``edit_at(layer, direction, step)`` gives the step's `Edit`
+    (What if?'s clamps); ``keep`` receives every layer and direction's `Recurrence` in turn
+    (without it only the layer below's h is held, so a wide pass stays within memory);
+    ``retain_grad`` keeps each h's gradient, for ‖∂L/∂h_t‖.
+    """
     cell = CELLS[config.cell]
-    gate_names = cell.gate_names
-    hidden_steps: list[list[list[torch.Tensor]]] = []
-    cell_steps: list[list[list[torch.Tensor]]] = []
-    gate_steps: list[list[dict[str, list[torch.Tensor]]]] = []
-    x = inputs
-    for layer in range(config.layers):
-        layer_outputs, layer_h, layer_c, layer_g = [], [], [], []
+    batch, seq = x.shape[:2]
+    for layer in range(first_layer, config.layers):
+        outputs = []
         for direction in range(config.num_directions):
             weights = layer_weights(config, params, layer, direction)
             h = x.new_zeros(batch, config.hidden_size)
             c = x.new_zeros(batch, config.hidden_size) if cell.has_cell_state else None
             hs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
             cs: list[torch.Tensor] = [None] * seq  # type: ignore[list-item]
-            gs: dict[str, list[torch.Tensor]] = {name: [None] * seq for name in gate_names}  # type: ignore[misc]
-            steps = range(seq - 1, -1, -1) if direction else range(seq)
-            for step in steps:
-                result = cell.step(weights, x[:, step], h, c, config.nonlinearity)
+            gs: dict[str, list[torch.Tensor]] = {name: [None] * seq for name in cell.gate_names}  # type: ignore[misc]
+            for step in range(seq - 1, -1, -1) if direction else range(seq):
+                edit = unchanged if edit_at is None else edit_at(layer, direction, step)
+                result = cell.step(weights, x[:, step], h, c, config.nonlinearity, edit)
                 running = None if real is None else real[:, step : step + 1]
                 h, c = hold(running, result.h, h), hold(running, result.c, c)
-                h.retain_grad()
+                if retain_grad:
+                    h.retain_grad()
                 hs[step] = h
-                if c is not None:
+                if keep is not None:
                     cs[step] = c
-                for name, value in result.gates.items():
-                    gs[name][step] = value
-            layer_outputs.append(zero_padding(torch.stack(hs, dim=1), real))
-            layer_h.append(hs)
-            layer_c.append(cs)
-            layer_g.append(gs)
-        hidden_steps.append(layer_h)
-        cell_steps.append(layer_c)
-        gate_steps.append(layer_g)
-        x = torch.cat(layer_outputs, dim=-1)
-    logits = F.linear(x, params["head.weight"], params["head.bias"]) if config.head == "linear" else x
+                    for name, value in result.gates.items():
+                        gs[name][step] = value
+            outputs.append(zero_padding(torch.stack(hs, dim=1), real))
+            if keep is not None:
+                keep(Recurrence(layer, direction, hs, cs if cell.has_cell_state else None, gs))
+        x = torch.cat(outputs, dim=-1)
+    return F.linear(x, params["head.weight"], params["head.bias"]) if config.head == "linear" else x
+
+
+def per_direction(
+    config: RunConfig, kept: list[Recurrence], pick: Callable[[Recurrence], list[torch.Tensor]]
+) -> torch.Tensor:
+    """One kind of state of every kept layer and direction: (layers, directions, batch, seq, hidden)."""
+    stacked = torch.stack([torch.stack(pick(recurrence), dim=1) for recurrence in kept])
+    return stacked.view(config.layers, config.num_directions, *stacked.shape[1:])
+
+
+def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> Internals:
+    """Forward and backward through the hand-unrolled network with the given weights."""
+    params = {name: value.detach().clone().requires_grad_(True) for name, value in params.items()}
+    inputs = encode_inputs(config, params, dataset)
+    real = running_mask(dataset)
+    kept: list[Recurrence] = []
+    logits = recur(config, params, inputs, real, keep=kept.append, retain_grad=True)
     loss = sequence_loss(logits, dataset.target_indices, config.loss_reduction)
     loss.backward()
-
-    def stack(steps: list[list[list[torch.Tensor]]]) -> torch.Tensor:
-        states = torch.stack([torch.stack([torch.stack(d, dim=1) for d in layer]) for layer in steps]).detach()
-        return zero_padding(states, real)
-
-    grad_norms = torch.stack(
-        [torch.stack([torch.stack([h.grad.norm() for h in d]) for d in layer]) for layer in hidden_steps]
-    )
-    gates = {
-        name: torch.stack([torch.stack([torch.stack(d[name], dim=1) for d in layer]) for layer in gate_steps]).detach()
-        for name in gate_names
-    }
+    grad_norms = torch.stack([torch.stack([h.grad.norm() for h in r.hidden]) for r in kept])
     return Internals(
         inputs=inputs.detach(),
-        hidden=stack(hidden_steps),
-        cell=stack(cell_steps) if cell.has_cell_state else None,
-        gates=gates,
-        grad_norms=grad_norms,
+        hidden=zero_padding(per_direction(config, kept, lambda r: r.hidden).detach(), real),
+        cell=(
+            zero_padding(per_direction(config, kept, lambda r: r.cell).detach(), real)
+            if CELLS[config.cell].has_cell_state
+            else None
+        ),
+        gates={
+            name: per_direction(config, kept, lambda r, name=name: r.gates[name]).detach()
+            for name in CELLS[config.cell].gate_names
+        },
+        grad_norms=grad_norms.view(config.layers, config.num_directions, -1),
         logits=logits.detach(),
         loss=loss.item(),
     )

@@ -24,7 +24,9 @@ from urllib.parse import quote
 from .config import RunConfig
 from .errors import PlaygroundError
 from .presets import DEFAULT_PRESET, PRESETS
-from .settings import SETTINGS, Setting, in_config_order, lockable_controls, validate_settings
+from .setting_type import Setting
+from .settings import SETTINGS, in_config_order, lockable_controls
+from .settings_checks import validate_settings
 
 SETTING_BY_URL: dict[str, Setting] = {setting.url: setting for setting in SETTINGS}
 

@@ -11,7 +11,8 @@ from playground import RunConfig, Trainer
 from playground.equations import module_states, step_equation
 from playground.gradient_flow import gradient_curve
 from playground.presets import PRESETS
-from playground.shapes import ShapeSpec, run_shapes
+from playground.shapes import ShapeSpec
+from playground.torch_shapes import run_shapes
 from ui.state import CONFIG, GRADIENT_FLOW_RACE, TRAIN_SHOWN_EPOCH, TRAINER
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"

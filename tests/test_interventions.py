@@ -4,7 +4,8 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from playground import PlaygroundError, RunConfig, Trainer, interventions
+from playground import PlaygroundError, RunConfig, Trainer
+from playground import unit_importance as importance_module
 from playground.cells import CELLS
 from playground.interventions import (
     Clamp,
@@ -12,13 +13,13 @@ from playground.interventions import (
     Intervention,
     pass_cost,
     snapshot,
-    unit_importance,
     what_if,
 )
 from playground.limits import Limits
 from playground.model import encode_indices, sequence_loss
 from playground.projection import principal_axes
 from playground.trajectory import hidden_trajectories, layer_states
+from playground.unit_importance import unit_importance
 from playground.unroll import layer_weights, unrolled_pass
 
 TOLERANCE = 1e-6  # float32: the fused modules and PyTorch's cells sum in another order
@@ -171,7 +172,7 @@ def test_forcing_the_forget_gate_and_clamping_c_in_an_lstm():
 @pytest.mark.parametrize("budget", [None, 2 * 5 * 5 * 2 * 2], ids=["one-pass", "groups-of-two"])
 def test_unit_importance_is_each_unit_zeroed_on_its_own(cell, layers, bidirectional, budget, monkeypatch):
     if budget is not None:  # 2 strings x 5 steps x 5 units x 2 directions: copies go in groups of 2, 2 and 1
-        monkeypatch.setattr(interventions, "WIDE_PASS_FLOATS", budget)
+        monkeypatch.setattr(importance_module, "WIDE_PASS_FLOATS", budget)
     trainer = trained(cell, layers, bidirectional)
     config, dataset, params = trainer.config, trainer.dataset, snapshot(trainer, trainer.epoch)
     for layer in range(layers):

@@ -13,17 +13,19 @@ from torch.nn import functional as F
 
 from charts.compare import prediction_timeline_figure
 from playground import RunConfig, Trainer, model
-from playground.cells import CELLS, loop_cells
+from playground.cells import CELLS
 from playground.challenges import evidence_of
 from playground.checkpoint import load_run, save_checkpoint
 from playground.compare import Contender, ContenderRun
 from playground.config import ENCODINGS
 from playground.data import PAD_TARGET, build_dataset
 from playground.equations import module_states, step_equation
+from playground.hand_loop import loop_cells
 from playground.history import epochs_frame, probabilities_frame
-from playground.interventions import Clamp, Intervention, unit_importance, what_if
+from playground.interventions import Clamp, Intervention, what_if
 from playground.model import sequence_loss
 from playground.trainer import build_model, check_config
+from playground.unit_importance import unit_importance
 from playground.unroll import unrolled_pass
 
 TOLERANCE = 1e-6

@@ -18,7 +18,9 @@ from streamlit.testing.v1 import AppTest
 from playground import PlaygroundError, RunConfig
 from playground.cli import build_parser, config_from_args
 from playground.limits import Limits
-from playground.settings import SETTING_BY_FIELD, SETTINGS, Setting, in_config_order, validate_settings
+from playground.setting_type import Setting
+from playground.settings import SETTING_BY_FIELD, SETTINGS, in_config_order
+from playground.settings_checks import validate_settings
 from playground.url_state import config_from_params, default_config, query_string
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

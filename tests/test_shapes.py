@@ -7,7 +7,8 @@ import torch
 from torch import nn
 
 from playground import PlaygroundError
-from playground.shapes import MODULES, ShapeSpec, run_shapes
+from playground.shapes import MODULES, ShapeSpec
+from playground.torch_shapes import run_shapes
 
 CASES = [
     spec

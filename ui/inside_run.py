@@ -1,6 +1,6 @@
 """The trained run the "Look inside" pages inspect, or a one-click way to get one.
 
-Inside-the-cell and Embeddings look at the model trained on the Train page. When there is
+Inside the cell, What if? and Embeddings look at the model trained on the Train page. When there is
 none yet, they offer to train the current settings or a lesson preset right there
 (`ui.train_here`), which also becomes the Train page's run so every page shows the same model.
 """
@@ -15,23 +15,23 @@ from ui.session import get_trainer
 from ui.train_here import start_training, training_here
 
 
-def trained_run(key: str, presets: tuple[str, ...] | None = None) -> Trainer | None:
-    """The session's trainer with at least one epoch, or None while training or after offering a preset."""
+def trained_run(key: str) -> Trainer:
+    """The session's trainer with at least one epoch. Otherwise the page shows the run training
+    here, or offers to train one, and stops: nothing below can be drawn without a trained run."""
     if training_here(key):
-        return None
+        st.stop()
     trainer = get_trainer()
     if trainer is not None and trainer.epoch > 0:
         return trainer
-    names = presets or tuple(PRESETS)
+    names = tuple(PRESETS)
     st.info("No trained model yet. Train one on the **Train** page, or train it or a lesson preset here.")
     st.button("Train the current settings", key=f"{key}-train-current", on_click=start_training)
-    default = DEFAULT_PRESET if DEFAULT_PRESET in names else names[0]
     name = st.selectbox(
-        "Preset", names, index=names.index(default), key=f"{key}-preset", format_func=lambda n: PRESETS[n].title
+        "Preset", names, index=names.index(DEFAULT_PRESET), key=f"{key}-preset", format_func=lambda n: PRESETS[n].title
     )
     st.caption(PRESETS[name].description)
     st.button("Train this preset here", key=f"{key}-train", type="primary", on_click=_train_preset, args=(key,))
-    return None
+    st.stop()
 
 
 def _train_preset(key: str) -> None:

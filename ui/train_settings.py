@@ -15,7 +15,8 @@ import streamlit as st
 from playground import PlaygroundError, RunConfig
 from playground.limits import LIMITS
 from playground.presets import PRESETS
-from playground.settings import PRESET_CONTROL, SETTINGS, Section, Setting
+from playground.setting_type import Section, Setting
+from playground.settings import PRESET_CONTROL, SETTINGS
 from playground.text import split_characters
 from ui.classroom_link import control_state
 
