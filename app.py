@@ -2,41 +2,53 @@
 
 The entry point only declares the pages and the shared frame; each page lives in app_pages/ (not pages/:
 a folder of that name would also be served the old, navigation-less way on a fresh server).
+
+Streamlit reads this file in two ways. `streamlit run` finds the server app at the bottom (`st.App`,
+Streamlit's way to run code when the server starts: torch is imported then, not in the first
+visitor's request; ui/warm_up.py) and imports the file to get it; then every session's script run
+executes the file, which draws the frame and the page.
 """
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.classroom_link import show_classroom_banner
 from ui.reconnect import show_lost_session_notice
 from ui.state import URL_PAGE_PATH
 from ui.turns import SCRIPT_TURNS
 from ui.url_sync import restore_config_from_url, sync_url_with_config
-from ui.warm_up import start_warm_up
+from ui.warm_up import server_lifespan
 
-start_warm_up()  # torch, plotly and a throwaway run, beside the first visitor's page: ui/warm_up.py
-st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
 
-pages = [
-    st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
-    st.Page("app_pages/shapes.py", title="Shapes", icon=":material/view_in_ar:"),
-    st.Page("app_pages/inside_cell.py", title="Inside the cell", icon=":material/biotech:"),
-    st.Page("app_pages/what_if.py", title="What if?", icon=":material/science:"),
-    st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
-    st.Page("app_pages/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
-    st.Page("app_pages/compare.py", title="Compare", icon=":material/leaderboard:"),
-    st.Page("app_pages/challenges.py", title="Challenges", icon=":material/emoji_events:"),
-    st.Page("app_pages/export.py", title="Share & export", icon=":material/share:"),
-]
+def draw_app() -> None:
+    """One script run: the page setup, the navigation and the chosen page, in the session's turn."""
+    st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
+    pages = [
+        st.Page("app_pages/train.py", title="Train", icon=":material/model_training:", default=True),
+        st.Page("app_pages/shapes.py", title="Shapes", icon=":material/view_in_ar:"),
+        st.Page("app_pages/inside_cell.py", title="Inside the cell", icon=":material/biotech:"),
+        st.Page("app_pages/what_if.py", title="What if?", icon=":material/science:"),
+        st.Page("app_pages/embeddings.py", title="Embeddings", icon=":material/scatter_plot:"),
+        st.Page("app_pages/gradient_flow.py", title="Gradient flow", icon=":material/trending_down:"),
+        st.Page("app_pages/compare.py", title="Compare", icon=":material/leaderboard:"),
+        st.Page("app_pages/challenges.py", title="Challenges", icon=":material/emoji_events:"),
+        st.Page("app_pages/export.py", title="Share & export", icon=":material/share:"),
+    ]
+    navigation = st.navigation(pages)
+    URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/url_sync.py)
+    st.sidebar.caption(
+        "RNN Playground — watch a recurrent network learn to map one string to another. "
+        "Built on PyTorch; every number is the one torch computes."
+    )
+    with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/turns.py
+        show_lost_session_notice()  # a browser whose server lost its session is told so
+        restore_config_from_url()  # a shared link sets the experiment on a session's first run
+        show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls
+        navigation.run()
+        sync_url_with_config()  # the URL always describes the current experiment
 
-navigation = st.navigation(pages)
-URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/url_sync.py)
-st.sidebar.caption(
-    "RNN Playground — watch a recurrent network learn to map one string to another. "
-    "Built on PyTorch; every number is the one torch computes."
-)
-with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/turns.py
-    show_lost_session_notice()  # a browser whose server lost its session is told so
-    restore_config_from_url()  # a shared link sets the experiment on a session's first run
-    show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls
-    navigation.run()
-    sync_url_with_config()  # the URL always describes the current experiment
+
+if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` to find the server app
+    app = st.App(__file__, lifespan=server_lifespan)
+else:  # a session's script run
+    draw_app()

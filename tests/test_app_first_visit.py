@@ -5,9 +5,12 @@ How fast a first visit is lives in bench/first_visit.py (timing goals are never 
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.web.server.app_discovery import discover_asgi_app
 
 from playground import check_config
 from ui import warm_up
@@ -38,3 +41,17 @@ def test_the_warm_up_starts_once_per_process():
     assert first is not None and warm_up._thread is first
     first.join(timeout=120)
     assert not first.is_alive()
+
+
+def test_streamlit_run_serves_the_app_with_the_warm_up_at_server_start():
+    """`streamlit run app.py` finds the `st.App` in app.py (so its start-up hook runs), and the
+    hook leaves the Train page's modules imported and the warm-up started."""
+    discovered = discover_asgi_app(Path(APP))
+    assert discovered.is_asgi_app and discovered.app_name == "app"
+
+    async def start_and_stop() -> None:
+        async with warm_up.server_lifespan(None):
+            assert all(module in sys.modules for module in warm_up.TRAIN_PAGE_MODULES)
+            assert warm_up._thread is not None
+
+    asyncio.run(start_and_stop())

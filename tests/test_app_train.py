@@ -299,7 +299,9 @@ def test_the_speed_sets_how_many_epochs_a_refresh_may_train(speed):
 def test_a_link_that_says_train_starts_the_run_once_as_it_opens():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update({"src": "banana", "tgt": "ananab", "epochs": str(TYPED_EPOCHS), "train": "1"})
-    at.run()
+    at.run()  # the page is drawn first (its strings reach the browser before training keeps it busy)
+    assert not at.exception and not TRAIN_LIVE.running.get(at.session_state)
+    at.run()  # then the next run, the starter's timer in a browser, starts it
     assert not at.exception and TRAIN_LIVE.running.get(at.session_state)
     trainer = TRAINER.get(rerun_until_stopped(at, TRAIN_LIVE).session_state)
     assert trainer.config.sources == ("banana",) and trainer.solved_epoch == trainer.epoch

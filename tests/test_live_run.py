@@ -8,13 +8,18 @@ than training to the end: after the click the run is going, and reruns finish it
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
+from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from playground import RunConfig, Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
+from ui import live_run
+from ui.live_run import TRAIN_RUN, LiveRun
 from ui.state import COMPARISON, COMPARISON_LIVE, CONFIG, GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE, TRAIN_LIVE, TRAINER
 from ui.turns import SCRIPT_TURNS
 
@@ -172,3 +177,47 @@ def test_another_session_gets_its_turn_between_slices(monkeypatch):
     other.join(timeout=30)
     assert TRAIN_LIVE.running.get(at.session_state)
     assert epochs_seen_by_the_other and epochs_seen_by_the_other[0] < LONG.epochs
+
+
+def _session_with(requests: ScriptRequests) -> SimpleNamespace:
+    """A stand-in for the script run's context: only its request queue is read."""
+    return SimpleNamespace(script_requests=requests)
+
+
+def test_a_click_is_waiting_only_for_a_request_other_than_the_live_timer(monkeypatch):
+    requests = ScriptRequests()
+    monkeypatch.setattr(live_run, "get_script_run_ctx", lambda **_: _session_with(requests))
+    assert not live_run.click_waiting()
+    requests.request_rerun(RerunData(fragment_id="live views", is_auto_rerun=True))
+    assert not live_run.click_waiting()  # the live views' own timer
+    requests.request_rerun(RerunData(fragment_id="buttons and views"))  # Pause, in the Train panel
+    assert live_run.click_waiting()
+    requests.on_scriptrunner_ready()  # the queued run starts: nothing waits any more
+    requests.request_rerun(RerunData())  # a full rerun (a setting changed)
+    assert live_run.click_waiting()
+    monkeypatch.setattr(live_run, "get_script_run_ctx", lambda **_: None)
+    assert not live_run.click_waiting()  # no script run: never waiting
+
+
+def _slice_epochs(monkeypatch, run: LiveRun, clicked_after: int | None, config: RunConfig = LONG) -> int:
+    """Epochs one slice of ``run`` trains when a click arrives after ``clicked_after`` epochs."""
+    trainer = Trainer(config)
+    monkeypatch.setattr(live_run, "click_waiting", lambda: clicked_after is not None and trainer.epoch >= clicked_after)
+    run._train_until_clicked(trainer, run._epochs_due(trainer) if run.pace is None else None)
+    return trainer.epoch
+
+
+def test_no_epoch_starts_once_a_click_is_waiting(monkeypatch):
+    """Pause reaches the server mid-slice: the slice stops after the epoch in progress rather
+    than training on for the rest of its CPU seconds (bench/live_page.py times it in a browser)."""
+    run = replace(TRAIN_RUN, slice_seconds=1.0, finish_within=0.0, pace=None)
+    assert _slice_epochs(monkeypatch, run, clicked_after=None) > 5
+    assert _slice_epochs(monkeypatch, run, clicked_after=3) == 3
+    assert _slice_epochs(monkeypatch, run, clicked_after=0) == 0
+
+
+def test_a_slice_keeps_its_epoch_budget_and_finishes_a_short_run(monkeypatch):
+    budget = replace(TRAIN_RUN, slice_seconds=1.0, finish_within=0.0, slice_epochs=3, pace=None)
+    assert _slice_epochs(monkeypatch, budget, clicked_after=None) == 3
+    short = PRESETS[DEFAULT_PRESET].config  # whose rest fits in finish_within: finished in one slice
+    assert _slice_epochs(monkeypatch, replace(TRAIN_RUN, pace=None), None, short) == short.epochs

@@ -19,6 +19,12 @@ until it stops, exactly as the browser's timer does. Pause clears the running fl
 callback, before any script run, so no slice starts after it. For the measurements behind
 the slice and refresh lengths, see docs/performance.md.
 
+Pause at once: a click inside a fragment (Pause is in the Train page's panel) does not
+interrupt the script run in progress; Streamlit queues it until that run ends. So a slice
+trains one epoch at a time and starts none once the learner's next click has arrived
+(`click_waiting`): only the epoch in progress is finished, whatever the model size, instead
+of the rest of the slice.
+
 A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
 be watched rather than blinked through: a slice then trains only the epochs due by the wall
 clock since the run (re)started, never sleeping while it holds the turn, and the views
@@ -33,6 +39,8 @@ from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
 from playground import PlaygroundError
 from playground.checkpoint import Replay
@@ -53,6 +61,23 @@ from ui.state import (
     SessionKey,
 )
 from ui.turns import SCRIPT_TURNS, taking_turns
+
+
+def click_waiting() -> bool:
+    """Whether this session's browser sent something (a click, a changed widget) that waits for
+    the script run in progress to end.
+
+    Streamlit has no public way to ask, so this reads the session's request queue
+    (`ScriptRequests`, Streamlit 1.67: a pending RERUN and its data); without one (another
+    Streamlit, or no script run) it says no, and slices simply run their full length. The live
+    views' own timer, an automatic rerun of their fragment alone, is not a click.
+    """
+    context = get_script_run_ctx(suppress_warning=True)
+    requests = getattr(context, "script_requests", None)
+    if getattr(requests, "_state", None) is not ScriptRequestType.RERUN:
+        return False
+    pending = requests._rerun_data
+    return not pending.is_auto_rerun or len(pending.fragment_id_queue) != 1
 
 
 class Trainable(Protocol):
@@ -145,7 +170,7 @@ class LiveRun(Generic[Target]):
             return False  # ahead of the pace: nothing is due yet
         try:
             with SCRIPT_TURNS.outside():  # arithmetic only: others take their turns meanwhile
-                target.train(max_epochs=due, max_seconds=self.slice_seconds, finish_within=self.finish_within)
+                self._train_until_clicked(target, due)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
@@ -153,6 +178,24 @@ class LiveRun(Generic[Target]):
             self.stop()
             return True
         return False
+
+    def _train_until_clicked(self, target: Target, due: int | None) -> None:
+        """Up to ``due`` epochs (rounds, for a comparison) and `slice_seconds` CPU seconds, one
+        epoch at a time, none once a click is waiting (see the module's docstring).
+
+        When the time is up but the rest of the run, at the pace of its epochs so far, fits in
+        `finish_within` more seconds, the run is finished instead (a short run then ends in one
+        page update even on a slow machine), within that extra time."""
+        started, budget, trained = time.thread_time(), self.slice_seconds, 0
+        finish_within = self.finish_within
+        while not target.done and (due is None or trained < due) and not click_waiting():
+            target.train(max_epochs=1, max_seconds=None, finish_within=0.0)
+            trained += 1
+            if time.thread_time() - started >= budget:
+                rest = (target.epochs - target.epoch) * target.train_seconds / max(1, target.epoch)
+                if rest > finish_within:
+                    return
+                budget, finish_within = budget + finish_within, 0.0  # finish, but never beyond the extra time
 
     def advance(self) -> None:
         """This script run's slice, if the run is going: call it before drawing anything, so

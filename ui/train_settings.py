@@ -145,23 +145,35 @@ def _widget_values() -> dict[str, Any]:
 
 
 def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
-    """The setting's widget, chosen by its type, in ``container`` (the page, sidebar or a column)."""
+    """The setting's widget, chosen by its type, in ``container`` (the page, sidebar or a column).
+
+    Each widget but the number boxes also gets its current value as its default. Streamlit's
+    browser code starts a new widget from its default and applies a value set through session
+    state (as a link's settings are) only once it has drawn the widget; a rerun the browser sent
+    before that (a live view's timer, while a link's run trained) carried the default back, and
+    the text boxes of a "train=1" link came back empty (tests/browser/test_share_browser.py). A
+    number box keeps Streamlit's own default: Streamlit replaces a number that is not finite by
+    the default, which would then silently be the previous value instead of an explained error."""
     options: dict[str, Any] = {"label": setting.label, "key": key(setting), "help": setting.help_text(LIMITS)}
     if setting.unused is not None:
         options["disabled"] = setting.unused(values)
     if control_state(setting.url) == "locked":  # by a classroom link
         options["disabled"] = True
+    value = st.session_state[key(setting)]
     if setting.kind is tuple:
         if values["task"] == "next-char":
             options.update(NEXT_CHAR_WORDING.get(setting.field, {}))
-        container.text_area(**options, height=90, max_chars=STRINGS_MAX_CHARS, on_change=_forget_outgrown_vocabulary)
+        container.text_area(
+            **options, value=value, height=90, max_chars=STRINGS_MAX_CHARS, on_change=_forget_outgrown_vocabulary
+        )
     elif setting.kind is bool:
-        container.toggle(**options)
+        container.toggle(**options, value=value)
     elif setting.choices:
         labels = setting.choice_labels
-        container.selectbox(**options, options=setting.choices, format_func=labels.get if labels else str)
+        index = setting.choices.index(value) if value in setting.choices else 0
+        container.selectbox(**options, options=setting.choices, index=index, format_func=labels.get if labels else str)
     elif setting.kind is str:
-        container.text_input(**options, placeholder=setting.placeholder)
+        container.text_input(**options, value=value, placeholder=setting.placeholder)
     else:
         container.number_input(**options, step=setting.step, format=setting.number_format)
 

@@ -94,6 +94,41 @@ def test_a_link_can_start_training_as_it_opens(app_and_browser):
     fresh.close()
 
 
+# Every frame the browser paints: the text boxes' values and the progress text.
+RECORD_FRAMES = """
+window.__frames = [];
+const tick = () => {
+  const boxes = Array.from(document.querySelectorAll('[data-testid="stTextArea"] textarea')).map(box => box.value);
+  const progress = document.querySelector('[data-testid="stProgress"]');
+  const text = progress ? progress.innerText : null;
+  const last = window.__frames[window.__frames.length - 1];
+  if (!last || JSON.stringify([last.boxes, last.text]) !== JSON.stringify([boxes, text])) {
+    window.__frames.push({boxes, text});
+  }
+  requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
+"""
+
+
+def test_a_link_that_trains_as_it_opens_shows_its_strings_while_training(app_and_browser):
+    """About one open in four used to show the text boxes empty while the link's run trained."""
+    url, browser = app_and_browser
+    for _ in range(4):
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        context.add_init_script(RECORD_FRAMES)
+        page = context.new_page()
+        page.goto(f"{url}/?src=banana&tgt=ananab&train=1")
+        page.get_by_text(re.compile("Solved at epoch|Not solved in")).wait_for(timeout=60_000)
+        frames = page.evaluate("() => window.__frames")
+        training = [frame["boxes"] for frame in frames if "· training" in (frame["text"] or "")]
+        assert training, "no frame showed the run training"
+        assert all(boxes == ["banana", "ananab"] for boxes in training), training
+        assert frames[-1]["boxes"] == ["banana", "ananab"]
+        no_exception(page)
+        context.close()
+
+
 def test_compare_page_races_the_four_cores(app_and_browser):
     url, browser = app_and_browser
     context = browser.new_context(viewport=VIEWPORT)
