@@ -36,7 +36,7 @@ from .theme import (
     vega_diverging_scale,
     vega_probability_scale,
 )
-from .train import (
+from .train_layout import (
     HALF_PLOT_PX,
     MIN_PANEL_PX,
     PANEL_GAP_PX,

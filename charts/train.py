@@ -1,5 +1,5 @@
-"""The Train page's views as Plotly figures: predictions timeline, probabilities, hidden states
-and the one-hot input (its loss curve is `charts.loss`).
+"""The Train page's views as Plotly figures: predictions timeline, probabilities and the one-hot
+input (its loss curve is `charts.loss`, its hidden states `charts.hidden_states`).
 
 Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
 against the tensors they show. Each figure carries its own look and asks for the margins its
@@ -17,10 +17,9 @@ import torch
 from playground.text import split_characters
 from playground.trainer import EpochRecord
 
-from .labels import char_label, label_chars, layer_name, step_name
+from .labels import char_label, label_chars, step_name
 from .plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
 from .theme import (
-    DIVERGING,
     LIGHT,
     LINE_COLOUR,
     MONOSPACE,
@@ -29,35 +28,18 @@ from .theme import (
     RIGHT_COLOUR,
     WRONG_COLOUR,
     ChartTheme,
-    diverging_colorbar,
-    symmetric_bound,
 )
-
-ROW_HEIGHT = 24  # pixels per epoch row in the predictions timeline
-HALF_PLOT_PX = 330  # plotting width of a chart in half the Train page at 1280 px, about
-HIDDEN_PLOT_PX = 720  # the hidden-state panels' total height, at most (but MIN_PANEL_PX each)
-MIN_PANEL_PX = 90
-PANEL_GAP_PX = 96  # between layers: it holds the step labels and the next panel's title
-VOCAB_ROW_PX = 24  # per character of the probabilities' vocabulary, until `VOCAB_PLOT_PX`
-VOCAB_PLOT_PX = 720
-
-
-def timeline_epochs(
-    trained: int, max_rows: int, solved_epoch: int | None = None, selected_epoch: int | None = None
-) -> list[int]:
-    """Which epochs get a row: all of them if they fit, else an even spread that always
-    keeps the first, the last, the solving and the shown epoch."""
-    if trained <= max_rows:
-        return list(range(1, trained + 1))
-    keep = {1, trained} | {e for e in (solved_epoch, selected_epoch) if e and 1 <= e <= trained}
-    spread = max(max_rows - len(keep), 0)
-    step = (trained - 1) / (spread + 1)
-    return sorted(keep | {1 + round(step * k) for k in range(1, spread + 1)})
-
-
-WRONG_MARK = "✗"  # marks a wrong prediction besides its colour, in both renderers
-WRONG_MARK_PX = 10
-WRONG_MARK_OFFSET = (0.3, -0.24)  # from the cell's centre, in cells: its top-right corner (y runs down)
+from .train_layout import (
+    HALF_PLOT_PX,
+    ROW_HEIGHT,
+    VOCAB_PLOT_PX,
+    VOCAB_ROW_PX,
+    WRONG_MARK,
+    WRONG_MARK_OFFSET,
+    WRONG_MARK_PX,
+    numbers_fit,
+    timeline_epochs,
+)
 
 
 def predictions_figure(
@@ -228,144 +210,6 @@ def probabilities_figure(
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
-
-
-def numbers_fit(seq_len: int, vocab_size: int) -> bool:
-    """Whether the probabilities heatmap writes each probability in its cell: only while a cell
-    is wide and tall enough for "0.00" (the live chart asks the same, so the two agree)."""
-    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
-    return seq_len * vocab_size <= 300 and HALF_PLOT_PX / seq_len >= 30 and row_px >= VOCAB_ROW_PX
-
-
-def _axis_suffix(index: int) -> str:
-    return "" if index == 1 else str(index)
-
-
-def colour_bound(values: torch.Tensor) -> float:
-    """The colour range's half-width (`charts.theme.symmetric_bound`): ±1 for tanh outputs."""
-    return symmetric_bound(float(values.abs().max())) if values.numel() else 1.0
-
-
-def unit_px(units: int, layers: int) -> float:
-    """Pixels per unit row of a hidden-state panel: 13 while the panels fit `HIDDEN_PLOT_PX`,
-    thinner (down to a line of colour, hover gives each value) for many units and layers, so
-    128 units × 3 layers stays a chart and not a page."""
-    budget = (HIDDEN_PLOT_PX - (layers - 1) * PANEL_GAP_PX) / layers
-    return max(0.4, min(13.0, budget / units))
-
-
-def hidden_state_figure(
-    hidden: torch.Tensor,
-    input_chars: Sequence[str],
-    cell: torch.Tensor | None = None,
-    epoch: int | None = None,
-    theme: ChartTheme = LIGHT,
-    plot_px: float = HALF_PLOT_PX,
-) -> go.Figure:
-    """Hidden (and LSTM cell) states of one pair: a unit × time-step panel per layer,
-    direction and kind.
-
-    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item; each
-    panel's z is the (hidden, seq) transpose. Both kinds use the one diverging scale
-    (`charts.theme.DIVERGING`): hidden states over ±1 (tanh, so a colour means the same at
-    every epoch and on every page), unbounded cell states over their own range, each with
-    its legend. ``plot_px`` is about the plotting width, for step labels that never overlap.
-    """
-    layers, directions, seq_len, units = hidden.shape
-    panels = [(d, kind) for kind in (["h", "c"] if cell is not None else ["h"]) for d in range(directions)]
-    columns = len(panels)
-    gap_x = 0.06
-    width = (1 - gap_x * (columns - 1)) / columns
-    panel_px = max(MIN_PANEL_PX, unit_px(units, layers) * units)
-    plot_height = layers * panel_px + (layers - 1) * PANEL_GAP_PX
-    height, gap_y = panel_px / plot_height, PANEL_GAP_PX / plot_height
-    data, layout, annotations = [], {}, []
-    ranges = {"h": colour_bound(hidden), "c": colour_bound(cell) if cell is not None else 1.0}
-    right = 76 if cell is None else 150  # the colour bars: h's, and c's beside it
-    # ``plot_px`` counts h's colour bar only; c's takes its margin from the panels.
-    x_axis = step_axis(list(input_chars), (plot_px - (right - 76)) * width)
-    for layer in range(layers):
-        for column, (d, kind) in enumerate(panels):
-            index = layer * columns + column + 1
-            suffix = _axis_suffix(index)
-            values = (hidden if kind == "h" else cell)[layer, d].detach().float()
-            data.append(
-                dict(
-                    type="heatmap",
-                    z=values.T.tolist(),
-                    x=list(range(seq_len)),
-                    y=list(range(units)),
-                    xaxis=f"x{suffix}",
-                    yaxis=f"y{suffix}",
-                    xgap=1 if seq_len <= 32 else 0,
-                    ygap=1 if unit_px(units, layers) >= 6 else 0,
-                    coloraxis="coloraxis" if kind == "h" else "coloraxis2",
-                    hovertemplate=f"t=%{{x}}, unit %{{y}}: {kind} = %{{z:.3f}}<extra></extra>",
-                )
-            )
-            x0 = round(column * (width + gap_x), 6)
-            top = round(1 - layer * (height + gap_y), 6)
-            layout[f"xaxis{suffix}"] = {
-                **x_axis,
-                "domain": [x0, min(1.0, round(x0 + width, 6))],
-                "anchor": f"y{suffix}",
-            }
-            layout[f"yaxis{suffix}"] = dict(
-                domain=[max(0.0, round(top - height, 6)), top],
-                anchor=f"x{suffix}",
-                autorange="reversed",
-                showgrid=False,
-                showticklabels=column == 0,
-                title=dict(text="unit") if column == 0 else None,
-            )
-            annotations.append(
-                dict(
-                    xref="paper",
-                    yref="paper",
-                    x=x0 + width / 2,
-                    y=top,
-                    xanchor="center",
-                    yanchor="bottom",
-                    align="center",
-                    showarrow=False,
-                    text=f"{layer_name(layer, d, directions)}<br>{'hidden h' if kind == 'h' else 'cell c'}",
-                    font=dict(size=12),
-                )
-            )
-    # Each legend spans the whole plot: beside each other, not stacked, so neither is squashed.
-    bar_px = min(plot_height, 320)
-    layout["coloraxis"] = dict(
-        colorscale=DIVERGING,
-        cmid=0,
-        cmin=-ranges["h"],
-        cmax=ranges["h"],
-        colorbar=diverging_colorbar(
-            "h", ranges["h"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1, xanchor="left"
-        ),
-    )
-    if cell is not None:
-        layout["coloraxis2"] = dict(
-            colorscale=DIVERGING,
-            cmid=0,
-            cmin=-ranges["c"],
-            cmax=ranges["c"],
-            # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
-            colorbar=diverging_colorbar(
-                "c",
-                ranges["c"],
-                len=bar_px,
-                lenmode="pixels",
-                y=1,
-                yanchor="top",
-                x=1,
-                xref="container",
-                xanchor="right",
-            ),
-        )
-    layout["annotations"] = annotations
-    layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
-    title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
-    return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)
 
 
 def onehot_figure(

@@ -4,10 +4,12 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
+from charts.hidden_states import hidden_state_figure
 from charts.labels import char_label, label_chars
 from charts.loss import LossRun, loss_figure
 from charts.theme import DARK, LIGHT
-from charts.train import hidden_state_figure, onehot_figure, predictions_figure, probabilities_figure, timeline_epochs
+from charts.train import onehot_figure, predictions_figure, probabilities_figure
+from charts.train_layout import timeline_epochs
 from playground import RunConfig, Trainer
 from playground.presets import PRESETS
 

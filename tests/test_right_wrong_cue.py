@@ -6,7 +6,8 @@ import pytest
 
 from charts.live import timeline_chart
 from charts.theme import RIGHT_COLOUR, WRONG_COLOUR
-from charts.train import WRONG_MARK, predictions_figure
+from charts.train import predictions_figure
+from charts.train_layout import WRONG_MARK
 from playground import Trainer
 from playground.presets import PRESETS
 

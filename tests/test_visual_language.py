@@ -6,12 +6,13 @@ import pytest
 import torch
 
 from charts.compare import prediction_timeline_figure
+from charts.hidden_states import hidden_state_figure
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, step_labels, step_stride
 from charts.live import hidden_states_chart, probabilities_chart, timeline_chart
 from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
-from charts.train import hidden_state_figure, predictions_figure, probabilities_figure
+from charts.train import predictions_figure, probabilities_figure
 from charts.what_if import probability_comparison, state_comparison
 from playground import RunConfig, Trainer
 from playground.compare import Contender, ContenderRun

@@ -8,7 +8,7 @@ import streamlit as st
 
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, plain_char, step_name
-from charts.train import colour_bound
+from charts.train_layout import colour_bound
 from playground import RunConfig
 from playground.cells import CELLS
 from playground.equations import ModuleStates, StepEquation, equations_for, unit_latex

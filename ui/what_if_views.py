@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from charts.train import colour_bound
+from charts.train_layout import colour_bound
 from charts.what_if import importance_figure, probability_comparison, state_comparison, trajectory_animation
 from playground import PlaygroundError, RunConfig, Trainer, limits
 from playground.cells import CELLS

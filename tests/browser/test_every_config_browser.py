@@ -8,8 +8,8 @@ and epoch it shows, and its own epoch slider (if any) opens at that epoch. Acros
 a hidden (and cell) state value is painted the same colour on Train, Inside the cell and
 What if?, and a probability the same colour on Train and What if? — read from the charts
 Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config), and
-only the longest string tours every page: the others visit the pages whose charts change with
-the config, so the cases stay short. axe-core's WCAG 2 A/AA rules run on the largest model.
+the extremes (the longest string, the largest model) tour every page: the others visit the pages
+whose charts change with the config, so the cases stay short. axe-core's WCAG 2 A/AA rules run on the largest model.
 """
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ CONFIGS = {
         epochs=EPOCHS,
     ),
 }
-# The pages whose charts change with the config; the longest string tours them all.
+# The pages whose charts change with the config; the size extremes tour them all.
 CONFIG_PAGES = ["Train", "Shapes", "Inside the cell", "What if?", "Embeddings"]
-FULL_TOUR = "longest-string"
+FULL_TOUR = ["longest-string", "largest-model"]
 # axe-core on the largest model too (test_accessibility_browser.py covers every page of a small run).
 AXE_CONFIGS = ["largest-model"]
 # The pages with an epoch slider of their own, which must open at the epoch Train shows.
@@ -128,7 +128,7 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
     wait_until_idle(page)
     shown = slider.get_attribute("aria-valuetext")
     problems, states = [], {}
-    for title in TOUR_PAGES if name == FULL_TOUR else CONFIG_PAGES:
+    for title in TOUR_PAGES if name in FULL_TOUR else CONFIG_PAGES:
         if title != "Train":
             visit(page, title)
         page.wait_for_timeout(300)  # let plotly finish drawing

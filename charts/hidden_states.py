@@ -1,0 +1,145 @@
+"""The hidden (and cell) states of one pair as a Plotly figure: a panel per layer, a column
+per direction, units × steps, on the one diverging scale (`charts.theme`). The live Vega-Lite
+twin is `charts.live.hidden_states_chart`; both size their panels by `charts.train_layout`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import torch
+
+from .labels import layer_name
+from .plotly_figure import TEXT_PX, Y_TITLE_PX, assemble, step_axis
+from .theme import (
+    DIVERGING,
+    LIGHT,
+    ChartTheme,
+    diverging_colorbar,
+)
+from .train_layout import (
+    HALF_PLOT_PX,
+    MIN_PANEL_PX,
+    PANEL_GAP_PX,
+    colour_bound,
+    unit_px,
+)
+
+
+def _axis_suffix(index: int) -> str:
+    return "" if index == 1 else str(index)
+
+
+def hidden_state_figure(
+    hidden: torch.Tensor,
+    input_chars: Sequence[str],
+    cell: torch.Tensor | None = None,
+    epoch: int | None = None,
+    theme: ChartTheme = LIGHT,
+    plot_px: float = HALF_PLOT_PX,
+) -> go.Figure:
+    """Hidden (and LSTM cell) states of one pair: a unit × time-step panel per layer,
+    direction and kind.
+
+    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item; each
+    panel's z is the (hidden, seq) transpose. Both kinds use the one diverging scale
+    (`charts.theme.DIVERGING`): hidden states over ±1 (tanh, so a colour means the same at
+    every epoch and on every page), unbounded cell states over their own range, each with
+    its legend. ``plot_px`` is about the plotting width, for step labels that never overlap.
+    """
+    layers, directions, seq_len, units = hidden.shape
+    panels = [(d, kind) for kind in (["h", "c"] if cell is not None else ["h"]) for d in range(directions)]
+    columns = len(panels)
+    gap_x = 0.06
+    width = (1 - gap_x * (columns - 1)) / columns
+    panel_px = max(MIN_PANEL_PX, unit_px(units, layers) * units)
+    plot_height = layers * panel_px + (layers - 1) * PANEL_GAP_PX
+    height, gap_y = panel_px / plot_height, PANEL_GAP_PX / plot_height
+    data, layout, annotations = [], {}, []
+    ranges = {"h": colour_bound(hidden), "c": colour_bound(cell) if cell is not None else 1.0}
+    right = 76 if cell is None else 150  # the colour bars: h's, and c's beside it
+    # ``plot_px`` counts h's colour bar only; c's takes its margin from the panels.
+    x_axis = step_axis(list(input_chars), (plot_px - (right - 76)) * width)
+    for layer in range(layers):
+        for column, (d, kind) in enumerate(panels):
+            index = layer * columns + column + 1
+            suffix = _axis_suffix(index)
+            values = (hidden if kind == "h" else cell)[layer, d].detach().float()
+            data.append(
+                dict(
+                    type="heatmap",
+                    z=values.T.tolist(),
+                    x=list(range(seq_len)),
+                    y=list(range(units)),
+                    xaxis=f"x{suffix}",
+                    yaxis=f"y{suffix}",
+                    xgap=1 if seq_len <= 32 else 0,
+                    ygap=1 if unit_px(units, layers) >= 6 else 0,
+                    coloraxis="coloraxis" if kind == "h" else "coloraxis2",
+                    hovertemplate=f"t=%{{x}}, unit %{{y}}: {kind} = %{{z:.3f}}<extra></extra>",
+                )
+            )
+            x0 = round(column * (width + gap_x), 6)
+            top = round(1 - layer * (height + gap_y), 6)
+            layout[f"xaxis{suffix}"] = {
+                **x_axis,
+                "domain": [x0, min(1.0, round(x0 + width, 6))],
+                "anchor": f"y{suffix}",
+            }
+            layout[f"yaxis{suffix}"] = dict(
+                domain=[max(0.0, round(top - height, 6)), top],
+                anchor=f"x{suffix}",
+                autorange="reversed",
+                showgrid=False,
+                showticklabels=column == 0,
+                title=dict(text="unit") if column == 0 else None,
+            )
+            annotations.append(
+                dict(
+                    xref="paper",
+                    yref="paper",
+                    x=x0 + width / 2,
+                    y=top,
+                    xanchor="center",
+                    yanchor="bottom",
+                    align="center",
+                    showarrow=False,
+                    text=f"{layer_name(layer, d, directions)}<br>{'hidden h' if kind == 'h' else 'cell c'}",
+                    font=dict(size=12),
+                )
+            )
+    # Each legend spans the whole plot: beside each other, not stacked, so neither is squashed.
+    bar_px = min(plot_height, 320)
+    layout["coloraxis"] = dict(
+        colorscale=DIVERGING,
+        cmid=0,
+        cmin=-ranges["h"],
+        cmax=ranges["h"],
+        colorbar=diverging_colorbar(
+            "h", ranges["h"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1, xanchor="left"
+        ),
+    )
+    if cell is not None:
+        layout["coloraxis2"] = dict(
+            colorscale=DIVERGING,
+            cmid=0,
+            cmin=-ranges["c"],
+            cmax=ranges["c"],
+            # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
+            colorbar=diverging_colorbar(
+                "c",
+                ranges["c"],
+                len=bar_px,
+                lenmode="pixels",
+                y=1,
+                yanchor="top",
+                x=1,
+                xref="container",
+                xanchor="right",
+            ),
+        )
+    layout["annotations"] = annotations
+    layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
+    title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
+    return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)
