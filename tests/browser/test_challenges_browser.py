@@ -3,8 +3,9 @@ verdict; the Train page's task generator fills the strings. Screenshots go to
 test-artifacts/challenges-*.png for a person to look at."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
 
@@ -49,9 +50,18 @@ def test_task_generator_fills_the_strings():
         page = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
         page.goto(url)
         page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+        wait_until_idle(page)
         page.get_by_text("Generate strings: copy, reverse").click()
-        page.get_by_role("combobox", name="Task").click()
-        page.get_by_role("option", name="Running parity of a bit string").click()
+        wait_until_idle(page)
+        option = page.get_by_role("option", name="Running parity of a bit string")
+        for _ in range(5):  # a rerun that redraws the picker closes its list: open it again, as a learner would
+            page.get_by_role("combobox", name="Task").click()
+            try:
+                option.wait_for(timeout=5_000)
+                break
+            except PlaywrightTimeout:
+                pass
+        option.click()
         page.get_by_text("One bit of memory is enough").wait_for(timeout=30_000)
         page.wait_for_timeout(500)
         page.screenshot(path=screenshot_path("challenges-task-picker-open"), full_page=True)
