@@ -1,30 +1,30 @@
-"""The hidden (and cell) states of one pair as a Plotly figure: a panel per layer, a column
-per direction, units × steps, on the one diverging scale (`charts.theme`). The live Vega-Lite
-twin is `charts.live.hidden_states_chart`; both size their panels by `charts.train_layout`.
+"""The hidden (and cell) states of one pair: a panel per layer, a column per direction,
+units × steps, on the one diverging scale (`charts.theme`). Two renderers of one chart: the
+Plotly figure of a paused or finished run, and its live Vega-Lite twin (rows and a fixed spec,
+as every live chart in `charts.live`), both sized by `charts.train_layout`, so the chart a
+learner watched turns into itself when training stops.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 import torch
 
-from .labels import layer_name
+from .labels import layer_name, plain_char, step_name
+from .live import Spec, vega_title
+from .live import step_axis as vega_step_axis
 from .plotly_figure import TEXT_PX, Y_TITLE_PX, assemble, step_axis
 from .theme import (
     DIVERGING,
     LIGHT,
     ChartTheme,
     diverging_colorbar,
+    vega_diverging_scale,
 )
-from .train_layout import (
-    HALF_PLOT_PX,
-    MIN_PANEL_PX,
-    PANEL_GAP_PX,
-    colour_bound,
-    unit_px,
-)
+from .train_layout import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, colour_bound, unit_px
 
 
 def _axis_suffix(index: int) -> str:
@@ -143,3 +143,92 @@ def hidden_state_figure(
     layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)
+
+
+def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[pd.DataFrame, Spec]:
+    """Hidden (and LSTM cell) states of one pair, laid out as the plotly figure: a row of
+    panels per layer, a column per direction and kind, on the one diverging scale.
+
+    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item. As in the
+    plotly figure, cell states are coloured over their own range: the rows carry each value's
+    ``shade`` (the value over its kind's range), so the spec stays fixed while c's range grows.
+    """
+    records = []
+    ranges = {name: colour_bound(tensor) for name, tensor in [("h", hidden), ("c", cell)] if tensor is not None}
+    states = [("h", hidden)] + ([("c", cell)] if cell is not None else [])
+    layers, directions, seq, units = hidden.shape
+    for name, tensor in states:
+        for layer in range(layers):
+            for direction in range(directions):
+                values = tensor[layer, direction].tolist()
+                for step in range(seq):
+                    for unit in range(units):
+                        records.append(
+                            {
+                                "panel": f"{layer_name(layer, direction, directions)} · {name}",
+                                "step": f"{step_name(step)} {plain_char(input_chars[step])}",
+                                "order": step,
+                                "unit": unit,
+                                "value": values[step][unit],
+                                "shade": values[step][unit] / ranges[name],
+                            }
+                        )
+    rows = pd.DataFrame(records)
+    columns = directions * len(states)
+    panel_width = (HALF_PLOT_PX if columns <= 2 else 2 * HALF_PLOT_PX) / columns - 24  # as Train lays it out
+    row_px = unit_px(units, layers)
+    panel_height = max(MIN_PANEL_PX, row_px * units)
+    x = {"field": "order", "type": "ordinal", "title": None, "axis": vega_step_axis(input_chars, panel_width)}
+    colour = {
+        "field": "shade",
+        "type": "quantitative",
+        "title": "h" if cell is None else ["h; c over", "its own ±max"],
+        "scale": vega_diverging_scale(1.0),
+        "legend": {"values": [-1, 0, 1], "labelExpr": "datum.value > 0 ? '+' + datum.label : datum.label"},
+    }
+    tooltip = [{"field": "panel"}, {"field": "step"}, {"field": "unit"}, {"field": "value", "format": ".3f"}]
+
+    def panel(layer: int, direction: int, name: str, first: bool) -> Spec:
+        where = f"{layer_name(layer, direction, directions)} · {name}"
+        return {
+            "title": {
+                "text": [layer_name(layer, direction, directions), "hidden h" if name == "h" else "cell c"],
+                "fontSize": 12,
+                "fontWeight": "normal",
+                "anchor": "middle",
+            },
+            "transform": [{"filter": {"field": "panel", "equal": where}}],
+            "width": panel_width,
+            "height": panel_height,
+            "mark": {"type": "rect"},
+            "encoding": {
+                "x": x,
+                "y": {
+                    "field": "unit",
+                    "type": "ordinal",
+                    "title": "unit" if first else None,
+                    "axis": {"labelOverlap": True, "labels": first, "ticks": False},
+                },
+                "color": colour,
+                "tooltip": tooltip,
+            },
+        }
+
+    # A grid of concatenated panels, not a facet: Streamlit drops a faceted chart's title and legend.
+    spec = {
+        "title": vega_title("Hidden states"),
+        "spacing": PANEL_GAP_PX / 3,
+        "vconcat": [
+            {
+                "spacing": 16,
+                "hconcat": [
+                    panel(layer, direction, name, column == 0)
+                    for column, (name, direction) in enumerate(
+                        (name, direction) for name, _ in states for direction in range(directions)
+                    )
+                ],
+            }
+            for layer in range(layers)
+        ],
+    }
+    return rows, spec

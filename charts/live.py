@@ -4,8 +4,9 @@ Streamlit rebuilds a plotly chart from scratch on every update, so a chart redra
 times a second blinks (the browser shows it blank while plotly draws it again). A Vega-Lite
 chart whose *spec* stays the same and whose *data* changes is updated in place. So each
 builder here returns ``(rows, spec)``: the spec depends only on settings fixed for the run,
-everything that grows with training is in the rows. The paused and scrubbing views are the
-plotly figures of `charts.train` and `charts.loss`, and these charts copy their look (titles,
+everything that grows with training is in the rows (the live hidden states sit beside their
+plotly twin in `charts.hidden_states`). The paused and scrubbing views are the plotly figures
+of `charts.train` and `charts.loss`, and these charts copy their look (titles,
 headers, step labels, colour scales, fonts), so that when training stops a learner sees each
 chart turn into itself rather than into another chart.
 
@@ -24,7 +25,7 @@ import pandas as pd
 from playground.text import split_characters
 from playground.trainer import EpochRecord
 
-from .labels import layer_name, plain_char, step_name, step_stride
+from .labels import plain_char, step_name, step_stride
 from .plotly_figure import CHAR_TICK_PX
 from .theme import (
     FONT_FAMILY,
@@ -33,21 +34,15 @@ from .theme import (
     OUTLINE_COLOUR,
     RIGHT_COLOUR,
     WRONG_COLOUR,
-    vega_diverging_scale,
     vega_probability_scale,
 )
 from .train_layout import (
-    HALF_PLOT_PX,
-    MIN_PANEL_PX,
-    PANEL_GAP_PX,
     ROW_HEIGHT,
     WRONG_MARK,
     WRONG_MARK_OFFSET,
     WRONG_MARK_PX,
-    colour_bound,
     numbers_fit,
     timeline_epochs,
-    unit_px,
 )
 
 Spec = dict[str, Any]
@@ -56,7 +51,7 @@ VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one si
 LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
 
 
-def _title(text: str) -> dict[str, Any]:
+def vega_title(text: str) -> dict[str, Any]:
     """A title as the plotly figures draw theirs: bold, top left."""
     return {"text": text, "anchor": "start", "fontSize": 15, "fontWeight": "bold", "font": FONT_FAMILY}
 
@@ -105,7 +100,7 @@ def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: boo
         "scale": {"type": "log"} if log_scale else {"zero": True},
     }
     spec = {
-        "title": _title("Loss"),
+        "title": vega_title("Loss"),
         "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
         "layer": [
             {
@@ -166,7 +161,7 @@ def timeline_chart(
         "y": {"field": "row", "type": "ordinal", "title": None, "sort": {"field": "order", "order": "ascending"}},
     }
     spec = {
-        "title": _title("Predictions, epoch by epoch"),
+        "title": vega_title("Predictions, epoch by epoch"),
         "height": {"step": ROW_HEIGHT},
         "width": {"step": COLUMN_PX},
         "layer": [
@@ -258,97 +253,8 @@ def probabilities_chart(
             }
         )
     spec = {
-        "title": _title("Probabilities per step"),
+        "title": vega_title("Probabilities per step"),
         "height": {"step": min(24, 720 / max(len(vocab), 1))},
         "layer": layers,
-    }
-    return rows, spec
-
-
-def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[pd.DataFrame, Spec]:
-    """Hidden (and LSTM cell) states of one pair, laid out as the plotly figure: a row of
-    panels per layer, a column per direction and kind, on the one diverging scale.
-
-    ``hidden`` and ``cell`` are (layers, directions, seq, hidden) for one batch item. As in the
-    plotly figure, cell states are coloured over their own range: the rows carry each value's
-    ``shade`` (the value over its kind's range), so the spec stays fixed while c's range grows.
-    """
-    records = []
-    ranges = {name: colour_bound(tensor) for name, tensor in [("h", hidden), ("c", cell)] if tensor is not None}
-    states = [("h", hidden)] + ([("c", cell)] if cell is not None else [])
-    layers, directions, seq, units = hidden.shape
-    for name, tensor in states:
-        for layer in range(layers):
-            for direction in range(directions):
-                values = tensor[layer, direction].tolist()
-                for step in range(seq):
-                    for unit in range(units):
-                        records.append(
-                            {
-                                "panel": f"{layer_name(layer, direction, directions)} · {name}",
-                                "step": f"{step_name(step)} {plain_char(input_chars[step])}",
-                                "order": step,
-                                "unit": unit,
-                                "value": values[step][unit],
-                                "shade": values[step][unit] / ranges[name],
-                            }
-                        )
-    rows = pd.DataFrame(records)
-    columns = directions * len(states)
-    panel_width = (HALF_PLOT_PX if columns <= 2 else 2 * HALF_PLOT_PX) / columns - 24  # as Train lays it out
-    row_px = unit_px(units, layers)
-    panel_height = max(MIN_PANEL_PX, row_px * units)
-    x = {"field": "order", "type": "ordinal", "title": None, "axis": step_axis(input_chars, panel_width)}
-    colour = {
-        "field": "shade",
-        "type": "quantitative",
-        "title": "h" if cell is None else ["h; c over", "its own ±max"],
-        "scale": vega_diverging_scale(1.0),
-        "legend": {"values": [-1, 0, 1], "labelExpr": "datum.value > 0 ? '+' + datum.label : datum.label"},
-    }
-    tooltip = [{"field": "panel"}, {"field": "step"}, {"field": "unit"}, {"field": "value", "format": ".3f"}]
-
-    def panel(layer: int, direction: int, name: str, first: bool) -> Spec:
-        where = f"{layer_name(layer, direction, directions)} · {name}"
-        return {
-            "title": {
-                "text": [layer_name(layer, direction, directions), "hidden h" if name == "h" else "cell c"],
-                "fontSize": 12,
-                "fontWeight": "normal",
-                "anchor": "middle",
-            },
-            "transform": [{"filter": {"field": "panel", "equal": where}}],
-            "width": panel_width,
-            "height": panel_height,
-            "mark": {"type": "rect"},
-            "encoding": {
-                "x": x,
-                "y": {
-                    "field": "unit",
-                    "type": "ordinal",
-                    "title": "unit" if first else None,
-                    "axis": {"labelOverlap": True, "labels": first, "ticks": False},
-                },
-                "color": colour,
-                "tooltip": tooltip,
-            },
-        }
-
-    # A grid of concatenated panels, not a facet: Streamlit drops a faceted chart's title and legend.
-    spec = {
-        "title": _title("Hidden states"),
-        "spacing": PANEL_GAP_PX / 3,
-        "vconcat": [
-            {
-                "spacing": 16,
-                "hconcat": [
-                    panel(layer, direction, name, column == 0)
-                    for column, (name, direction) in enumerate(
-                        (name, direction) for name, _ in states for direction in range(directions)
-                    )
-                ],
-            }
-            for layer in range(layers)
-        ],
     }
     return rows, spec

@@ -11,10 +11,10 @@ import torch
 from charts.compare import comparison_loss_figure, prediction_timeline_figure
 from charts.embeddings import drift_animation, encoding_heatmap
 from charts.gradient_flow import cells_loss_figure, gradient_flow_figure
-from charts.hidden_states import hidden_state_figure
+from charts.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import char_label, plain_char, text_label
-from charts.live import hidden_states_chart, probabilities_chart, timeline_chart
+from charts.live import probabilities_chart, timeline_chart
 from charts.loss import LossRun, loss_figure
 from charts.train import onehot_figure, predictions_figure, probabilities_figure
 from playground import RunConfig, Trainer

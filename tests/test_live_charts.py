@@ -4,7 +4,8 @@ training goes on (a changed spec would make the browser rebuild, i.e. blink, the
 import pytest
 import torch
 
-from charts.live import hidden_states_chart, loss_chart, probabilities_chart, timeline_chart
+from charts.hidden_states import hidden_states_chart
+from charts.live import loss_chart, probabilities_chart, timeline_chart
 from playground import Trainer
 from playground.presets import PRESETS
 
