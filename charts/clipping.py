@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from .loss import log_axis_ticks
 from .theme import SERIES_COLOURS, WRONG_COLOUR
 
 
@@ -42,7 +43,10 @@ def gradient_norm_figure(
             annotation_position="top left",
         )
     figure.update_xaxes(title="epoch")
-    figure.update_yaxes(title="‖gradient of all weights‖", type="log")
+    shown = [*before, *after, *([max_norm] if max_norm > 0 else [])]
+    # Plotly's default log ticks label the 2s to 9s between powers of ten, which crowd each
+    # other once the norms span a few decades (the largest model's first updates do).
+    figure.update_yaxes(title="‖gradient of all weights‖", type="log", **log_axis_ticks(shown))
     figure.update_layout(
         height=340,
         margin=dict(l=10, r=10, t=80, b=10),

@@ -151,14 +151,20 @@ def loss_figure(
     return assemble(data, layout, title, height, theme)
 
 
+MAX_LOG_TICKS = 8  # labels on a log axis a few hundred pixels tall that stay apart
+
+
 def log_axis_ticks(values: Sequence[float]) -> dict[str, Any]:
     """A log axis's ticks for ``values``: powers of ten only over a decade and a half or more
-    (Plotly's 2s to 9s between them crowd each other), else the 2s and 5s too."""
-    positive = [value for value in values if value > 0]
+    (Plotly's 2s to 9s between them crowd each other), else the 2s and 5s too; over more than
+    `MAX_LOG_TICKS` decades (an exploding gradient), every second, third... power of ten."""
+    positive = [value for value in values if value > 0 and math.isfinite(value)]
     if not positive:
         return {}
     decades = math.log10(max(positive)) - math.log10(min(positive))
-    return dict(dtick=1 if decades >= 1.5 else "D2")
+    if decades < 1.5:
+        return dict(dtick="D2")
+    return dict(dtick=max(1, math.ceil(decades / MAX_LOG_TICKS)))
 
 
 def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ bounded size from the smallest to the largest settings the caps allow."""
 import pytest
 import torch
 
+from charts.clipping import gradient_norm_figure
 from charts.compare import prediction_timeline_figure
 from charts.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
@@ -191,3 +192,13 @@ def test_log_axes_label_powers_of_ten_only_over_many_decades():
     assert loss_figure([LossRun([2.0, 1.2, 0.9])], log_scale=True).layout.yaxis.dtick == "D2"
     figure = gradient_flow_figure({"rnn": torch.tensor([1e-6, 1e-3, 0.5])}, {"rnn": 3}, ("a", "-", "?"))
     assert figure.layout.yaxis.dtick == 1 and figure.layout.xaxis.tickangle == 0
+
+
+def test_gradient_norm_axis_labels_stay_few_over_many_decades():
+    """The Gradient flow page's clipping chart: its log axis labels powers of ten only, and
+    every few of them when the norms span many decades, so its tick labels cannot crowd."""
+    few = gradient_norm_figure([1, 2, 3], [0.5, 50.0, 5000.0], [0.5, 1.0, 1.0], max_norm=1.0)
+    assert few.layout.yaxis.dtick == 1
+    exploding = gradient_norm_figure([1, 2, 3], [1e-3, 1e10, 1e21], [1e-3, 1.0, 1.0], max_norm=1.0)
+    decades = 24
+    assert exploding.layout.yaxis.dtick * 8 >= decades  # at most about eight labels
