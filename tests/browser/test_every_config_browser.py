@@ -7,9 +7,8 @@ no chart is wider than its column or taller than a set bound, the page says whic
 and epoch it shows, and its own epoch slider (if any) opens at that epoch. Across pages:
 a hidden (and cell) state value is painted the same colour on Train, Inside the cell and
 What if?, and a probability the same colour on Train and What if? — read from the charts
-Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config), and
-the extremes (the longest string, the largest model) tour every page: the others visit the pages
-whose charts change with the config, so the cases stay short. axe-core's WCAG 2 A/AA rules run on the largest model.
+Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config); every
+case tours all the pages. axe-core's WCAG 2 A/AA rules run on the largest model.
 """
 
 from __future__ import annotations
@@ -57,9 +56,6 @@ CONFIGS = {
         epochs=EPOCHS,
     ),
 }
-# The pages whose charts change with the config; the size extremes tour them all.
-CONFIG_PAGES = ["Train", "Shapes", "Inside the cell", "What if?", "Embeddings"]
-FULL_TOUR = ["longest-string", "largest-model"]
 # axe-core on the largest model too (test_accessibility_browser.py covers every page of a small run).
 AXE_CONFIGS = ["largest-model"]
 # The pages with an epoch slider of their own, which must open at the epoch Train shows.
@@ -128,7 +124,7 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
     wait_until_idle(page)
     shown = slider.get_attribute("aria-valuetext")
     problems, states = [], {}
-    for title in TOUR_PAGES if name in FULL_TOUR else CONFIG_PAGES:
+    for title in TOUR_PAGES:
         if title != "Train":
             visit(page, title)
         page.wait_for_timeout(300)  # let plotly finish drawing
