@@ -7,7 +7,8 @@ those websockets itself (`devtools.streamlit_client`: Streamlit's protocol as th
 speaks it), so almost all the CPU left on the machine goes to the server being measured.
 
 For each N it starts the server, warms it up with one client per process (the first session
-pays the one-time imports of torch and plotly), connects N clients (one websocket each, so
+pays the one-time imports of torch and plotly) and one burst that is not counted (the first
+burst on a fresh server is slower whatever else runs), connects N clients (one websocket each, so
 one Streamlit session each), waits until every client's first script run has finished, then
 has all of them press Train at the same moment and times, per client, click → the first
 delta carrying "Solved at epoch" (the alert a student sees). Prints p50 / p95 / max, errors
@@ -21,15 +22,15 @@ Three ways to run it:
 
     python -m bench.server_load --students 1 10 30            # one `streamlit run app.py`
     python -m bench.server_load --replicas 1 2 --students 30  # through nginx (deploy.classroom)
-    python -m bench.server_load --heavy 1 --students 29       # the burst without, then with, heavy runs
+    python -m bench.server_load --heavy 1 --students 29       # bursts without and with heavy runs, alternating
     python -m bench.server_load --fault --students 30         # one of 2 replicas stops mid-class
 
 `--replicas` runs each burst through nginx in front of that many replicas (a column says how
 the sessions were spread) and ends with `replicas: p95 X s with 1, Y s with 2, ratio R, errors E`.
-`--heavy H` runs the burst twice on one server, first alone, then while H clients train the
-largest model the caps allow (started two seconds before the burst, on the Train page as any
-student would); it prints how far the heavy runs got meanwhile and ends with
-`heavy: p95 X s without, Y s with, ratio R, errors E`.
+`--heavy H` runs `--rounds` pairs of bursts on one server, alternating: alone, then while H
+clients train the largest model the caps allow (started two seconds before the burst, on the
+Train page as any student would); it prints how far the heavy runs got meanwhile and ends with
+`heavy: p95 X s without, Y s with, ratio R, errors E`, comparing the median p95 of each kind.
 `--fault` starts 2 replicas behind nginx, has every client train, stops replica 1, and then,
 at once, has the other replica's students press Train again while the stopped replica's
 students reconnect as their browsers do (same cookie, asking for their old session): it
