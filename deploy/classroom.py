@@ -110,13 +110,15 @@ class Classroom:
         return self.replicas[int(number) - 1]
 
 
-def start_replica(port: int, folder: Path, env: dict[str, str]) -> Replica:
-    command = [
+def streamlit_command(port: int, script: Path = ROOT / "app.py") -> list[str]:
+    """`streamlit run` of the app on a loopback port, headless, no file watcher, no usage stats:
+    how a replica runs, and how the tests and benchmarks start their server (`devtools.browser`)."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(script),
         "--server.port",
         str(port),
         "--server.address",
@@ -128,6 +130,10 @@ def start_replica(port: int, folder: Path, env: dict[str, str]) -> Replica:
         "--browser.gatherUsageStats",
         "false",
     ]
+
+
+def start_replica(port: int, folder: Path, env: dict[str, str]) -> Replica:
+    command = streamlit_command(port)
     log = open(folder / f"replica-{port}.log", "w")
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     log.close()  # the child holds its own copy

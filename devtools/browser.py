@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from deploy.classroom import free_port, streamlit_command
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -50,12 +50,6 @@ def chromium_missing_reason() -> str | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def streamlit_server(env: dict[str, str] | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Run `streamlit run app.py` on a free loopback port; yields its base URL."""
@@ -72,23 +66,7 @@ def streamlit_process(
     ``script`` is the app by default; bench/first_visit.py serves its bare baseline page with it.
     """
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
+    command = streamlit_command(port, script)
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")
     process = subprocess.Popen(
