@@ -31,6 +31,17 @@ def _axis_suffix(index: int) -> str:
     return "" if index == 1 else str(index)
 
 
+def _state_colours(name: str, bound: float, bar_px: float, **place: object) -> dict:
+    """One state's colour axis: the diverging scale over ±``bound``, its bar ``bar_px`` tall from the top."""
+    return dict(
+        colorscale=DIVERGING,
+        cmid=0,
+        cmin=-bound,
+        cmax=bound,
+        colorbar=diverging_colorbar(name, bound, len=bar_px, lenmode="pixels", y=1, yanchor="top", **place),
+    )
+
+
 def hidden_state_figure(
     hidden: torch.Tensor,
     input_chars: Sequence[str],
@@ -111,34 +122,10 @@ def hidden_state_figure(
             )
     # Each legend spans the whole plot: beside each other, not stacked, so neither is squashed.
     bar_px = min(plot_height, 320)
-    layout["coloraxis"] = dict(
-        colorscale=DIVERGING,
-        cmid=0,
-        cmin=-ranges["h"],
-        cmax=ranges["h"],
-        colorbar=diverging_colorbar(
-            "h", ranges["h"], len=bar_px, lenmode="pixels", y=1, yanchor="top", x=1, xanchor="left"
-        ),
-    )
+    layout["coloraxis"] = _state_colours("h", ranges["h"], bar_px, x=1, xanchor="left")
     if cell is not None:
-        layout["coloraxis2"] = dict(
-            colorscale=DIVERGING,
-            cmid=0,
-            cmin=-ranges["c"],
-            cmax=ranges["c"],
-            # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
-            colorbar=diverging_colorbar(
-                "c",
-                ranges["c"],
-                len=bar_px,
-                lenmode="pixels",
-                y=1,
-                yanchor="top",
-                x=1,
-                xref="container",
-                xanchor="right",
-            ),
-        )
+        # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
+        layout["coloraxis2"] = _state_colours("c", ranges["c"], bar_px, x=1, xref="container", xanchor="right")
     layout["annotations"] = annotations
     layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
