@@ -1,48 +1,40 @@
 """Paying torch's and plotly's start-up costs once per server process, when the server starts.
 
 app.py hands `server_lifespan` to Streamlit's `st.App`, whose start-up hook runs before the
-server answers anyone: the Train page's modules (torch among them) are imported there, so the
-first visitor's page no longer waits for them, and a throwaway run warms the rest up in a
-background thread. bench/first_visit.py measures the first visitor against a bare page.
+server answers anyone: the Train page's modules (torch among them) are imported there and a
+throwaway model is trained and drawn, so the first visitor's page waits for none of it.
+bench/first_visit.py measures the first visitor against a bare page.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-_lock = threading.Lock()
-_thread: threading.Thread | None = None
 # What the Train page (the first page a visitor sees) imports: torch, the engine and its views.
 TRAIN_PAGE_MODULES = ("playground", "ui.train_controls", "ui.train_settings", "ui.task_picker", "ui.network_inputs")
 
 
 @asynccontextmanager
 async def server_lifespan(_app: Any) -> AsyncIterator[None]:
-    """`st.App`'s start-up hook: the Train page's imports, then the warm-up run in the background.
+    """`st.App`'s start-up hook: the Train page's imports and the warm-up run, before the
+    server answers its first request (about 3 s in all, torch's import mostly).
 
-    The imports (about 1–2 s, torch's mostly) run before the server answers its first request;
-    the throwaway run does not hold the server up."""
+    The warm-up once ran in a background thread after the server had started answering, but
+    then it took the interpreter from the first visitor's own page (its static files and its
+    first script run): that visitor waited about 2.3 times as long as on a bare page, against
+    1.5 times now (`python -m bench.first_visit`)."""
     for module in TRAIN_PAGE_MODULES:
         importlib.import_module(module)
-    start_warm_up()
+    await asyncio.to_thread(warm_up)
     yield
 
 
-def start_warm_up() -> None:
-    """Start the warm-up in a background thread, once per server process; returns at once."""
-    global _thread
-    with _lock:
-        if _thread is None:
-            _thread = threading.Thread(target=_warm_up, name="rnn-playground-warm-up", daemon=True)
-            _thread.start()
-
-
-def _warm_up() -> None:
+def warm_up() -> None:
     """Train and draw one throwaway model, then freeze the heap.
 
     torch's first optimizer and plotly's first figures import lazily, so without this the
