@@ -29,6 +29,7 @@ from .labels import plain_char, step_name, step_stride
 from .plotly_figure import CHAR_TICK_PX
 from .theme import (
     FONT_FAMILY,
+    GHOST_COLOUR,
     LINE_COLOUR,
     MONOSPACE,
     OUTLINE_COLOUR,
@@ -83,13 +84,25 @@ def step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
     }
 
 
-def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: bool) -> tuple[pd.DataFrame, Spec]:
-    """Loss per epoch as a line with a point per epoch, the solving epoch a dashed green rule."""
+def loss_chart(
+    losses: Sequence[float],
+    solved_epoch: int | None,
+    log_scale: bool,
+    shown_epoch: int | None = None,
+    ghost: Sequence[float] = (),
+) -> tuple[pd.DataFrame, Spec]:
+    """Loss per epoch as a line with a point per epoch, the solving epoch a dashed green rule,
+    the shown epoch (a paused run's scrubber) circled, and a previous run's losses (``ghost``)
+    a faint grey line behind. All of these are rows, so a run going, paused and scrubbed is one
+    spec, updated in place."""
+    count = len(losses)
     rows = pd.DataFrame(
         {
-            "epoch": range(1, len(losses) + 1),
-            "loss": list(losses),
-            "solved": [epoch == solved_epoch for epoch in range(1, len(losses) + 1)],
+            "epoch": [*range(1, count + 1), *range(1, len(ghost) + 1)],
+            "loss": [*losses, *ghost],
+            "solved": [epoch == solved_epoch for epoch in range(1, count + 1)] + [False] * len(ghost),
+            "shown": [epoch == shown_epoch for epoch in range(1, count + 1)] + [False] * len(ghost),
+            "ghost": [False] * count + [True] * len(ghost),
         }
     )
     x = {"field": "epoch", "type": "quantitative", "title": "epoch"}
@@ -104,6 +117,12 @@ def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: boo
         "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
         "layer": [
             {
+                "transform": [{"filter": "datum.ghost"}],
+                "mark": {"type": "line", "color": GHOST_COLOUR, "strokeWidth": 2},
+                "encoding": {"x": x, "y": y, "tooltip": [{"field": "epoch", "title": "previous run, epoch"}]},
+            },
+            {
+                "transform": [{"filter": "!datum.ghost"}],
                 "mark": {"type": "line", "color": LINE_COLOUR, "point": {"size": 25, "color": LINE_COLOUR}},
                 "encoding": {"x": x, "y": y},
             },
@@ -111,6 +130,11 @@ def loss_chart(losses: Sequence[float], solved_epoch: int | None, log_scale: boo
                 "transform": [{"filter": "datum.solved"}],
                 "mark": {"type": "rule", "color": RIGHT_COLOUR, "strokeDash": [6, 4], "strokeWidth": 2},
                 "encoding": {"x": x, "tooltip": [{"field": "epoch", "title": "solved at epoch"}]},
+            },
+            {
+                "transform": [{"filter": "datum.shown"}],
+                "mark": {"type": "point", "size": 170, "filled": False, "color": OUTLINE_COLOUR, "strokeWidth": 2},
+                "encoding": {"x": x, "y": y, "tooltip": [{"field": "epoch", "title": "shown: epoch"}]},
             },
         ],
     }
@@ -124,15 +148,17 @@ def timeline_chart(
     target_indices: Sequence[int],
     solved_epoch: int | None,
     max_rows: int,
+    shown_epoch: int | None = None,
 ) -> tuple[pd.DataFrame, Spec]:
     """Predicted strings of the newest epochs, one row each, every character green when right,
-    vermillion with a ✗ when wrong;
-    the target characters head the columns, as in the plotly figure."""
+    vermillion with a ✗ when wrong; the target characters head the columns and the shown epoch
+    (a paused run's scrubber) is marked ▶, as in the plotly figure."""
     targets = [vocab[t] for t in target_indices]
     records = []
-    for epoch in timeline_epochs(len(history), max_rows, solved_epoch, None):
+    for epoch in timeline_epochs(len(history), max_rows, solved_epoch, shown_epoch):
         predicted = split_characters(history[epoch - 1].predictions[pair])
         label = f"epoch {epoch}" + (" ✓ solved" if epoch == solved_epoch else "")
+        label = f"▶ {label}" if epoch == shown_epoch else label
         for step, (char, target) in enumerate(zip(predicted, targets)):
             records.append(
                 {

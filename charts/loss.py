@@ -12,10 +12,18 @@ import plotly.graph_objects as go
 
 from .labels import text_label
 from .plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
-from .theme import LIGHT, LINE_COLOUR, OUTLINE_COLOUR, RIGHT_COLOUR, SERIES_COLOURS, SERIES_DASHES, ChartTheme
+from .theme import (
+    GHOST_COLOUR,
+    LIGHT,
+    LINE_COLOUR,
+    OUTLINE_COLOUR,
+    RIGHT_COLOUR,
+    SERIES_COLOURS,
+    SERIES_DASHES,
+    ChartTheme,
+)
 
 MARKERS_UP_TO = 60  # epochs; beyond, a marker per epoch turns the line into a smudge
-GHOST_COLOUR = "rgba(128, 128, 128, 0.45)"  # a grey that reads on light and dark themes alike
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ui.live_run import TRAIN_RUN
 from ui.session import drop_run, get_config, get_trainer, new_trainer, set_config, stops_when_solved, strings_are_typed
 from ui.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED, URL_TRAIN_ON_OPEN
 from ui.train_settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, key, lines_to_strings
-from ui.train_views import live_views, still_views
+from ui.train_views import finished_views, live_views, not_started_views, paused_views
 from ui.turns import taking_turns
 from ui.url_sync import TRAIN_ON_OPEN, page_param_from_link, set_page_params
 
@@ -212,17 +212,16 @@ def _run_options(speed_column, stop_column, config: RunConfig) -> None:
 @st.fragment
 @taking_turns
 def _exploring(config_ok: bool) -> None:
-    """The paused or finished run, in its own fragment so the scrubber reruns only the views."""
+    """The run when it is not going (not started, paused or finished), in its own fragment so
+    the scrubber reruns only the views."""
     trainer = get_trainer()
     if trainer is None or trainer.epoch == 0:
         if config_ok:
-            st.info(
-                "Press **Train** and watch the predictions turn from noise into the target, "
-                "or **Step** to train one epoch at a time.",
-                icon=":material/school:",
-            )
-        return
-    still_views(trainer)
+            not_started_views(get_config().epochs)
+    elif trainer.done:
+        finished_views(trainer)
+    else:
+        paused_views(trainer)
 
 
 @st.fragment
