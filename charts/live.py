@@ -17,6 +17,7 @@ Vega-Lite draws text as plain text, so typed characters go into the rows as type
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +39,7 @@ from .theme import (
     vega_probability_scale,
 )
 from .train_layout import (
+    MARKERS_UP_TO,
     ROW_HEIGHT,
     WRONG_MARK,
     WRONG_MARK_OFFSET,
@@ -49,6 +51,7 @@ from .train_layout import (
 Spec = dict[str, Any]
 COLUMN_PX = 34  # one predicted character's cell in the live predictions timeline
 VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one size (Plotly's numbers are smaller)
+LIVE_LOSS_POINTS = 400  # at most, about, in a live loss curve (`drawn_epochs`)
 LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
 
 
@@ -84,6 +87,25 @@ def step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
     }
 
 
+def drawn_epochs(losses: Sequence[float], always: set[int | None]) -> list[int]:
+    """The epochs (1-based) a loss curve draws: all up to `LIVE_LOSS_POINTS`, else each stretch's
+    lowest and highest loss, and the epochs in ``always`` (first, last, solved, shown).
+
+    The live chart is redrawn several times a second: with every one of 2000 epochs, the browser
+    was busy all the time and a Pause click waited for it (bench/live_page.py). A curve 330 px
+    wide cannot show more points than this anyway."""
+    count = len(losses)
+    if count <= LIVE_LOSS_POINTS:
+        return list(range(1, count + 1))
+    stretch = math.ceil(count / (LIVE_LOSS_POINTS // 2))
+    kept = {e for e in always if e is not None and 1 <= e <= count}
+    for start in range(0, count, stretch):
+        chunk = range(start, min(start + stretch, count))
+        kept.add(1 + min(chunk, key=losses.__getitem__))
+        kept.add(1 + max(chunk, key=losses.__getitem__))
+    return sorted(kept)
+
+
 def loss_chart(
     losses: Sequence[float],
     solved_epoch: int | None,
@@ -91,18 +113,22 @@ def loss_chart(
     shown_epoch: int | None = None,
     ghost: Sequence[float] = (),
 ) -> tuple[pd.DataFrame, Spec]:
-    """Loss per epoch as a line with a point per epoch, the solving epoch a dashed green rule,
-    the shown epoch (a paused run's scrubber) circled, and a previous run's losses (``ghost``)
-    a faint grey line behind. All of these are rows, so a run going, paused and scrubbed is one
-    spec, updated in place."""
+    """Loss per epoch as a line (a point per epoch up to `MARKERS_UP_TO`), the solving epoch a
+    dashed green rule, the shown epoch (a paused run's scrubber) circled, and a previous run's
+    losses (``ghost``) a faint grey line behind. All of these are rows, so a run going, paused
+    and scrubbed is one spec, updated in place. A long run's curve keeps the lowest and highest
+    loss of each stretch of epochs (`LIVE_LOSS_POINTS` in all), so a spike still shows."""
     count = len(losses)
+    kept = drawn_epochs(losses, {1, count, solved_epoch, shown_epoch})
+    ghost_kept = drawn_epochs(ghost, {1, len(ghost)})
     rows = pd.DataFrame(
         {
-            "epoch": [*range(1, count + 1), *range(1, len(ghost) + 1)],
-            "loss": [*losses, *ghost],
-            "solved": [epoch == solved_epoch for epoch in range(1, count + 1)] + [False] * len(ghost),
-            "shown": [epoch == shown_epoch for epoch in range(1, count + 1)] + [False] * len(ghost),
-            "ghost": [False] * count + [True] * len(ghost),
+            "epoch": [*kept, *ghost_kept],
+            "loss": [losses[e - 1] for e in kept] + [ghost[e - 1] for e in ghost_kept],
+            "solved": [epoch == solved_epoch for epoch in kept] + [False] * len(ghost_kept),
+            "shown": [epoch == shown_epoch for epoch in kept] + [False] * len(ghost_kept),
+            "ghost": [False] * len(kept) + [True] * len(ghost_kept),
+            "marked": [count <= MARKERS_UP_TO] * len(kept) + [False] * len(ghost_kept),
         }
     )
     x = {"field": "epoch", "type": "quantitative", "title": "epoch"}
@@ -123,7 +149,12 @@ def loss_chart(
             },
             {
                 "transform": [{"filter": "!datum.ghost"}],
-                "mark": {"type": "line", "color": LINE_COLOUR, "point": {"size": 25, "color": LINE_COLOUR}},
+                "mark": {"type": "line", "color": LINE_COLOUR},
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "transform": [{"filter": "datum.marked"}],
+                "mark": {"type": "point", "size": 25, "filled": True, "color": LINE_COLOUR},
                 "encoding": {"x": x, "y": y},
             },
             {

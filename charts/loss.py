@@ -22,8 +22,7 @@ from .theme import (
     SERIES_DASHES,
     ChartTheme,
 )
-
-MARKERS_UP_TO = 60  # epochs; beyond, a marker per epoch turns the line into a smudge
+from .train_layout import MARKERS_UP_TO
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """The Train page's sizes and rules that both of its renderers obey.
 
-The same four views are drawn live in Vega-Lite (`charts.live`) and, paused or finished, in
-Plotly (`charts.train`, `charts.hidden_states`); a learner should see one chart turn into itself,
-not a swap. So the row heights, panel sizes, which epochs get a row, when numbers are written in
-cells, the colour range of a state and the mark of a wrong prediction are decided here, once.
+The same four views are drawn in Vega-Lite while a run can go on (`charts.live`) and, once it
+has finished, in Plotly (`charts.train`, `charts.hidden_states`); a learner should see one chart
+turn into itself, not a swap. So the row heights, panel sizes, which epochs get a row, when a
+loss curve marks each epoch, when numbers are written in cells, the colour range of a state and
+the mark of a wrong prediction are decided here, once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ import torch
 from .theme import symmetric_bound
 
 ROW_HEIGHT = 24  # pixels per epoch row in the predictions timeline
+# Epochs up to which a loss curve has a marker per epoch: beyond, the markers turn the line into a
+# smudge, and the live chart's thousands of SVG circles kept the browser too busy to take a click.
+MARKERS_UP_TO = 60
 HALF_PLOT_PX = 330  # plotting width of a chart in half the Train page at 1280 px, about
 HIDDEN_PLOT_PX = 720  # the hidden-state panels' total height, at most (but MIN_PANEL_PX each)
 MIN_PANEL_PX = 90

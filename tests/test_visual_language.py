@@ -10,10 +10,12 @@ from charts.compare import prediction_timeline_figure
 from charts.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, step_labels, step_stride
-from charts.live import probabilities_chart, timeline_chart
+from charts.live import LIVE_LOSS_POINTS, loss_chart, probabilities_chart, timeline_chart
+from charts.loss import LossRun, loss_figure
 from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
 from charts.train import predictions_figure, probabilities_figure
+from charts.train_layout import MARKERS_UP_TO
 from charts.what_if import probability_comparison, state_comparison
 from playground import RunConfig, Trainer
 from playground.compare import Contender, ContenderRun
@@ -202,3 +204,26 @@ def test_gradient_norm_axis_labels_stay_few_over_many_decades():
     exploding = gradient_norm_figure([1, 2, 3], [1e-3, 1e10, 1e21], [1e-3, 1.0, 1.0], max_norm=1.0)
     decades = 24
     assert exploding.layout.yaxis.dtick * 8 >= decades  # at most about eight labels
+
+
+@pytest.mark.parametrize("epochs", [12, 60, 61, 900])
+def test_both_loss_curves_mark_each_epoch_only_while_the_marks_stay_apart(epochs):
+    """Plotly's and the live chart's loss curves agree on when each epoch gets a marker (and the
+    live chart, redrawn ten times a second, draws no thousand circles)."""
+    losses = [1 / (epoch + 1) for epoch in range(epochs)]
+    plotly_modes = {trace["mode"] for trace in loss_figure([LossRun(losses)]).to_plotly_json()["data"]}
+    rows, _ = loss_chart(losses, None, log_scale=False)
+    assert ("lines+markers" in plotly_modes) == bool(rows["marked"].all()) == (epochs <= MARKERS_UP_TO)
+    assert rows["marked"].all() or not rows["marked"].any()
+
+
+def test_a_long_live_loss_curve_keeps_every_spike_and_the_marked_epochs():
+    losses = [1 / (epoch + 1) for epoch in range(2000)]
+    losses[1233] = 5.0  # a spike at epoch 1234
+    losses[1500] = 0.0  # and a drop at epoch 1501
+    rows, _ = loss_chart(losses, solved_epoch=700, log_scale=False, shown_epoch=1999)
+    assert len(rows) <= LIVE_LOSS_POINTS + 4
+    assert {1, 700, 1234, 1501, 1999, 2000} <= set(rows["epoch"])
+    assert rows["loss"].max() == 5.0 and rows["loss"].min() == 0.0
+    assert rows.loc[rows["epoch"] == 1234, "loss"].item() == losses[1233]  # each point is its epoch's loss
+    assert list(loss_chart(losses[:LIVE_LOSS_POINTS], None, False)[0]["epoch"]) == list(range(1, LIVE_LOSS_POINTS + 1))
