@@ -94,7 +94,9 @@ def measure(epochs: int, model_params: str, train_for: float) -> dict[str, float
         results |= _train_and_pause(page, train_for)
         time.sleep(1.0)
         second = _train_and_pause(page, train_for / 3)  # what the first left of the 2000 epochs is enough
-    results |= {f"{name}_2nd": value for name, value in second.items() if name.startswith(("pause", "epochs"))}
+    results |= {
+        f"{name}_2nd": value for name, value in second.items() if name.startswith(("pause", "epochs", "first_chart"))
+    }
     return results
 
 

@@ -217,7 +217,7 @@ def _exploring(config_ok: bool) -> None:
     trainer = get_trainer()
     if trainer is None or trainer.epoch == 0:
         if config_ok:
-            not_started_views(get_config().epochs)
+            not_started_views()
     elif trainer.done:
         finished_views(trainer)
     else:

@@ -1,14 +1,14 @@
 """What the Train page shows under its buttons, for each state of the run.
 
-- not started: the progress row, and the place of the loss chart;
+- not started: how to start;
 - training (`live_views`), redrawn after every slice;
 - paused (`paused_views`) and finished (`finished_views`): the same views at the epoch the
   scrubber picks. A paused run keeps the live charts, updated in place (`ui.train_charts`), so
   a Pause changes the page at once; a finished run gets the full plotly figures.
 
-All states lay their elements out in the same order (progress row, pair picker, curves,
-scrubber, heatmaps), so that a chart that exists in two states is the same element in both and
-the browser updates it instead of replacing it.
+Training, paused and finished lay their elements out in the same order (progress row, pair
+picker, curves, scrubber, heatmaps), so that a chart that exists in two states is the same
+element in both and the browser updates it instead of replacing it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_SHOWN_EPOCH
 from ui.train_charts import (
     LIVE_HEATMAP_CELLS,
     LIVE_HEATMAPS_KEY,
-    curve_toggles,
     heatmap_cells,
     plotly_curves,
     plotly_heatmaps,
@@ -35,20 +34,14 @@ PAIR_KEY = "train_pair"
 LARGE_HEATMAPS_KEY = "train_large_heatmaps"
 
 
-def not_started_views(epochs: int) -> None:
-    """Before the first epoch: where the progress and the loss curve will be, and how to start."""
-    bar, advice = st.columns(2, vertical_alignment="center")
-    bar.progress(0.0, text=f"Epoch 0 of {epochs} · not started")
-    advice.info(
+def not_started_views() -> None:
+    """Before the first epoch: how to start. Nothing heavy: this is on a first visit's screen
+    (bench/first_visit.py), and a progress bar or an empty chart here slowed it measurably."""
+    st.info(
         "Press **Train** and watch the predictions turn from noise into the target, "
         "or **Step** to train one epoch at a time.",
         icon=":material/school:",
     )
-    st.empty()  # where a batch's pair picker goes, so the curves below keep their place
-    left, _ = st.columns(2, gap="medium")
-    with left:
-        st.empty()  # where the loss chart goes: drawn here, its code (Vega-Lite) slowed the first visit
-        curve_toggles()
 
 
 def live_views(trainer: Trainer) -> None:
