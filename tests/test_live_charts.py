@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from charts.hidden_states import hidden_states_chart
-from charts.live import loss_chart, probabilities_chart, timeline_chart
+from charts.live import probabilities_chart, timeline_chart
+from charts.live_loss import loss_chart
 from playground import Trainer
 from playground.presets import PRESETS
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import streamlit as st
 
 from charts.hidden_states import hidden_state_figure, hidden_states_chart
-from charts.live import loss_chart, probabilities_chart, timeline_chart
+from charts.live import probabilities_chart, timeline_chart
+from charts.live_loss import loss_chart
 from charts.loss import LossRun, loss_figure
 from charts.train import predictions_figure, probabilities_figure
 from charts.train_layout import HALF_PLOT_PX

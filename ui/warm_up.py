@@ -27,7 +27,7 @@ async def server_lifespan(_app: Any) -> AsyncIterator[None]:
     The warm-up once ran in a background thread after the server had started answering, but
     then it took the interpreter from the first visitor's own page (its static files and its
     first script run): that visitor waited about 2.3 times as long as on a bare page, against
-    1.5 times now (`python -m bench.first_visit`)."""
+    1.4–1.55 times now (`python -m bench.first_visit`)."""
     for module in TRAIN_PAGE_MODULES:
         importlib.import_module(module)
     await asyncio.to_thread(warm_up)
