@@ -23,8 +23,8 @@ from typing import Any
 
 import pandas as pd
 
+from playground.epoch_record import EpochRecord
 from playground.text import split_characters
-from playground.trainer import EpochRecord
 
 from .labels import plain_char, step_name, step_stride
 from .plotly_figure import CHAR_TICK_PX

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import torch
 
+from playground.epoch_record import EpochRecord
 from playground.text import split_characters
-from playground.trainer import EpochRecord
 
 from .labels import char_label, label_chars, step_name
 from .plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis

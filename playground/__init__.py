@@ -4,7 +4,8 @@ Importable and testable without Streamlit; the pages in ``app_pages/`` only call
 """
 
 from .config import RunConfig
+from .epoch_record import EpochRecord
 from .errors import PlaygroundError, TrainingDiverged
-from .trainer import EpochRecord, Trainer, check_config
+from .trainer import Trainer, check_config
 
 __all__ = ["RunConfig", "PlaygroundError", "TrainingDiverged", "EpochRecord", "Trainer", "check_config"]

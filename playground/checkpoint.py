@@ -24,9 +24,10 @@ import torch
 
 from .cells import CELLS
 from .config import RunConfig
+from .epoch_record import EpochRecord
 from .errors import PlaygroundError
 from .limits import LIMITS, Limits
-from .trainer import EpochRecord, Trainer, build_model, check_config
+from .trainer import Trainer, build_model, check_config
 
 FORMAT = "rnn-playground/1"
 WEIGHT_TOLERANCE = 1e-5  # replays on another CPU may differ in the last bits

@@ -31,12 +31,13 @@ from typing import Any
 from . import tasks
 from .challenges import CHALLENGES, check_run, get_challenge
 from .config import TASKS, RunConfig
+from .epoch_record import EpochRecord
 from .errors import PlaygroundError, TrainingDiverged
 from .export import export_script
 from .presets import PRESETS
 from .setting_type import Setting
 from .settings import in_config_order
-from .trainer import EpochRecord, Trainer
+from .trainer import Trainer
 
 _METAVARS = {int: "N", float: "X"}
 

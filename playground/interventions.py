@@ -23,9 +23,10 @@ import torch
 from .cells import CELLS, Edit, unchanged
 from .config import RunConfig
 from .data import Dataset
+from .epoch_record import predicted_strings
 from .errors import PlaygroundError
 from .model import encode_indices, sequence_loss
-from .trainer import Trainer, predicted_strings
+from .trainer import Trainer
 from .unroll import EditAt, Recurrence, per_direction, recur, running_mask, zero_padding
 
 Parameters = dict[str, torch.Tensor]

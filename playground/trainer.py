@@ -11,6 +11,7 @@ snapshot and the data, so it is computed only for the epochs someone looks at
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import time
@@ -21,6 +22,7 @@ import torch
 
 from .config import RunConfig
 from .data import Dataset, build_dataset
+from .epoch_record import EpochRecord, predicted_strings
 from .errors import PlaygroundError, TrainingDiverged
 from .limits import LIMITS, Limits
 from .model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
@@ -36,39 +38,6 @@ ONE_THREAD = 1
 # torch's random generator is global to the process; the Streamlit server runs sessions in
 # threads, so models are created one at a time to keep "same seed, same weights" true.
 _SEEDED_INIT = threading.Lock()
-
-
-@dataclass(frozen=True)
-class EpochRecord:
-    """One epoch: the forward pass's results and the weights it used (before the update).
-
-    Loss and predictions are kept for every epoch. Probabilities and the weight snapshot
-    are the heavy part: a long run keeps them only for evenly spaced epochs (see
-    `Trainer.detailed_epochs`) and sets them to None elsewhere, so memory stays bounded.
-    """
-
-    epoch: int  # 1-based, as the lessons print it
-    loss: float
-    predictions: tuple[str, ...]  # one string per batch item, as long as its pair
-    # (batch, seq, vocab) softmax of the logits; a shorter pair's rows past its length are padding
-    probabilities: torch.Tensor | None
-    parameters: dict[str, torch.Tensor] | None
-    # ‖gradient of all weights‖ of this epoch's update, before and after `RunConfig.clip_grad_norm`
-    # (equal when clipping is off or the norm was below it); NaN in records made before they were kept.
-    grad_norm: float = math.nan
-    clipped_grad_norm: float = math.nan
-
-    @property
-    def detailed(self) -> bool:
-        return self.parameters is not None
-
-    def solved(self, targets: tuple[str, ...]) -> bool:
-        return self.predictions == targets
-
-
-def predicted_strings(dataset: Dataset, predicted: list[list[int]]) -> tuple[str, ...]:
-    """Each pair's predicted characters, up to its own length: nothing is predicted on padding."""
-    return tuple(dataset.vocab.decode(row[:length]) for row, length in zip(predicted, dataset.lengths))
 
 
 def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
@@ -97,6 +66,19 @@ def clip_gradients(model: torch.nn.Module, max_norm: float) -> tuple[float, floa
         return before, before
     after = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None]).item()
     return before, after
+
+
+@dataclass(frozen=True)
+class TrainerMark:
+    """A run as it was at one epoch (`Trainer.mark`), to go back to (`Trainer.rewind`)."""
+
+    epoch: int
+    history: list[EpochRecord]
+    detailed_epochs: list[int]
+    stride: int
+    solved_epoch: int | None
+    model: dict[str, torch.Tensor]
+    optimizer: dict
 
 
 class Trainer:
@@ -151,6 +133,27 @@ class Trainer:
         if not self.can_continue_with(config):
             raise PlaygroundError("Only the number of epochs can change without starting a new run.")
         self.config = config
+
+    def mark(self) -> TrainerMark:
+        """Everything `rewind` needs to bring the run back to this epoch, bit for bit."""
+        return TrainerMark(
+            epoch=self.epoch,
+            history=list(self.history),  # thinning replaces records: the list's copy keeps these ones
+            detailed_epochs=list(self.detailed_epochs),
+            stride=self._stride,
+            solved_epoch=self.solved_epoch,
+            model=copy.deepcopy(self.model.state_dict()),
+            optimizer=copy.deepcopy(self.optimizer.state_dict()),
+        )
+
+    def rewind(self, mark: TrainerMark) -> None:
+        """Forget the epochs trained since ``mark``: training on gives the very same numbers
+        again (tests/test_trainer_rewind.py). The CPU seconds they took stay spent."""
+        self.model.load_state_dict(mark.model)
+        self.optimizer.load_state_dict(mark.optimizer)
+        self.history, self.detailed_epochs = mark.history, mark.detailed_epochs
+        self._stride, self.solved_epoch = mark.stride, mark.solved_epoch
+        self._internals.cache_clear()
 
     def train_epoch(self) -> EpochRecord:
         """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""

@@ -23,7 +23,10 @@ Pause at once: a click inside a fragment (Pause is in the Train page's panel) do
 interrupt the script run in progress; Streamlit queues it until that run ends. So a slice
 trains one epoch at a time and starts none once the learner's next click has arrived
 (`click_waiting`): only the epoch in progress is finished, whatever the model size, instead
-of the rest of the slice.
+of the rest of the slice. The Train page's run goes further: the epochs of that slice were
+never on screen (a slice trains, then draws), so a click takes the run back to the slice's
+start (`Trainer.rewind`), and a Pause stops on the epoch the learner saw. Training on gives
+the same numbers again.
 
 A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
 be watched rather than blinked through: a slice then trains only the epochs due by the wall
@@ -45,7 +48,7 @@ from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestTy
 from playground import PlaygroundError
 from playground.checkpoint import Replay
 from playground.compare import Comparison
-from playground.trainer import Trainer
+from playground.trainer import Trainer, TrainerMark
 from ui.markdown import escape_markdown
 from ui.state import (
     COMPARISON,
@@ -112,6 +115,7 @@ class LiveRun(Generic[Target]):
     refresh_seconds: float  # how often the live views rerun while the run is going
     slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
     pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
+    rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
 
     def current(self) -> Target | None:
         return self.target.get()
@@ -188,14 +192,28 @@ class LiveRun(Generic[Target]):
         page update even on a slow machine), within that extra time."""
         started, budget, trained = time.thread_time(), self.slice_seconds, 0
         finish_within = self.finish_within
+        mark = self._mark(target, due)
         while not target.done and (due is None or trained < due) and not click_waiting():
             target.train(max_epochs=1, max_seconds=None, finish_within=0.0)
             trained += 1
             if time.thread_time() - started >= budget:
                 rest = (target.epochs - target.epoch) * target.train_seconds / max(1, target.epoch)
                 if rest > finish_within:
-                    return
+                    break
                 budget, finish_within = budget + finish_within, 0.0  # finish, but never beyond the extra time
+        if mark is not None and trained and click_waiting():  # arrived during the slice, or as it ended
+            target.rewind(mark)
+
+    def _mark(self, target: Target, due: int | None) -> TrainerMark | None:
+        """Where a click mid-slice takes the run back to: the epoch on screen, which the slice
+        starts from. Only a run that trains several epochs per slice needs it (at full speed a
+        small network trains dozens, which a Pause would otherwise leave past the one shown);
+        a large network's slice is one or two epochs, whose weights are costly to copy."""
+        if not self.rewinds_to_shown or not isinstance(target, Trainer) or (due is not None and due <= 1):
+            return None
+        if not target.epoch or target.train_seconds / target.epoch > self.slice_seconds / 2:
+            return None
+        return target.mark()
 
     def advance(self) -> None:
         """This script run's slice, if the run is going: call it before drawing anything, so
@@ -237,11 +255,17 @@ def show_progress(target: Trainable, running: bool) -> None:
 # The Train page redraws four views per slice, so its slices are short; a comparison draws
 # a chart per contender, so it trains longer between redraws.
 TRAIN_RUN: LiveRun[Trainer] = LiveRun(
-    TRAINER, TRAIN_LIVE, slice_seconds=0.05, finish_within=0.1, refresh_seconds=0.1, pace=TRAIN_PACE
+    TRAINER,
+    TRAIN_LIVE,
+    slice_seconds=0.05,
+    finish_within=0.1,
+    refresh_seconds=0.1,
+    pace=TRAIN_PACE,
+    rewinds_to_shown=True,
 )
 # The same run trained from another page ("train it here"), which shows only its progress:
 # with nothing to watch, it goes at full speed.
-TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None)
+TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None, rewinds_to_shown=False)
 # The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
 GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
     GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10
