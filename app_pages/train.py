@@ -3,12 +3,11 @@
 import streamlit as st
 
 from playground import PlaygroundError, check_config
-from ui.after_drawn import finish_the_first_drawing
 from ui.markdown import escape_markdown
 from ui.network_inputs import network_inputs
 from ui.session import get_config, set_config
 from ui.task_picker import task_picker
-from ui.train_controls import controls_and_views, follow_typed_strings
+from ui.train_controls import controls_and_views, follow_typed_strings, train_if_the_link_says
 from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
 
 # The page keeps to what a learner needs on the first screen (1280×720): strings, buttons and
@@ -28,8 +27,8 @@ try:
     dataset = check_config(config)
 except PlaygroundError as error:
     st.error(escape_markdown(str(error)), icon=":material/error:")  # it quotes the typed text
+train_if_the_link_says(config_ok=dataset is not None)
 controls_and_views(config_ok=dataset is not None)
 task_picker()  # under the views, not above the buttons: it pushed the charts off a 1280×720 screen
 if dataset is not None:
     network_inputs(dataset, config)
-finish_the_first_drawing(config_ok=dataset is not None)  # last: it takes a place in the first drawing

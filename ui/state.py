@@ -130,9 +130,8 @@ URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("
 URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
 URL_PAGE_PATH: SessionKey[str] = SessionKey("url_page_path", "")  # this run's page's path ("" for Train)
-# The Train page's first drawing in a session: "" before it, "drawing" in its run, "drawn" once a
-# later run finished it (`ui.after_drawn`: a link's training, the live charts' code).
-TRAIN_PAGE_DRAWN: SessionKey[str] = SessionKey("train_page_drawn", "")
+# A link that starts training as it opens: "" until its page is drawn, "drawn", then "started" (once a session).
+URL_TRAIN_ON_OPEN: SessionKey[str] = SessionKey("url_train_on_open", "")
 
 # A browser that came back to a server which no longer held its session (`ui.reconnect`).
 RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)

@@ -56,12 +56,6 @@ def curve_toggles() -> None:
     )
 
 
-def empty_loss_chart() -> None:
-    """The loss chart before the first epoch, with the previous run's ghost if there is one."""
-    rows, spec = loss_chart([], None, bool(st.session_state.get(LOG_KEY)), ghost=TRAIN_GHOST.get())
-    st.vega_lite_chart(rows, spec, key=LIVE_LOSS_KEY, width="stretch")
-
-
 def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None) -> None:
     """Loss curve and predictions timeline, side by side; ``shown_epoch`` marked (a paused run's)."""
     dataset = trainer.dataset

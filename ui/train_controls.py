@@ -19,10 +19,11 @@ from playground.limits import LIMITS
 from playground.settings import SETTING_BY_FIELD
 from ui.live_run import TRAIN_RUN
 from ui.session import drop_run, get_config, get_trainer, new_trainer, set_config, stops_when_solved, strings_are_typed
-from ui.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED
-from ui.train_settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, ensure_widgets, key, lines_to_strings
+from ui.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED, URL_TRAIN_ON_OPEN
+from ui.train_settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, key, lines_to_strings
 from ui.train_views import finished_views, live_views, not_started_views, paused_views
 from ui.turns import taking_turns
+from ui.url_sync import TRAIN_ON_OPEN, page_param_from_link, set_page_params
 
 TRAIN_BUTTON, PAUSE_BUTTON, STEP_BUTTON, RESET_BUTTON = (
     "train_train_button",
@@ -35,6 +36,7 @@ FULL_SPEED = 0.0  # the speed slider's last stop; the pace itself is None then
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, FULL_SPEED)  # epochs per second
 TYPED_EPOCHS = min(500, LIMITS.max_epochs)  # the cap of a run of typed strings, which stops when solved
 EPOCHS_KEY = key(SETTING_BY_FIELD["epochs"])
+LINK_START_AFTER = 0.5  # seconds after a "train=1" link's page is drawn that its run starts
 
 
 def follow_typed_strings() -> None:
@@ -76,7 +78,6 @@ def _current_trainer() -> Trainer:
     The config is re-read from the widgets here, inside the button callback, so a setting
     changed in the same interaction as the click is never trained with the old values.
     """
-    ensure_widgets(get_config())  # a client that sent only the click after a server-started run (`ui.after_drawn`)
     set_config(config_from_widgets())
     trainer = get_trainer() or new_trainer()
     trainer.stop_when_solved = stops_when_solved(trainer.config)
@@ -84,13 +85,44 @@ def _current_trainer() -> Trainer:
 
 
 @taking_turns  # callbacks run before app.py takes its turn
-def on_train() -> None:
+def _on_train() -> None:
     try:
         _current_trainer()
     except PlaygroundError as error:
         TRAIN_RUN.stop(str(error))
         return
     TRAIN_RUN.start()
+
+
+def train_if_the_link_says(config_ok: bool) -> None:
+    """A link made with "Start training when the link opens" starts the run, once per session,
+    just after the page has been drawn (`_start_when_drawn`).
+
+    The address keeps saying so (a reload trains again, as the link does): rewriting the
+    address in these first runs made the browser show the widgets empty more often."""
+    if page_param_from_link(TRAIN_ON_OPEN) != "1":
+        return
+    set_page_params({TRAIN_ON_OPEN: "1"})
+    if config_ok and URL_TRAIN_ON_OPEN.get() != "started":
+        _start_when_drawn()
+
+
+@st.fragment(run_every=LINK_START_AFTER)
+@taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
+def _start_when_drawn() -> None:
+    """Nothing in the run that first draws the page; the next run (this fragment's timer, or any
+    full run) starts training, and reruns the page so the panel shows it.
+
+    Why wait: Streamlit's browser code draws a new text box empty and fills in its value a moment
+    later. Started in the page's first run, training kept the browser so busy drawing live charts
+    that the link's strings were missing from their boxes for a while as it trained, in about a
+    quarter of the opens (tests/browser/test_share_browser.py opens such a link several times)."""
+    if URL_TRAIN_ON_OPEN.get() != "drawn":
+        URL_TRAIN_ON_OPEN.set("drawn")
+        return
+    URL_TRAIN_ON_OPEN.set("started")
+    _on_train()
+    st.rerun()
 
 
 @taking_turns  # callbacks run before app.py takes its turn
@@ -120,7 +152,7 @@ def _controls(config_ok: bool) -> None:
         key=TRAIN_BUTTON,
         icon=":material/play_arrow:",
         type="primary",
-        on_click=on_train,
+        on_click=_on_train,
         disabled=not config_ok or running or done,
         width="stretch",
         help="Train until the last epoch (or until solved, if set); the views update as it learns. "

@@ -1,7 +1,6 @@
 """What the Train page shows under its buttons, for each state of the run.
 
-- not started: how to start, and the empty loss chart once the page's first drawing is
-  finished (`ui.after_drawn`);
+- not started: how to start;
 - training (`live_views`), redrawn after every slice;
 - paused (`paused_views`) and finished (`finished_views`): the same views at the epoch the
   scrubber picks. A paused run keeps the live charts, updated in place (`ui.train_charts`), so
@@ -19,11 +18,10 @@ import streamlit as st
 from playground import Trainer
 from ui.live_run import show_progress
 from ui.markdown import escape_markdown
-from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_PAGE_DRAWN, TRAIN_SHOWN_EPOCH
+from ui.state import TRAIN_FOLLOWED_EPOCH, TRAIN_SHOWN_EPOCH
 from ui.train_charts import (
     LIVE_HEATMAP_CELLS,
     LIVE_HEATMAPS_KEY,
-    empty_loss_chart,
     heatmap_cells,
     plotly_curves,
     plotly_heatmaps,
@@ -37,19 +35,13 @@ LARGE_HEATMAPS_KEY = "train_large_heatmaps"
 
 
 def not_started_views() -> None:
-    """Before the first epoch: how to start, and the empty loss chart the curve will grow in.
-
-    The chart waits for the page's first drawing to be finished (`ui.after_drawn`): it brings
-    the live charts' code, which slowed a first visit measurably (bench/first_visit.py)."""
+    """Before the first epoch: how to start. Nothing heavy: this is on a first visit's screen
+    (bench/first_visit.py), and a progress bar or an empty chart here slowed it measurably."""
     st.info(
         "Press **Train** and watch the predictions turn from noise into the target, "
         "or **Step** to train one epoch at a time.",
         icon=":material/school:",
     )
-    if TRAIN_PAGE_DRAWN.get() == "drawn":
-        left, _ = st.columns(2, gap="medium")
-        with left:
-            empty_loss_chart()
 
 
 def live_views(trainer: Trainer) -> None:
