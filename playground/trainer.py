@@ -72,7 +72,6 @@ def clip_gradients(model: torch.nn.Module, max_norm: float) -> tuple[float, floa
 class TrainerMark:
     """A run as it was at one epoch (`Trainer.mark`), to go back to (`Trainer.rewind`)."""
 
-    epoch: int
     history: list[EpochRecord]
     detailed_epochs: list[int]
     stride: int
@@ -137,7 +136,6 @@ class Trainer:
     def mark(self) -> TrainerMark:
         """Everything `rewind` needs to bring the run back to this epoch, bit for bit."""
         return TrainerMark(
-            epoch=self.epoch,
             history=list(self.history),  # thinning replaces records: the list's copy keeps these ones
             detailed_epochs=list(self.detailed_epochs),
             stride=self._stride,
@@ -151,7 +149,7 @@ class Trainer:
         again (tests/test_trainer_rewind.py). The CPU seconds they took stay spent."""
         self.model.load_state_dict(mark.model)
         self.optimizer.load_state_dict(mark.optimizer)
-        self.history, self.detailed_epochs = mark.history, mark.detailed_epochs
+        self.history, self.detailed_epochs = list(mark.history), list(mark.detailed_epochs)  # the mark stays as it was
         self._stride, self.solved_epoch = mark.stride, mark.solved_epoch
         self._internals.cache_clear()
 

@@ -59,8 +59,8 @@ def live_views(trainer: Trainer) -> None:
         )
     elif heatmap_cells(trainer) > LIVE_HEATMAP_CELLS:
         st.caption(
-            "This network's hidden states are too many to redraw live; they appear when you "
-            "pause or when training ends."
+            "This network's hidden states are too many to redraw live; they appear when "
+            "training ends, or when you pause and ask for them."
         )
     else:
         vega_heatmaps(trainer, pair, trainer.epoch)
