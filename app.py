@@ -10,8 +10,10 @@ executes the file, which draws the frame and the page.
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ui.chart_code_preload import PreloadChartCode
 from ui.classroom_link import show_classroom_banner
 from ui.reconnect import show_lost_session_notice
 from ui.state import URL_PAGE_PATH
@@ -49,6 +51,6 @@ def draw_app() -> None:
 
 
 if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` to find the server app
-    app = st.App(__file__, lifespan=server_lifespan)
+    app = st.App(__file__, lifespan=server_lifespan, middleware=[Middleware(PreloadChartCode)])
 else:  # a session's script run
     draw_app()

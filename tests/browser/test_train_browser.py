@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from devtools.browser import TRAIN_CHARTS, chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from ui.chart_code_preload import chart_module_files
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
@@ -171,6 +172,49 @@ def test_a_long_run_shows_live_progress_and_pauses():
         page.wait_for_timeout(1000)
         assert progress.inner_text() == paused_text  # the timer stopped with the run
         page.locator(".st-key-train_view_epoch").wait_for()
+
+
+# Notes when the Train button is first in the page, before the app's own scripts run.
+NOTE_TRAIN_BUTTON = """
+window.__trainButton = null;
+new MutationObserver((_, watch) => {
+  if ([...document.querySelectorAll('button')].some(b => b.innerText.trim().endsWith('Train'))) {
+    window.__trainButton = performance.now();
+    watch.disconnect();
+  }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+
+def test_the_live_charts_code_is_loaded_while_the_learner_reads_the_page():
+    """The page loads the live view's code and font once it is drawn (ui/chart_code_preload.py),
+    never before the Train button is there; the first run then fetches no more code or fonts
+    before its charts are drawn (they cost the first click 0.3–0.5 s: bench/live_page.py)."""
+    files = chart_module_files()
+    with streamlit_server() as url, chromium() as browser:
+        page = open_train_page(browser, f"{url}/?epochs=2000", NOTE_TRAIN_BUTTON)
+        page.wait_for_function(
+            "files => files.every(f => performance.getEntriesByType('resource').some(e => e.name.endsWith(f)))",
+            arg=list(files),
+            timeout=30_000,
+        )
+        started = page.evaluate(
+            "files => files.map(f => performance.getEntriesByType('resource').find(e => e.name.endsWith(f)).startTime)",
+            list(files),
+        )
+        assert min(started) > page.evaluate("window.__trainButton") > 0
+        page.wait_for_timeout(500)  # the font, which comes by itself
+        clicked = page.evaluate("performance.now()")
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_function(
+            '() => document.querySelectorAll(\'[data-testid="stVegaLiteChart"] svg, '
+            '[data-testid="stVegaLiteChart"] canvas\').length >= 2',
+            timeout=30_000,
+        )
+        fetched = page.evaluate(
+            "t => performance.getEntriesByType('resource').filter(e => e.startTime > t).map(e => e.name)", clicked
+        )
+        assert [name for name in fetched if name.endswith((".js", ".woff2", ".css"))] == []
 
 
 def test_an_invalid_setting_is_explained_not_raised():
