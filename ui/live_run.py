@@ -12,9 +12,9 @@ of work on a busy server, and between two slices everyone waiting takes their tu
 
 How a run is driven: every script run that finds the run going trains one slice
 (`LiveRun.advance`, before anything is drawn), then draws the live views in a fragment
-that reruns itself every `refresh_seconds` and trains one slice per rerun. The timer exists
-only while the run is going; when a slice ends the run, a full rerun redraws the page
-still. `AppTest` does not follow ``run_every`` timers, so tests drive a run by rerunning
+that reruns itself every `refresh_seconds` and trains one slice per rerun. The timer ticks
+only while the run is going (see `NEVER_SECONDS`); when a slice ends the run, a full rerun
+redraws the page still. `AppTest` does not follow ``run_every`` timers, so tests drive a run by rerunning
 until it stops, exactly as the browser's timer does. Pause clears the running flag in its
 callback, before any script run, so no slice starts after it. For the measurements behind
 the slice and refresh lengths, see docs/performance.md.
@@ -27,6 +27,11 @@ of the rest of the slice. The Train page's run goes further: the epochs of that 
 never on screen (a slice trains, then draws), so a click takes the run back to the slice's
 start (`Trainer.rewind`), and a Pause stops on the epoch the learner saw. Training on gives
 the same numbers again.
+
+A Pause keeps the charts: Streamlit's browser rebuilds a Vega-Lite chart from nothing when the
+fragment that draws it changes (its selection wiring depends on the fragment), which cost a Pause
+of the Train page about 0.1 s. So that page's run (`one_fragment`) draws its still views (paused,
+finished, not started) with the very fragment that draws it going, untimed.
 
 A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
 be watched rather than blinked through: a slice then trains only the epochs due by the wall
@@ -64,6 +69,12 @@ from ui.state import (
     SessionKey,
 )
 from ui.turns import SCRIPT_TURNS, taking_turns
+
+# The timer of views that are still. Streamlit stops a fragment's timer only when the fragment
+# is no longer drawn (or at a full run); the same fragment drawn again without `run_every`
+# keeps ticking. So still views ask for a timer that never comes: about 23 days, under the
+# browser's longest timer (2**31 ms; a longer one fires at once).
+NEVER_SECONDS = 2_000_000
 
 
 def click_waiting() -> bool:
@@ -116,6 +127,7 @@ class LiveRun(Generic[Target]):
     slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
     pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
     rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
+    one_fragment: bool = False  # the still views are drawn by the live views' fragment (see the module's docstring)
 
     def current(self) -> Target | None:
         return self.target.get()
@@ -221,9 +233,11 @@ class LiveRun(Generic[Target]):
         self.keys.sliced.set(self.going() and not self.train_slice())
 
     def show(self, live: Callable[[Target], None], still: Callable[[], None]) -> None:
-        """Draw ``live`` in a timed fragment while the run is going, else ``still``; then any error."""
-        if self.going():
-            self._live_fragment(live)
+        """Draw ``live`` in a timed fragment while the run is going, else ``still`` (in that same
+        fragment, untimed, for a run with ``one_fragment``); then any error."""
+        going = self.going()
+        if going or self.one_fragment:
+            self._views_fragment(live, still, going)
         else:
             still()
         self.show_error()
@@ -232,15 +246,21 @@ class LiveRun(Generic[Target]):
         if message := self.keys.error.get():
             st.error(escape_markdown(message), icon=":material/error:")
 
-    def _live_fragment(self, live: Callable[[Target], None]) -> None:
-        @st.fragment(run_every=self.refresh_every())
+    def _views_fragment(self, live: Callable[[Target], None], still: Callable[[], None], going: bool) -> None:
+        """The views' fragment: one function at one place, so its id is the same whether it draws
+        the run going (rerun every `refresh_every`, a slice each time) or still."""
+
+        @st.fragment(run_every=self.refresh_every() if going else NEVER_SECONDS)
         @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
-        def live_views() -> None:
+        def views() -> None:
+            if not going:
+                still()
+                return
             if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
                 st.rerun()  # paused meanwhile, or this slice ended the run: a full run draws it still
             live(self.current())
 
-        live_views()
+        views()
 
 
 def show_progress(target: Trainable, running: bool) -> None:
@@ -262,10 +282,11 @@ TRAIN_RUN: LiveRun[Trainer] = LiveRun(
     refresh_seconds=0.1,
     pace=TRAIN_PACE,
     rewinds_to_shown=True,
+    one_fragment=True,
 )
 # The same run trained from another page ("train it here"), which shows only its progress:
 # with nothing to watch, it goes at full speed.
-TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None, rewinds_to_shown=False)
+TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None, rewinds_to_shown=False, one_fragment=False)
 # The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
 GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
     GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10

@@ -209,11 +209,9 @@ def _run_options(speed_column, stop_column, config: RunConfig) -> None:
     )
 
 
-@st.fragment
-@taking_turns
-def _exploring(config_ok: bool) -> None:
-    """The run when it is not going (not started, paused or finished), in its own fragment so
-    the scrubber reruns only the views."""
+def _still_views(config_ok: bool) -> None:
+    """The run when it is not going (not started, paused or finished), drawn by the views'
+    fragment (`TRAIN_RUN.one_fragment`), so the scrubber reruns only the views."""
     trainer = get_trainer()
     if trainer is None or trainer.epoch == 0:
         if config_ok:
@@ -236,4 +234,4 @@ def controls_and_views(config_ok: bool) -> None:
     """
     TRAIN_RUN.advance()
     _controls(config_ok)
-    TRAIN_RUN.show(live_views, lambda: _exploring(config_ok))
+    TRAIN_RUN.show(live_views, lambda: _still_views(config_ok))

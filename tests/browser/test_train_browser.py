@@ -133,9 +133,19 @@ def test_after_train_each_chart_is_drawn_once():
             assert chart["grown"] == [], chart
 
 
+# Counts what the page sends the server: a paused run's page sends nothing by itself.
+COUNT_SENT = """
+window.__sent = 0;
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function (data) { window.__sent += 1; return send.call(this, data); };
+"""
+
+
 def test_a_long_run_shows_live_progress_and_pauses():
+    """While training the four live charts are updated in place; a Pause keeps them too (the
+    same drawing, not a new one: ui/live_run.py), and the paused page asks the server for nothing."""
     with streamlit_server() as url, chromium() as browser:
-        page = open_train_page(browser, url)
+        page = open_train_page(browser, url, COUNT_SENT)
         set_number(page, "Epochs", 2000)
         page.wait_for_timeout(800)
         page.get_by_role("button", name="Train", exact=True).click()
@@ -166,11 +176,18 @@ def test_a_long_run_shows_live_progress_and_pauses():
         assert charts.count() == 4
         assert page.evaluate("() => window.__charts.every(chart => chart.isConnected)")
         page.screenshot(path=screenshot_path("train-running"))
+        page.evaluate(
+            "() => { window.__drawings = [...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg')]; }"
+        )
         page.get_by_role("button", name="Pause", exact=True).click()
         page.get_by_text("paused").wait_for(timeout=30_000)
         paused_text = progress.inner_text()
+        page.wait_for_timeout(500)
+        sent = page.evaluate("window.__sent")
         page.wait_for_timeout(1000)
         assert progress.inner_text() == paused_text  # the timer stopped with the run
+        assert page.evaluate("window.__sent") == sent
+        assert page.evaluate("() => window.__drawings.length === 4 && window.__drawings.every(svg => svg.isConnected)")
         page.locator(".st-key-train_view_epoch").wait_for()
 
 
