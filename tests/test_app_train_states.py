@@ -8,13 +8,19 @@ a Pause changes the charts without drawing them again, and no plotly chart (plot
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import time
+from types import SimpleNamespace
 
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from test_app_train import click, open_app, train_to_end
+from ui import live_run
+from ui.live_run import FIRST_SLICE_SECONDS, TRAIN_RUN
 from ui.state import TRAIN_GHOST, TRAIN_LIVE, TRAINER
 from ui.train_controls import FULL_SPEED, SPEED_KEY
 from ui.train_views import EPOCH_KEY, LARGE_HEATMAPS_KEY
@@ -71,6 +77,23 @@ def test_pause_keeps_each_live_chart_in_its_place_and_draws_no_plotly():
     trainer = TRAINER.get(at.session_state)
     rows = paused[LOSS][1]
     assert rows.loc[rows["shown"], "epoch"].tolist() == [trainer.epoch]  # the newest epoch, circled
+
+
+def test_a_run_and_a_continued_run_start_with_a_short_slice(monkeypatch):
+    """The click's own page update comes at once: its slice trains `FIRST_SLICE_SECONDS` of CPU
+    time, the next ones `slice_seconds` (a fake CPU clock, one exact tick per reading)."""
+    tick = 1 / 1024
+    readings = itertools.count()
+    clock = SimpleNamespace(thread_time=lambda: next(readings) * tick, monotonic=time.monotonic)
+    monkeypatch.setattr(live_run, "time", clock)
+    at = long_run()
+    epochs = []
+    for step in ("train", "rerun", "pause", "train", "rerun"):
+        at = at.run() if step == "rerun" else click(at, step)
+        epochs.append(TRAINER.get(at.session_state).epoch)
+    first, later = math.ceil(FIRST_SLICE_SECONDS / tick), math.ceil(TRAIN_RUN.slice_seconds / tick)
+    assert (epochs[0], epochs[1] - epochs[0]) == (first, later)
+    assert (epochs[3] - epochs[2], epochs[4] - epochs[3]) == (first, later)  # Train after Pause
 
 
 def test_scrubbing_a_paused_run_moves_every_live_view_to_that_epoch():

@@ -19,7 +19,7 @@ from app_driving import rerun_until_stopped
 from playground import RunConfig, Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
 from ui import live_run
-from ui.live_run import TRAIN_RUN, LiveRun
+from ui.live_run import FIRST_SLICE_SECONDS, TRAIN_RUN, LiveRun
 from ui.state import COMPARISON, COMPARISON_LIVE, CONFIG, GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE, TRAIN_LIVE, TRAINER
 from ui.turns import SCRIPT_TURNS
 
@@ -203,7 +203,7 @@ def _slice_epochs(monkeypatch, run: LiveRun, clicked_after: int | None, config: 
     """Epochs one slice of ``run`` trains when a click arrives after ``clicked_after`` epochs."""
     trainer = Trainer(config)
     monkeypatch.setattr(live_run, "click_waiting", lambda: clicked_after is not None and trainer.epoch >= clicked_after)
-    run._train_until_clicked(trainer, run._epochs_due(trainer) if run.pace is None else None)
+    run._train_until_clicked(trainer, run._epochs_due(trainer) if run.pace is None else None, run.slice_seconds)
     return trainer.epoch
 
 
@@ -219,5 +219,6 @@ def test_no_epoch_starts_once_a_click_is_waiting(monkeypatch):
 def test_a_slice_keeps_its_epoch_budget_and_finishes_a_short_run(monkeypatch):
     budget = replace(TRAIN_RUN, slice_seconds=1.0, finish_within=0.0, slice_epochs=3, pace=None)
     assert _slice_epochs(monkeypatch, budget, clicked_after=None) == 3
-    short = PRESETS[DEFAULT_PRESET].config  # whose rest fits in finish_within: finished in one slice
-    assert _slice_epochs(monkeypatch, replace(TRAIN_RUN, pace=None), None, short) == short.epochs
+    short = PRESETS[DEFAULT_PRESET].config  # whose rest fits in finish_within: finished in its first slice
+    first_slice = replace(TRAIN_RUN, pace=None, slice_seconds=FIRST_SLICE_SECONDS)
+    assert _slice_epochs(monkeypatch, first_slice, None, short) == short.epochs

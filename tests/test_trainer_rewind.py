@@ -49,8 +49,8 @@ def test_a_click_mid_slice_takes_the_train_run_back_to_the_epoch_on_screen(monke
     trainer.train(max_epochs=10)  # on screen: epoch 10
     run = replace(TRAIN_RUN, slice_seconds=1.0, finish_within=0.0, pace=None)
     monkeypatch.setattr(live_run, "click_waiting", lambda: trainer.epoch >= 13)  # Pause arrives at epoch 13
-    run._train_until_clicked(trainer, None)
+    run._train_until_clicked(trainer, None, run.slice_seconds)
     assert trainer.epoch == 10
     elsewhere = replace(run, rewinds_to_shown=False)  # a page that shows only the progress
-    elsewhere._train_until_clicked(trainer, None)
+    elsewhere._train_until_clicked(trainer, None, elsewhere.slice_seconds)
     assert trainer.epoch == 13

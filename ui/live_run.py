@@ -75,6 +75,10 @@ from ui.turns import SCRIPT_TURNS, taking_turns
 # keeps ticking. So still views ask for a timer that never comes: about 23 days, under the
 # browser's longest timer (2**31 ms; a longer one fires at once).
 NEVER_SECONDS = 2_000_000
+# The CPU time of a run's first slice after a start (or a continue), whatever its slices are
+# otherwise: the click's own page update then comes at once. A run whose rest fits in
+# `finish_within` still ends in that update.
+FIRST_SLICE_SECONDS = 0.01
 
 
 def click_waiting() -> bool:
@@ -154,12 +158,15 @@ class LiveRun(Generic[Target]):
 
         The pace is counted from a mark (time, epoch, pace) set at the first slice after a
         start or a change of pace, so a slow server catches up instead of drifting, and the
-        first slice trains one epoch at once, for the click's own page update."""
+        first slice trains one epoch at once, for the click's own page update. At full speed
+        the mark only says that the first slice (`FIRST_SLICE_SECONDS`) is behind us."""
         pace = self.epochs_per_second()
-        if pace is None:
-            return self.slice_epochs
         now = time.monotonic()
         mark = self.keys.pace_mark.get()
+        if pace is None:
+            if mark is None:
+                self.keys.pace_mark.set((now, target.epoch, None))
+            return self.slice_epochs
         if mark is None or mark[2] != pace:
             mark = (now, target.epoch, pace)
             self.keys.pace_mark.set(mark)
@@ -181,12 +188,14 @@ class LiveRun(Generic[Target]):
     def train_slice(self) -> bool:
         """Train one slice of the going run; True when that stopped it (finished or failed)."""
         target = self.current()
+        first = self.keys.pace_mark.get() is None  # the first slice since the run (re)started
         due = self._epochs_due(target)
         if due is not None and due <= 0:
             return False  # ahead of the pace: nothing is due yet
+        seconds = FIRST_SLICE_SECONDS if first else self.slice_seconds
         try:
             with SCRIPT_TURNS.outside():  # arithmetic only: others take their turns meanwhile
-                self._train_until_clicked(target, due)
+                self._train_until_clicked(target, due, seconds)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
@@ -195,14 +204,14 @@ class LiveRun(Generic[Target]):
             return True
         return False
 
-    def _train_until_clicked(self, target: Target, due: int | None) -> None:
-        """Up to ``due`` epochs (rounds, for a comparison) and `slice_seconds` CPU seconds, one
+    def _train_until_clicked(self, target: Target, due: int | None, seconds: float) -> None:
+        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, one
         epoch at a time, none once a click is waiting (see the module's docstring).
 
         When the time is up but the rest of the run, at the pace of its epochs so far, fits in
         `finish_within` more seconds, the run is finished instead (a short run then ends in one
         page update even on a slow machine), within that extra time."""
-        started, budget, trained = time.thread_time(), self.slice_seconds, 0
+        started, budget, trained = time.thread_time(), seconds, 0
         finish_within = self.finish_within
         mark = self._mark(target, due)
         while not target.done and (due is None or trained < due) and not click_waiting():

@@ -69,7 +69,7 @@ class LiveKeys:
     running: SessionKey[bool]
     error: SessionKey[str | None]
     sliced: SessionKey[bool]
-    pace_mark: SessionKey[tuple[float, int, float] | None]
+    pace_mark: SessionKey[tuple[float, int, float | None] | None]
 
 
 def _live_keys(prefix: str) -> LiveKeys:
