@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from app_driving import rerun_until_stopped
 from playground import RunConfig, Trainer
 from playground.presets import DEFAULT_PRESET, PRESETS
+from ui import click_waiting as waiting
 from ui import live_run
 from ui.live_run import FIRST_SLICE_SECONDS, TRAIN_RUN, LiveRun
 from ui.state import COMPARISON, COMPARISON_LIVE, CONFIG, GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE, TRAIN_LIVE, TRAINER
@@ -186,17 +187,17 @@ def _session_with(requests: ScriptRequests) -> SimpleNamespace:
 
 def test_a_click_is_waiting_only_for_a_request_other_than_the_live_timer(monkeypatch):
     requests = ScriptRequests()
-    monkeypatch.setattr(live_run, "get_script_run_ctx", lambda **_: _session_with(requests))
-    assert not live_run.click_waiting()
+    monkeypatch.setattr(waiting, "get_script_run_ctx", lambda **_: _session_with(requests))
+    assert not waiting.click_waiting()
     requests.request_rerun(RerunData(fragment_id="live views", is_auto_rerun=True))
-    assert not live_run.click_waiting()  # the live views' own timer
+    assert not waiting.click_waiting()  # the live views' own timer
     requests.request_rerun(RerunData(fragment_id="buttons and views"))  # Pause, in the Train panel
-    assert live_run.click_waiting()
+    assert waiting.click_waiting()
     requests.on_scriptrunner_ready()  # the queued run starts: nothing waits any more
     requests.request_rerun(RerunData())  # a full rerun (a setting changed)
-    assert live_run.click_waiting()
-    monkeypatch.setattr(live_run, "get_script_run_ctx", lambda **_: None)
-    assert not live_run.click_waiting()  # no script run: never waiting
+    assert waiting.click_waiting()
+    monkeypatch.setattr(waiting, "get_script_run_ctx", lambda **_: None)
+    assert not waiting.click_waiting()  # no script run: never waiting
 
 
 def _slice_epochs(monkeypatch, run: LiveRun, clicked_after: int | None, config: RunConfig = LONG) -> int:

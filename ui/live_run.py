@@ -14,15 +14,15 @@ How a run is driven: every script run that finds the run going trains one slice
 (`LiveRun.advance`, before anything is drawn), then draws the live views in a fragment
 that reruns itself every `refresh_seconds` and trains one slice per rerun. The timer ticks
 only while the run is going (see `NEVER_SECONDS`); when a slice ends the run, a full rerun
-redraws the page still. `AppTest` does not follow ``run_every`` timers, so tests drive a run by rerunning
-until it stops, exactly as the browser's timer does. Pause clears the running flag in its
+redraws the page still. `AppTest` does not follow ``run_every`` timers, so tests drive a
+run by rerunning until it stops, exactly as the browser's timer does. Pause clears the running flag in its
 callback, before any script run, so no slice starts after it. For the measurements behind
 the slice and refresh lengths, see docs/performance.md.
 
 Pause at once: a click inside a fragment (Pause is in the Train page's panel) does not
 interrupt the script run in progress; Streamlit queues it until that run ends. So a slice
 trains one epoch at a time and starts none once the learner's next click has arrived
-(`click_waiting`): only the epoch in progress is finished, whatever the model size, instead
+(`ui.click_waiting`): only the epoch in progress is finished, whatever the model size, instead
 of the rest of the slice. The Train page's run goes further: the epochs of that slice were
 never on screen (a slice trains, then draws), so a click takes the run back to the slice's
 start (`Trainer.rewind`), and a Pause stops on the epoch the learner saw. Training on gives
@@ -47,13 +47,12 @@ from dataclasses import dataclass, replace
 from typing import Generic, Protocol, TypeVar
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
-from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
 
 from playground import PlaygroundError
 from playground.checkpoint import Replay
 from playground.compare import Comparison
 from playground.trainer import Trainer, TrainerMark
+from ui.click_waiting import click_waiting
 from ui.markdown import escape_markdown
 from ui.state import (
     COMPARISON,
@@ -79,23 +78,6 @@ NEVER_SECONDS = 2_000_000
 # otherwise: the click's own page update then comes at once. A run whose rest fits in
 # `finish_within` still ends in that update.
 FIRST_SLICE_SECONDS = 0.01
-
-
-def click_waiting() -> bool:
-    """Whether this session's browser sent something (a click, a changed widget) that waits for
-    the script run in progress to end.
-
-    Streamlit has no public way to ask, so this reads the session's request queue
-    (`ScriptRequests`, Streamlit 1.67: a pending RERUN and its data); without one (another
-    Streamlit, or no script run) it says no, and slices simply run their full length. The live
-    views' own timer, an automatic rerun of their fragment alone, is not a click.
-    """
-    context = get_script_run_ctx(suppress_warning=True)
-    requests = getattr(context, "script_requests", None)
-    if getattr(requests, "_state", None) is not ScriptRequestType.RERUN:
-        return False
-    pending = requests._rerun_data
-    return not pending.is_auto_rerun or len(pending.fragment_id_queue) != 1
 
 
 class Trainable(Protocol):
