@@ -5,7 +5,7 @@ a folder of that name would also be served the old, navigation-less way on a fre
 
 Streamlit reads this file in two ways. `streamlit run` finds the server app at the bottom (`st.App`,
 Streamlit's way to run code when the server starts: torch is imported then, not in the first
-visitor's request; ui/warm_up.py) and imports the file to get it; then every session's script run
+visitor's request; ui/server/warm_up.py) and imports the file to get it; then every session's script run
 executes the file, which draws the frame and the page.
 """
 
@@ -13,13 +13,13 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui.chart_code_preload import PreloadChartCode
-from ui.classroom_link import show_classroom_banner
-from ui.reconnect import show_lost_session_notice
-from ui.state import URL_PAGE_PATH
-from ui.turns import SCRIPT_TURNS
-from ui.url_sync import restore_config_from_url, sync_url_with_config
-from ui.warm_up import server_lifespan
+from ui.core.classroom_link import show_classroom_banner
+from ui.core.state import URL_PAGE_PATH
+from ui.core.turns import SCRIPT_TURNS
+from ui.core.url_sync import restore_config_from_url, sync_url_with_config
+from ui.server.chart_code_preload import PreloadChartCode
+from ui.server.reconnect import show_lost_session_notice
+from ui.server.warm_up import server_lifespan
 
 
 def draw_app() -> None:
@@ -37,12 +37,12 @@ def draw_app() -> None:
         st.Page("app_pages/export.py", title="Share & export", icon=":material/share:"),
     ]
     navigation = st.navigation(pages)
-    URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/url_sync.py)
+    URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/core/url_sync.py)
     st.sidebar.caption(
         "RNN Playground — watch a recurrent network learn to map one string to another. "
         "Built on PyTorch; every number is the one torch computes."
     )
-    with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/turns.py
+    with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/core/turns.py
         show_lost_session_notice()  # a browser whose server lost its session is told so
         restore_config_from_url()  # a shared link sets the experiment on a session's first run
         show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls

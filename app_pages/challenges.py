@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from playground.challenges import CHALLENGES
-from ui.challenge_board import challenge_card, grade_current_run, passed_count, progress_files
-from ui.run_summary import show_run_summary
+from playground.lessons.challenges import CHALLENGES
+from ui.challenges.board import challenge_card, grade_current_run, passed_count, progress_files
+from ui.core.run_summary import show_run_summary
 
 st.title("Challenges")
 show_run_summary()

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from ui.compare_setup import compare_setup, share_comparison, start_comparison
-from ui.compare_views import comparison_views
-from ui.live_run import COMPARE_RUN
-from ui.run_summary import show_run_summary
+from ui.compare.setup import compare_setup, share_comparison, start_comparison
+from ui.compare.views import comparison_views
+from ui.core.live_run import COMPARE_RUN
+from ui.core.run_summary import show_run_summary
 
 st.title("Compare")
 show_run_summary()

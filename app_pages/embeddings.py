@@ -3,16 +3,16 @@
 import streamlit as st
 
 from charts.embeddings import drift_animation, encoding_heatmap
-from playground.config import ENCODING_LABELS
-from playground.projection import encoding_drift
-from ui.draw import draw_plotly
-from ui.followed import start_at_shown_epoch
-from ui.inside_run import trained_run
-from ui.lookup_demo import lookup_demo
-from ui.run_summary import show_run_summary
-from ui.session import get_config
-from ui.state import EMBEDDINGS_FOLLOWED_EPOCH
-from ui.train_here import start_training
+from playground.probes.projection import encoding_drift
+from playground.run.config import ENCODING_LABELS
+from ui.core.draw import draw_plotly
+from ui.core.run_summary import show_run_summary
+from ui.core.session import get_config
+from ui.core.shown_epoch import start_at_shown_epoch
+from ui.core.state import EMBEDDINGS_FOLLOWED_EPOCH
+from ui.core.train_here import start_training
+from ui.core.trained_run import trained_run
+from ui.embeddings.lookup_demo import lookup_demo
 
 SWITCH_KEY = "embeddings-switch"
 EPOCH_KEY = "embeddings-epoch"

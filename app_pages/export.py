@@ -3,13 +3,13 @@
 import streamlit as st
 
 from playground.url_state import config_to_params
-from ui.classroom_link import teacher_link_form
-from ui.markdown import inline_code
-from ui.model_upload import model_upload_section
-from ui.run_downloads import script_section, trained_run_section
-from ui.run_summary import show_run_summary
-from ui.session import get_config
-from ui.url_sync import show_share_link
+from ui.core.classroom_link import teacher_link_form
+from ui.core.markdown import inline_code
+from ui.core.run_summary import show_run_summary
+from ui.core.session import get_config
+from ui.core.url_sync import show_share_link
+from ui.export.downloads import script_section, trained_run_section
+from ui.export.model_upload import model_upload_section
 
 config = get_config()
 st.title("Share & export")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from playground.equations import module_states, step_equation
-from ui.inside_pickers import inside_pickers
-from ui.inside_run import trained_run
-from ui.inside_views import equation_and_checks, step_inputs_and_weights, unit_with_numbers, whole_sequence
-from ui.refusal import stop_on_refusal
-from ui.run_summary import show_run_summary
+from playground.probes.equations import module_states, step_equation
+from ui.core.refusal import stop_on_refusal
+from ui.core.run_summary import show_run_summary
+from ui.core.trained_run import trained_run
+from ui.inside.pickers import inside_pickers
+from ui.inside.views import equation_and_checks, step_inputs_and_weights, unit_with_numbers, whole_sequence
 
 st.title("Inside the cell")
 trainer = trained_run("inside")

@@ -3,15 +3,15 @@
 import streamlit as st
 
 from charts.shapes import unrolled_diagram
-from playground.torch_shapes import run_shapes
-from ui.draw import draw_plotly
-from ui.followed import start_shapes
-from ui.refusal import stop_on_refusal
-from ui.run_summary import show_run_summary
-from ui.session import get_trainer
-from ui.shapes_controls import shapes_controls, start_buttons
-from ui.shapes_views import final_states, tensors_table
-from ui.state import SHAPES_SPEC
+from playground.probes.shapes import measure_shapes
+from ui.core.draw import draw_plotly
+from ui.core.refusal import stop_on_refusal
+from ui.core.run_summary import show_run_summary
+from ui.core.session import get_trainer
+from ui.core.shown_epoch import start_shapes
+from ui.core.state import SHAPES_SPEC
+from ui.shapes.controls import shapes_controls, start_buttons
+from ui.shapes.views import final_states, tensors_table
 
 st.title("Shapes")
 show_run_summary()
@@ -27,7 +27,7 @@ if trainer is not None:
 spec, diagram = shapes_controls()
 SHAPES_SPEC.set(spec)
 with stop_on_refusal():
-    report = run_shapes(spec)
+    report = measure_shapes(spec)
 
 with diagram:
     draw_plotly(st, unrolled_diagram(spec), "shapes-diagram", "shapes-unrolled")

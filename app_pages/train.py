@@ -3,12 +3,12 @@
 import streamlit as st
 
 from playground import PlaygroundError, check_config
-from ui.markdown import escape_markdown
-from ui.network_inputs import network_inputs
-from ui.session import get_config, set_config
-from ui.task_picker import task_picker
-from ui.train_controls import controls_and_views, follow_typed_strings, train_if_the_link_says
-from ui.train_settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
+from ui.core.markdown import escape_markdown
+from ui.core.session import get_config, set_config
+from ui.train.controls import controls_and_views, follow_typed_strings, train_if_the_link_says
+from ui.train.network_inputs import network_inputs
+from ui.train.settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
+from ui.train.task_picker import task_picker
 
 # The page keeps to what a learner needs on the first screen (1280×720): strings, buttons and
 # the loss and predictions; generating strings and what the network receives are under the views.

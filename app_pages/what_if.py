@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from playground.interventions import snapshot, what_if
-from ui.followed import start_at_shown_epoch
-from ui.inside_run import trained_run
-from ui.refusal import stop_on_refusal
-from ui.run_summary import show_run_summary
-from ui.state import WHAT_IF_FOLLOWED_EPOCH
-from ui.what_if import EPOCH_KEY, intervention_controls, view_controls
-from ui.what_if_views import side_by_side, trajectory, units_that_matter
+from playground.probes.interventions import snapshot, what_if
+from ui.core.refusal import stop_on_refusal
+from ui.core.run_summary import show_run_summary
+from ui.core.shown_epoch import start_at_shown_epoch
+from ui.core.state import WHAT_IF_FOLLOWED_EPOCH
+from ui.core.trained_run import trained_run
+from ui.what_if.controls import EPOCH_KEY, intervention_controls, view_controls
+from ui.what_if.views import side_by_side, trajectory, units_that_matter
 
 st.title("What if?")
 trainer = trained_run("whatif")

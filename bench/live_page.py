@@ -30,7 +30,7 @@ import sys
 import time
 
 from devtools.browser import chromium, chromium_missing_reason, streamlit_server
-from playground.limits import LIMITS
+from playground.run.limits import LIMITS
 
 WATCH = """
 () => {
@@ -67,7 +67,7 @@ WATCH = """
 }
 """
 MODELS = {"default RNN": "", "LSTM 128x3": "&cell=lstm&hidden=128&layers=3"}
-# The largest network the caps allow (playground/limits.py), timed with --largest.
+# The largest network the caps allow (playground/run/limits.py), timed with --largest.
 LARGEST = {
     f"bidirectional LSTM {LIMITS.max_hidden_size}x{LIMITS.max_layers}": (
         f"&cell=lstm&hidden={LIMITS.max_hidden_size}&layers={LIMITS.max_layers}&bidir=1"

@@ -18,7 +18,7 @@ import time
 import torch
 
 from playground import Trainer
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 CONFIG = PRESETS["hello-embedding-2layer"].config
 

@@ -51,10 +51,10 @@ from bench.bursts import Burst, Servers, behind_nginx, burst, header, one_server
 from bench.load_test import percentile
 from deploy.classroom import Classroom, classroom
 from devtools.streamlit_client import Client, load_page
-from playground.config import RunConfig
-from playground.limits import LIMITS
+from playground.run.config import RunConfig
+from playground.run.limits import LIMITS
 from playground.url_state import query_string
-from ui.reconnect import LOST_SESSION_MESSAGE
+from ui.server.reconnect import LOST_SESSION_MESSAGE
 
 HEAVY_HEAD_START = 2.0  # seconds the heavy runs train before the class presses Train
 

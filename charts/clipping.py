@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from .loss import log_axis_ticks
-from .theme import SERIES_COLOURS, WRONG_COLOUR
+from charts.loss import log_axis_ticks
+from charts.theme import SERIES_COLOURS, WRONG_COLOUR
 
 
 def gradient_norm_figure(

@@ -8,12 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import torch
 
-from playground.compare import Comparison, ContenderRun
-from playground.history import PREDICTION_SEPARATOR
-
-from .labels import char_label, step_name, text_label, visible_text
-from .loss import LossRun, loss_figure
-from .theme import LIGHT, MONOSPACE, PROBABILITY, SERIES_COLOURS, ChartTheme
+from charts.labels import char_label, step_name, text_label, visible_text
+from charts.loss import LossRun, loss_figure
+from charts.theme import LIGHT, MONOSPACE, PROBABILITY, SERIES_COLOURS, ChartTheme
+from playground.run.compare import Comparison, ContenderRun
+from playground.run.history import PREDICTION_SEPARATOR
 
 MAX_TEXT_CELLS = 1500  # beyond this many cells, letters in a heatmap are slow to draw
 ROW_PX = 28  # per target step, until the chart would pass `MAX_PLOT_PX`

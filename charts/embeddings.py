@@ -5,10 +5,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import torch
 
-from playground.projection import DriftFrames
-
-from .labels import char_label
-from .plotly_figure import annotated_heatmap, epoch_animation_controls
+from charts.labels import char_label
+from charts.plotly_figure import annotated_heatmap, epoch_animation_controls
+from playground.probes.projection import DriftFrames
 
 
 def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -> go.Figure:

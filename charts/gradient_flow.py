@@ -5,12 +5,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import torch
 
-from playground.cells import CELLS
-
-from .labels import char_label, step_name
-from .loss import LossRun, log_axis_ticks, loss_figure
-from .plotly_figure import step_axis
-from .theme import LIGHT, ChartTheme
+from charts.labels import char_label, step_name
+from charts.loss import LossRun, log_axis_ticks, loss_figure
+from charts.plotly_figure import step_axis
+from charts.theme import LIGHT, ChartTheme
+from playground.nn.cells import CELLS
 
 PAGE_PLOT_PX = 700  # the plotting width of a full-width chart at 1280 px, about
 

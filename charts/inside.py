@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from .labels import char_label, step_name, text_label
-from .plotly_figure import TEXT_PX, annotated_heatmap, row_px, row_ticks, step_axis
-from .theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
+from charts.labels import char_label, step_name, text_label
+from charts.plotly_figure import TEXT_PX, annotated_heatmap, row_px, row_ticks, step_axis
+from charts.theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
 
 PAGE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
 MATRIX_PLOT_PX = 180  # the plotting width of a weight matrix in its three-eighths of that page, about

@@ -10,9 +10,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .labels import text_label
-from .plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
-from .theme import (
+from charts.labels import text_label
+from charts.plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
+from charts.theme import (
     GHOST_COLOUR,
     LIGHT,
     LINE_COLOUR,
@@ -22,7 +22,7 @@ from .theme import (
     SERIES_DASHES,
     ChartTheme,
 )
-from .train_layout import MARKERS_UP_TO
+from charts.train.layout import MARKERS_UP_TO
 
 
 @dataclass(frozen=True)

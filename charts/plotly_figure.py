@@ -26,8 +26,16 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
-from .labels import step_labels, step_stride
-from .theme import DIVERGING, MONOSPACE, OUTLINE_COLOUR, ChartTheme, axis_defaults, diverging_colorbar, symmetric_bound
+from charts.labels import step_labels, step_stride
+from charts.theme import (
+    DIVERGING,
+    MONOSPACE,
+    OUTLINE_COLOUR,
+    ChartTheme,
+    axis_defaults,
+    diverging_colorbar,
+    symmetric_bound,
+)
 
 TEXT_PX = 7.5  # per character of 12 px Source Sans, bold included
 MONO_PX = 8  # per character of 13 px monospace

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from playground.cells import CELLS
-from playground.shapes import ShapeSpec
+from playground.nn.cells import CELLS
+from playground.probes.shapes import ShapeSpec
 
 DIRECTION_COLOURS = ("#1f77b4", "#d62728")
 STAGGER_FROM = 6  # steps; more, and the output labels alternate between two heights

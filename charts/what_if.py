@@ -1,6 +1,6 @@
 """Figures of the What if? page: the recorded run beside the changed one, and what changed.
 
-Builders take tensors the engine computed (`playground.interventions`) and only draw them.
+Builders take tensors the engine computed (`playground.probes.interventions`) and only draw them.
 Both runs share one colour range, so a colour means the same number on either side; the
 third panel is their difference, which is where a learner's eye should go first.
 """
@@ -13,9 +13,9 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from .labels import char_label, step_labels, text_label
-from .plotly_figure import epoch_animation_controls, row_px, row_ticks, step_axis
-from .theme import DIVERGING, PROBABILITY, SERIES_COLOURS, WRONG_COLOUR
+from charts.labels import char_label, step_labels, text_label
+from charts.plotly_figure import epoch_animation_controls, row_px, row_ticks, step_axis
+from charts.theme import DIVERGING, PROBABILITY, SERIES_COLOURS, WRONG_COLOUR
 
 PANEL_PLOT_PX = 200  # the plotting width of one of three panels across the page at 1280 px, about
 

@@ -9,14 +9,14 @@
     python -m playground challenge copy-rnn --hidden-size 32 --epochs 300
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
-`playground.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
+`playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
 seeded by ``--seed``, with the settings that suit the task; other flags still apply on top.
 ``challenge NAME`` trains a challenge's starting config with the flags on top and prints its
 evidence, then PASS or FAIL (exit status 0 or 1).
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
-``export`` take the same flags, one per setting of `playground.settings`. Errors print one
+``export`` take the same flags, one per setting of `playground.run.settings`. Errors print one
 line to stderr and exit with status 2 (bad input) or 1 (training diverged).
 """
 
@@ -28,16 +28,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import tasks
-from .challenges import CHALLENGES, check_run, get_challenge
-from .config import TASKS, RunConfig
-from .epoch_record import EpochRecord
-from .errors import PlaygroundError, TrainingDiverged
-from .export import export_script
-from .presets import PRESETS
-from .setting_type import Setting
-from .settings import in_config_order
-from .trainer import Trainer
+import playground.lessons.tasks as tasks
+from playground.export import export_script
+from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
+from playground.lessons.presets import PRESETS
+from playground.run.config import TASKS, RunConfig
+from playground.run.epoch_record import EpochRecord
+from playground.run.errors import PlaygroundError, TrainingDiverged
+from playground.run.setting_type import Setting
+from playground.run.settings import in_config_order
+from playground.run.trainer import Trainer
 
 _METAVARS = {int: "N", float: "X"}
 

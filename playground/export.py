@@ -2,7 +2,7 @@
 
 The script is written for one config only (no branches for settings it does not use), so a
 learner can read it top to bottom. It must reproduce the app's numbers, so it mirrors
-`playground.model` exactly: modules are created in the order encoder, core, head right
+`playground.nn.model` exactly: modules are created in the order encoder, core, head right
 after ``torch.manual_seed(seed)``; h_0 is zeros; the loss is `sequence_loss`'s; the
 optimizer is `build_optimizer`'s; each epoch runs forward, zero_grad, loss, backward, step
 and predicts with the argmax of the softmax of that epoch's outputs. Each epoch prints the
@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import inspect
 
-from .cells import CELLS
-from .config import ENCODING_LABELS, HEAD_LABELS, RunConfig
-from .data import PAD_SOURCE, PAD_TARGET
-from .hand_loop import loop_cells
-from .trainer import check_config
+from playground.nn.cells import CELLS
+from playground.nn.data import PAD_SOURCE, PAD_TARGET
+from playground.nn.rnncell_loop import loop_cells
+from playground.run.config import ENCODING_LABELS, HEAD_LABELS, RunConfig
+from playground.run.trainer import check_config
 
 
 def script_file_name(config: RunConfig) -> str:

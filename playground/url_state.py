@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from .config import RunConfig
-from .errors import PlaygroundError
-from .presets import DEFAULT_PRESET, PRESETS
-from .setting_type import Setting
-from .settings import SETTINGS, in_config_order, lockable_controls
-from .settings_checks import validate_settings
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.config import RunConfig
+from playground.run.errors import PlaygroundError
+from playground.run.setting_type import Setting
+from playground.run.settings import SETTINGS, in_config_order, lockable_controls
+from playground.run.settings_checks import validate_settings
 
 SETTING_BY_URL: dict[str, Setting] = {setting.url: setting for setting in SETTINGS}
 

@@ -1,5 +1,5 @@
 """Driving a live run in AppTest: it does not follow ``run_every`` timers, but every script
-run that finds a run going trains one slice (`ui.live_run`), so rerunning drives it.
+run that finds a run going trains one slice (`ui.core.live_run`), so rerunning drives it.
 
 Reruns in a test are not a clock: the Train run's pace (epochs per second) would spread a
 long run over more reruns than any test should take, so driving a run to its end sets the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from ui.state import TRAIN_PACE, LiveKeys
+from ui.core.state import TRAIN_PACE, LiveKeys
 
 
 def rerun_until_stopped(at: AppTest, keys: LiveKeys, max_runs: int = 400) -> AppTest:

@@ -12,11 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
-from playground.challenges import CHALLENGES, progress_to_json
-from playground.tasks import TaskOptions, task_config
-from ui.challenge_board import load_button_key
-from ui.state import CHALLENGE_PROGRESS, CONFIG, TRAIN_LIVE
-from ui.task_picker import DELAY_KEY, FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY
+from playground.lessons.challenges import CHALLENGES, progress_to_json
+from playground.lessons.tasks import TaskOptions, task_config
+from ui.challenges.board import load_button_key
+from ui.core.state import CHALLENGE_PROGRESS, CONFIG, TRAIN_LIVE
+from ui.train.task_picker import DELAY_KEY, FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "app_pages/challenges.py"

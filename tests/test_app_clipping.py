@@ -3,9 +3,9 @@
 from streamlit.testing.v1 import AppTest
 
 from playground import Trainer
-from playground.presets import PRESETS
-from ui.clipping import CLIPPING_PRESET
-from ui.state import CONFIG, TRAINER
+from playground.lessons.presets import PRESETS
+from ui.core.state import CONFIG, TRAINER
+from ui.gradient_flow.clipping import CLIPPING_PRESET
 
 PAGE = "../app_pages/gradient_flow.py"  # relative to this file
 

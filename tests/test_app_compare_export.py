@@ -10,10 +10,10 @@ from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from playground import Trainer
-from playground.checkpoint import save_checkpoint
 from playground.export import export_script
-from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.state import COMPARISON_LIVE, CONFIG, EXPORT_REPLAY, EXPORT_REPLAY_LIVE, TRAIN_LIVE, TRAINER
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.checkpoint import save_checkpoint
+from ui.core.state import COMPARISON_LIVE, CONFIG, EXPORT_REPLAY, EXPORT_REPLAY_LIVE, TRAIN_LIVE, TRAINER
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -63,9 +63,9 @@ def _sync_app():
     """The URL glue as app.py uses it, around a stand-in for a page that changes the config."""
     import streamlit as st
 
-    from playground.presets import PRESETS
-    from ui.session import set_config
-    from ui.url_sync import restore_config_from_url, sync_url_with_config
+    from playground.lessons.presets import PRESETS
+    from ui.core.session import set_config
+    from ui.core.url_sync import restore_config_from_url, sync_url_with_config
 
     restore_config_from_url()
     preset = st.selectbox("Preset", ["(keep)", *PRESETS])

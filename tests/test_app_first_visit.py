@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from streamlit.web.server.app_discovery import discover_asgi_app
 
 from playground import check_config
-from ui import warm_up
-from ui.network_inputs import SHOW_TENSORS_KEY
-from ui.state import CONFIG
+from ui.core.state import CONFIG
+from ui.server import warm_up
+from ui.train.network_inputs import SHOW_TENSORS_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

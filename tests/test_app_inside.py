@@ -8,12 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground import RunConfig, Trainer
-from playground.equations import module_states, step_equation
-from playground.gradient_flow import gradient_curve
-from playground.presets import PRESETS
-from playground.shapes import ShapeSpec
-from playground.torch_shapes import run_shapes
-from ui.state import CONFIG, GRADIENT_FLOW_RACE, TRAIN_SHOWN_EPOCH, TRAINER
+from playground.lessons.gradient_flow import gradient_curve
+from playground.lessons.presets import PRESETS
+from playground.probes.equations import module_states, step_equation
+from playground.probes.shapes import ShapeSpec, measure_shapes
+from ui.core.state import CONFIG, GRADIENT_FLOW_RACE, TRAIN_SHOWN_EPOCH, TRAINER
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 TIMEOUT = 60
@@ -54,9 +53,9 @@ def test_shapes_page_every_module_and_layout():
         spec = ShapeSpec(
             module=module, layers=2, bidirectional=bidirectional and module != "rnncell", batch_first=batch_first
         )
-        assert shape_column(at) == [str(t.shape) for t in run_shapes(spec).tensors]
+        assert shape_column(at) == [str(t.shape) for t in measure_shapes(spec).tensors]
         verdicts = [m.value for m in at.markdown if "max |difference|" in m.value]
-        assert len(verdicts) == len(run_shapes(spec).comparisons)
+        assert len(verdicts) == len(measure_shapes(spec).comparisons)
 
 
 def test_shapes_page_controls_change_the_shapes():
@@ -151,7 +150,7 @@ def test_shapes_page_starts_from_the_trained_run_with_its_example_one_click_away
     assert at.number_input(key="shapes-seq").value == dataset.seq_len
     assert at.checkbox(key="shapes-bidirectional").value == config.bidirectional
     at.button(key="shapes-use-example").click().run()
-    assert shape_column(at) == [str(t.shape) for t in run_shapes(ShapeSpec()).tensors]
+    assert shape_column(at) == [str(t.shape) for t in measure_shapes(ShapeSpec()).tensors]
     at.button(key="shapes-use-run").click().run()
     assert at.number_input(key="shapes-hidden").value == config.hidden_size
 

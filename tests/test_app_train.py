@@ -17,9 +17,9 @@ from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from playground import Trainer
-from playground.presets import DEFAULT_PRESET, PRESETS
-from ui.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
-from ui.train_controls import FULL_SPEED, SPEED_KEY, STOP_WHEN_SOLVED_KEY, TYPED_EPOCHS
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from ui.core.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
+from ui.train.controls import FULL_SPEED, SPEED_KEY, STOP_WHEN_SOLVED_KEY, TYPED_EPOCHS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60

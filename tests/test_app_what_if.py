@@ -3,14 +3,15 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import RunConfig, Trainer, limits
-from playground.interventions import Clamp, InputChange, Intervention, snapshot, what_if
-from playground.limits import Limits
-from playground.presets import PRESETS
+from playground import RunConfig, Trainer
+from playground.lessons.presets import PRESETS
+from playground.probes.interventions import Clamp, InputChange, Intervention, snapshot, what_if
+from playground.run import limits
+from playground.run.limits import Limits
 from tests.app_driving import rerun_until_stopped
-from ui.state import CONFIG, TRAIN_LIVE, TRAINER
-from ui.train_controls import PAUSE_BUTTON, TRAIN_BUTTON
-from ui.what_if import (
+from ui.core.state import CONFIG, TRAIN_LIVE, TRAINER
+from ui.train.controls import PAUSE_BUTTON, TRAIN_BUTTON
+from ui.what_if.controls import (
     CHAR_KEY,
     CLAMP,
     DIRECTION_KEY,

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from playground.cells import CELLS
-from playground.hand_loop import loop_cells
+from playground.nn.cells import CELLS
+from playground.nn.rnncell_loop import loop_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 BATCH, SEQ, FEATURES, HIDDEN = 3, 6, 4, 5

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from playground import PlaygroundError, Trainer
-from playground.challenges import (
+from playground.lessons.challenges import (
     CHALLENGES,
     MAX_PROGRESS_BYTES,
     Evidence,
@@ -94,7 +94,7 @@ def evidence(solved_epoch: int | None = 5, parameters: int = 100) -> Evidence:
 
 
 def verdict_for(name: str, passed: bool, ev: Evidence):
-    from playground.challenges import Verdict
+    from playground.lessons.challenges import Verdict
 
     return Verdict(name, passed, ev, ())
 

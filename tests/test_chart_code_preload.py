@@ -11,7 +11,7 @@ from pathlib import Path
 
 from streamlit.file_util import get_static_dir
 
-from ui.chart_code_preload import LIVE_VIEW_MODULES, PreloadChartCode, chart_module_files, preload_script
+from ui.server.chart_code_preload import LIVE_VIEW_MODULES, PreloadChartCode, chart_module_files, preload_script
 
 STREAMLIT_JS = Path(get_static_dir()) / "static" / "js"
 PAGE = b"<html><head><title>app</title></head><body></body></html>"

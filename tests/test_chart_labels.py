@@ -11,15 +11,15 @@ import torch
 from charts.compare import comparison_loss_figure, prediction_timeline_figure
 from charts.embeddings import drift_animation, encoding_heatmap
 from charts.gradient_flow import cells_loss_figure, gradient_flow_figure
-from charts.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import char_label, plain_char, text_label
-from charts.live import probabilities_chart, timeline_chart
 from charts.loss import LossRun, loss_figure
-from charts.train import onehot_figure, predictions_figure, probabilities_figure
+from charts.train.figures import onehot_figure, predictions_figure, probabilities_figure
+from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
+from charts.train.live import probabilities_chart, timeline_chart
 from playground import RunConfig, Trainer
-from playground.compare import Comparison, cell_contenders
-from playground.projection import encoding_drift
+from playground.probes.projection import encoding_drift
+from playground.run.compare import Comparison, cell_contenders
 
 TYPED = "<b>&"
 # What Plotly itself reads as markup: the tags the builders write, and entities.

@@ -7,11 +7,12 @@ import zipfile
 import pytest
 import torch
 
-from playground import PlaygroundError, RunConfig, Trainer, checkpoint
-from playground.checkpoint import FORMAT, load_checkpoint, load_run, max_file_bytes, save_checkpoint
-from playground.limits import Limits
-from playground.presets import PRESETS
-from playground.trainer import build_model
+from playground import PlaygroundError, RunConfig, Trainer
+from playground.lessons.presets import PRESETS
+from playground.run import checkpoint
+from playground.run.checkpoint import FORMAT, load_checkpoint, load_run, max_file_bytes, save_checkpoint
+from playground.run.limits import Limits
+from playground.run.trainer import build_model
 
 
 def trained(name: str, epochs: int | None = None) -> Trainer:

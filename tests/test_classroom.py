@@ -23,7 +23,7 @@ import pytest
 from deploy.classroom import ROOT, Classroom, classroom, find_nginx, free_port, healthy
 from devtools.browser import SOLVED_TEXT
 from devtools.streamlit_client import Client, load_page
-from ui.reconnect import LOST_SESSION_MESSAGE
+from ui.server.reconnect import LOST_SESSION_MESSAGE
 
 pytestmark = pytest.mark.skipif(
     find_nginx() is None, reason="nginx is not installed (apt-get install nginx; .ci/run does)"

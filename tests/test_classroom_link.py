@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
-from playground.limits import LIMITS
-from playground.presets import DEFAULT_PRESET, PRESETS
-from playground.settings import PRESET_CONTROL, lockable_controls
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.limits import LIMITS
+from playground.run.settings import PRESET_CONTROL, lockable_controls
 from playground.url_state import (
     NOTE_MAX_CHARS,
     ClassroomLink,
@@ -21,9 +21,9 @@ from playground.url_state import (
     config_from_params,
     query_string,
 )
-from ui.classroom_link import UNLOCK_BUTTON
-from ui.state import CLASSROOM_LINK, CONFIG, TRAIN_LIVE
-from ui.train_settings import PRESET_KEY
+from ui.core.classroom_link import UNLOCK_BUTTON
+from ui.core.state import CLASSROOM_LINK, CONFIG, TRAIN_LIVE
+from ui.train.settings import PRESET_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LINK = ClassroomLink(

@@ -8,7 +8,7 @@ import pytest
 from playground import RunConfig, Trainer
 from playground.cli import main
 from playground.export import export_script
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 
 def test_lesson_log_format(capsys):

@@ -8,10 +8,10 @@ import sys
 import pytest
 
 from playground import RunConfig
-from playground.challenges import CHALLENGES
 from playground.cli import build_parser, config_from_args, main
-from playground.settings import SETTING_BY_FIELD
-from playground.tasks import TaskOptions, task_config
+from playground.lessons.challenges import CHALLENGES
+from playground.lessons.tasks import TaskOptions, task_config
+from playground.run.settings import SETTING_BY_FIELD
 from test_challenges import KNOWN_GOOD
 
 

@@ -8,7 +8,8 @@ import pytest
 from charts.compare import comparison_loss_figure, prediction_timeline_figure
 from charts.plotly_figure import toolbar_config
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.compare import (
+from playground.lessons.presets import PRESETS
+from playground.run.compare import (
     Comparison,
     Contender,
     ContenderRun,
@@ -18,9 +19,8 @@ from playground.compare import (
     parse_hidden_sizes,
     parse_learning_rates,
 )
-from playground.history import epochs_frame, frame_to_csv, probabilities_frame, probability_column
-from playground.limits import Limits
-from playground.presets import PRESETS
+from playground.run.history import epochs_frame, frame_to_csv, probabilities_frame, probability_column
+from playground.run.limits import Limits
 
 BASE = PRESETS["hello-gru"].config.with_changes(epochs=12)
 

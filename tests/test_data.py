@@ -2,9 +2,9 @@ import pytest
 import torch
 
 from playground import PlaygroundError, RunConfig
-from playground.data import build_dataset
-from playground.limits import Limits
-from playground.text import split_characters
+from playground.nn.data import build_dataset
+from playground.nn.text import split_characters
+from playground.run.limits import Limits
 
 
 def test_sorted_vocabulary_and_encoding():

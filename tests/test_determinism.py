@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from playground import RunConfig, Trainer
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 SOURCES = ("hello world", "hihell worl", "lleho dlrow")
 CONFIG = RunConfig(

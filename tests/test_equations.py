@@ -5,8 +5,8 @@ import torch
 from torch.nn import functional as F
 
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.equations import equations_for, module_states, step_equation, unit_latex
-from playground.trainer import build_model
+from playground.probes.equations import equations_for, module_states, step_equation, unit_latex
+from playground.run.trainer import build_model
 
 HELLO = dict(sources=("hello", "lleho"), targets=("ohlol", "ehlol"), hidden_size=6, epochs=4)
 CONFIGS = {

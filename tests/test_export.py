@@ -15,7 +15,7 @@ import pytest
 
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.export import export_script
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 LINE = re.compile(
     r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "

@@ -4,14 +4,14 @@ import plotly.graph_objects as go
 import pytest
 import torch
 
-from charts.hidden_states import hidden_state_figure
 from charts.labels import char_label, label_chars
 from charts.loss import LossRun, loss_figure
 from charts.theme import DARK, LIGHT
-from charts.train import onehot_figure, predictions_figure, probabilities_figure
-from charts.train_layout import timeline_epochs
+from charts.train.figures import onehot_figure, predictions_figure, probabilities_figure
+from charts.train.hidden_states import hidden_state_figure
+from charts.train.layout import timeline_epochs
 from playground import RunConfig, Trainer
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 
 @pytest.fixture(scope="module")

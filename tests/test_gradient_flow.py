@@ -6,9 +6,15 @@ from torch import nn
 from torch.nn import functional as F
 
 from playground import PlaygroundError, Trainer
-from playground.gradient_flow import COMPARED_CELLS, flow_summary, gradient_curve, memory_contenders, memory_task_config
-from playground.model import sequence_loss
-from playground.trainer import check_config
+from playground.lessons.gradient_flow import (
+    COMPARED_CELLS,
+    flow_summary,
+    gradient_curve,
+    memory_contenders,
+    memory_task_config,
+)
+from playground.nn.model import sequence_loss
+from playground.run.trainer import check_config
 
 TORCH_CELLS = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
 

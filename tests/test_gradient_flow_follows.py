@@ -6,11 +6,11 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from playground import Trainer
-from playground.compare import Comparison
-from playground.gradient_flow import CUE, gradient_curve, memory_contenders
-from playground.presets import PRESETS
-from ui.followed import GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK, run_contenders, start_gradient_flow
-from ui.state import CONFIG, GRADIENT_FLOW_RACE, TRAINER
+from playground.lessons.gradient_flow import CUE, gradient_curve, memory_contenders
+from playground.lessons.presets import PRESETS
+from playground.run.compare import Comparison
+from ui.core.shown_epoch import GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK, run_contenders, start_gradient_flow
+from ui.core.state import CONFIG, GRADIENT_FLOW_RACE, TRAINER
 
 PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "gradient_flow.py"
 

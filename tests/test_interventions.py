@@ -5,9 +5,11 @@ import torch
 from torch.nn import functional as F
 
 from playground import PlaygroundError, RunConfig, Trainer
-from playground import unit_importance as importance_module
-from playground.cells import CELLS
-from playground.interventions import (
+from playground.nn.cells import CELLS
+from playground.nn.internals import layer_weights, unrolled_pass
+from playground.nn.model import encode_indices, sequence_loss
+from playground.probes import unit_importance as importance_module
+from playground.probes.interventions import (
     Clamp,
     InputChange,
     Intervention,
@@ -15,12 +17,10 @@ from playground.interventions import (
     snapshot,
     what_if,
 )
-from playground.limits import Limits
-from playground.model import encode_indices, sequence_loss
-from playground.projection import principal_axes
-from playground.trajectory import hidden_trajectories, layer_states
-from playground.unit_importance import unit_importance
-from playground.unroll import layer_weights, unrolled_pass
+from playground.probes.projection import principal_axes
+from playground.probes.trajectory import hidden_trajectories, layer_states
+from playground.probes.unit_importance import unit_importance
+from playground.run.limits import Limits
 
 TOLERANCE = 1e-6  # float32: the fused modules and PyTorch's cells sum in another order
 

@@ -13,7 +13,7 @@ import pytest
 
 from lesson_reference import PROGRAMS
 from playground import Trainer
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 LESSONS = Path(__file__).resolve().parents[2] / "shared" / "lessons"
 LECTURE_12 = next(iter(sorted(LESSONS.glob("000_*.txt"))), None)

@@ -4,11 +4,11 @@ training goes on (a changed spec would make the browser rebuild, i.e. blink, the
 import pytest
 import torch
 
-from charts.hidden_states import hidden_states_chart
-from charts.live import probabilities_chart, timeline_chart
 from charts.live_loss import loss_chart
+from charts.train.hidden_states import hidden_states_chart
+from charts.train.live import probabilities_chart, timeline_chart
 from playground import Trainer
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 
 @pytest.fixture(scope="module")

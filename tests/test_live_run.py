@@ -1,4 +1,4 @@
-"""Every page trains through `ui.live_run`: in slices, one per script run, pausable at once,
+"""Every page trains through `ui.core.live_run`: in slices, one per script run, pausable at once,
 and taking turns with other sessions between slices.
 
 A run long enough to need many slices (2000 epochs) shows that a button starts a run rather
@@ -17,12 +17,20 @@ from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from playground import RunConfig, Trainer
-from playground.presets import DEFAULT_PRESET, PRESETS
-from ui import click_waiting as waiting
-from ui import live_run
-from ui.live_run import FIRST_SLICE_SECONDS, TRAIN_RUN, LiveRun
-from ui.state import COMPARISON, COMPARISON_LIVE, CONFIG, GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE, TRAIN_LIVE, TRAINER
-from ui.turns import SCRIPT_TURNS
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from ui.core import click_waiting as waiting
+from ui.core import live_run
+from ui.core.live_run import FIRST_SLICE_SECONDS, TRAIN_RUN, LiveRun
+from ui.core.state import (
+    COMPARISON,
+    COMPARISON_LIVE,
+    CONFIG,
+    GRADIENT_FLOW_LIVE,
+    GRADIENT_FLOW_RACE,
+    TRAIN_LIVE,
+    TRAINER,
+)
+from ui.core.turns import SCRIPT_TURNS
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 120

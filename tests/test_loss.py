@@ -6,8 +6,8 @@ import pytest
 from charts.gradient_flow import cells_loss_figure
 from charts.loss import LossRun, loss_figure
 from playground import Trainer
-from playground.cells import CELLS
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
+from playground.nn.cells import CELLS
 
 
 @pytest.fixture(scope="module")

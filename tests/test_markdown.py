@@ -2,7 +2,7 @@
 
 import re
 
-from ui.markdown import escape_markdown, inline_code
+from ui.core.markdown import escape_markdown, inline_code
 
 
 def unescape(markdown: str) -> str:

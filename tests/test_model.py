@@ -7,9 +7,9 @@ import torch
 from torch import nn
 
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.config import CELLS, ENCODINGS
-from playground.trainer import build_model, check_config
-from playground.unroll import unrolled_pass
+from playground.nn.internals import unrolled_pass
+from playground.run.config import CELLS, ENCODINGS
+from playground.run.trainer import build_model, check_config
 
 HELLO = dict(sources=("hello", "eolll"), targets=("ohlol", "lleel"))
 

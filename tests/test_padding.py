@@ -12,21 +12,22 @@ import torch
 from torch.nn import functional as F
 
 from charts.compare import prediction_timeline_figure
-from playground import RunConfig, Trainer, model
-from playground.cells import CELLS
-from playground.challenges import evidence_of
-from playground.checkpoint import load_run, save_checkpoint
-from playground.compare import Contender, ContenderRun
-from playground.config import ENCODINGS
-from playground.data import PAD_TARGET, build_dataset
-from playground.equations import module_states, step_equation
-from playground.hand_loop import loop_cells
-from playground.history import epochs_frame, probabilities_frame
-from playground.interventions import Clamp, Intervention, what_if
-from playground.model import sequence_loss
-from playground.trainer import build_model, check_config
-from playground.unit_importance import unit_importance
-from playground.unroll import unrolled_pass
+from playground import RunConfig, Trainer
+from playground.lessons.challenges import evidence_of
+from playground.nn import model
+from playground.nn.cells import CELLS
+from playground.nn.data import PAD_TARGET, build_dataset
+from playground.nn.internals import unrolled_pass
+from playground.nn.model import sequence_loss
+from playground.nn.rnncell_loop import loop_cells
+from playground.probes.equations import module_states, step_equation
+from playground.probes.interventions import Clamp, Intervention, what_if
+from playground.probes.unit_importance import unit_importance
+from playground.run.checkpoint import load_run, save_checkpoint
+from playground.run.compare import Contender, ContenderRun
+from playground.run.config import ENCODINGS
+from playground.run.history import epochs_frame, probabilities_frame
+from playground.run.trainer import build_model, check_config
 
 TOLERANCE = 1e-6
 PAIRS = (("hello", "olleh"), ("cat", "tac"), ("abcd", "dcba"))

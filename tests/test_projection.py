@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from playground import RunConfig, Trainer
-from playground.projection import encoding_drift, frame_epochs, lookup_equivalence, principal_axes
-from playground.trainer import build_model
+from playground.probes.projection import encoding_drift, frame_epochs, lookup_equivalence, principal_axes
+from playground.run.trainer import build_model
 
 HELLO = dict(sources=("hello",), targets=("ohlol",), embedding_size=5, hidden_size=6, epochs=12)
 

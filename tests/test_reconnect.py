@@ -1,6 +1,6 @@
 """A reconnecting browser's old session id is read from its websocket subprotocols, as Streamlit sends it."""
 
-from ui.reconnect import previous_session_id
+from ui.server.reconnect import previous_session_id
 
 
 def test_the_third_subprotocol_entry_is_the_previous_session():

@@ -4,12 +4,12 @@ and keep their white letters readable."""
 
 import pytest
 
-from charts.live import timeline_chart
 from charts.theme import RIGHT_COLOUR, WRONG_COLOUR
-from charts.train import predictions_figure
-from charts.train_layout import WRONG_MARK
+from charts.train.figures import predictions_figure
+from charts.train.layout import WRONG_MARK
+from charts.train.live import timeline_chart
 from playground import Trainer
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
 
 # Machado, Oliveira and Fernandes (2009), deuteranopia at full severity, on linear RGB.
 DEUTERANOPIA = ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881))

@@ -17,10 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from playground import PlaygroundError, RunConfig
 from playground.cli import build_parser, config_from_args
-from playground.limits import Limits
-from playground.setting_type import Setting
-from playground.settings import SETTING_BY_FIELD, SETTINGS, in_config_order
-from playground.settings_checks import validate_settings
+from playground.run.limits import Limits
+from playground.run.setting_type import Setting
+from playground.run.settings import SETTING_BY_FIELD, SETTINGS, in_config_order
+from playground.run.settings_checks import validate_settings
 from playground.url_state import config_from_params, default_config, query_string
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

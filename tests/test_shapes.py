@@ -7,8 +7,7 @@ import torch
 from torch import nn
 
 from playground import PlaygroundError
-from playground.shapes import MODULES, ShapeSpec
-from playground.torch_shapes import run_shapes
+from playground.probes.shapes import MODULES, ShapeSpec, measure_shapes
 
 CASES = [
     spec
@@ -55,7 +54,7 @@ def torch_reference(spec: ShapeSpec) -> dict[str, tuple[int, ...]]:
 
 @pytest.mark.parametrize("spec", [s for s in CASES if s.module != "rnncell"], ids=str)
 def test_module_shapes_equal_torch(spec):
-    report = run_shapes(spec)
+    report = measure_shapes(spec)
     shapes = shapes_of(report)
     for name, shape in torch_reference(spec).items():
         assert shapes[name] == shape, name
@@ -68,7 +67,7 @@ def test_module_shapes_equal_torch(spec):
 
 @pytest.mark.parametrize("spec", [s for s in CASES if s.module == "rnncell"], ids=str)
 def test_rnncell_shapes_equal_torch(spec):
-    shapes = shapes_of(run_shapes(spec))
+    shapes = shapes_of(measure_shapes(spec))
     cell = nn.RNNCell(spec.input_size, spec.hidden_size)
     x_t = torch.randn(spec.batch_size, spec.input_size)
     h_t = cell(x_t)
@@ -82,7 +81,7 @@ def test_rnncell_shapes_equal_torch(spec):
 
 @pytest.mark.parametrize("spec", [s for s in CASES if s.module != "rnncell"], ids=str)
 def test_where_h_n_sits_in_output(spec):
-    comparisons = run_shapes(spec).comparisons
+    comparisons = measure_shapes(spec).comparisons
     if not spec.bidirectional:
         (last,) = comparisons
         assert last.equal and last.right == "h_n[-1]"
@@ -95,7 +94,7 @@ def test_where_h_n_sits_in_output(spec):
 
 def test_backward_direction_matches_at_the_end_when_there_is_one_step():
     spec = ShapeSpec(module="gru", seq_len=1, bidirectional=True)
-    assert all(comparison.equal for comparison in run_shapes(spec).comparisons)
+    assert all(comparison.equal for comparison in measure_shapes(spec).comparisons)
 
 
 def test_same_spec_same_numbers_and_global_rng_untouched():
@@ -103,9 +102,9 @@ def test_same_spec_same_numbers_and_global_rng_untouched():
     torch.manual_seed(5)
     expected = torch.rand(3)
     torch.manual_seed(5)
-    first = run_shapes(spec)
+    first = measure_shapes(spec)
     assert torch.equal(torch.rand(3), expected)
-    assert first == run_shapes(spec)
+    assert first == measure_shapes(spec)
 
 
 @pytest.mark.parametrize(
@@ -119,4 +118,4 @@ def test_same_spec_same_numbers_and_global_rng_untouched():
 )
 def test_bad_settings_are_refused_with_a_sentence(changes, message):
     with pytest.raises(PlaygroundError, match=message):
-        run_shapes(ShapeSpec(**changes))
+        measure_shapes(ShapeSpec(**changes))

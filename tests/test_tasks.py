@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.limits import LIMITS, Limits
-from playground.tasks import PATTERN, TASKS, TEXT, TaskOptions, generate, task_config
+from playground.lessons.tasks import PATTERN, TASKS, TEXT, TaskOptions, generate, task_config
+from playground.run.limits import LIMITS, Limits
 
 LENGTHS = (1, 2, 5, 8, 13, LIMITS.max_string_length)
 SEEDS = (0, 1, 777, 2**32 - 1)

@@ -5,8 +5,8 @@ import pytest
 import torch
 
 from playground import PlaygroundError, RunConfig, Trainer, TrainingDiverged
-from playground.limits import Limits
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
+from playground.run.limits import Limits
 
 
 def test_same_config_and_seed_give_identical_histories():

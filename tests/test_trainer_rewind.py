@@ -1,5 +1,5 @@
 """Going back to an epoch (`Trainer.mark` / `Trainer.rewind`): a Pause that reaches the server
-mid-slice takes the Train page's run back to the epoch on screen (`ui.live_run`), and training
+mid-slice takes the Train page's run back to the epoch on screen (`ui.core.live_run`), and training
 on must give exactly the numbers of a run that was never taken back."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from playground import Trainer
-from playground.limits import LIMITS
-from playground.presets import DEFAULT_PRESET, PRESETS
-from ui import live_run
-from ui.live_run import TRAIN_RUN
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.limits import LIMITS
+from ui.core import live_run
+from ui.core.live_run import TRAIN_RUN
 
 CONFIG = PRESETS[DEFAULT_PRESET].config.with_changes(epochs=60, optimizer="adam")
 

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from ui.turns import Turns
+from ui.core.turns import Turns
 
 
 def _start_waiting(turns: Turns, name: str, log: list[str]) -> threading.Thread:

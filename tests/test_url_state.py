@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from playground import RunConfig
-from playground.presets import DEFAULT_PRESET, PRESETS
-from playground.settings import in_config_order
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.settings import in_config_order
 from playground.url_state import config_from_params, config_to_params, query_string
 
 URL_NAMES = [setting.url for setting in in_config_order()]

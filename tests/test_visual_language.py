@@ -7,20 +7,20 @@ import torch
 
 from charts.clipping import gradient_norm_figure
 from charts.compare import prediction_timeline_figure
-from charts.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, step_labels, step_stride
-from charts.live import probabilities_chart, timeline_chart
 from charts.live_loss import LIVE_LOSS_POINTS, loss_chart
 from charts.loss import LossRun, loss_figure
 from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
-from charts.train import predictions_figure, probabilities_figure
-from charts.train_layout import MARKERS_UP_TO
+from charts.train.figures import predictions_figure, probabilities_figure
+from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
+from charts.train.layout import MARKERS_UP_TO
+from charts.train.live import probabilities_chart, timeline_chart
 from charts.what_if import probability_comparison, state_comparison
 from playground import RunConfig, Trainer
-from playground.compare import Contender, ContenderRun
-from playground.limits import LIMITS
+from playground.run.compare import Contender, ContenderRun
+from playground.run.limits import LIMITS
 
 
 def _rgb(hex_colour: str) -> tuple[float, ...]:

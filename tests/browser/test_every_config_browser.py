@@ -25,10 +25,10 @@ from devtools.browser import (
 )
 from devtools.page_checks import CHART_LAYOUT, Heatmap, axe_script, heatmaps, violations
 from playground import RunConfig
-from playground.limits import LIMITS
-from playground.presets import PRESETS
+from playground.lessons.presets import PRESETS
+from playground.run.limits import LIMITS
 from playground.url_state import query_string
-from ui.run_summary import SUMMARY_KEY, experiment_text
+from ui.core.run_summary import SUMMARY_KEY, experiment_text
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")

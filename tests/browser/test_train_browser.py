@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from devtools.browser import TRAIN_CHARTS, chromium, chromium_missing_reason, screenshot_path, streamlit_server
-from ui.chart_code_preload import chart_module_files
+from ui.server.chart_code_preload import chart_module_files
 
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
@@ -143,7 +143,7 @@ WebSocket.prototype.send = function (data) { window.__sent += 1; return send.cal
 
 def test_a_long_run_shows_live_progress_and_pauses():
     """While training the four live charts are updated in place; a Pause keeps them too (the
-    same drawing, not a new one: ui/live_run.py), and the paused page asks the server for nothing."""
+    same drawing, not a new one: ui/core/live_run.py), and the paused page asks the server for nothing."""
     with streamlit_server() as url, chromium() as browser:
         page = open_train_page(browser, url, COUNT_SENT)
         set_number(page, "Epochs", 2000)
@@ -204,7 +204,7 @@ new MutationObserver((_, watch) => {
 
 
 def test_the_live_charts_code_is_loaded_while_the_learner_reads_the_page():
-    """The page loads the live view's code and font once it is drawn (ui/chart_code_preload.py),
+    """The page loads the live view's code and font once it is drawn (ui/server/chart_code_preload.py),
     never before the Train button is there; the first run then fetches no more code or fonts
     before its charts are drawn (they cost the first click 0.3–0.5 s: bench/live_page.py)."""
     files = chart_module_files()

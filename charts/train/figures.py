@@ -1,0 +1,242 @@
+"""The Train page's views as Plotly figures: predictions timeline, probabilities and the one-hot
+input (its loss curve is `charts.loss`, its hidden states `charts.train.hidden_states`).
+
+Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
+against the tensors they show. Each figure carries its own look and asks for the margins its
+labels need, so that the browser draws it once (`charts.plotly_figure`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+import torch
+
+from charts.labels import char_label, label_chars, step_name
+from charts.plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
+from charts.theme import (
+    LIGHT,
+    LINE_COLOUR,
+    MONOSPACE,
+    OUTLINE_COLOUR,
+    PROBABILITY,
+    RIGHT_COLOUR,
+    WRONG_COLOUR,
+    ChartTheme,
+)
+from charts.train.layout import (
+    HALF_PLOT_PX,
+    ROW_HEIGHT,
+    VOCAB_PLOT_PX,
+    VOCAB_ROW_PX,
+    WRONG_MARK,
+    WRONG_MARK_OFFSET,
+    WRONG_MARK_PX,
+    numbers_fit,
+    timeline_epochs,
+)
+from playground.nn.text import split_characters
+from playground.run.epoch_record import EpochRecord
+
+
+def predictions_figure(
+    history: Sequence[EpochRecord],
+    pair: int,
+    vocab: Sequence[str],
+    target_indices: Sequence[int],
+    solved_epoch: int | None = None,
+    selected_epoch: int | None = None,
+    total_epochs: int | None = None,
+    max_rows: int = 20,
+    theme: ChartTheme = LIGHT,
+    plot_px: float = HALF_PLOT_PX,
+) -> go.Figure:
+    """The predicted string of each epoch, one row each, every character green when right and
+    vermillion with a ✗ in its corner when wrong (two cues: colour alone fails one boy in twelve).
+    Targets too long for a character per column in about ``plot_px`` (64 in half the page) name
+    every few columns and leave the cells' characters to hover, where they would print over each other.
+
+    Rows come from each record's predicted string for batch item ``pair`` (kept for every
+    epoch, even where a long run dropped the probabilities), split into the same
+    characters as the vocabulary. The first epoch whose whole batch prediction equals the
+    targets is outlined and labelled.
+    ``total_epochs`` reserves the final height so the page does not jump as rows arrive.
+    """
+    epochs = timeline_epochs(len(history), max_rows, solved_epoch, selected_epoch)
+    targets = list(target_indices)
+    z, text, hover = [], [], []
+    for epoch in epochs:
+        row = split_characters(history[epoch - 1].predictions[pair])
+        z.append([int(char == vocab[t]) for char, t in zip(row, targets)])
+        text.append([char_label(char) for char in row])
+        hover.append(
+            [
+                f"epoch {epoch}, {step_name(t)}: predicted {char_label(char)}, target {char_label(vocab[targets[t]])}"
+                for t, char in enumerate(row)
+            ]
+        )
+    columns = len(targets)
+    fits = plot_px / max(columns, 1) >= CHAR_TICK_PX
+    wrong = [(t, row) for row, cells in enumerate(z) for t, right in enumerate(cells) if not right]
+    data = [
+        dict(
+            type="heatmap",
+            z=z,
+            x=list(range(columns)),
+            y=list(range(len(epochs))),
+            text=text,
+            texttemplate="%{text}" if fits else "",
+            textfont=dict(size=15, family=MONOSPACE, color="white"),
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=[[0, WRONG_COLOUR], [0.5, WRONG_COLOUR], [0.5, RIGHT_COLOUR], [1, RIGHT_COLOUR]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        ),
+        dict(  # the second cue: a wrong cell's corner mark, for learners who cannot tell the colours apart
+            type="scatter",
+            mode="text",
+            x=[t + WRONG_MARK_OFFSET[0] for t, _ in wrong],
+            y=[row + WRONG_MARK_OFFSET[1] for _, row in wrong],
+            text=[WRONG_MARK] * len(wrong),
+            textfont=dict(size=WRONG_MARK_PX, color="white"),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    ]
+    row_labels, shapes, annotations = [], [], []
+    for row, epoch in enumerate(epochs):
+        row_labels.append(f"<b>▶ epoch {epoch}</b>" if epoch == selected_epoch else f"epoch {epoch}")
+        if epoch == solved_epoch:
+            shapes.append(
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="y",
+                    x0=-0.5,
+                    x1=columns - 0.5,
+                    y0=row - 0.5,
+                    y1=row + 0.5,
+                    line=dict(color=OUTLINE_COLOUR, width=3),
+                )
+            )
+            annotations.append(
+                dict(
+                    xref="x",
+                    yref="y",
+                    x=columns - 0.45,
+                    y=row,
+                    xanchor="left",
+                    showarrow=False,
+                    text="✓ solved",
+                    font=dict(color=RIGHT_COLOUR, size=13),
+                )
+            )
+    rows_reserved = min(max(total_epochs or 0, len(epochs), 1), max_rows)
+    layout = dict(
+        xaxis=char_axis(
+            [char_label(vocab[t]) for t in targets],
+            side="top",
+            title=dict(text="target", standoff=4),
+            range=[-0.5, columns + 1.3],
+        ),
+        yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed", showgrid=False),
+        shapes=shapes,
+        annotations=annotations,
+        margin=dict(l=16 + TEXT_PX * label_chars(row_labels), r=10, t=96, b=10),
+    )
+    if not fits:  # every few targets named, the rest on hover
+        stride = math.ceil(CHAR_TICK_PX * columns / plot_px)
+        layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
+        layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
+    return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
+
+
+def probabilities_figure(
+    probabilities: torch.Tensor,
+    vocab: Sequence[str],
+    input_chars: Sequence[str],
+    target_indices: Sequence[int],
+    epoch: int | None = None,
+    theme: ChartTheme = LIGHT,
+    plot_px: float = HALF_PLOT_PX,
+) -> go.Figure:
+    """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
+
+    ``probabilities`` is (seq, vocab), as recorded for one batch item; the heatmap's z is
+    its transpose so time runs left to right like the string.
+    """
+    z = probabilities.detach().float().T.tolist()
+    vocab_size, seq_len = len(z), len(z[0])
+    hover = [
+        [
+            f"{step_name(t)} (input {char_label(input_chars[t])}): P({char_label(vocab[v])}) = {z[v][t]:.3f}"
+            for t in range(seq_len)
+        ]
+        for v in range(vocab_size)
+    ]
+    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
+    data = [
+        dict(
+            type="heatmap",
+            z=z,
+            x=list(range(seq_len)),
+            y=list(range(vocab_size)),
+            zmin=0,
+            zmax=1,
+            colorscale=PROBABILITY,
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
+            # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
+            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
+        )
+    ]
+    vocab_labels = [char_label(c) for c in vocab]
+    every = math.ceil(16 / row_px)  # a 13 px character needs about 16 px of height
+    shown = list(range(0, vocab_size, every))
+    layout = dict(
+        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step (target outlined)")),
+        yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
+        | dict(tickvals=shown, ticktext=[vocab_labels[v] for v in shown]),
+        shapes=[outline(t, v) for t, v in enumerate(target_indices)],
+        margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
+    )
+    title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
+    return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
+
+
+def onehot_figure(
+    onehot: torch.Tensor, vocab: Sequence[str], input_chars: Sequence[str], theme: ChartTheme = LIGHT
+) -> go.Figure:
+    """The one-hot input of one pair, vocabulary index × time step, with the 1s written in."""
+    z = onehot.detach().float().T.tolist()
+    vocab_size, seq_len = len(z), len(z[0])
+    data = [
+        dict(
+            type="heatmap",
+            z=z,
+            x=list(range(seq_len)),
+            y=list(range(vocab_size)),
+            colorscale=[[0, "#f4f6f8"], [1, LINE_COLOUR]],
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            texttemplate="%{z:.0f}",
+            xgap=2,
+            ygap=2,
+            hovertemplate="t=%{x}, index %{y}: %{z:.0f}<extra></extra>",
+        )
+    ]
+    index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
+    layout = dict(
+        xaxis=step_axis(list(input_chars), HALF_PLOT_PX),
+        yaxis=char_axis(index_labels, autorange="reversed"),
+        margin=dict(l=30 + MONO_PX * label_chars(index_labels), b=64),
+    )
+    return assemble(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size), theme)

@@ -1,0 +1,291 @@
+"""Graded goals, checked automatically from a run's record.
+
+A challenge gives a starting config (its strings, often from `playground.lessons.tasks`, and
+settings that do not quite work yet), rules the run must keep (the challenge's strings, a
+core, a size), and a goal read off the trained run: the epoch its predictions were first
+all right, the latest epoch's accuracy, the number of parameters. The learner changes the
+settings and trains on the Train page (or ``python -m playground challenge NAME``); the
+same `check` grades both.
+
+Progress is the best passing evidence per challenge. It lives in the learner's session and
+travels as a small JSON file (no accounts, no server storage); `progress_from_json` reads
+such a file defensively, since anyone can upload anything.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from playground.lessons.tasks import TaskOptions, task_config
+from playground.run.config import CELL_LABELS, RunConfig
+from playground.run.errors import PlaygroundError
+from playground.run.trainer import Trainer
+
+PROGRESS_KIND = "rnn-playground-challenge-progress"
+PROGRESS_VERSION = 1
+MAX_PROGRESS_BYTES = 16_384  # a file of every challenge's evidence is well under 2 KB
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a trained run shows, as a challenge grades it."""
+
+    epochs_trained: int
+    solved_epoch: int | None  # first epoch whose predictions were all right
+    accuracy: float  # share of target characters the latest epoch predicted right
+    errors: int  # target characters the latest epoch got wrong
+    parameters: int  # trainable numbers in the model
+
+    def lines(self) -> tuple[str, ...]:
+        solved = f"epoch {self.solved_epoch}" if self.solved_epoch is not None else "not yet"
+        return (
+            f"epochs trained: {self.epochs_trained}",
+            f"all predictions right first at: {solved}",
+            f"accuracy at the latest epoch: {self.accuracy:.1%} ({self.errors} wrong characters)",
+            f"parameters: {self.parameters}",
+        )
+
+
+def evidence_of(trainer: Trainer) -> Evidence:
+    """The evidence in ``trainer``'s record (an untrained run has accuracy 0)."""
+    targets = trainer.dataset.target_chars
+    total = sum(len(chars) for chars in targets)
+    if trainer.history:
+        predicted = trainer.history[-1].predictions
+        right = sum(p == t for prediction, target in zip(predicted, targets) for p, t in zip(prediction, target))
+    else:
+        right = 0
+    return Evidence(
+        epochs_trained=trainer.epoch,
+        solved_epoch=trainer.solved_epoch,
+        accuracy=right / total,
+        errors=total - right,
+        parameters=sum(p.numel() for p in trainer.model.parameters()),
+    )
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A condition on the settings, said the way the learner reads it."""
+
+    text: str
+    holds: Callable[[RunConfig], bool]
+
+
+@dataclass(frozen=True)
+class Challenge:
+    name: str
+    title: str
+    story: str  # why it is worth doing, and what to try
+    goal: str  # what passes, in words
+    start: RunConfig
+    rules: tuple[Rule, ...]
+    reached: Callable[[Evidence], bool]
+    fewest_parameters: bool = False  # better passes use fewer parameters (else: solve earlier)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    challenge: str
+    passed: bool
+    evidence: Evidence
+    broken_rules: tuple[str, ...]  # the rules the run's settings do not keep
+
+
+def same_strings(start: RunConfig) -> Rule:
+    return Rule(
+        "trained on the challenge's strings",
+        lambda config: (config.task, config.sources, config.targets) == (start.task, start.sources, start.targets),
+    )
+
+
+def uses_core(*cells: str) -> Rule:
+    """The run uses one of ``cells``: a challenge's requirement, named by the cell registry's labels."""
+    labels = " or ".join(CELL_LABELS[cell] for cell in cells)
+    return Rule(f"the core is {labels}", lambda config: config.cell in cells)
+
+
+def solved(evidence: Evidence) -> bool:
+    return evidence.solved_epoch is not None
+
+
+HELLO = RunConfig(
+    sources=("hello",),
+    targets=("ohlol",),
+    cell="gru",
+    encoding="onehot",
+    hidden_size=2,
+    lr=0.01,
+    epochs=30,
+)
+COPY = task_config("copy", TaskOptions(length=12, pairs=16, delay=5), RunConfig())
+PARITY = task_config("parity", TaskOptions(length=8, pairs=16), RunConfig())
+REVERSE = task_config("reverse", TaskOptions(length=6, pairs=8), RunConfig())
+REVERSE_MAX_PARAMETERS = 600
+
+CHALLENGES: dict[str, Challenge] = {
+    challenge.name: challenge
+    for challenge in (
+        Challenge(
+            "gru-hello",
+            "A GRU with two hidden units learns hello → ohlol",
+            "Two numbers of memory are enough for hello → ohlol, if the inputs and the learning "
+            "rate help. Try another input encoding, learning rate or optimizer.",
+            "every prediction right within 30 epochs",
+            HELLO,
+            (
+                same_strings(HELLO),
+                uses_core("gru"),
+                Rule("hidden size 2 or less", lambda config: config.hidden_size <= 2),
+                Rule("one layer, one direction", lambda config: config.layers == 1 and not config.bidirectional),
+            ),
+            lambda evidence: evidence.solved_epoch is not None and evidence.solved_epoch <= 30,
+        ),
+        Challenge(
+            "copy-rnn",
+            "Delayed copy (k = 5) with a plain RNN",
+            "Sixteen strings of 12 letters, each to be repeated five steps later. A plain RNN "
+            "must carry five letters through its hidden state; find a size, learning rate and "
+            "number of epochs that get every character right.",
+            "every prediction right at some epoch",
+            COPY.with_changes(cell="rnn", hidden_size=8, lr=0.01, epochs=100),
+            (
+                same_strings(COPY),
+                uses_core("rnn", "rnncell"),
+            ),
+            solved,
+        ),
+        Challenge(
+            "copy-lstm",
+            "Delayed copy (k = 5): now an LSTM",
+            "The same strings with an LSTM: compare the epoch it gets everything right, and its "
+            "loss curve, with your plain RNN's.",
+            "every prediction right at some epoch",
+            COPY.with_changes(cell="lstm", hidden_size=16, lr=0.05, epochs=150),
+            (same_strings(COPY), uses_core("lstm")),
+            solved,
+        ),
+        Challenge(
+            "parity",
+            "Zero errors on the running parity of 8 bits",
+            "Sixteen bit strings of length 8; after each bit, say whether the 1s so far are odd. "
+            "The starting plain RNN with two units gets stuck: change the core, the size or the "
+            "learning rate.",
+            "zero wrong characters at some epoch",
+            PARITY.with_changes(cell="rnn", hidden_size=2),
+            (same_strings(PARITY),),
+            solved,
+        ),
+        Challenge(
+            "reverse-small",
+            "Reverse 6-character strings with the fewest parameters",
+            "Eight strings of six letters, to be written backwards. The starting bidirectional "
+            "LSTM succeeds with thousands of parameters; how small can you go? Smaller cores, "
+            "fewer units, a smaller embedding all count.",
+            f"every prediction right with at most {REVERSE_MAX_PARAMETERS} parameters (fewer is better)",
+            REVERSE.with_changes(epochs=300),
+            (same_strings(REVERSE),),
+            lambda evidence: solved(evidence) and evidence.parameters <= REVERSE_MAX_PARAMETERS,
+            fewest_parameters=True,
+        ),
+    )
+}
+
+
+def get_challenge(name: str) -> Challenge:
+    if name not in CHALLENGES:
+        raise PlaygroundError(f"Unknown challenge '{name}'; choose one of: {', '.join(CHALLENGES)}.")
+    return CHALLENGES[name]
+
+
+def check(challenge: Challenge, config: RunConfig, evidence: Evidence) -> Verdict:
+    """Passed when the run keeps every rule and its evidence reaches the goal."""
+    broken = tuple(rule.text for rule in challenge.rules if not rule.holds(config))
+    return Verdict(challenge.name, not broken and challenge.reached(evidence), evidence, broken)
+
+
+def check_run(challenge: Challenge, trainer: Trainer) -> Verdict:
+    return check(challenge, trainer.config, evidence_of(trainer))
+
+
+def applies_to(challenge: Challenge, config: RunConfig) -> bool:
+    """Whether ``config`` trains the challenge's strings (the run is then graded against it)."""
+    return same_strings(challenge.start).holds(config)
+
+
+# Challenge name -> the best passing evidence. Read-only: `record` and `merge` return new ones, so a
+# session's progress never shares a mutable object with another (an empty default is shared).
+Progress = Mapping[str, Evidence]
+
+
+def better(challenge: Challenge, new: Evidence, old: Evidence | None) -> bool:
+    """Whether passing evidence ``new`` beats the recorded ``old``: fewer parameters or an earlier solve."""
+    if old is None:
+        return True
+    if challenge.fewest_parameters:
+        return new.parameters < old.parameters
+    return (new.solved_epoch or math.inf) < (old.solved_epoch or math.inf)
+
+
+def record(progress: Progress, verdict: Verdict) -> Progress:
+    """``progress`` with a passing verdict's evidence kept if it is the challenge's best."""
+    challenge = get_challenge(verdict.challenge)
+    if verdict.passed and better(challenge, verdict.evidence, progress.get(verdict.challenge)):
+        return {**progress, verdict.challenge: verdict.evidence}
+    return progress
+
+
+def merge(progress: Progress, other: Progress) -> Progress:
+    """Both progresses, keeping each challenge's better evidence (an uploaded file joins the session's)."""
+    merged = dict(progress)
+    for name, evidence in other.items():
+        if better(get_challenge(name), evidence, merged.get(name)):
+            merged[name] = evidence
+    return merged
+
+
+def progress_to_json(progress: Progress) -> str:
+    passed = {name: asdict(evidence) for name, evidence in progress.items()}
+    return json.dumps({"kind": PROGRESS_KIND, "version": PROGRESS_VERSION, "passed": passed}, indent=1)
+
+
+def _evidence_from(name: str, data: Any) -> Evidence:
+    if not isinstance(data, dict) or set(data) != {f.name for f in fields(Evidence)}:
+        raise PlaygroundError(f"This progress file's entry for '{name}' is not a challenge's evidence.")
+    whole = ("epochs_trained", "errors", "parameters")
+    if not all(type(data[key]) is int and data[key] >= 0 for key in whole):
+        raise PlaygroundError(f"This progress file's entry for '{name}' has a count that is not a whole number ≥ 0.")
+    if data["solved_epoch"] is not None and not (type(data["solved_epoch"]) is int and data["solved_epoch"] >= 1):
+        raise PlaygroundError(f"This progress file's entry for '{name}' has an epoch that is not a whole number ≥ 1.")
+    accuracy = data["accuracy"]
+    if type(accuracy) not in (int, float) or not 0 <= accuracy <= 1:
+        raise PlaygroundError(f"This progress file's entry for '{name}' has an accuracy outside 0 to 1.")
+    return Evidence(**{**data, "accuracy": float(accuracy)})
+
+
+def progress_from_json(raw: bytes) -> Progress:
+    """Progress read from a downloaded file; `PlaygroundError` with a clear message for anything else."""
+    if len(raw) > MAX_PROGRESS_BYTES:
+        raise PlaygroundError(
+            f"This file has {len(raw):,} bytes; a progress file is at most {MAX_PROGRESS_BYTES:,} bytes."
+        )
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise PlaygroundError("This file is not a progress file: it is not JSON text.") from None
+    if not isinstance(data, dict) or data.get("kind") != PROGRESS_KIND:
+        raise PlaygroundError("This JSON file is not a progress file downloaded from the Challenges page.")
+    if data.get("version") != PROGRESS_VERSION:
+        raise PlaygroundError(f"This progress file has version {data.get('version')!r}; expected {PROGRESS_VERSION}.")
+    passed = data.get("passed")
+    if not isinstance(passed, dict):
+        raise PlaygroundError("This progress file lists no passed challenges.")
+    unknown = sorted(str(name) for name in passed if name not in CHALLENGES)
+    if unknown:
+        shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+        raise PlaygroundError(f"This progress file names challenges that do not exist: {shown}.")
+    return {name: _evidence_from(name, evidence) for name, evidence in passed.items()}

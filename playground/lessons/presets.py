@@ -1,0 +1,233 @@
+"""The lessons' experiments, one click away.
+
+Each preset is a `RunConfig` with the lesson's own settings: vocabulary order, sizes, loss
+reduction, optimizer, learning rate, epochs, and seed 777. Lecture 12 (lesson 000) fixes
+that seed, so its three hihell→ihello presets print the lesson's very numbers; the other
+lessons are not seeded and are reproduced in behaviour (they reach the target in time).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playground.run.config import RunConfig
+
+HELLO = dict(sources=("hello",), targets=("ohlol",), vocab="ehlo")
+BATCH_FIRST = dict(batch_first=True)  # the lessons that pass (batch, seq, feature)
+HIHELL = dict(sources=("hihell",), targets=("ihello",), vocab="hielo")
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    title: str
+    description: str
+    config: RunConfig
+
+
+PRESETS: dict[str, Preset] = {
+    preset.name: preset
+    for preset in (
+        Preset(
+            "hihell-per-step",
+            "hihell → ihello, one step at a time",
+            "Lecture 12: the RNN is fed one character per call and the six per-step losses are "
+            "summed. Prints the lesson's losses (10.155, 9.137, …); first right at epoch 12.",
+            RunConfig(
+                **HIHELL,
+                cell="rnncell",
+                encoding="onehot",
+                head="hidden",
+                hidden_size=5,
+                **BATCH_FIRST,
+                loss_reduction="sum",
+                lr=0.1,
+                epochs=100,
+            ),
+        ),
+        Preset(
+            "hihell-sequence",
+            "hihell → ihello, whole sequence",
+            "Lecture 12: nn.RNN takes the whole sequence at once; the loss is averaged over the "
+            "six steps. Prints the lesson's losses (1.693, 1.523, …); first right at epoch 12.",
+            RunConfig(
+                **HIHELL,
+                cell="rnn",
+                encoding="onehot",
+                head="hidden",
+                hidden_size=5,
+                **BATCH_FIRST,
+                loss_reduction="mean",
+                lr=0.1,
+                epochs=100,
+            ),
+        ),
+        Preset(
+            "hihell-embedding",
+            "hihell → ihello, Embedding + RNN + Linear",
+            "Lecture 12: an nn.Embedding(5, 10) feeds the RNN and a Linear layer turns hidden "
+            "states into scores. Prints the lesson's losses (1.768, 1.396, …); right at epoch 4.",
+            RunConfig(
+                **HIHELL,
+                cell="rnn",
+                encoding="embedding",
+                embedding_size=10,
+                head="linear",
+                hidden_size=5,
+                **BATCH_FIRST,
+                loss_reduction="mean",
+                lr=0.1,
+                epochs=100,
+            ),
+        ),
+        Preset(
+            "batch-of-three",
+            "A batch of three strings",
+            "Lecture 12 batches 'hello', 'eolll' and 'lleel' into one (3, 5, 4) tensor. Here each "
+            "also gets a target (ohlol, lleel, hello) so the batch trains together.",
+            RunConfig(
+                sources=("hello", "eolll", "lleel"),
+                targets=("ohlol", "lleel", "hello"),
+                vocab="helo",
+                cell="rnn",
+                encoding="onehot",
+                head="linear",
+                hidden_size=8,
+                **BATCH_FIRST,
+                loss_reduction="mean",
+                lr=0.05,
+                epochs=50,
+            ),
+        ),
+        Preset(
+            "hello-rnncell",
+            "hello → ohlol with nn.RNNCell (Example 12-1)",
+            "A hand-written loop calls nn.RNNCell once per character; the hidden state (size 4) "
+            "is read directly as the scores of e, h, l, o and the per-step losses are summed.",
+            RunConfig(
+                **HELLO,
+                cell="rnncell",
+                encoding="onehot",
+                head="hidden",
+                hidden_size=4,
+                loss_reduction="sum",
+                lr=0.1,
+                epochs=15,
+            ),
+        ),
+        Preset(
+            "hello-rnn",
+            "hello → ohlol with nn.RNN (Example 12-2)",
+            "nn.RNN runs the whole (seq, batch, input) sequence in one call; hidden size 4 is "
+            "read as the scores, and the loss is averaged.",
+            RunConfig(
+                **HELLO,
+                cell="rnn",
+                encoding="onehot",
+                head="hidden",
+                hidden_size=4,
+                loss_reduction="mean",
+                lr=0.1,
+                epochs=15,
+            ),
+        ),
+        Preset(
+            "hello-embedding-2layer",
+            "hello → ohlol, Embedding + 2-layer RNN + Linear (Example 12-3)",
+            "Dense learned inputs (embedding size 10), two stacked RNN layers of 8 units and a "
+            "Linear head, batch_first, Adam with lr 0.05.",
+            RunConfig(
+                **HELLO,
+                cell="rnn",
+                encoding="embedding",
+                embedding_size=10,
+                head="linear",
+                hidden_size=8,
+                layers=2,
+                **BATCH_FIRST,
+                loss_reduction="mean",
+                lr=0.05,
+                epochs=15,
+            ),
+        ),
+        Preset(
+            "hello-bilstm",
+            "hello → ohlol, bidirectional 2-layer LSTM",
+            "Embedding (10) into a 2-layer bidirectional nn.LSTM of 8 units; the Linear head "
+            "reads both directions (16 features per step).",
+            RunConfig(
+                **HELLO,
+                cell="lstm",
+                encoding="embedding",
+                embedding_size=10,
+                head="linear",
+                hidden_size=8,
+                layers=2,
+                bidirectional=True,
+                **BATCH_FIRST,
+                loss_reduction="mean",
+                lr=0.1,
+                epochs=15,
+            ),
+        ),
+        Preset(
+            "hello-gru",
+            "hello → ohlol with nn.GRU (Exercise 12-2)",
+            "The exercise: swap the RNN of Example 12-3 for nn.GRU (embedding 10, 8 units, Linear head).",
+            RunConfig(
+                **HELLO,
+                cell="gru",
+                encoding="embedding",
+                embedding_size=10,
+                head="linear",
+                hidden_size=8,
+                **BATCH_FIRST,
+                loss_reduction="mean",
+                lr=0.1,
+                epochs=15,
+            ),
+        ),
+        Preset(
+            "next-char",
+            "Next-character prediction",
+            "The 'next word score' lesson, with characters: from 'if you want you' the network "
+            "learns to predict each next character (source s[:-1], target s[1:]).",
+            RunConfig(
+                sources=("if you want you",),
+                targets=(),
+                task="next-char",
+                vocab_order="appearance",
+                cell="rnn",
+                encoding="embedding",
+                embedding_size=10,
+                head="linear",
+                hidden_size=16,
+                loss_reduction="mean",
+                lr=0.1,
+                epochs=50,
+            ),
+        ),
+        Preset(
+            "clipped-relu",
+            "gradient clip → pilc tneidarg: relu, a large learning rate, clipping",
+            "A plain relu RNN with SGD at learning rate 1: without clipping its gradient explodes "
+            "(the loss turns to NaN at epoch 11); with the gradient clipped to norm 0.5 it is first "
+            "right at epoch 5. Set 'Clip gradient norm' to 0 to watch it explode; the Gradient flow "
+            "page shows each epoch's gradient norm before and after clipping.",
+            RunConfig(
+                sources=("gradient clip",),
+                targets=("pilc tneidarg",),
+                cell="rnn",
+                nonlinearity="relu",
+                hidden_size=16,
+                optimizer="sgd",
+                lr=1.0,
+                momentum=0.7,
+                clip_grad_norm=0.5,
+                epochs=30,
+            ),
+        ),
+    )
+}
+
+DEFAULT_PRESET = "hello-embedding-2layer"

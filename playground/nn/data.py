@@ -1,0 +1,197 @@
+"""From the learner's strings to the tensors the network receives.
+
+The vocabulary's order decides which one-hot column each character gets, which is why the
+lessons spell it out (``['h', 'i', 'e', 'l', 'o']``) and why presets must set it to
+reproduce their numbers.
+
+Pairs of a batch may differ in length: a tensor needs one length, so shorter pairs are padded
+at the end up to the longest. A padded target is `PAD_TARGET`, the index cross-entropy ignores,
+so padding never counts in the loss; a padded source is `PAD_SOURCE`, an ordinary character
+whose outputs are never used (the model packs or masks them, see `model`). ``Dataset.lengths``
+says where each pair really ends, for every view that must stop there.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import torch
+
+from playground.nn.text import check_printable, split_characters
+from playground.run.config import RunConfig
+from playground.run.errors import PlaygroundError
+from playground.run.limits import LIMITS, Limits
+
+# Cross-entropy's default ``ignore_index``: a padded target adds nothing to the loss or its gradients.
+PAD_TARGET = -100
+# What fills a shorter pair's source: index 0, a real character, since an input must be one; the
+# network's outputs at padded positions are never read (see `RecurrentModel.forward`).
+PAD_SOURCE = 0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """An ordered list of characters; a character's index is its one-hot column."""
+
+    chars: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def index(self, char: str) -> int:
+        return self.chars.index(char)
+
+    def encode(self, chars: list[str]) -> list[int]:
+        return [self.chars.index(char) for char in chars]
+
+    def decode(self, indices: list[int]) -> str:
+        return "".join(self.chars[i] for i in indices)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Encoded training pairs, padded to the longest, ready for the model.
+
+    ``source_indices`` and ``target_indices`` are (batch, seq) LongTensors, seq the longest
+    pair's length; a shorter pair is padded with `PAD_SOURCE` / `PAD_TARGET` after its end.
+    ``source_onehot`` is (batch, seq, vocab). ``source_chars`` keeps the characters (real
+    ones only) per position so views can label their axes; ``lengths`` each pair's length.
+    """
+
+    vocab: Vocabulary
+    sources: tuple[str, ...]
+    targets: tuple[str, ...]
+    source_chars: tuple[tuple[str, ...], ...]
+    target_chars: tuple[tuple[str, ...], ...]
+    source_indices: torch.Tensor
+    target_indices: torch.Tensor
+    source_onehot: torch.Tensor
+    lengths: tuple[int, ...]
+
+    @property
+    def padded(self) -> bool:
+        """Whether some pair is shorter than the batch: only then do the model and views mask."""
+        return len(set(self.lengths)) > 1
+
+    @property
+    def real(self) -> torch.Tensor:
+        """(batch, seq) bool: True at a pair's real positions, False on its padding."""
+        return torch.arange(self.seq_len) < torch.tensor(self.lengths).unsqueeze(1)
+
+    @property
+    def batch_size(self) -> int:
+        return self.source_indices.shape[0]
+
+    @property
+    def seq_len(self) -> int:
+        return self.source_indices.shape[1]
+
+
+def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
+    """The (source, target) pairs a config trains on; next-char derives them from one string."""
+    if config.task == "next-char":
+        pairs = []
+        for text in config.sources:
+            chars = split_characters(text)
+            if len(chars) < 2:
+                raise PlaygroundError(
+                    f"Next-character prediction needs at least 2 characters; '{text}' has {len(chars)}."
+                )
+            pairs.append(("".join(chars[:-1]), "".join(chars[1:])))
+        return tuple(pairs)
+    if len(config.sources) != len(config.targets):
+        raise PlaygroundError(
+            f"There are {len(config.sources)} source string(s) but {len(config.targets)} target "
+            "string(s); give one target for every source."
+        )
+    return tuple(zip(config.sources, config.targets))
+
+
+def build_vocabulary(
+    config: RunConfig,
+    source_chars: list[tuple[str, ...]],
+    target_chars: list[tuple[str, ...]],
+    limits: Limits = LIMITS,
+) -> Vocabulary:
+    """Explicit order if typed, else sorted or in order of first appearance (sources first).
+
+    Takes the strings already split into characters, as `build_dataset` checked them.
+    """
+    if config.vocab:
+        check_printable(config.vocab, "vocabulary")
+        chars = split_characters(config.vocab)
+    else:
+        chars = list(dict.fromkeys(char for rows in (source_chars, target_chars) for row in rows for char in row))
+        if config.vocab_order == "sorted":
+            chars.sort()
+    if len(chars) > limits.max_vocabulary:
+        raise PlaygroundError(f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}.")
+    duplicates = sorted(char for char, count in Counter(chars).items() if count > 1)  # only a typed one can
+    if duplicates:
+        raise PlaygroundError(f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once.")
+    return Vocabulary(tuple(chars))
+
+
+def _check_string(text: str, what: str, limits: Limits) -> list[str]:
+    check_printable(text, what)
+    if not text.strip():
+        raise PlaygroundError(f"The {what} is empty; type at least one character.")
+    chars = split_characters(text)
+    if len(chars) > limits.max_string_length:
+        raise PlaygroundError(
+            f"The {what} has {len(chars)} characters; the limit is {limits.max_string_length} "
+            "(a cap that keeps training fast on a shared server)."
+        )
+    return chars
+
+
+def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
+    """Validate the strings of ``config`` and encode them; raises `PlaygroundError`."""
+    if not config.sources:
+        raise PlaygroundError("Type a source string to train on.")
+    pairs = training_pairs(config)
+    if len(pairs) > limits.max_pairs:
+        raise PlaygroundError(f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch.")
+    source_chars, target_chars = [], []
+    for number, (source, target) in enumerate(pairs, start=1):
+        label = f" on line {number}" if len(pairs) > 1 else ""
+        src = _check_string(source, f"source string{label}", limits)
+        tgt = _check_string(target, f"target string{label}", limits)
+        if len(src) != len(tgt):
+            raise PlaygroundError(
+                f"The source{label} '{source}' has {len(src)} characters but the target "
+                f"'{target}' has {len(tgt)}; each source character needs one target character."
+            )
+        source_chars.append(tuple(src))
+        target_chars.append(tuple(tgt))
+    vocab = build_vocabulary(config, source_chars, target_chars, limits)
+    for kind, rows in (("source", source_chars), ("target", target_chars)):
+        for chars in rows:
+            missing = [c for c in chars if c not in vocab.chars]
+            if missing:
+                raise PlaygroundError(
+                    f"The {kind} character '{missing[0]}' is not in the vocabulary "
+                    f"'{''.join(vocab.chars)}'; add it to the vocabulary or leave the vocabulary "
+                    "empty to build it from the strings."
+                )
+    seq_len = max(len(chars) for chars in source_chars)
+
+    def padded(rows: list[tuple[str, ...]], pad: int) -> torch.Tensor:
+        return torch.tensor([vocab.encode(list(c)) + [pad] * (seq_len - len(c)) for c in rows], dtype=torch.long)
+
+    source_indices = padded(source_chars, PAD_SOURCE)
+    lengths = tuple(len(chars) for chars in source_chars)
+    real = torch.arange(seq_len) < torch.tensor(lengths).unsqueeze(1)
+    return Dataset(
+        vocab=vocab,
+        sources=tuple("".join(c) for c in source_chars),
+        targets=tuple("".join(c) for c in target_chars),
+        source_chars=tuple(source_chars),
+        target_chars=tuple(target_chars),
+        source_indices=source_indices,
+        target_indices=padded(target_chars, PAD_TARGET),
+        # all zeros on the padding: no character is fed there (views show this tensor)
+        source_onehot=torch.nn.functional.one_hot(source_indices, len(vocab)).float() * real.unsqueeze(-1),
+        lengths=lengths,
+    )

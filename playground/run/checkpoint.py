@@ -1,0 +1,256 @@
+"""Saving a trained run to one ``.pt`` file and restoring it.
+
+The file is ``torch.save`` of a plain dict: a format tag, the config as JSON-like data, the
+model's state_dict and the per-epoch losses and predictions. Loading uses
+``torch.load(weights_only=True)``, so a file can carry tensors and plain data but never code.
+
+Restoring replays the run: training is deterministic (same config and seed, same numbers),
+so training the saved config for the saved number of epochs rebuilds everything the pages
+show (every epoch's predictions, probabilities and weight snapshots, hence the internals
+views) and not just the final weights. The replay is then checked against the file: its
+weights must equal the saved state_dict and its losses the saved history. A file whose
+config, weights or history were edited, or that is not ours at all, is refused with a
+`PlaygroundError` rather than silently producing a different model.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+
+import torch
+
+from playground.nn.cells import CELLS
+from playground.run.config import RunConfig
+from playground.run.epoch_record import EpochRecord
+from playground.run.errors import PlaygroundError
+from playground.run.limits import LIMITS, Limits
+from playground.run.trainer import Trainer, build_model, check_config
+
+FORMAT = "rnn-playground/1"
+WEIGHT_TOLERANCE = 1e-5  # replays on another CPU may differ in the last bits
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The contents of a model file, checked for shape but not yet replayed."""
+
+    config: RunConfig
+    state_dict: dict[str, torch.Tensor]
+    losses: tuple[float, ...]
+    predictions: tuple[tuple[str, ...], ...]
+
+    @property
+    def epochs_trained(self) -> int:
+        return len(self.losses)
+
+
+def checkpoint_file_name(config: RunConfig) -> str:
+    return f"rnn_playground_{config.cell}_{config.encoding}.pt"
+
+
+def save_checkpoint(trainer: Trainer) -> bytes:
+    """The trained run of ``trainer`` as the bytes of a ``.pt`` file."""
+    payload = {
+        "format": FORMAT,
+        "config": trainer.config.to_dict(),
+        "state_dict": {name: t.detach().clone() for name, t in trainer.model.state_dict().items()},
+        "history": {
+            "losses": [record.loss for record in trainer.history],
+            "predictions": [list(record.predictions) for record in trainer.history],
+        },
+    }
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    return buffer.getvalue()
+
+
+def max_file_bytes(limits: Limits = LIMITS) -> int:
+    """The largest model file the host's caps allow: the biggest network's weights and a full history.
+
+    A ``torch.save`` file is a zip archive whose entries may be deflate-compressed, so a small
+    upload can expand to gigabytes; `_read` checks both the file and its expanded entries against this.
+    """
+    features = max(limits.max_embedding_size, limits.max_vocabulary)  # one-hot inputs are vocabulary-wide
+    largest_core = max(
+        sum(
+            p.numel()
+            for p in cell.core(
+                features, limits.max_hidden_size, limits.max_layers, bidirectional=not cell.hand_looped, device="meta"
+            ).parameters()
+        )
+        for cell in CELLS.values()
+    )
+    encoder = limits.max_vocabulary * limits.max_embedding_size
+    head = (2 * limits.max_hidden_size + 1) * limits.max_vocabulary
+    history = limits.max_epochs * (8 + limits.max_pairs * (4 * limits.max_string_length + 64))
+    return 4 * (largest_core + encoder + head) + history + 2**20  # float32 weights, pickle overhead
+
+
+def _check_expanded_size(data: bytes, limit: int) -> None:
+    """Refuse an archive whose entries would expand past ``limit``, before torch inflates any of them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(entry.file_size for entry in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip archive: torch.load below refuses it (or reads a plain, uncompressed pickle)
+    if expanded > limit:
+        raise PlaygroundError(
+            f"This file unpacks to {expanded / 1e6:.1f} MB; the largest RNN Playground model this server "
+            f"allows is {limit / 1e6:.1f} MB, so it is not one of ours."
+        )
+
+
+def _read(data: bytes) -> object:
+    limit = max_file_bytes()
+    if len(data) > limit:
+        raise PlaygroundError(
+            f"This file is {len(data) / 1e6:.1f} MB; the largest RNN Playground model this server allows "
+            f"is {limit / 1e6:.1f} MB, so it is not one of ours."
+        )
+    _check_expanded_size(data, limit)
+    try:
+        return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    except Exception:  # torch raises many types for foreign bytes; all mean the same here
+        raise PlaygroundError(
+            "This file could not be read as a PyTorch file; choose a .pt file saved by RNN Playground."
+        ) from None
+
+
+def _history(raw: object) -> tuple[tuple[float, ...], tuple[tuple[str, ...], ...]]:
+    if not isinstance(raw, dict):
+        raise PlaygroundError("The model file's training history is missing or damaged.")
+    losses, predictions = raw.get("losses"), raw.get("predictions")
+    if (
+        not isinstance(losses, list)
+        or not isinstance(predictions, list)
+        or len(losses) != len(predictions)
+        or not all(isinstance(x, float) and math.isfinite(x) for x in losses)
+        or not all(isinstance(p, list) and all(isinstance(s, str) for s in p) for p in predictions)
+    ):
+        raise PlaygroundError("The model file's training history is missing or damaged.")
+    return tuple(losses), tuple(tuple(p) for p in predictions)
+
+
+def _check_state_dict(config: RunConfig, state_dict: object) -> dict[str, torch.Tensor]:
+    if not isinstance(state_dict, dict) or not all(
+        isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in state_dict.items()
+    ):
+        raise PlaygroundError("The model file's weights are missing or damaged.")
+    dataset = check_config(config)
+    expected = build_model(config, len(dataset.vocab)).state_dict()
+    missing = sorted(set(expected) - set(state_dict))
+    extra = sorted(set(state_dict) - set(expected))
+    if missing or extra:
+        names = ", ".join((missing + extra)[:3])
+        raise PlaygroundError(f"The model file's weights do not belong to its settings (mismatched names: {names}).")
+    for name, tensor in expected.items():
+        if state_dict[name].shape != tensor.shape or state_dict[name].dtype != tensor.dtype:
+            raise PlaygroundError(
+                f"The model file's weight '{name}' has shape {tuple(state_dict[name].shape)}, but its "
+                f"settings need {tuple(tensor.shape)}; the file was modified or is damaged."
+            )
+    return state_dict
+
+
+def load_checkpoint(data: bytes) -> Checkpoint:
+    """Parse and shape-check a model file; raises PlaygroundError for anything not ours."""
+    payload = _read(data)
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise PlaygroundError(
+            "This PyTorch file is not an RNN Playground model: it has no "
+            f"'format': '{FORMAT}' entry. A bare state_dict cannot be loaded because it does "
+            "not say which strings and settings it was trained with."
+        )
+    raw_config = payload.get("config")
+    if not isinstance(raw_config, dict):
+        raise PlaygroundError("The model file has no settings (config), so it cannot be restored.")
+    try:
+        config = RunConfig.from_dict(raw_config)
+        check_config(config)
+    except PlaygroundError as error:
+        raise PlaygroundError(f"The model file's settings are not valid: {error}") from None
+    state_dict = _check_state_dict(config, payload.get("state_dict"))
+    losses, predictions = _history(payload.get("history"))
+    if not 1 <= len(losses) <= config.epochs:
+        raise PlaygroundError(
+            f"The model file records {len(losses)} epochs, but its settings allow 1 to {config.epochs}."
+        )
+    return Checkpoint(config=config, state_dict=state_dict, losses=losses, predictions=predictions)
+
+
+class Replay:
+    """A saved run being replayed epoch by epoch, then checked against its file.
+
+    Replaying costs as much training as the saved run did (up to the host's time cap), so
+    the app drives it like any other training, in short slices between other sessions'
+    turns (`ui.core.live_run`): it offers the same `train` / `done` / `epoch` as a `Trainer`.
+    The checks run as the last saved epoch is replayed; a file they contradict stops the
+    replay with a `PlaygroundError`, and only a `verified` replay's trainer may be used.
+    """
+
+    def __init__(self, checkpoint: Checkpoint):
+        self.checkpoint = checkpoint
+        self.trainer = Trainer(checkpoint.config)
+        self.verified = False
+
+    @property
+    def epoch(self) -> int:
+        return self.trainer.epoch
+
+    @property
+    def epochs(self) -> int:
+        return self.checkpoint.epochs_trained
+
+    @property
+    def train_seconds(self) -> float:
+        return self.trainer.train_seconds
+
+    @property
+    def done(self) -> bool:
+        return self.epoch >= self.epochs
+
+    def train(
+        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
+    ) -> list[EpochRecord]:
+        """Replay up to ``max_epochs`` more saved epochs or ``max_seconds`` (as `Trainer.train`)."""
+        remaining = self.epochs - self.epoch
+        records = self.trainer.train(
+            max_epochs=remaining if max_epochs is None else min(max_epochs, remaining),
+            max_seconds=max_seconds,
+            finish_within=finish_within,
+        )
+        if self.done and not self.verified:
+            _check_replay(self.trainer, self.checkpoint)
+            self.verified = True
+        return records
+
+
+def _check_replay(trainer: Trainer, checkpoint: Checkpoint) -> None:
+    """Refuse a file whose history or weights differ from what its own settings train to."""
+    for record, loss, predictions in zip(trainer.history, checkpoint.losses, checkpoint.predictions):
+        if abs(record.loss - loss) > WEIGHT_TOLERANCE * max(1.0, abs(loss)) or record.predictions != predictions:
+            raise PlaygroundError(
+                f"The model file's history does not match its settings (epoch {record.epoch} differs); "
+                "the file was modified, or saved by an incompatible version."
+            )
+    for name, tensor in trainer.model.state_dict().items():
+        if not torch.allclose(tensor, checkpoint.state_dict[name], rtol=WEIGHT_TOLERANCE, atol=WEIGHT_TOLERANCE):
+            raise PlaygroundError(
+                f"The model file's weight '{name}' differs from what its settings train to; "
+                "the file was modified, or saved by an incompatible version."
+            )
+
+
+def restore_trainer(checkpoint: Checkpoint) -> Trainer:
+    """Replay the saved run in one go and return its Trainer, refusing files the replay contradicts."""
+    replay = Replay(checkpoint)
+    replay.train()
+    return replay.trainer
+
+
+def load_run(data: bytes) -> Trainer:
+    """A model file's bytes back to a trained run, or a PlaygroundError saying why not."""
+    return restore_trainer(load_checkpoint(data))

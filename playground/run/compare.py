@@ -1,0 +1,220 @@
+"""Several contenders trained on the same task with the same seed, side by side.
+
+A contender is a label and a `RunConfig` that differs from the task's base config in one
+respect (the recurrent core, the input encoding, the hidden size or the learning rate), so
+any difference in the results is caused by that one choice. A contender whose config is
+invalid (say a bidirectional hand-written RNNCell loop, or hidden-as-logits with a hidden
+size that is not the vocabulary size) keeps its error message and does not stop the others.
+Training advances the contenders in turn, one epoch each, for a slice of CPU time at a
+time (`Comparison.train`, with the same meaning of seconds as `Trainer.train`), so a page can
+redraw in between and a shared server can serve others.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from playground.run.config import CELL_LABELS, CELLS, ENCODING_LABELS, ENCODINGS, RunConfig
+from playground.run.errors import PlaygroundError
+from playground.run.limits import LIMITS
+from playground.run.trainer import Trainer
+
+CONTENDER_KINDS: dict[str, str] = {
+    "cells": "Recurrent cores (RNNCell, RNN, LSTM, GRU)",
+    "encodings": "Input encodings (one-hot, Embedding, Linear)",
+    "hidden_sizes": "Hidden sizes",
+    "learning_rates": "Learning rates",
+}
+MAX_CONTENDERS = 6  # keeps a comparison within a shared server's budget and a legend readable
+
+
+@dataclass(frozen=True)
+class Contender:
+    label: str
+    config: RunConfig
+
+
+def cell_contenders(base: RunConfig) -> list[Contender]:
+    return [Contender(CELL_LABELS[cell], base.with_changes(cell=cell)) for cell in CELLS]
+
+
+def encoding_contenders(base: RunConfig) -> list[Contender]:
+    return [Contender(ENCODING_LABELS[enc], base.with_changes(encoding=enc)) for enc in ENCODINGS]
+
+
+def hidden_size_contenders(base: RunConfig, sizes: list[int]) -> list[Contender]:
+    return [Contender(f"hidden size {size}", base.with_changes(hidden_size=size)) for size in sizes]
+
+
+def learning_rate_contenders(base: RunConfig, rates: list[float]) -> list[Contender]:
+    return [Contender(f"lr {rate:g}", base.with_changes(lr=rate)) for rate in rates]
+
+
+def _parse_numbers(text: str, kind: type, what: str) -> list:
+    values = []
+    for piece in text.replace(";", ",").split(","):
+        if not piece.strip():
+            continue
+        try:
+            value = kind(piece.strip())
+        except ValueError:
+            raise PlaygroundError(f"'{piece.strip()}' is not a valid {what}; separate values with commas.") from None
+        if value not in values:
+            values.append(value)
+    if not values:
+        raise PlaygroundError(f"Type at least one {what}, e.g. separated by commas.")
+    if len(values) > MAX_CONTENDERS:
+        raise PlaygroundError(f"Compare at most {MAX_CONTENDERS} values at once; you typed {len(values)}.")
+    return values
+
+
+def parse_hidden_sizes(text: str) -> list[int]:
+    """'4, 8, 16' -> [4, 8, 16]; raises PlaygroundError for anything else."""
+    return _parse_numbers(text, int, "hidden size")
+
+
+def parse_learning_rates(text: str) -> list[float]:
+    """'0.01, 0.1' -> [0.01, 0.1]; raises PlaygroundError for anything else."""
+    return _parse_numbers(text, float, "learning rate")
+
+
+def contenders_for(kind: str, base: RunConfig, values_text: str = "") -> list[Contender]:
+    """The contenders of one kind; ``values_text`` lists the sizes or rates to try."""
+    if kind == "cells":
+        return cell_contenders(base)
+    if kind == "encodings":
+        return encoding_contenders(base)
+    if kind == "hidden_sizes":
+        return hidden_size_contenders(base, parse_hidden_sizes(values_text))
+    if kind == "learning_rates":
+        return learning_rate_contenders(base, parse_learning_rates(values_text))
+    raise PlaygroundError(f"Unknown kind of comparison '{kind}'.")
+
+
+def parameter_count(trainer: Trainer) -> int:
+    return sum(p.numel() for p in trainer.model.parameters())
+
+
+@dataclass
+class ContenderRun:
+    """One contender's trainer, or the reason it could not train (or stopped)."""
+
+    contender: Contender
+    trainer: Trainer | None
+    error: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.trainer is None or self.error is not None or self.trainer.done
+
+
+@dataclass
+class Comparison:
+    contenders: list[Contender]
+    runs: list[ContenderRun] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if len(self.contenders) > MAX_CONTENDERS:
+            raise PlaygroundError(f"Compare at most {MAX_CONTENDERS} contenders at once.")
+        self.runs = []
+        for contender in self.contenders:
+            try:
+                self.runs.append(ContenderRun(contender, Trainer(contender.config)))
+            except PlaygroundError as error:
+                self.runs.append(ContenderRun(contender, None, str(error)))
+
+    @property
+    def done(self) -> bool:
+        return all(run.finished for run in self.runs)
+
+    @property
+    def train_seconds(self) -> float:
+        return sum(run.trainer.train_seconds for run in self.runs if run.trainer is not None)
+
+    @property
+    def trainers(self) -> dict[str, Trainer]:
+        """The contenders that could train, by label."""
+        return {run.contender.label: run.trainer for run in self.runs if run.trainer is not None}
+
+    @property
+    def epochs(self) -> int:
+        """Epochs the longest contender is set to train."""
+        return max(contender.config.epochs for contender in self.contenders)
+
+    @property
+    def epoch(self) -> int:
+        """Epochs trained by the contender furthest behind among those still training."""
+        training = [run.trainer.epoch for run in self.runs if not run.finished]
+        return min(training) if training else self.epochs
+
+    def train(
+        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
+    ) -> None:
+        """Train the contenders round-robin, one epoch each per round, for up to ``max_epochs``
+        rounds or about ``max_seconds`` CPU seconds, whichever ends first.
+
+        Seconds and ``finish_within`` mean what they mean for `Trainer.train`: CPU time of the
+        calling thread, so a slice is the same amount of work on a busy server; and a
+        comparison whose rest fits in ``finish_within`` more seconds is finished in this call.
+        One epoch each per round keeps the curves level while they race.
+        """
+        rounds = 0
+        deadline = None if max_seconds is None else time.thread_time() + max_seconds
+        while not self.done and (max_epochs is None or rounds < max_epochs):
+            self.step(1)
+            rounds += 1
+            if deadline is not None and time.thread_time() >= deadline:
+                if self._seconds_to_finish() > finish_within:
+                    break
+                deadline += finish_within  # finish, but never beyond the extra time
+                finish_within = 0.0
+
+    def _seconds_to_finish(self) -> float:
+        """The unfinished contenders' remaining epochs at the pace of their epochs so far."""
+        return sum(
+            (run.trainer.epochs - run.trainer.epoch) * run.trainer.train_seconds / max(1, run.trainer.epoch)
+            for run in self.runs
+            if not run.finished
+        )
+
+    def step(self, epochs: int = 1) -> None:
+        """Train every unfinished contender up to ``epochs`` more epochs, in turn."""
+        budget = LIMITS.max_train_seconds
+        for run in self.runs:
+            if run.finished:
+                continue
+            if self.train_seconds >= budget:
+                run.error = f"Stopped: the comparison used its {budget:g} s of training time (a cap set by the host)."
+                continue
+            try:
+                run.trainer.train(max_epochs=epochs)
+            except PlaygroundError as error:  # diverged, or the run's own time cap
+                run.error = str(error)
+
+    def results_frame(self) -> pd.DataFrame:
+        """The results table: one row per contender."""
+        rows = []
+        for run in self.runs:
+            trainer = run.trainer
+            trained = trainer is not None and trainer.epoch > 0
+            seconds = trainer.train_seconds if trained else None
+            rows.append(
+                {
+                    "contender": run.contender.label,
+                    "first correct epoch": trainer.solved_epoch if trainer is not None else None,
+                    "final loss": trainer.history[-1].loss if trained else None,
+                    "final prediction": " | ".join(trainer.history[-1].predictions) if trained else None,
+                    "parameters": parameter_count(trainer) if trainer is not None else None,
+                    "epochs": trainer.epoch if trainer is not None else 0,
+                    "training time (s)": seconds,
+                    "epochs/s": trainer.epoch / seconds if seconds else None,
+                    "status": run.error or ("done" if run.finished else "training"),
+                }
+            )
+        frame = pd.DataFrame(rows)
+        frame["first correct epoch"] = frame["first correct epoch"].astype("Int64")
+        frame["parameters"] = frame["parameters"].astype("Int64")
+        return frame

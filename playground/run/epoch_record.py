@@ -1,0 +1,43 @@
+"""What a run keeps of each epoch (`EpochRecord`), as the trainer makes it and every view reads it."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from playground.nn.data import Dataset
+
+
+@dataclass(frozen=True)
+class EpochRecord:
+    """One epoch: the forward pass's results and the weights it used (before the update).
+
+    Loss and predictions are kept for every epoch. Probabilities and the weight snapshot
+    are the heavy part: a long run keeps them only for evenly spaced epochs (see
+    `Trainer.detailed_epochs`) and sets them to None elsewhere, so memory stays bounded.
+    """
+
+    epoch: int  # 1-based, as the lessons print it
+    loss: float
+    predictions: tuple[str, ...]  # one string per batch item, as long as its pair
+    # (batch, seq, vocab) softmax of the logits; a shorter pair's rows past its length are padding
+    probabilities: torch.Tensor | None
+    parameters: dict[str, torch.Tensor] | None
+    # ‖gradient of all weights‖ of this epoch's update, before and after `RunConfig.clip_grad_norm`
+    # (equal when clipping is off or the norm was below it); NaN in records made before they were kept.
+    grad_norm: float = math.nan
+    clipped_grad_norm: float = math.nan
+
+    @property
+    def detailed(self) -> bool:
+        return self.parameters is not None
+
+    def solved(self, targets: tuple[str, ...]) -> bool:
+        return self.predictions == targets
+
+
+def predicted_strings(dataset: Dataset, predicted: list[list[int]]) -> tuple[str, ...]:
+    """Each pair's predicted characters, up to its own length: nothing is predicted on padding."""
+    return tuple(dataset.vocab.decode(row[:length]) for row, length in zip(predicted, dataset.lengths))

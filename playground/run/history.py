@@ -1,0 +1,84 @@
+"""A run's history as tables a learner can download and open in a spreadsheet.
+
+Two shapes, because they answer different questions: `epochs_frame` has one row per epoch
+(how did the loss and the prediction evolve?) and `probabilities_frame` one row per epoch,
+string and time step with the probability of every character (how sure was the network at
+each step?). Characters are the learner's own, so column names are written ``p('h')``:
+quoted like Python would, which keeps a space or a comma readable.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from playground.run.trainer import Trainer
+
+PREDICTION_SEPARATOR = " | "  # between the strings of a batch; a space could be a character
+
+
+def epochs_frame(trainer: Trainer) -> pd.DataFrame:
+    """One row per trained epoch: loss, prediction(s) and whether they equal the targets."""
+    targets = trainer.dataset.targets
+    return pd.DataFrame(
+        {
+            "epoch": [record.epoch for record in trainer.history],
+            "loss": [record.loss for record in trainer.history],
+            "prediction": [PREDICTION_SEPARATOR.join(record.predictions) for record in trainer.history],
+            "correct": [record.solved(targets) for record in trainer.history],
+        },
+        columns=["epoch", "loss", "prediction", "correct"],
+    )
+
+
+def probability_column(char: str) -> str:
+    return f"p({char!r})"
+
+
+def probabilities_frame(trainer: Trainer) -> pd.DataFrame:
+    """One row per (epoch, string, step): input, target, predicted character and every probability.
+
+    Long runs keep probabilities only for evenly spaced epochs (the trainer's memory cap), so
+    the table has exactly the epochs whose probabilities exist.
+    """
+    dataset = trainer.dataset
+    chars = dataset.vocab.chars
+    rows = []
+    for record in (r for r in trainer.history if r.probabilities is not None):
+        probabilities = record.probabilities.tolist()
+        predicted = record.probabilities.argmax(dim=-1).tolist()  # as the trainer computes it
+        for item, (source_chars, target_chars) in enumerate(zip(dataset.source_chars, dataset.target_chars)):
+            prediction = record.predictions[item]
+            for step, (source_char, target_char) in enumerate(zip(source_chars, target_chars)):
+                step_probabilities = probabilities[item][step]
+                rows.append(
+                    [
+                        record.epoch,
+                        record.loss,
+                        item,  # strings and steps count from 0, as in the charts (charts/labels.py)
+                        prediction,
+                        step,
+                        source_char,
+                        target_char,
+                        chars[predicted[item][step]],
+                        step_probabilities[dataset.vocab.index(target_char)],
+                        *step_probabilities,
+                    ]
+                )
+    columns = [
+        "epoch",
+        "loss",
+        "string",
+        "prediction",
+        "step",
+        "input",
+        "target",
+        "predicted",
+        "p(target)",
+        *[probability_column(char) for char in chars],
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def frame_to_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so spreadsheet programs show unicode characters right."""
+    return frame.to_csv(index=False).encode("utf-8-sig")

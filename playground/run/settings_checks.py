@@ -1,0 +1,77 @@
+"""Checking a `RunConfig` against the settings table, before any string is read.
+
+Every choice and every whole-number range comes from the table's own entries
+(`playground.run.settings`), so a cap the host lowers is refused with the number the widget's
+help names; the few float settings and the combinations no single entry can judge are
+checked by hand, each with a sentence that says what to change.
+"""
+
+from __future__ import annotations
+
+import math
+
+import playground.nn.cells as cells
+from playground.run.config import RunConfig
+from playground.run.errors import PlaygroundError
+from playground.run.limits import LIMITS, Limits
+from playground.run.setting_type import Setting
+from playground.run.settings import SETTING_BY_FIELD, in_config_order
+
+
+def _check_choice(value: str, setting: Setting) -> None:
+    if value not in setting.choices:
+        raise PlaygroundError(f"Unknown {setting.noun} '{value}'; choose one of: {', '.join(setting.choices)}.")
+
+
+def _check_range(value: int, setting: Setting, limits: Limits) -> None:
+    low, high = setting.bounds(limits)
+    if not low <= value <= high:
+        hint = " (a cap set by the host)" if setting.cap else ""
+        what = setting.noun[0].upper() + setting.noun[1:]
+        raise PlaygroundError(f"{what} must be between {low} and {high}{hint}; got {value}.")
+
+
+def _check_learning_rate(lr: float, limits: Limits) -> None:
+    low, high = SETTING_BY_FIELD["lr"].bounds(limits)
+    if not math.isfinite(lr) or lr <= low:
+        raise PlaygroundError(f"Learning rate must be a positive finite number; got {lr}.")
+    if lr > high:
+        raise PlaygroundError(
+            f"Learning rate must be at most {high} (a cap set by the host); got {lr:g}. Typical values are 0.01 to 0.1."
+        )
+
+
+def _check_momentum(momentum: float) -> None:
+    low, high = SETTING_BY_FIELD["momentum"].bounds()
+    if not math.isfinite(momentum) or not low <= momentum < high:
+        raise PlaygroundError(f"Momentum must be at least {low} and below {high}; got {momentum}.")
+
+
+def _check_clip(norm: float) -> None:
+    low, high = SETTING_BY_FIELD["clip_grad_norm"].bounds()
+    if not math.isfinite(norm) or not low <= norm <= high:
+        raise PlaygroundError(f"Gradient clipping norm must be between {low} (off) and {high}; got {norm}.")
+
+
+def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
+    """Check every setting that does not depend on the strings."""
+    ordered = in_config_order()
+    for setting in ordered:
+        if setting.choices:
+            _check_choice(getattr(config, setting.field), setting)
+    for setting in ordered:
+        if setting.kind is int:
+            _check_range(getattr(config, setting.field), setting, limits)
+    _check_learning_rate(config.lr, limits)
+    _check_momentum(config.momentum)
+    _check_clip(config.clip_grad_norm)
+    if cells.CELLS[config.cell].hand_looped and config.bidirectional:
+        raise PlaygroundError(
+            "The hand-written nn.RNNCell loop runs forward in time only; "
+            "choose nn.RNN, nn.LSTM or nn.GRU for a bidirectional network."
+        )
+    if config.nonlinearity == "relu" and not cells.CELLS[config.cell].takes_nonlinearity:
+        raise PlaygroundError(
+            "The relu nonlinearity exists only for the plain RNN; "
+            "nn.LSTM and nn.GRU always use sigmoid and tanh inside."
+        )

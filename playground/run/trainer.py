@@ -1,0 +1,290 @@
+"""Training one epoch at a time, recording what a learner wants to watch.
+
+A page trains a few epochs, draws, and continues; pause, step and reset are just not
+calling, calling once, and building a new `Trainer`. Each epoch keeps an `EpochRecord`:
+the loss, the predictions and per-step probabilities straight from the training forward
+pass, and a snapshot of the weights that pass used. Everything deeper (hidden and cell
+states of every layer, gates, gradients through the recurrence) is a pure function of that
+snapshot and the data, so it is computed only for the epochs someone looks at
+(`Trainer.internals`): recording stays cheap enough to keep every epoch.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import torch
+
+from playground.nn.data import Dataset, build_dataset
+from playground.nn.internals import Internals, unrolled_pass
+from playground.nn.model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
+from playground.run.config import RunConfig
+from playground.run.epoch_record import EpochRecord, predicted_strings
+from playground.run.errors import PlaygroundError, TrainingDiverged
+from playground.run.limits import LIMITS, Limits
+from playground.run.settings_checks import validate_settings
+
+# Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model
+# file; exported scripts set the same): a multi-threaded matrix product sums in another order, so
+# the same config and seed would give other last digits, which chaotic runs amplify. Tiny models
+# gain nothing from threads anyway, and a shared server keeps its other cores for other work.
+ONE_THREAD = 1
+
+# torch's random generator is global to the process; the Streamlit server runs sessions in
+# threads, so models are created one at a time to keep "same seed, same weights" true.
+_SEEDED_INIT = threading.Lock()
+
+
+def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
+    """Every check a config must pass before training; returns its encoded data."""
+    validate_settings(config, limits)
+    dataset = build_dataset(config, limits)
+    check_fits_vocabulary(config, len(dataset.vocab))
+    return dataset
+
+
+def build_model(config: RunConfig, vocab_size: int) -> RecurrentModel:
+    """The model with its seeded initial weights, identical for identical configs."""
+    with _SEEDED_INIT:
+        torch.manual_seed(config.seed)
+        return RecurrentModel(config, vocab_size)
+
+
+def clip_gradients(model: torch.nn.Module, max_norm: float) -> tuple[float, float]:
+    """Clip the gradient of all weights to ``max_norm`` (0: leave it) as the exported script does;
+    returns its norm before and after, for the Gradient flow page."""
+    if max_norm > 0:
+        before = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_norm).item()
+    else:
+        before = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None]).item()
+    if max_norm <= 0 or before <= max_norm:
+        return before, before
+    after = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None]).item()
+    return before, after
+
+
+@dataclass(frozen=True)
+class TrainerMark:
+    """A run as it was at one epoch (`Trainer.mark`), to go back to (`Trainer.rewind`)."""
+
+    history: list[EpochRecord]
+    detailed_epochs: list[int]
+    stride: int
+    solved_epoch: int | None
+    model: dict[str, torch.Tensor]
+    optimizer: dict
+
+
+class Trainer:
+    """Owns a model, its optimizer and the history of one run."""
+
+    def __init__(self, config: RunConfig, limits: Limits = LIMITS, stop_when_solved: bool = False):
+        self.config = config
+        # Not part of the config: where a run stops changes none of its numbers, only how many there are.
+        self.stop_when_solved = stop_when_solved
+        self.limits = limits
+        self.dataset = check_config(config, limits)
+        self.model = build_model(config, len(self.dataset.vocab))
+        self.optimizer = build_optimizer(config, self.model)
+        self.history: list[EpochRecord] = []
+        self.detailed_epochs: list[int] = []  # epochs whose probabilities and weights are kept
+        self.max_detailed_epochs = self._detail_budget()
+        self._stride = 1  # spacing of the kept epochs once a run outgrows its budget
+        self.solved_epoch: int | None = None
+        self.train_seconds = 0.0  # CPU seconds spent training (see `train`)
+        self._inputs = self.dataset.source_indices
+        # Only a batch of pairs of different lengths is packed (see `model`): one length stays the lessons' path.
+        self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
+        self._internals = lru_cache(maxsize=8)(self._compute_internals)
+
+    @property
+    def epoch(self) -> int:
+        """Number of epochs trained so far."""
+        return len(self.history)
+
+    @property
+    def epochs(self) -> int:
+        """Epochs the run is set to train."""
+        return self.config.epochs
+
+    @property
+    def done(self) -> bool:
+        """All epochs trained, or solved when the run is set to stop there."""
+        return self.epoch >= self.config.epochs or (self.stop_when_solved and self.solved_epoch is not None)
+
+    def can_continue_with(self, config: RunConfig) -> bool:
+        """Whether ``config`` describes this very run, only longer or shorter (not below what is trained).
+
+        Only the number of epochs qualifies: every other setting changes the data, the model,
+        its initial weights or the updates, so the epochs trained so far would not be the
+        ones ``config`` gives. Training is deterministic, so the continued run's numbers are
+        exactly those of a fresh run of ``config``.
+        """
+        return config.with_changes(epochs=self.config.epochs) == self.config and config.epochs >= self.epoch
+
+    def continue_with(self, config: RunConfig) -> None:
+        """Carry on under ``config`` (see `can_continue_with`); the history is kept."""
+        if not self.can_continue_with(config):
+            raise PlaygroundError("Only the number of epochs can change without starting a new run.")
+        self.config = config
+
+    def mark(self) -> TrainerMark:
+        """Everything `rewind` needs to bring the run back to this epoch, bit for bit."""
+        return TrainerMark(
+            history=list(self.history),  # thinning replaces records: the list's copy keeps these ones
+            detailed_epochs=list(self.detailed_epochs),
+            stride=self._stride,
+            solved_epoch=self.solved_epoch,
+            model=copy.deepcopy(self.model.state_dict()),
+            optimizer=copy.deepcopy(self.optimizer.state_dict()),
+        )
+
+    def rewind(self, mark: TrainerMark) -> None:
+        """Forget the epochs trained since ``mark``: training on gives the very same numbers
+        again (tests/test_trainer_rewind.py). The CPU seconds they took stay spent."""
+        self.model.load_state_dict(mark.model)
+        self.optimizer.load_state_dict(mark.optimizer)
+        self.history, self.detailed_epochs = list(mark.history), list(mark.detailed_epochs)  # the mark stays as it was
+        self._stride, self.solved_epoch = mark.stride, mark.solved_epoch
+        self._internals.cache_clear()
+
+    def train_epoch(self) -> EpochRecord:
+        """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
+        if self.done:
+            if self.epoch < self.config.epochs:
+                raise PlaygroundError(
+                    f"Solved at epoch {self.solved_epoch}; turn off stopping when solved to train on."
+                )
+            raise PlaygroundError(f"All {self.config.epochs} epochs are trained; reset to start again.")
+        if self.train_seconds >= self.limits.max_train_seconds:
+            raise PlaygroundError(
+                f"Training stopped after {self.epoch} epochs: this run used its "
+                f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
+            )
+        torch.set_num_threads(ONE_THREAD)
+        started = time.thread_time()
+        logits = self.model(self._inputs, self._lengths)
+        self.optimizer.zero_grad()
+        loss = sequence_loss(logits, self.dataset.target_indices, self.config.loss_reduction)
+        loss_value = loss.item()
+        if not math.isfinite(loss_value):
+            raise TrainingDiverged(self.epoch + 1, loss_value)
+        loss.backward()
+        grad_norm, clipped_grad_norm = clip_gradients(self.model, self.config.clip_grad_norm)
+        snapshot = {name: p.detach().clone() for name, p in self.model.named_parameters()}
+        self.optimizer.step()
+        with torch.no_grad():
+            probabilities = torch.softmax(logits.detach(), dim=-1)
+            predicted = probabilities.argmax(dim=-1).tolist()
+        record = EpochRecord(
+            epoch=self.epoch + 1,
+            loss=loss_value,
+            predictions=predicted_strings(self.dataset, predicted),
+            probabilities=probabilities,
+            parameters=snapshot,
+            grad_norm=grad_norm,
+            clipped_grad_norm=clipped_grad_norm,
+        )
+        self.history.append(record)
+        self.detailed_epochs.append(record.epoch)
+        if self.solved_epoch is None and record.solved(self.dataset.targets):
+            self.solved_epoch = record.epoch
+        if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
+            self._thin_history()
+        self.train_seconds += time.thread_time() - started
+        return record
+
+    def train(
+        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
+    ) -> list[EpochRecord]:
+        """Train up to ``max_epochs`` more epochs or ``max_seconds``, whichever ends first.
+
+        Seconds here, as in ``train_seconds`` and the host's time cap, are CPU seconds of the
+        calling thread, not wall-clock ones: on a server shared by a class, a session waiting
+        for the CPU still gets a full slice of work per call, instead of slices that shrink
+        to one epoch under load and leave each page update mostly drawing. (Training runs on
+        this one thread: see `ONE_THREAD`.)
+
+        When ``max_seconds`` runs out but the rest of the run, at the pace of its epochs so
+        far, would take at most ``finish_within`` more seconds, the run is finished instead,
+        within that extra time. A short run then ends in one call even on a slow machine,
+        rather than leaving a few epochs for one more page update.
+        """
+        remaining = self.config.epochs - self.epoch if max_epochs is None else max_epochs
+        deadline = None if max_seconds is None else time.thread_time() + max_seconds
+        records = []
+        while remaining > 0 and not self.done:
+            records.append(self.train_epoch())
+            remaining -= 1
+            if deadline is not None and time.thread_time() >= deadline:
+                epochs_left = self.config.epochs - self.epoch
+                if epochs_left * self.train_seconds / self.epoch > finish_within:
+                    break
+                deadline += finish_within  # finish, but never beyond the extra time
+                finish_within = 0.0
+        return records
+
+    def _detail_budget(self) -> int:
+        """How many epochs' weights and probabilities fit in the per-run memory cap."""
+        weights = sum(p.numel() for p in self.model.parameters())
+        probabilities = self.dataset.batch_size * self.dataset.seq_len * len(self.dataset.vocab)
+        bytes_per_epoch = 4 * (weights + probabilities)
+        fitting = int(self.limits.max_history_megabytes * 2**20 // bytes_per_epoch)
+        return max(4, min(self.limits.max_recorded_epochs, fitting))
+
+    def _thin_history(self) -> None:
+        """Keep detail only on a grid of every `stride`-th epoch, plus the first, solved and latest.
+
+        Called after each new epoch: the previous latest epoch loses its detail unless it is
+        on the grid, and when the grid itself outgrows the cap its stride doubles, so the
+        kept epochs stay evenly spread over the whole run.
+        """
+        protected = {1, self.solved_epoch, self.epoch}
+        while True:
+            dropped = [e for e in self.detailed_epochs if e % self._stride and e not in protected]
+            if len(self.detailed_epochs) - len(dropped) <= self.max_detailed_epochs:
+                break
+            self._stride *= 2
+        for epoch in dropped:
+            self.history[epoch - 1] = replace(self.history[epoch - 1], probabilities=None, parameters=None)
+        self.detailed_epochs = [e for e in self.detailed_epochs if e not in dropped]
+        self._internals.cache_clear()
+
+    def nearest_detailed_epoch(self, epoch: int) -> int:
+        """The kept epoch closest to ``epoch`` (for a scrubber over a thinned long run)."""
+        return min(self.detailed_epochs, key=lambda kept: (abs(kept - epoch), -kept))
+
+    def encoding_matrix(self, epoch: int) -> torch.Tensor | None:
+        """(vocab, features): each character's input vector at ``epoch``, or None for one-hot.
+
+        An Embedding stores it as rows; ``Linear(vocab, dim)`` stores it as the columns of
+        its (dim, vocab) weight, because one-hot @ W.T picks out column ``index``.
+        """
+        weight = self._detailed_record(epoch).parameters.get("encoder.weight")
+        if weight is None:
+            return None
+        return weight if self.config.encoding == "embedding" else weight.T
+
+    def internals(self, epoch: int) -> Internals:
+        """Hidden/cell states, gates and gradients of epoch ``epoch`` (1-based), cached."""
+        self._detailed_record(epoch)
+        return self._internals(epoch)
+
+    def _detailed_record(self, epoch: int) -> EpochRecord:
+        if not 1 <= epoch <= self.epoch:
+            raise PlaygroundError(f"Epoch {epoch} has not been trained yet (trained: {self.epoch}).")
+        record = self.history[epoch - 1]
+        if not record.detailed:
+            raise PlaygroundError(
+                f"Epoch {epoch}'s weights were not kept (long runs keep every few epochs to save "
+                f"memory); the nearest kept epoch is {self.nearest_detailed_epoch(epoch)}."
+            )
+        return record
+
+    def _compute_internals(self, epoch: int) -> Internals:
+        return unrolled_pass(self.config, self._detailed_record(epoch).parameters, self.dataset)

@@ -1,0 +1,291 @@
+"""How every page trains: in short slices of CPU time, one slice per script run, in turns.
+
+A `LiveRun` is one kind of training a session can have going: the Train page's run (which
+the "train it here" buttons of the other pages start too), the Gradient flow page's three
+cores, the Compare page's contenders. Whatever it trains offers `Trainable`; the run's
+target and flags live under typed keys (`ui.core.state`).
+
+Why slices: a page that trained to the end in one call would hold the server's turn
+(`ui.core.turns`) for as long as the run lasts, and every other student's page would wait
+behind it. A slice is counted in CPU seconds (`Trainer.train`), so it is the same amount
+of work on a busy server, and between two slices everyone waiting takes their turn.
+
+How a run is driven: every script run that finds the run going trains one slice
+(`LiveRun.advance`, before anything is drawn), then draws the live views in a fragment
+that reruns itself every `refresh_seconds` and trains one slice per rerun. The timer ticks
+only while the run is going (see `NEVER_SECONDS`); when a slice ends the run, a full rerun
+redraws the page still. `AppTest` does not follow ``run_every`` timers, so tests drive a
+run by rerunning until it stops, exactly as the browser's timer does. Pause clears the running flag in its
+callback, before any script run, so no slice starts after it. For the measurements behind
+the slice and refresh lengths, see docs/performance.md.
+
+Pause at once: a click inside a fragment (Pause is in the Train page's panel) does not
+interrupt the script run in progress; Streamlit queues it until that run ends. So a slice
+trains one epoch at a time and starts none once the learner's next click has arrived
+(`ui.core.click_waiting`): only the epoch in progress is finished, whatever the model size, instead
+of the rest of the slice. The Train page's run goes further: the epochs of that slice were
+never on screen (a slice trains, then draws), so a click takes the run back to the slice's
+start (`Trainer.rewind`), and a Pause stops on the epoch the learner saw. Training on gives
+the same numbers again.
+
+A Pause keeps the charts: Streamlit's browser rebuilds a Vega-Lite chart from nothing when the
+fragment that draws it changes (its selection wiring depends on the fragment), which cost a Pause
+of the Train page about 0.1 s. So that page's run (`one_fragment`) draws its still views (paused,
+finished, not started) with the very fragment that draws it going, untimed.
+
+A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
+be watched rather than blinked through: a slice then trains only the epochs due by the wall
+clock since the run (re)started, never sleeping while it holds the turn, and the views
+refresh no faster than one epoch is due.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Generic, Protocol, TypeVar
+
+import streamlit as st
+
+from playground import PlaygroundError
+from playground.run.checkpoint import Replay
+from playground.run.compare import Comparison
+from playground.run.trainer import Trainer, TrainerMark
+from ui.core.click_waiting import click_waiting
+from ui.core.markdown import escape_markdown
+from ui.core.state import (
+    COMPARISON,
+    COMPARISON_LIVE,
+    EXPORT_REPLAY,
+    EXPORT_REPLAY_LIVE,
+    GRADIENT_FLOW_LIVE,
+    GRADIENT_FLOW_RACE,
+    TRAIN_LIVE,
+    TRAIN_PACE,
+    TRAINER,
+    LiveKeys,
+    SessionKey,
+)
+from ui.core.turns import SCRIPT_TURNS, taking_turns
+
+# The timer of views that are still. Streamlit stops a fragment's timer only when the fragment
+# is no longer drawn (or at a full run); the same fragment drawn again without `run_every`
+# keeps ticking. So still views ask for a timer that never comes: about 23 days, under the
+# browser's longest timer (2**31 ms; a longer one fires at once).
+NEVER_SECONDS = 2_000_000
+# The CPU time of a run's first slice after a start (or a continue), whatever its slices are
+# otherwise: the click's own page update then comes at once. A run whose rest fits in
+# `finish_within` still ends in that update.
+FIRST_SLICE_SECONDS = 0.01
+
+
+class Trainable(Protocol):
+    """What a live run trains: a `Trainer`, or a `Comparison` of several."""
+
+    @property
+    def epoch(self) -> int: ...
+
+    @property
+    def epochs(self) -> int: ...
+
+    @property
+    def train_seconds(self) -> float: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    def train(self, *, max_epochs: int | None, max_seconds: float, finish_within: float) -> object: ...
+
+
+Target = TypeVar("Target", bound=Trainable)
+
+
+@dataclass(frozen=True)
+class LiveRun(Generic[Target]):
+    """One kind of training a session can have going, and how long its slices are."""
+
+    target: SessionKey[Target | None]
+    keys: LiveKeys
+    slice_seconds: float  # CPU seconds of training per script run
+    finish_within: float  # a slice that leaves less work than this finishes the run instead
+    refresh_seconds: float  # how often the live views rerun while the run is going
+    slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
+    pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
+    rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
+    one_fragment: bool = False  # the still views are drawn by the live views' fragment (see the module's docstring)
+
+    def current(self) -> Target | None:
+        return self.target.get()
+
+    def going(self) -> bool:
+        target = self.current()
+        return self.keys.running.get() and target is not None and not target.done
+
+    def start(self) -> None:
+        self.keys.error.clear()
+        self.keys.pace_mark.clear()  # the pace counts from now
+        self.keys.running.set(True)
+
+    def epochs_per_second(self) -> float | None:
+        return self.pace.get() if self.pace is not None else None
+
+    def refresh_every(self) -> float:
+        """Seconds between live redraws: ``refresh_seconds``, or longer when fewer epochs are due."""
+        pace = self.epochs_per_second()
+        return self.refresh_seconds if pace is None else max(self.refresh_seconds, 1 / pace)
+
+    def _epochs_due(self, target: Target) -> int | None:
+        """How many epochs this slice may train: those due at the pace, at most ``slice_epochs``.
+
+        The pace is counted from a mark (time, epoch, pace) set at the first slice after a
+        start or a change of pace, so a slow server catches up instead of drifting, and the
+        first slice trains one epoch at once, for the click's own page update. At full speed
+        the mark only says that the first slice (`FIRST_SLICE_SECONDS`) is behind us."""
+        pace = self.epochs_per_second()
+        now = time.monotonic()
+        mark = self.keys.pace_mark.get()
+        if pace is None:
+            if mark is None:
+                self.keys.pace_mark.set((now, target.epoch, None))
+            return self.slice_epochs
+        if mark is None or mark[2] != pace:
+            mark = (now, target.epoch, pace)
+            self.keys.pace_mark.set(mark)
+        since, first_epoch, _ = mark
+        due = int((now - since) * pace) + 1 - (target.epoch - first_epoch)
+        return due if self.slice_epochs is None else min(due, self.slice_epochs)
+
+    def clear(self) -> None:
+        """Not going, and nothing to report."""
+        self.keys.running.set(False)
+        self.keys.error.clear()
+
+    def stop(self, message: str | None = None) -> None:
+        """Stop training; ``message`` says why when it was not the learner's choice."""
+        self.keys.running.set(False)
+        if message:
+            self.keys.error.set(message)
+
+    def train_slice(self) -> bool:
+        """Train one slice of the going run; True when that stopped it (finished or failed)."""
+        target = self.current()
+        first = self.keys.pace_mark.get() is None  # the first slice since the run (re)started
+        due = self._epochs_due(target)
+        if due is not None and due <= 0:
+            return False  # ahead of the pace: nothing is due yet
+        seconds = FIRST_SLICE_SECONDS if first else self.slice_seconds
+        try:
+            with SCRIPT_TURNS.outside():  # arithmetic only: others take their turns meanwhile
+                self._train_until_clicked(target, due, seconds)
+        except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
+            self.stop(str(error))
+            return True
+        if target.done:
+            self.stop()
+            return True
+        return False
+
+    def _train_until_clicked(self, target: Target, due: int | None, seconds: float) -> None:
+        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, one
+        epoch at a time, none once a click is waiting (see the module's docstring).
+
+        When the time is up but the rest of the run, at the pace of its epochs so far, fits in
+        `finish_within` more seconds, the run is finished instead (a short run then ends in one
+        page update even on a slow machine), within that extra time."""
+        started, budget, trained = time.thread_time(), seconds, 0
+        finish_within = self.finish_within
+        mark = self._mark(target, due)
+        while not target.done and (due is None or trained < due) and not click_waiting():
+            target.train(max_epochs=1, max_seconds=None, finish_within=0.0)
+            trained += 1
+            if time.thread_time() - started >= budget:
+                rest = (target.epochs - target.epoch) * target.train_seconds / max(1, target.epoch)
+                if rest > finish_within:
+                    break
+                budget, finish_within = budget + finish_within, 0.0  # finish, but never beyond the extra time
+        if mark is not None and trained and click_waiting():  # arrived during the slice, or as it ended
+            target.rewind(mark)
+
+    def _mark(self, target: Target, due: int | None) -> TrainerMark | None:
+        """Where a click mid-slice takes the run back to: the epoch on screen, which the slice
+        starts from. Only a run that trains several epochs per slice needs it (at full speed a
+        small network trains dozens, which a Pause would otherwise leave past the one shown);
+        a large network's slice is one or two epochs, whose weights are costly to copy."""
+        if not self.rewinds_to_shown or not isinstance(target, Trainer) or (due is not None and due <= 1):
+            return None
+        if not target.epoch or target.train_seconds / target.epoch > self.slice_seconds / 2:
+            return None
+        return target.mark()
+
+    def advance(self) -> None:
+        """This script run's slice, if the run is going: call it before drawing anything, so
+        a short run is drawn finished by the very run its button started."""
+        self.keys.sliced.set(self.going() and not self.train_slice())
+
+    def show(self, live: Callable[[Target], None], still: Callable[[], None]) -> None:
+        """Draw ``live`` in a timed fragment while the run is going, else ``still`` (in that same
+        fragment, untimed, for a run with ``one_fragment``); then any error."""
+        going = self.going()
+        if going or self.one_fragment:
+            self._views_fragment(live, still, going)
+        else:
+            still()
+        self.show_error()
+
+    def show_error(self) -> None:
+        if message := self.keys.error.get():
+            st.error(escape_markdown(message), icon=":material/error:")
+
+    def _views_fragment(self, live: Callable[[Target], None], still: Callable[[], None], going: bool) -> None:
+        """The views' fragment: one function at one place, so its id is the same whether it draws
+        the run going (rerun every `refresh_every`, a slice each time) or still."""
+
+        @st.fragment(run_every=self.refresh_every() if going else NEVER_SECONDS)
+        @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
+        def views() -> None:
+            if not going:
+                still()
+                return
+            if not self.keys.sliced.take() and (not self.going() or self.train_slice()):
+                st.rerun()  # paused meanwhile, or this slice ended the run: a full run draws it still
+            live(self.current())
+
+        views()
+
+
+def show_progress(target: Trainable, running: bool) -> None:
+    """Epoch, CPU seconds of training and whether it is training, paused or done."""
+    state = "training…" if running else ("done" if target.done else "paused")
+    st.progress(
+        target.epoch / target.epochs,
+        text=f"Epoch {target.epoch} of {target.epochs} · {target.train_seconds:.2f} s of training · {state}",
+    )
+
+
+# The Train page redraws four views per slice, so its slices are short; a comparison draws
+# a chart per contender, so it trains longer between redraws.
+TRAIN_RUN: LiveRun[Trainer] = LiveRun(
+    TRAINER,
+    TRAIN_LIVE,
+    slice_seconds=0.05,
+    finish_within=0.1,
+    refresh_seconds=0.1,
+    pace=TRAIN_PACE,
+    rewinds_to_shown=True,
+    one_fragment=True,
+)
+# The same run trained from another page ("train it here"), which shows only its progress:
+# with nothing to watch, it goes at full speed.
+TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None, rewinds_to_shown=False, one_fragment=False)
+# The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
+GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
+    GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10
+)
+COMPARE_RUN: LiveRun[Comparison] = LiveRun(
+    COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
+)
+# Replaying an uploaded model file is training too, as long as the saved run was.
+REPLAY_RUN: LiveRun[Replay] = LiveRun(
+    EXPORT_REPLAY, EXPORT_REPLAY_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
+)

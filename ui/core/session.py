@@ -1,0 +1,78 @@
+"""The one place that knows how a session's experiment changes.
+
+Every page reads and writes the current `RunConfig` and `Trainer` through these functions,
+so that a model trained on the Train page is the one the other pages look inside. A changed
+number of epochs continues the run (its numbers are those of a fresh run of the new config);
+any other change discards it, keeping its loss curve as the ghost the next run is drawn
+against, so nothing stale is ever trained. A run put in place is not training until
+something starts it (`ui.core.live_run.TRAIN_RUN`). The values live under `ui.core.state` keys.
+"""
+
+from __future__ import annotations
+
+from playground import RunConfig, Trainer
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from ui.core.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAIN_STOP_WHEN_SOLVED, TRAINER
+
+
+def get_config() -> RunConfig:
+    config = CONFIG.get()
+    if config is None:
+        config = PRESETS[DEFAULT_PRESET].config
+        CONFIG.set(config)
+    return config
+
+
+def set_config(config: RunConfig) -> None:
+    """Store ``config``; the current run continues under it if only its epochs changed, else is dropped."""
+    if CONFIG.get() == config:
+        return
+    CONFIG.set(config)
+    trainer = TRAINER.get()
+    if trainer is not None and trainer.can_continue_with(config):
+        trainer.continue_with(config)  # a run going keeps going
+    else:
+        drop_run()
+
+
+def drop_run() -> None:
+    """Forget the current run, keeping its losses (if it trained any) as the ghost curve."""
+    trainer = TRAINER.get()
+    if trainer is not None and trainer.epoch:
+        TRAIN_GHOST.set(tuple(record.loss for record in trainer.history))
+    TRAINER.clear()
+    TRAIN_LIVE.running.set(False)
+
+
+def get_trainer() -> Trainer | None:
+    return TRAINER.get()
+
+
+def use_trainer(trainer: Trainer) -> None:
+    """Make ``trainer`` (e.g. a run loaded from a file) the session's run, with its config."""
+    set_config(trainer.config)
+    TRAINER.set(trainer)
+    TRAIN_LIVE.running.set(False)
+
+
+def new_trainer() -> Trainer:
+    """A fresh run of the current config; raises `PlaygroundError` for invalid settings."""
+    config = get_config()
+    trainer = Trainer(config, stop_when_solved=stops_when_solved(config))
+    use_trainer(trainer)
+    return trainer
+
+
+def strings_are_typed(config: RunConfig) -> bool:
+    """Whether ``config``'s strings are the learner's own rather than a lesson preset's."""
+    return all(
+        (preset.config.sources, preset.config.targets) != (config.sources, config.targets)
+        for preset in PRESETS.values()
+    )
+
+
+def stops_when_solved(config: RunConfig) -> bool:
+    """The learner's "Stop when solved" choice; until they make one, on for typed strings only:
+    a lesson's preset trains its lesson's epochs, typed strings train until they are learned."""
+    chosen = TRAIN_STOP_WHEN_SOLVED.get()
+    return strings_are_typed(config) if chosen is None else chosen

@@ -1,0 +1,128 @@
+"""Keeping the browser's URL and the session's experiment in step.
+
+`restore_config_from_url` runs before the page on every run (app.py calls it before
+``navigation.run()``); on a session's first run it takes the experiment from the URL, so a
+shared link sets it. `sync_url_with_config` runs after the page (app.py calls it after
+``navigation.run()``), so changing any control rewrites the URL's query parameters; a page
+that stops the script early (``st.stop``) after `set_config` should call it first.
+
+A page may also keep a few parameters of its own in the link (the Compare page keeps which
+comparison to run): it reads them with `page_param_from_link` and declares their current
+values with `set_page_params` on every run. A share link made on such a page opens that
+page; made anywhere else, it opens the Train page, where the experiment is, and may ask to
+start training as it opens (`TRAIN_ON_OPEN`).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.url_state import (
+    CLASSROOM_PARAMS,
+    classroom_from_params,
+    classroom_to_params,
+    config_from_params,
+    config_to_params,
+    query_string,
+)
+from ui.core.session import get_config, set_config
+from ui.core.state import (
+    CLASSROOM_LINK,
+    URL_LINK_PAGE_PARAMS,
+    URL_NOTICES,
+    URL_PAGE_PARAMS,
+    URL_PAGE_PATH,
+    URL_RESTORED,
+)
+
+TRAIN_ON_OPEN = "train"  # with value "1": the Train page starts training when the link opens it
+PAGE_PARAMS = frozenset({"preset", "vs", "values", TRAIN_ON_OPEN})  # every page's own parameter names
+TRAIN_ON_OPEN_KEY = "url_train_on_open_toggle"
+
+
+def _current_params() -> dict[str, list[str]]:
+    return {name: st.query_params.get_all(name) for name in st.query_params.keys()}
+
+
+def restore_config_from_url() -> None:
+    """On a session's first run, take the experiment from the URL and show what was ignored."""
+    if not URL_RESTORED.get():
+        URL_RESTORED.set(True)
+        params = _current_params()
+        URL_LINK_PAGE_PARAMS.set({name: values[-1] for name, values in params.items() if name in PAGE_PARAMS})
+        state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS)
+        classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
+        CLASSROOM_LINK.set(classroom)
+        if state.has_settings:
+            set_config(state.config)
+        if state.notices or classroom_notices:
+            URL_NOTICES.set((get_config(), state.notices + classroom_notices))
+    URL_PAGE_PARAMS.set({})
+    show_url_notices()
+
+
+def show_url_notices() -> None:
+    """The link's ignored parts, shown until the learner changes the experiment."""
+    config, notices = URL_NOTICES.get()  # (config they are about, notices)
+    if notices and config == get_config():
+        st.warning(
+            "Some settings in this link could not be used, so their defaults apply:\n\n"
+            + "\n".join(f"- {notice}" for notice in notices),
+            icon="🔗",
+        )
+
+
+def page_param_from_link(name: str) -> str | None:
+    """A page's own parameter as the link that opened this session gave it, if any."""
+    return URL_LINK_PAGE_PARAMS.get().get(name)
+
+
+def set_page_params(params: dict[str, str]) -> None:
+    """The current page's own parameters to keep in the URL (only non-default values)."""
+    unknown = set(params) - PAGE_PARAMS
+    assert not unknown, f"add {unknown} to ui.core.url_sync.PAGE_PARAMS"
+    URL_PAGE_PARAMS.set(dict(params))
+
+
+def _wanted_params() -> dict[str, str | list[str]]:
+    return {**config_to_params(get_config()), **URL_PAGE_PARAMS.get(), **classroom_to_params(CLASSROOM_LINK.get())}
+
+
+def sync_url_with_config() -> None:
+    """Rewrite the URL's query parameters to describe the current experiment (only non-defaults)."""
+    wanted = _wanted_params()
+    as_lists = {name: value if isinstance(value, list) else [value] for name, value in wanted.items()}
+    if _current_params() != as_lists:
+        st.query_params.from_dict(wanted)
+
+
+def _train_page_url() -> str:
+    """The Train page's address (the app's default page): this page's address without its path."""
+    url = (st.context.url or "").rstrip("/")
+    page = URL_PAGE_PATH.get()
+    return (url[: -len(page) - 1] if page and url.endswith("/" + page) else url) + "/"
+
+
+def share_url(start_training: bool = False) -> str:
+    """The full link to the current experiment: on this page if it keeps parameters of its own,
+    else on the Train page (training as it opens if ``start_training``)."""
+    own = URL_PAGE_PARAMS.get()
+    if own:
+        base, params = st.context.url or "", own
+    else:
+        base, params = _train_page_url(), {TRAIN_ON_OPEN: "1"} if start_training else {}
+    query = query_string(get_config(), page_params=params)
+    return f"{base}?{query}" if query else base
+
+
+def show_share_link() -> None:
+    """The "copy link" box: the full link in st.code, whose copy icon copies it."""
+    start = False
+    if not URL_PAGE_PARAMS.get():
+        start = st.toggle(
+            "Start training when the link opens",
+            key=TRAIN_ON_OPEN_KEY,
+            help="Whoever opens the link sees the Train page training this experiment at once.",
+        )
+    st.code(share_url(start), language=None, wrap_lines=True)
+    st.caption("Copy the link with the icon at the right of the box; opening it restores this experiment.")

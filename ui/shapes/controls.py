@@ -1,0 +1,68 @@
+"""The Shapes page's settings: where they start (the trained run or the page's example) and
+the widgets that make a `ShapeSpec`. Which values the widgets open at is `ui.core.shown_epoch`'s choice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground import Trainer
+from playground.nn.cells import CELLS
+from playground.probes.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec
+from ui.core.shown_epoch import SHAPES_EXAMPLE, SHAPES_KEYS, set_shapes_widgets, shapes_of_run
+
+
+def start_buttons(trainer: Trainer) -> None:
+    """Which run the settings started from, and a button each for its sizes and the page's example."""
+    run_spec, capped = shapes_of_run(trainer)
+    st.caption(
+        f"Starts from the Train page's run ({CELLS[trainer.config.cell].module_name})"
+        + (f", within this page's caps ({', '.join(capped)})" if capped else "")
+        + "."
+    )
+    use_run, use_example = st.columns(2)
+    use_run.button("The trained run's sizes", key="shapes-use-run", on_click=set_shapes_widgets, args=(run_spec,))
+    use_example.button(
+        "This page's example", key="shapes-use-example", on_click=set_shapes_widgets, args=(SHAPES_EXAMPLE,)
+    )
+
+
+def shapes_controls() -> tuple[ShapeSpec, Any]:
+    """The module and its sizes in a narrow column; the spec they make, and the wide column
+    beside them for the diagram."""
+    controls, diagram = st.columns([1, 2.2], gap="large")
+    with controls:
+        module = st.radio(
+            "Module",
+            MODULES,
+            horizontal=True,
+            key=SHAPES_KEYS["module"],
+            format_func=lambda m: CELLS[m].short,
+            help=", ".join(cell.label for cell in CELLS.values()),
+        )
+        left, right = st.columns(2)
+        seq_len = left.number_input("seq_len", 1, MAX_SEQ_LEN, key=SHAPES_KEYS["seq_len"])
+        batch = right.number_input("batch size", 1, MAX_BATCH, key=SHAPES_KEYS["batch_size"])
+        input_size = left.number_input("input_size", 1, MAX_FEATURES, key=SHAPES_KEYS["input_size"])
+        hidden_size = right.number_input("hidden_size", 1, MAX_FEATURES, key=SHAPES_KEYS["hidden_size"])
+        layers = left.number_input("num_layers", 1, MAX_LAYERS, key=SHAPES_KEYS["layers"])
+        one_way = CELLS[module].hand_looped  # a hand loop of cells runs forward in time only
+        bidirectional = st.checkbox(
+            "bidirectional",
+            key=SHAPES_KEYS["bidirectional"],
+            disabled=one_way,
+            help=f"{CELLS[module].module_name} runs one direction only" if one_way else None,
+        )
+        batch_first = st.checkbox("batch_first", key=SHAPES_KEYS["batch_first"])
+    spec = ShapeSpec(
+        module=module,
+        seq_len=int(seq_len),
+        batch_size=int(batch),
+        input_size=int(input_size),
+        hidden_size=int(hidden_size),
+        layers=int(layers),
+        bidirectional=bidirectional and not one_way,
+        batch_first=batch_first,
+    )
+    return spec, diagram

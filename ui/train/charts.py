@@ -1,0 +1,185 @@
+"""The Train page's four views (loss, predictions, probabilities, hidden states), in two renderers.
+
+Vega-Lite (`charts.train.live`) while the run can go on: not started, training, paused. Their spec
+stays fixed and their rows change, so the browser updates them in place: a Pause, or dragging
+the epoch scrubber of a paused run, changes the charts without drawing them again (Streamlit
+redraws a plotly chart from nothing, which blinks, and the first plotly chart of a page also
+loads plotly.js, 4.7 MB: a first Pause once took 1.4 s to settle, bench/live_page.py).
+Plotly (`charts.train.figures`, `charts.loss`) once the run has ended: the full figures, with hover
+details, zoom and download.
+
+Every view shows one pair, and only up to that pair's own length (`Dataset.lengths`): in a
+batch of pairs of different lengths a shorter pair's padding is no character, so it is not drawn.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts.live_loss import loss_chart
+from charts.loss import LossRun, loss_figure
+from charts.train.figures import predictions_figure, probabilities_figure
+from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
+from charts.train.layout import HALF_PLOT_PX
+from charts.train.live import probabilities_chart, timeline_chart
+from playground import Trainer
+from playground.nn.cells import CELLS
+from ui.core.draw import chart_theme, draw_plotly
+from ui.core.state import TRAIN_GHOST
+
+TIMELINE_ROWS = 16  # each row is a line of text the browser redraws on every refresh
+# Heatmap cells (hidden and cell states, every layer and direction) drawn as Vega-Lite: an LSTM
+# 128×3 has 3840, whose SVG the browser could not redraw ten times a second, so it fell seconds
+# behind the server and even a Pause click waited its turn (bench/live_page.py).
+LIVE_HEATMAP_CELLS = 1024
+LOG_KEY = "train_log_scale"
+LIVE_HEATMAPS_KEY = "train_live_heatmaps"
+LIVE_LOSS_KEY = "train_live_loss_chart"
+
+
+def heatmap_cells(trainer: Trainer) -> int:
+    """Cells of the hidden-state heatmap (and the cell-state one of an LSTM) for one pair."""
+    config = trainer.config
+    states = 2 if CELLS[config.cell].has_cell_state else 1
+    return trainer.dataset.seq_len * config.hidden_size * config.layers * config.num_directions * states
+
+
+def curve_toggles() -> None:
+    """Under the loss chart (so both chart tops line up): its scale, and whether heatmaps follow training."""
+    st.toggle("Log-scale loss", key=LOG_KEY)
+    st.toggle(
+        "Heatmaps follow training live",
+        value=True,
+        key=LIVE_HEATMAPS_KEY,
+        help="Redraw the probability and hidden-state heatmaps at every refresh while "
+        "training. Off, the loss curve and predictions refresh faster on slow machines.",
+    )
+
+
+def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None) -> None:
+    """Loss curve and predictions timeline, side by side; ``shown_epoch`` marked (a paused run's)."""
+    dataset = trainer.dataset
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rows, spec = loss_chart(
+            [r.loss for r in trainer.history],
+            trainer.solved_epoch,
+            bool(st.session_state.get(LOG_KEY)),
+            shown_epoch,
+            TRAIN_GHOST.get(),
+        )
+        st.vega_lite_chart(rows, spec, key=LIVE_LOSS_KEY, width="stretch")
+        curve_toggles()
+    with right:
+        rows, spec = timeline_chart(
+            trainer.history,
+            pair,
+            dataset.vocab.chars,
+            targets(trainer, pair),
+            trainer.solved_epoch,
+            TIMELINE_ROWS,
+            shown_epoch,
+        )
+        st.vega_lite_chart(rows, spec, key="train_live_predictions_chart")
+
+
+def vega_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
+    """The epoch's probabilities and hidden states, as in-place Vega-Lite heatmaps."""
+    dataset = trainer.dataset
+    internals = trainer.internals(epoch)
+    length = dataset.lengths[pair]
+    left, right = st.columns(2, gap="medium")
+    with left:
+        rows, spec = probabilities_chart(
+            trainer.history[epoch - 1].probabilities[pair, :length],
+            dataset.vocab.chars,
+            dataset.source_chars[pair],
+            targets(trainer, pair),
+        )
+        st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
+    cell = internals.cell[:, :, pair, :length] if internals.cell is not None else None
+    rows, spec = hidden_states_chart(internals.hidden[:, :, pair, :length], dataset.source_chars[pair], cell)
+    # Laid out as the finished view: beside the probabilities, or full width for more than two panels.
+    wide = trainer.config.num_directions * (2 if cell is not None else 1) > 2
+    (st.container() if wide else right).vega_lite_chart(rows, spec, key="train_live_hidden_chart")
+
+
+def plotly_curves(trainer: Trainer, pair: int, epoch: int) -> None:
+    """Loss curve and predictions timeline of a finished run, side by side, ``epoch`` marked."""
+    dataset = trainer.dataset
+    left, right = st.columns(2, gap="medium")
+    with left:
+        chart = st.empty()  # the toggles sit under the chart so both chart tops line up
+        curve_toggles()
+        ghost = [LossRun(TRAIN_GHOST.get(), name="previous run", ghost=True)] if TRAIN_GHOST.get() else []
+        draw_plotly(
+            chart,
+            loss_figure(
+                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch), *ghost],
+                epoch,
+                bool(st.session_state.get(LOG_KEY)),
+                trainer.config.epochs,
+                theme=chart_theme(),
+            ),
+            "train_loss_chart",
+            "train-loss",
+        )
+    draw_plotly(
+        right,
+        predictions_figure(
+            trainer.history,
+            pair,
+            dataset.vocab.chars,
+            targets(trainer, pair),
+            trainer.solved_epoch,
+            epoch,
+            trainer.config.epochs,
+            max_rows=TIMELINE_ROWS,
+            theme=chart_theme(),
+        ),
+        "train_predictions_chart",
+        "train-predictions",
+    )
+
+
+def plotly_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
+    """Per-step probabilities and hidden (and cell) states of one epoch, side by side."""
+    dataset = trainer.dataset
+    internals = trainer.internals(epoch)
+    length = dataset.lengths[pair]
+    panels_per_layer = trainer.config.num_directions * (2 if internals.cell is not None else 1)
+    left, right = st.columns(2, gap="medium")
+    draw_plotly(
+        left,
+        probabilities_figure(
+            trainer.history[epoch - 1].probabilities[pair, :length],
+            dataset.vocab.chars,
+            dataset.source_chars[pair],
+            targets(trainer, pair),
+            epoch,
+            theme=chart_theme(),
+        ),
+        "train_probabilities_chart",
+        "train-probabilities",
+    )
+    # Up to two panels per layer fit beside the probabilities; more get the full width.
+    wide = panels_per_layer > 2
+    cell = internals.cell[:, :, pair, :length] if internals.cell is not None else None
+    draw_plotly(
+        st.container() if wide else right,
+        hidden_state_figure(
+            internals.hidden[:, :, pair, :length],
+            dataset.source_chars[pair],
+            cell,
+            epoch,
+            theme=chart_theme(),
+            plot_px=HALF_PLOT_PX * (2 if wide else 1),
+        ),
+        "train_hidden_chart",
+        "train-hidden-states",
+    )
+
+
+def targets(trainer: Trainer, pair: int) -> list[int]:
+    """The pair's target indices up to its length: the padding after it has no target to draw."""
+    return trainer.dataset.target_indices[pair, : trainer.dataset.lengths[pair]].tolist()

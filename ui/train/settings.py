@@ -1,0 +1,208 @@
+"""The Train page's inputs: strings, preset picker and every setting of a `RunConfig`.
+
+Each control is a keyed widget whose value lives in session state, so a preset can fill
+all of them at once (a callback writes the keys before the page redraws) and the config
+is always rebuilt from exactly what the learner sees. Controls are seeded from the
+session's current config, so returning from another page shows the run that was trained.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground import PlaygroundError, RunConfig
+from playground.lessons.presets import PRESETS
+from playground.nn.text import split_characters
+from playground.run.limits import LIMITS
+from playground.run.setting_type import Section, Setting
+from playground.run.settings import PRESET_CONTROL, SETTINGS
+from ui.core.classroom_link import control_state
+
+PREFIX = "train_"
+PRESET_KEY = PREFIX + "preset"
+SOURCES_KEY, TARGETS_KEY = PREFIX + "sources", PREFIX + "targets"
+# What the text boxes accept: every allowed pair plus a margin (the config check names the caps).
+STRINGS_MAX_CHARS = LIMITS.max_string_length * LIMITS.max_pairs + 64
+# How the string boxes read when the task is next-character prediction (targets unused).
+NEXT_CHAR_WORDING = {
+    "sources": {"label": "Source text"},
+    "targets": {"help": "Not used: next-character prediction learns each source character's successor."},
+}
+
+
+def lines_to_strings(text: str | None) -> tuple[str, ...]:
+    """One string per line; trailing blank lines are ignored, spaces are kept (they are characters)."""
+    lines = (text or "").replace("\r", "").split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
+def key(setting: Setting) -> str:
+    return PREFIX + setting.field
+
+
+def to_widget(setting: Setting, value: Any) -> Any:
+    """A config value as its widget holds it (a list of strings is one line each)."""
+    return "\n".join(value) if setting.kind is tuple else value
+
+
+def from_widget(setting: Setting, value: Any) -> Any:
+    """A widget's value as the config field's type; raises TypeError/ValueError for no number."""
+    if setting.kind is tuple:
+        return lines_to_strings(value)
+    if setting.kind is str:
+        return value if setting.choices else value or ""
+    return setting.kind(value)
+
+
+def fill_widgets(config: RunConfig) -> None:
+    """Write every control's value from ``config`` (before the widgets are drawn)."""
+    for setting in SETTINGS:
+        st.session_state[key(setting)] = to_widget(setting, getattr(config, setting.field))
+
+
+def config_from_widgets() -> RunConfig:
+    """The config the controls currently describe; `PlaygroundError` if a value is no number."""
+    values = {}
+    for setting in SETTINGS:
+        try:
+            values[setting.field] = from_widget(setting, st.session_state[key(setting)])
+        except (TypeError, ValueError, OverflowError):
+            label = setting.field.replace("_", " ")
+            raise PlaygroundError(f"The {label} must be a finite number.") from None
+    return RunConfig(**values)
+
+
+def matching_preset(config: RunConfig) -> str | None:
+    return next((name for name, preset in PRESETS.items() if preset.config == config), None)
+
+
+def _apply_preset() -> None:
+    name = st.session_state.get(PRESET_KEY)
+    if name in PRESETS:
+        fill_widgets(PRESETS[name].config)
+
+
+def ensure_widgets(config: RunConfig) -> None:
+    """Seed the controls from ``config`` on a first visit (or after another page was shown,
+    which makes Streamlit forget this page's widget values)."""
+    if any(key(setting) not in st.session_state for setting in SETTINGS):
+        fill_widgets(config)
+
+
+def _forget_outgrown_vocabulary() -> None:
+    """Typing new strings drops an explicit vocabulary (set by a preset) that lacks their characters.
+
+    The explicit order matters only for reproducing a lesson; once the learner types
+    characters it does not list, the vocabulary is rebuilt from the strings instead of
+    refusing them with an error about a setting hidden under "Advanced".
+    """
+    vocab = st.session_state.get(PREFIX + "vocab")
+    if not vocab:
+        return
+    known = set(split_characters(vocab))
+    typed = st.session_state.get(SOURCES_KEY, "") + st.session_state.get(TARGETS_KEY, "")
+    if not set(split_characters(typed.replace("\n", ""))) <= known:
+        st.session_state[PREFIX + "vocab"] = ""
+        st.toast("New characters: the vocabulary is now built from your strings.")
+
+
+def preset_and_strings() -> None:
+    """Preset picker and the source/target text areas, for the top of the page."""
+    try:
+        config = config_from_widgets()
+    except PlaygroundError:
+        config = None  # the page explains the bad number; keep the picker on "custom"
+    st.session_state[PRESET_KEY] = matching_preset(config) if config else None
+    preset_state = control_state(PRESET_CONTROL)  # a classroom link may lock or hide it
+    if preset_state != "hidden":
+        _preset_picker(disabled=preset_state == "locked")
+    _draw_section("strings")
+
+
+def _preset_picker(disabled: bool) -> None:
+    st.selectbox(
+        "Preset",
+        list(PRESETS),
+        key=PRESET_KEY,
+        format_func=lambda name: PRESETS[name].title,
+        on_change=_apply_preset,
+        placeholder="Custom settings (pick a preset to start over)",
+        help="Fills every control with a lesson's experiment.",
+        disabled=disabled,
+    )
+    preset = PRESETS.get(st.session_state[PRESET_KEY])
+    if preset is not None:
+        st.caption(preset.description)
+
+
+def _widget_values() -> dict[str, Any]:
+    """Every setting's current widget value, by field: what `Setting.unused` looks at."""
+    return {setting.field: st.session_state.get(key(setting)) for setting in SETTINGS}
+
+
+def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
+    """The setting's widget, chosen by its type, in ``container`` (the page, sidebar or a column).
+
+    Each widget but the number boxes also gets its current value as its default. Streamlit's
+    browser code starts a new widget from its default and applies a value set through session
+    state (as a link's settings are) only once it has drawn the widget; a rerun the browser sent
+    before that (a live view's timer, while a link's run trained) carried the default back, and
+    the text boxes of a "train=1" link came back empty (tests/browser/test_share_browser.py). A
+    number box keeps Streamlit's own default: Streamlit replaces a number that is not finite by
+    the default, which would then silently be the previous value instead of an explained error."""
+    options: dict[str, Any] = {"label": setting.label, "key": key(setting), "help": setting.help_text(LIMITS)}
+    if setting.unused is not None:
+        options["disabled"] = setting.unused(values)
+    if control_state(setting.url) == "locked":  # by a classroom link
+        options["disabled"] = True
+    value = st.session_state[key(setting)]
+    if setting.kind is tuple:
+        if values["task"] == "next-char":
+            options.update(NEXT_CHAR_WORDING.get(setting.field, {}))
+        container.text_area(
+            **options, value=value, height=90, max_chars=STRINGS_MAX_CHARS, on_change=_forget_outgrown_vocabulary
+        )
+    elif setting.kind is bool:
+        container.toggle(**options, value=value)
+    elif setting.choices:
+        labels = setting.choice_labels
+        index = setting.choices.index(value) if value in setting.choices else 0
+        container.selectbox(**options, options=setting.choices, index=index, format_func=labels.get if labels else str)
+    elif setting.kind is str:
+        container.text_input(**options, value=value, placeholder=setting.placeholder)
+    else:
+        container.number_input(**options, step=setting.step, format=setting.number_format)
+
+
+def _draw_section(section: Section) -> None:
+    """The section's settings in table order; consecutive ones sharing a ``row`` side by side."""
+    values = _widget_values()
+    settings = [setting for setting in SETTINGS if setting.section == section]
+    for setting in settings:
+        if control_state(setting.url) == "hidden":  # by a classroom link: not drawn, value kept
+            st.session_state[key(setting)] = st.session_state[key(setting)]
+    settings = [setting for setting in settings if control_state(setting.url) != "hidden"]
+    while settings:
+        row = [settings.pop(0)]
+        while row[0].row and settings and settings[0].row == row[0].row:
+            row.append(settings.pop(0))
+        containers = st.columns(len(row)) if len(row) > 1 else [st]
+        for setting, container in zip(row, containers):
+            _draw(setting, container, values)
+
+
+def model_and_training_settings() -> None:
+    """Every model and optimiser setting, for the sidebar; rarely used ones in "Advanced".
+
+    Number boxes have no min/max of their own: a value out of range is kept and explained
+    by the config check (naming the cap), instead of being silently clamped."""
+    st.subheader("Model")
+    _draw_section("model")
+    st.subheader("Training")
+    _draw_section("training")
+    with st.expander("Advanced"):
+        _draw_section("advanced")

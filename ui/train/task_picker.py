@@ -1,0 +1,93 @@
+"""The Train page's task generator: a task of the ladder, a length and a number of pairs.
+
+"Fill the strings" writes the generated pairs (seeded by the page's Seed) and the settings
+that suit the task into the Train page's controls, as a preset does; the learner then
+changes whatever they like. The tasks themselves live in `playground.lessons.tasks`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from playground import PlaygroundError
+from playground.lessons.tasks import DEFAULT_DELAY, DEFAULT_LENGTH, DEFAULT_PAIRS, TASKS, TaskOptions, task_config
+from playground.run.limits import LIMITS
+from ui.core.markdown import escape_markdown
+from ui.core.session import get_config
+from ui.core.state import TASK_PICKER_ERROR
+from ui.train.settings import config_from_widgets, fill_widgets
+
+TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
+    "task_picker_task",
+    "task_picker_length",
+    "task_picker_pairs",
+    "task_picker_delay",
+)
+FILL_BUTTON = "task_picker_fill"
+
+
+def _whole(key: str, what: str) -> int:
+    """A number box's value as a whole number; `PlaygroundError` for an empty or fractional box."""
+    value: Any = st.session_state.get(key)
+    if not isinstance(value, (int, float)) or value != int(value):
+        raise PlaygroundError(f"The {what} must be a whole number.")
+    return int(value)
+
+
+def _fill() -> None:
+    """Button callback: generate the pairs and write them, with the task's settings, into the controls."""
+    TASK_PICKER_ERROR.clear()
+    try:
+        base = config_from_widgets()
+    except PlaygroundError:
+        base = get_config()  # a bad number elsewhere on the page: start from the last good settings
+    try:
+        options = TaskOptions(
+            length=_whole(LENGTH_KEY, "length"),
+            pairs=_whole(PAIRS_KEY, "number of pairs"),
+            delay=_whole(DELAY_KEY, "delay"),
+            seed=base.seed,
+        )
+        config = task_config(st.session_state[TASK_KEY], options, base)
+    except PlaygroundError as error:
+        TASK_PICKER_ERROR.set(str(error))
+        return
+    fill_widgets(config)
+
+
+def task_picker() -> None:
+    """A collapsed panel beside the presets: pick a task, its length and pairs, fill the strings."""
+    with st.expander("Generate strings: copy, reverse, parity, counting, brackets, text…", icon=":material/casino:"):
+        name = st.selectbox("Task", list(TASKS), key=TASK_KEY, format_func=lambda task: TASKS[task].title)
+        st.caption(TASKS[name].explanation)
+        length, pairs, delay = st.columns(3)
+        length.number_input(
+            "Length",
+            value=DEFAULT_LENGTH,
+            step=1,
+            key=LENGTH_KEY,
+            help=f"Characters per string, up to {LIMITS.max_string_length}.",
+        )
+        pairs.number_input(
+            "Pairs", value=DEFAULT_PAIRS, step=1, key=PAIRS_KEY, help=f"Strings in the batch, up to {LIMITS.max_pairs}."
+        )
+        delay.number_input(
+            "Delay k",
+            value=DEFAULT_DELAY,
+            step=1,
+            key=DELAY_KEY,
+            disabled=name != "copy",
+            help="Copy only: how many steps the output lags behind the input.",
+        )
+        st.button(
+            "Fill the strings",
+            key=FILL_BUTTON,
+            icon=":material/edit_note:",
+            on_click=_fill,
+            help="Writes the generated pairs (seeded by the Seed setting) and settings that suit the task.",
+        )
+        error = TASK_PICKER_ERROR.get()
+        if error:
+            st.error(escape_markdown(error), icon=":material/error:")

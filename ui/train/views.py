@@ -1,0 +1,173 @@
+"""What the Train page shows under its buttons, for each state of the run.
+
+- not started: how to start;
+- training (`live_views`), redrawn after every slice;
+- paused (`paused_views`) and finished (`finished_views`): the same views at the epoch the
+  scrubber picks. A paused run keeps the live charts, updated in place (`ui.train.charts`), so
+  a Pause changes the page at once; a finished run gets the full plotly figures.
+
+Training, paused and finished lay their elements out in the same order (progress row, pair
+picker, curves, scrubber, heatmaps), so that a chart that exists in two states is the same
+element in both and the browser updates it instead of replacing it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import Trainer
+from ui.core.live_run import show_progress
+from ui.core.markdown import escape_markdown
+from ui.core.state import TRAIN_FOLLOWED_EPOCH, TRAIN_SHOWN_EPOCH
+from ui.train.charts import (
+    LIVE_HEATMAP_CELLS,
+    LIVE_HEATMAPS_KEY,
+    heatmap_cells,
+    plotly_curves,
+    plotly_heatmaps,
+    vega_curves,
+    vega_heatmaps,
+)
+
+EPOCH_KEY = "train_view_epoch"
+PAIR_KEY = "train_pair"
+LARGE_HEATMAPS_KEY = "train_large_heatmaps"
+
+
+def not_started_views() -> None:
+    """Before the first epoch: how to start. Nothing heavy: this is on a first visit's screen
+    (bench/first_visit.py), and a progress bar or an empty chart here slowed it measurably."""
+    st.info(
+        "Press **Train** and watch the predictions turn from noise into the target, "
+        "or **Step** to train one epoch at a time.",
+        icon=":material/school:",
+    )
+
+
+def live_views(trainer: Trainer) -> None:
+    """Progress and the newest epoch's views, redrawn after every slice."""
+    progress(trainer, running=True)
+    if not trainer.epoch:
+        return
+    pair = _pair_picker(trainer)
+    vega_curves(trainer, pair)
+    st.empty()  # where a paused run's scrubber goes
+    if not st.session_state[LIVE_HEATMAPS_KEY]:
+        st.caption(
+            "Per-step probabilities and hidden states appear when you pause or when "
+            "training ends; then drag the epoch slider through the whole run."
+        )
+    elif heatmap_cells(trainer) > LIVE_HEATMAP_CELLS:
+        st.caption(
+            "This network's hidden states are too many to redraw live; they appear when "
+            "training ends, or when you pause and ask for them."
+        )
+    else:
+        vega_heatmaps(trainer, pair, trainer.epoch)
+
+
+def paused_views(trainer: Trainer) -> None:
+    """A run that can go on, at the scrubbed epoch, in the live charts (updated in place).
+
+    A network too large for the live heatmaps draws them as plotly figures, on request:
+    they take the browser a second or more, which a Pause should not wait for."""
+    progress(trainer, running=False)
+    pair = _pair_picker(trainer)
+    epoch = _shown_epoch(trainer)
+    vega_curves(trainer, pair, epoch)
+    _epoch_slider(trainer)
+    epoch = _kept_epoch(trainer, epoch)
+    if heatmap_cells(trainer) <= LIVE_HEATMAP_CELLS:
+        vega_heatmaps(trainer, pair, epoch)
+    elif st.toggle(
+        "Draw the per-step heatmaps",
+        key=LARGE_HEATMAPS_KEY,
+        help="This network's hidden states are many cells: drawing them takes the browser a moment.",
+    ):
+        plotly_heatmaps(trainer, pair, epoch)
+
+
+def finished_views(trainer: Trainer) -> None:
+    """A finished run at the scrubbed epoch, in the full plotly figures."""
+    progress(trainer, running=False)
+    pair = _pair_picker(trainer)
+    epoch = _shown_epoch(trainer)
+    plotly_curves(trainer, pair, epoch)
+    _epoch_slider(trainer)
+    plotly_heatmaps(trainer, pair, _kept_epoch(trainer, epoch))
+
+
+def progress(trainer: Trainer, running: bool) -> None:
+    """The progress bar, and beside it whether the network has learned its target (side by
+    side, so the views start higher on a laptop's first screen)."""
+    bar, verdict = st.columns(2, vertical_alignment="center")
+    with bar:
+        show_progress(trainer, running)
+    config = trainer.config
+    if trainer.solved_epoch is not None:
+        targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
+        verdict.success(
+            f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
+            icon=":material/check_circle:",
+        )
+    elif trainer.done:
+        verdict.warning(
+            f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning rate or a bigger hidden size.",
+            icon=":material/info:",
+        )
+
+
+def _shown_epoch(trainer: Trainer) -> int:
+    """The epoch the scrubber picks (read before the views are drawn, the scrubber under them);
+    it jumps to the newest epoch whenever the run has trained more. Other pages follow it."""
+    epoch = trainer.epoch
+    if epoch >= 2:
+        if TRAIN_FOLLOWED_EPOCH.get() != trainer.epoch or EPOCH_KEY not in st.session_state:
+            st.session_state[EPOCH_KEY] = trainer.epoch
+            TRAIN_FOLLOWED_EPOCH.set(trainer.epoch)
+        epoch = st.session_state[EPOCH_KEY] = min(max(1, st.session_state[EPOCH_KEY]), trainer.epoch)
+    TRAIN_SHOWN_EPOCH.set((id(trainer), epoch))
+    return epoch
+
+
+def _epoch_slider(trainer: Trainer) -> None:
+    """The scrubber, between the curves and the heatmaps (so the curves start on a laptop's first
+    screen); its value is in session state, which `_shown_epoch` read."""
+    if trainer.epoch < 2:
+        st.empty()
+        return
+    st.slider(
+        "Show epoch",
+        1,
+        trainer.epoch,
+        key=EPOCH_KEY,
+        help="Drag through the run: every view shows the chosen epoch.",
+    )
+
+
+def _kept_epoch(trainer: Trainer, epoch: int) -> int:
+    """The epoch the heatmaps can show: a long run keeps weights only for evenly spaced epochs,
+    so they show the nearest kept one and say so."""
+    kept = trainer.nearest_detailed_epoch(epoch)
+    if kept != epoch:
+        st.caption(
+            f"This long run kept the weights of every few epochs only; the heatmaps "
+            f"show epoch {kept}, the nearest kept one."
+        )
+    return kept
+
+
+def _pair_picker(trainer: Trainer) -> int:
+    """Which pair of a batch the views show; a single pair holds its place with an empty element."""
+    dataset = trainer.dataset
+    if dataset.batch_size == 1:
+        st.empty()
+        return 0
+    if st.session_state.get(PAIR_KEY, 0) >= dataset.batch_size:
+        st.session_state[PAIR_KEY] = 0
+    return st.selectbox(
+        "Pair shown in the views",
+        range(dataset.batch_size),
+        key=PAIR_KEY,
+        format_func=lambda b: f"{b}: {dataset.sources[b]} → {dataset.targets[b]}",  # strings count from 0
+    )
