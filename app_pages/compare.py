@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ui.compare.setup import compare_setup, share_comparison, start_comparison
+from ui.compare.state import COMPARE_RUN
 from ui.compare.views import comparison_views
-from ui.core.live_run import COMPARE_RUN
 from ui.core.run_summary import show_run_summary
 
 st.title("Compare")

@@ -2,74 +2,14 @@
 
 import streamlit as st
 
-from charts.embeddings import drift_animation, encoding_heatmap
-from playground.probes.projection import encoding_drift
-from playground.run.config import ENCODING_LABELS
-from ui.core.draw import draw_plotly
 from ui.core.run_summary import show_run_summary
-from ui.core.session import get_config
-from ui.core.shown_epoch import start_at_shown_epoch
-from ui.core.state import EMBEDDINGS_FOLLOWED_EPOCH
-from ui.core.train_here import start_training
 from ui.core.trained_run import trained_run
-from ui.embeddings.lookup_demo import lookup_demo
-
-SWITCH_KEY = "embeddings-switch"
-EPOCH_KEY = "embeddings-epoch"
-
-
-def switch_and_train() -> None:
-    """Button callback: the current settings with the chosen encoding, trained as the session's run."""
-    start_training(get_config().with_changes(encoding=st.session_state[SWITCH_KEY]))
-
+from ui.embeddings.views import embeddings_views, offer_a_learned_encoding
 
 st.title("Embeddings")
 trainer = trained_run("embeddings")
 show_run_summary()  # after trained_run: a run it starts is shown as trained
-config, vocab = trainer.config, trainer.dataset.vocab
-
-if config.encoding == "onehot":
-    st.warning(
-        "This run feeds **one-hot vectors**: each character is a fixed column of the identity "
-        "matrix, so there is no learned encoding matrix to look at."
-    )
-    st.radio(
-        "Switch the input encoding to",
-        ("embedding", "linear"),
-        horizontal=True,
-        format_func=ENCODING_LABELS.get,
-        key=SWITCH_KEY,
-    )
-    st.button("Switch and train", type="primary", key="embeddings-switch-train", on_click=switch_and_train)
-    st.stop()
-
-stored = (
-    "nn.Embedding.weight (vocab × dim) rows"
-    if config.encoding == "embedding"
-    else "the columns of nn.Linear(vocab, dim, bias=False).weight (dim × vocab)"
-)
-st.caption(
-    f"Input encoding: {ENCODING_LABELS[config.encoding]}; each character's vector is {stored}. "
-    f"{trainer.epoch} epoch(s) recorded."
-)
-
-main, side = st.columns([1.6, 1], gap="large")
-with main:
-    drift = encoding_drift(trainer)
-    draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
-    st.caption(
-        "Press Play or drag the slider under the chart to watch the characters drift. All epochs are "
-        "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
-        "largest entry made positive), so movement is the vectors changing, not the axes."
-    )
-    kept = trainer.detailed_epochs
-    start_at_shown_epoch(trainer, EPOCH_KEY, EMBEDDINGS_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
-    epoch = (
-        st.select_slider("Epoch of the matrix below and of the lookup tables", kept, key=EPOCH_KEY)
-        if len(kept) > 1
-        else kept[0]
-    )
-    matrix = trainer.encoding_matrix(epoch)
-    draw_plotly(st, encoding_heatmap(matrix, vocab.chars, epoch), "embeddings-heatmap", "embeddings-matrix")
-with side:
-    lookup_demo(matrix, vocab.chars)
+if trainer.config.encoding == "onehot":
+    offer_a_learned_encoding()
+else:
+    embeddings_views(trainer)

@@ -3,13 +3,12 @@ on the Train page's strings or on this page's remember-the-first-letter task."""
 
 import streamlit as st
 
-from ui.core.live_run import GRADIENT_FLOW_RUN
 from ui.core.run_summary import show_run_summary
 from ui.core.session import get_trainer
-from ui.core.shown_epoch import start_gradient_flow
 from ui.gradient_flow.clipping import clipping_section
 from ui.gradient_flow.race import keep_race, race_buttons
-from ui.gradient_flow.task import gradient_flow_task, show_batch
+from ui.gradient_flow.state import GRADIENT_FLOW_RUN
+from ui.gradient_flow.task import gradient_flow_task, show_batch, start_gradient_flow
 from ui.gradient_flow.views import gradient_flow_views
 
 trainer = get_trainer()

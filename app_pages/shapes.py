@@ -8,9 +8,8 @@ from ui.core.draw import draw_plotly
 from ui.core.refusal import stop_on_refusal
 from ui.core.run_summary import show_run_summary
 from ui.core.session import get_trainer
-from ui.core.shown_epoch import start_shapes
-from ui.core.state import SHAPES_SPEC
-from ui.shapes.controls import shapes_controls, start_buttons
+from ui.shapes.controls import shapes_controls, start_buttons, start_shapes
+from ui.shapes.state import SHAPES_SPEC
 from ui.shapes.views import final_states, tensors_table
 
 st.title("Shapes")

@@ -15,7 +15,8 @@ from app_driving import rerun_until_stopped
 from playground.lessons.challenges import CHALLENGES, progress_to_json
 from playground.lessons.tasks import TaskOptions, task_config
 from ui.challenges.board import load_button_key
-from ui.core.state import CHALLENGE_PROGRESS, CONFIG, TRAIN_LIVE
+from ui.challenges.state import CHALLENGE_PROGRESS
+from ui.core.state import CONFIG, TRAIN_LIVE
 from ui.train.task_picker import DELAY_KEY, FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -13,7 +13,9 @@ from playground import Trainer
 from playground.export import export_script
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.run.checkpoint import save_checkpoint
-from ui.core.state import COMPARISON_LIVE, CONFIG, EXPORT_REPLAY, EXPORT_REPLAY_LIVE, TRAIN_LIVE, TRAINER
+from ui.compare.state import COMPARISON_LIVE
+from ui.core.state import CONFIG, TRAIN_LIVE, TRAINER
+from ui.export.state import EXPORT_REPLAY, EXPORT_REPLAY_LIVE
 
 TIMEOUT = 120
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

@@ -12,7 +12,8 @@ from playground.lessons.gradient_flow import gradient_curve
 from playground.lessons.presets import PRESETS
 from playground.probes.equations import module_states, step_equation
 from playground.probes.shapes import ShapeSpec, measure_shapes
-from ui.core.state import CONFIG, GRADIENT_FLOW_RACE, TRAIN_SHOWN_EPOCH, TRAINER
+from ui.core.state import CONFIG, TRAIN_SHOWN_EPOCH, TRAINER
+from ui.gradient_flow.state import GRADIENT_FLOW_RACE
 
 PAGES = Path(__file__).resolve().parent.parent / "app_pages"
 TIMEOUT = 60

@@ -20,7 +20,8 @@ from streamlit.testing.v1 import AppTest
 from app_driving import rerun_until_stopped
 from test_app_train import click, open_app, train_to_end
 from ui.core import live_run
-from ui.core.live_run import FIRST_SLICE_SECONDS, TRAIN_RUN
+from ui.core.live_run import FIRST_SLICE_SECONDS
+from ui.core.session import TRAIN_RUN
 from ui.core.state import TRAIN_GHOST, TRAIN_LIVE, TRAINER
 from ui.train.controls import FULL_SPEED, SPEED_KEY
 from ui.train.views import EPOCH_KEY, LARGE_HEATMAPS_KEY

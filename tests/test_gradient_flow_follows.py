@@ -9,8 +9,9 @@ from playground import Trainer
 from playground.lessons.gradient_flow import CUE, gradient_curve, memory_contenders
 from playground.lessons.presets import PRESETS
 from playground.run.compare import Comparison
-from ui.core.shown_epoch import GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK, run_contenders, start_gradient_flow
-from ui.core.state import CONFIG, GRADIENT_FLOW_RACE, TRAINER
+from ui.core.state import CONFIG, TRAINER
+from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK
+from ui.gradient_flow.task import run_contenders, start_gradient_flow
 
 PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "gradient_flow.py"
 

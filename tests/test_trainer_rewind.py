@@ -13,7 +13,7 @@ from playground import Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.run.limits import LIMITS
 from ui.core import live_run
-from ui.core.live_run import TRAIN_RUN
+from ui.core.session import TRAIN_RUN
 
 CONFIG = PRESETS[DEFAULT_PRESET].config.with_changes(epochs=60, optimizer="adam")
 

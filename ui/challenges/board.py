@@ -3,7 +3,7 @@
 The run graded is the session's own (`ui.core.session`): the learner loads a challenge's starting
 config here, trains on the Train page, and comes back. A run that trains a challenge's
 strings is graded against it every time this page is drawn, and a pass joins the session's
-progress (`ui.core.state.CHALLENGE_PROGRESS`), which the learner can download and upload.
+progress (`ui.challenges.state.CHALLENGE_PROGRESS`), which the learner can download and upload.
 """
 
 from __future__ import annotations
@@ -24,10 +24,9 @@ from playground.lessons.challenges import (
     progress_to_json,
     record,
 )
+from ui.challenges.state import CHALLENGE_LOADED, CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
 from ui.core.markdown import escape_markdown
-from ui.core.session import get_trainer, set_config
-from ui.core.state import CHALLENGE_LOADED, CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
-from ui.train.settings import fill_widgets
+from ui.core.session import get_trainer, load_config
 
 PROGRESS_FILE_NAME = "rnn-playground-challenges.json"
 TRAIN_PAGE = "app_pages/train.py"
@@ -60,9 +59,7 @@ def passed_count() -> int:
 
 def _load(name: str) -> None:
     """Button callback: the challenge's starting config becomes the session's experiment."""
-    config = CHALLENGES[name].start
-    set_config(config)
-    fill_widgets(config)  # the Train page's controls show it, even if they were drawn before
+    load_config(CHALLENGES[name].start)
     CHALLENGE_LOADED.set(name)
 
 

@@ -16,10 +16,9 @@ from playground import PlaygroundError, RunConfig
 from playground.lessons.presets import PRESETS
 from playground.run.compare import CONTENDER_KINDS, Comparison, contenders_for
 from playground.run.limits import LIMITS
-from ui.core.live_run import COMPARE_RUN
+from ui.compare.state import COMPARE_RUN, COMPARISON
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_config
-from ui.core.state import COMPARISON
 from ui.core.url_sync import page_param_from_link, set_page_params, show_share_link
 
 DEFAULT_VALUES = {"hidden_sizes": "4, 8, 16, 32", "learning_rates": "0.01, 0.05, 0.1, 0.5"}

@@ -1,5 +1,5 @@
 """The Compare page's race: Pause/Continue, progress, the curves, the results and each contender's
-predictions, redrawn after every slice of training (`ui.core.live_run.COMPARE_RUN`)."""
+predictions, redrawn after every slice of training (`ui.compare.state.COMPARE_RUN`)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import streamlit as st
 from charts.compare import comparison_loss_figure, prediction_timeline_figure, results_table
 from playground.run.compare import Comparison
 from playground.run.history import frame_to_csv
+from ui.compare.state import COMPARE_RUN, COMPARISON
 from ui.core.draw import chart_theme, draw_plotly
-from ui.core.live_run import COMPARE_RUN, show_progress
+from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
-from ui.core.state import COMPARISON
 
 PAUSE_BUTTON, CONTINUE_BUTTON = "compare_pause_button", "compare_continue_button"
 

@@ -43,30 +43,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 import streamlit as st
 
 from playground import PlaygroundError
-from playground.run.checkpoint import Replay
-from playground.run.compare import Comparison
 from playground.run.trainer import Trainer, TrainerMark
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
-from ui.core.state import (
-    COMPARISON,
-    COMPARISON_LIVE,
-    EXPORT_REPLAY,
-    EXPORT_REPLAY_LIVE,
-    GRADIENT_FLOW_LIVE,
-    GRADIENT_FLOW_RACE,
-    TRAIN_LIVE,
-    TRAIN_PACE,
-    TRAINER,
-    LiveKeys,
-    SessionKey,
-)
+from ui.core.state import LiveKeys, SessionKey
 from ui.core.turns import SCRIPT_TURNS, taking_turns
 
 # The timer of views that are still. Streamlit stops a fragment's timer only when the fragment
@@ -261,31 +247,3 @@ def show_progress(target: Trainable, running: bool) -> None:
         target.epoch / target.epochs,
         text=f"Epoch {target.epoch} of {target.epochs} · {target.train_seconds:.2f} s of training · {state}",
     )
-
-
-# The Train page redraws four views per slice, so its slices are short; a comparison draws
-# a chart per contender, so it trains longer between redraws.
-TRAIN_RUN: LiveRun[Trainer] = LiveRun(
-    TRAINER,
-    TRAIN_LIVE,
-    slice_seconds=0.05,
-    finish_within=0.1,
-    refresh_seconds=0.1,
-    pace=TRAIN_PACE,
-    rewinds_to_shown=True,
-    one_fragment=True,
-)
-# The same run trained from another page ("train it here"), which shows only its progress:
-# with nothing to watch, it goes at full speed.
-TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None, rewinds_to_shown=False, one_fragment=False)
-# The gradient-flow race advances ten epochs per refresh, so its curves can be watched changing.
-GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(
-    GRADIENT_FLOW_RACE, GRADIENT_FLOW_LIVE, slice_seconds=0.3, finish_within=0.0, refresh_seconds=0.6, slice_epochs=10
-)
-COMPARE_RUN: LiveRun[Comparison] = LiveRun(
-    COMPARISON, COMPARISON_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
-)
-# Replaying an uploaded model file is training too, as long as the saved run was.
-REPLAY_RUN: LiveRun[Replay] = LiveRun(
-    EXPORT_REPLAY, EXPORT_REPLAY_LIVE, slice_seconds=0.3, finish_within=0.3, refresh_seconds=0.5
-)

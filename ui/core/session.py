@@ -5,14 +5,17 @@ so that a model trained on the Train page is the one the other pages look inside
 number of epochs continues the run (its numbers are those of a fresh run of the new config);
 any other change discards it, keeping its loss curve as the ghost the next run is drawn
 against, so nothing stale is ever trained. A run put in place is not training until
-something starts it (`ui.core.live_run.TRAIN_RUN`). The values live under `ui.core.state` keys.
+something starts it (`TRAIN_RUN`, below). The values live under `ui.core.state` keys.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from playground import RunConfig, Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
-from ui.core.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAIN_STOP_WHEN_SOLVED, TRAINER
+from ui.core.live_run import LiveRun
+from ui.core.state import CONFIG, CONFIG_LOADED, TRAIN_GHOST, TRAIN_LIVE, TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED, TRAINER
 
 
 def get_config() -> RunConfig:
@@ -33,6 +36,13 @@ def set_config(config: RunConfig) -> None:
         trainer.continue_with(config)  # a run going keeps going
     else:
         drop_run()
+
+
+def load_config(config: RunConfig) -> None:
+    """Make ``config`` the experiment from a page other than Train (a challenge's starting config):
+    the Train page's controls show it the next time they are drawn, even if they were drawn before."""
+    set_config(config)
+    CONFIG_LOADED.set(True)
 
 
 def drop_run() -> None:
@@ -76,3 +86,20 @@ def stops_when_solved(config: RunConfig) -> bool:
     a lesson's preset trains its lesson's epochs, typed strings train until they are learned."""
     chosen = TRAIN_STOP_WHEN_SOLVED.get()
     return strings_are_typed(config) if chosen is None else chosen
+
+
+# The session's run trained live. The Train page redraws four views per slice, so its slices are
+# short, and a click mid-slice takes the run back to the epoch on screen.
+TRAIN_RUN: LiveRun[Trainer] = LiveRun(
+    TRAINER,
+    TRAIN_LIVE,
+    slice_seconds=0.05,
+    finish_within=0.1,
+    refresh_seconds=0.1,
+    pace=TRAIN_PACE,
+    rewinds_to_shown=True,
+    one_fragment=True,
+)
+# The same run trained from another page ("train it here"), which shows only its progress:
+# with nothing to watch, it goes at full speed.
+TRAIN_RUN_ELSEWHERE: LiveRun[Trainer] = replace(TRAIN_RUN, pace=None, rewinds_to_shown=False, one_fragment=False)

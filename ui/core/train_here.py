@@ -1,7 +1,7 @@
 """Training the session's run from a page other than Train, with the same live mechanism.
 
 Inside the cell, Embeddings and Share & export offer to train right there. Their buttons
-start the Train page's own run (`ui.core.live_run.TRAIN_RUN_ELSEWHERE`: the same run, at full
+start the Train page's own run (`ui.core.session.TRAIN_RUN_ELSEWHERE`: the same run, at full
 speed, as these pages show only its progress), so the run goes in CPU-time slices and takes
 turns with other sessions like any other; while it goes, the page shows its progress and a
 Pause button instead of its content, and it becomes the Train page's run.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import PlaygroundError, RunConfig
-from ui.core.live_run import TRAIN_RUN_ELSEWHERE, show_progress
-from ui.core.session import new_trainer, set_config
+from ui.core.live_run import show_progress
+from ui.core.session import TRAIN_RUN_ELSEWHERE, new_trainer, set_config
 from ui.core.turns import taking_turns
 
 

@@ -13,8 +13,8 @@ from playground.run.history import epochs_frame, frame_to_csv, probabilities_fra
 from ui.core.draw import chart_theme, draw_plotly
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_trainer
-from ui.core.state import EXPORT_SHOW_CODE
 from ui.core.train_here import start_training, training_here
+from ui.export.state import EXPORT_SHOW_CODE
 
 
 def script_section(config: RunConfig) -> None:

@@ -1,6 +1,6 @@
 """Share & export's "Load a saved model": an uploaded .pt file is replayed, not trusted.
 
-The file's run is trained again with its seed as a live run (`ui.core.live_run.REPLAY_RUN`, so it
+The file's run is trained again with its seed as a live run (`ui.export.state.REPLAY_RUN`, so it
 takes turns like any training) and checked against the file's weights and history; only a
 replay that agrees becomes the session's run, shown by every page.
 """
@@ -11,10 +11,10 @@ import streamlit as st
 
 from playground import PlaygroundError
 from playground.run.checkpoint import Replay, load_checkpoint
-from ui.core.live_run import REPLAY_RUN, show_progress
+from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_trainer, use_trainer
-from ui.core.state import EXPORT_LOADED_FILE, EXPORT_REPLAY
+from ui.export.state import EXPORT_LOADED_FILE, EXPORT_REPLAY, REPLAY_RUN
 
 
 def model_upload_section() -> None:

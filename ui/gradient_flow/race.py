@@ -1,4 +1,4 @@
-"""Gradient flow's three runs as one race (`ui.core.live_run.GRADIENT_FLOW_RUN`) and its buttons:
+"""Gradient flow's three runs as one race (`ui.gradient_flow.state.GRADIENT_FLOW_RUN`) and its buttons:
 Train 25 epochs, Train live / Pause, Reset.
 
 The race is kept while its task stays the same, so coming back to the page finds it where it
@@ -13,9 +13,8 @@ from typing import Any
 import streamlit as st
 
 from playground.run.compare import Comparison, Contender
-from ui.core.live_run import GRADIENT_FLOW_RUN
-from ui.core.state import GRADIENT_FLOW_RACE
 from ui.core.turns import taking_turns
+from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
 from ui.gradient_flow.views import EPOCH_KEY
 
 STEP_EPOCHS = 25

@@ -1,6 +1,6 @@
 """Gradient flow's task: the Train page's strings, or the page's remember-the-first-letter example.
 
-Which one is picked first is `ui.core.shown_epoch.start_gradient_flow`'s choice; this draws the
+Which one is picked first is `start_gradient_flow`'s choice (below); this draws the
 choice, explains the task, and returns the three contenders (RNN, LSTM, GRU) that train on it.
 The task's own settings share one row with the race's buttons (`ui.gradient_flow.race`).
 """
@@ -12,11 +12,24 @@ from typing import Any
 import streamlit as st
 
 from playground import Trainer
-from playground.lessons.gradient_flow import CUE, DEFAULT_LENGTH, DEFAULT_LETTERS, FILLER, memory_contenders
+from playground.lessons.gradient_flow import (
+    COMPARED_CELLS,
+    CUE,
+    DEFAULT_LENGTH,
+    DEFAULT_LETTERS,
+    FILLER,
+    memory_contenders,
+)
 from playground.run.compare import Contender
 from ui.core.markdown import escape_markdown
 from ui.core.refusal import stop_on_refusal
-from ui.core.shown_epoch import GRADIENT_FLOW_TASK_KEY, MEMORY_TASK, RUN_TASK, run_contenders
+from ui.gradient_flow.state import (
+    GRADIENT_FLOW_FOLLOWED_RUN,
+    GRADIENT_FLOW_RACE,
+    GRADIENT_FLOW_TASK_KEY,
+    MEMORY_TASK,
+    RUN_TASK,
+)
 
 CONTROL_COLUMNS = [2, 1, 1, 1, 1]  # the task's own settings, then Train, Train live, Reset
 
@@ -68,3 +81,25 @@ def show_batch(contenders: list[Contender]) -> None:
     """The strings the three cores train on, as pairs."""
     config = contenders[0].config
     st.caption("Batch: " + escape_markdown(", ".join(f"{s!r} → {t!r}" for s, t in zip(config.sources, config.targets))))
+
+
+def run_contenders(trainer: Trainer) -> list[Contender]:
+    """The Train run's task (strings, sizes, optimizer, seed) once per compared core."""
+    return [Contender(cell, trainer.config.with_changes(cell=cell)) for cell in COMPARED_CELLS]
+
+
+def start_gradient_flow(trainer: Trainer | None, state: Any = None) -> None:
+    """Choose Gradient flow's task before its radio is drawn: a run the page has not started
+    from yet brings its own strings; otherwise the task the page's three runs are on (Streamlit
+    forgets the radio on another page), so coming back never throws their training away."""
+    state = st.session_state if state is None else state
+    if trainer is None:
+        state[GRADIENT_FLOW_TASK_KEY] = MEMORY_TASK
+        return
+    if GRADIENT_FLOW_FOLLOWED_RUN.get(state) != id(trainer):
+        GRADIENT_FLOW_FOLLOWED_RUN.set(id(trainer), state)
+        state[GRADIENT_FLOW_TASK_KEY] = RUN_TASK
+    elif GRADIENT_FLOW_TASK_KEY not in state:
+        race = GRADIENT_FLOW_RACE.get(state)
+        on_run = race is None or race.contenders == run_contenders(trainer)
+        state[GRADIENT_FLOW_TASK_KEY] = RUN_TASK if on_run else MEMORY_TASK

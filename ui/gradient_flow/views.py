@@ -11,8 +11,8 @@ from playground.lessons.gradient_flow import FlowSummary, flow_summary, gradient
 from playground.nn.cells import CELLS
 from playground.run.compare import Comparison
 from ui.core.draw import chart_theme, draw_plotly
-from ui.core.live_run import GRADIENT_FLOW_RUN, show_progress
-from ui.core.state import GRADIENT_FLOW_RACE
+from ui.core.live_run import show_progress
+from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
 
 EPOCH_KEY = "gradient-flow-epoch"
 

@@ -2,18 +2,20 @@
 
 Only the pickers a run needs are drawn (a layer picker for more than one layer, a direction
 picker for a bidirectional core, an item picker for a batch), in one row; the epoch opens
-where the Train page shows (`ui.core.shown_epoch.start_inside_epoch`).
+where the Train page shows (`start_inside_epoch`, below).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
 from charts.labels import direction_name, layer_name, plain_char, step_name
 from playground import Trainer
-from ui.core.shown_epoch import INSIDE_EPOCH_KEY, start_inside_epoch
+from ui.core.shown_epoch import start_at_shown_epoch
+from ui.inside.state import INSIDE_EPOCH_KEY, INSIDE_FOLLOWED_EPOCH
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,8 @@ def inside_pickers(trainer: Trainer) -> InsidePick:
         format_func=lambda t: f"{step_name(t)} ({plain_char(chars[t])})",
     )
     return InsidePick(epoch, layer, direction, item, unit, step, chars)
+
+
+def start_inside_epoch(trainer: Trainer, state: Any = None) -> None:
+    """Inside the cell opens at the epoch the Train page shows."""
+    start_at_shown_epoch(trainer, INSIDE_EPOCH_KEY, INSIDE_FOLLOWED_EPOCH, state)

@@ -14,7 +14,11 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ui.core.state import RECONNECT_CHECKED, RECONNECTED_FRESH, TRAINER
+from ui.core.state import TRAINER, SessionKey
+
+# Whether this session asked yet, and whether its browser came back to a server that no longer held it.
+RECONNECT_CHECKED: SessionKey[bool] = SessionKey("reconnect_checked", False)
+RECONNECTED_FRESH: SessionKey[bool] = SessionKey("reconnected_fresh", False)
 
 LOST_SESSION_MESSAGE = (
     "You were reconnected to a fresh session: the server that held your work stopped or "

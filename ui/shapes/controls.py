@@ -9,8 +9,9 @@ import streamlit as st
 
 from playground import Trainer
 from playground.nn.cells import CELLS
+from playground.nn.model import input_size
 from playground.probes.shapes import MAX_BATCH, MAX_FEATURES, MAX_LAYERS, MAX_SEQ_LEN, MODULES, ShapeSpec
-from ui.core.shown_epoch import SHAPES_EXAMPLE, SHAPES_KEYS, set_shapes_widgets, shapes_of_run
+from ui.shapes.state import SHAPES_EXAMPLE, SHAPES_FOLLOWED_RUN, SHAPES_KEYS, SHAPES_SPEC
 
 
 def start_buttons(trainer: Trainer) -> None:
@@ -66,3 +67,42 @@ def shapes_controls() -> tuple[ShapeSpec, Any]:
         batch_first=batch_first,
     )
     return spec, diagram
+
+
+def shapes_of_run(trainer: Trainer) -> tuple[ShapeSpec, list[str]]:
+    """The Shapes settings of ``trainer``'s core, within the page's caps, and what was capped."""
+    config, dataset = trainer.config, trainer.dataset
+    wanted = {
+        "seq_len": (dataset.seq_len, MAX_SEQ_LEN, "sequence length"),
+        "batch_size": (dataset.batch_size, MAX_BATCH, "batch size"),
+        "input_size": (input_size(config, len(dataset.vocab.chars)), MAX_FEATURES, "input size"),
+        "hidden_size": (config.hidden_size, MAX_FEATURES, "hidden size"),
+        "layers": (config.layers, MAX_LAYERS, "layers"),
+    }
+    capped = [f"{name} {value} → {cap}" for value, cap, name in wanted.values() if value > cap]
+    sizes = {field: min(value, cap) for field, (value, cap, _) in wanted.items()}
+    module = config.cell if config.cell in MODULES else SHAPES_EXAMPLE.module
+    spec = ShapeSpec(module=module, bidirectional=config.bidirectional, batch_first=config.batch_first, **sizes)
+    return spec, capped
+
+
+def set_shapes_widgets(spec: ShapeSpec, state: Any = None) -> None:
+    """Put ``spec`` into the Shapes page's widgets (a button callback, or before they are drawn)."""
+    state = st.session_state if state is None else state
+    for field, key in SHAPES_KEYS.items():
+        state[key] = getattr(spec, field)
+
+
+def start_shapes(trainer: Trainer | None, state: Any = None) -> None:
+    """Fill the Shapes widgets before they are drawn: from a run the page has not started from
+    yet, else from what they showed last (Streamlit forgets a widget's value on another page),
+    else the page's own example."""
+    state = st.session_state if state is None else state
+    if trainer is not None and SHAPES_FOLLOWED_RUN.get(state) != id(trainer):
+        SHAPES_FOLLOWED_RUN.set(id(trainer), state)
+        set_shapes_widgets(shapes_of_run(trainer)[0], state)
+        return
+    last = SHAPES_SPEC.get(state) or SHAPES_EXAMPLE
+    for field, key in SHAPES_KEYS.items():
+        if key not in state:
+            state[key] = getattr(last, field)

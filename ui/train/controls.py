@@ -3,7 +3,7 @@
 The buttons and views form one fragment (`controls_and_views`), so a click reruns only
 them: the settings above are neither re-run on the server nor redrawn and faded as stale in
 the browser, which matters most when a whole class shares one server (docs/performance.md).
-Training itself goes through `ui.core.live_run.TRAIN_RUN`, like every other training in the app.
+Training itself goes through `ui.core.session.TRAIN_RUN`, like every other training in the app.
 
 Typed strings train until they are learned: when the learner's strings stop being a lesson
 preset's, the epochs become a generous cap (`TYPED_EPOCHS`) and "Stop when solved" turns
@@ -17,8 +17,8 @@ import streamlit as st
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.run.limits import LIMITS
 from playground.run.settings import SETTING_BY_FIELD
-from ui.core.live_run import TRAIN_RUN
 from ui.core.session import (
+    TRAIN_RUN,
     drop_run,
     get_config,
     get_trainer,
@@ -27,10 +27,11 @@ from ui.core.session import (
     stops_when_solved,
     strings_are_typed,
 )
-from ui.core.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED, URL_TRAIN_ON_OPEN
+from ui.core.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED
 from ui.core.turns import taking_turns
 from ui.core.url_sync import TRAIN_ON_OPEN, page_param_from_link, set_page_params
 from ui.train.settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, key, lines_to_strings
+from ui.train.state import URL_TRAIN_ON_OPEN
 from ui.train.views import finished_views, live_views, not_started_views, paused_views
 
 TRAIN_BUTTON, PAUSE_BUTTON, STEP_BUTTON, RESET_BUTTON = (

@@ -19,6 +19,7 @@ from playground.run.limits import LIMITS
 from playground.run.setting_type import Section, Setting
 from playground.run.settings import PRESET_CONTROL, SETTINGS
 from ui.core.classroom_link import control_state
+from ui.core.state import CONFIG_LOADED
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
@@ -87,9 +88,9 @@ def _apply_preset() -> None:
 
 
 def ensure_widgets(config: RunConfig) -> None:
-    """Seed the controls from ``config`` on a first visit (or after another page was shown,
-    which makes Streamlit forget this page's widget values)."""
-    if any(key(setting) not in st.session_state for setting in SETTINGS):
+    """Seed the controls from ``config`` on a first visit, after another page was shown (which
+    makes Streamlit forget this page's widget values) or after another page loaded an experiment."""
+    if CONFIG_LOADED.take() or any(key(setting) not in st.session_state for setting in SETTINGS):
         fill_widgets(config)
 
 

@@ -16,8 +16,8 @@ from playground.lessons.tasks import DEFAULT_DELAY, DEFAULT_LENGTH, DEFAULT_PAIR
 from playground.run.limits import LIMITS
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_config
-from ui.core.state import TASK_PICKER_ERROR
 from ui.train.settings import config_from_widgets, fill_widgets
+from ui.train.state import TASK_PICKER_ERROR
 
 TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
     "task_picker_task",

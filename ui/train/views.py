@@ -18,7 +18,7 @@ import streamlit as st
 from playground import Trainer
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
-from ui.core.state import TRAIN_FOLLOWED_EPOCH, TRAIN_SHOWN_EPOCH
+from ui.core.state import TRAIN_SHOWN_EPOCH
 from ui.train.charts import (
     LIVE_HEATMAP_CELLS,
     LIVE_HEATMAPS_KEY,
@@ -28,6 +28,7 @@ from ui.train.charts import (
     vega_curves,
     vega_heatmaps,
 )
+from ui.train.state import TRAIN_FOLLOWED_EPOCH
 
 EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
