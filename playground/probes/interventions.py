@@ -94,10 +94,6 @@ class WhatIf:
     original: Run
     changed: Run
 
-    def changed_steps(self, atol: float = 0.0) -> torch.Tensor:
-        """(layers, directions, batch, seq) bool: where any unit of h differs by more than ``atol``."""
-        return ((self.changed.hidden - self.original.hidden).abs() > atol).any(dim=-1)
-
     @property
     def loss_change(self) -> float:
         return self.changed.loss - self.original.loss
