@@ -133,7 +133,7 @@ def _encode_lines(config: RunConfig) -> list[str]:
 
 
 def _loop_section(config: RunConfig) -> list[str]:
-    """The app's own hand-written loop (`hand_loop.loop_cells`), copied so the script runs it too."""
+    """The app's own hand-written loop (`playground.nn.rnncell_loop.loop_cells`), copied so the script runs it too."""
     if not CELLS[config.cell].hand_looped:
         return []
     return [*inspect.getsource(loop_cells).splitlines(), "", ""]

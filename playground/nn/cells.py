@@ -2,9 +2,10 @@
 
 An entry says which torch modules implement the core, what its gates are called, how its
 equations read, and computes one time step of them with every intermediate term kept. The
-unrolled internals (`unroll`), the equations page (`equations`), the model (`model`),
-shapes (`shapes`) and code export (`export`) all ask the registry instead of branching on
-the cell's name, so adding a core is one entry here plus its tests.
+unrolled internals (`playground.nn.internals`), the model (`playground.nn.model`), the equations
+page (`playground.probes.equations`), shapes (`playground.probes.shapes`) and code export
+(`playground.export`) all ask the registry instead of branching on the cell's name, so adding a
+core is one entry here plus its tests.
 
 A step is computed the way the fused modules do it: the input part ``W_ih x + b_ih`` and
 the hidden part ``W_hh h + b_hh`` of every gate at once (PyTorch stacks the gates' rows in

@@ -2,9 +2,9 @@
 
 A learner finds out that h_t carries the past forward by poking it: change one input
 character, hold one hidden unit at a value, force an LSTM's forget gate shut. The network is
-re-run from an epoch's weight snapshot through `unroll.recur`, the loop the internals run
+re-run from an epoch's weight snapshot through `playground.nn.internals.recur`, the loop the internals run
 too, once as recorded and once with the change. Each step is the cell registry's
-`Cell.step`, whose ``edit`` hook lets a clamp replace a gate, c or h the moment the step
+`playground.nn.cells.Cell.step`, whose ``edit`` hook lets a clamp replace a gate, c or h the moment the step
 computes it, so everything after it in the step, the later steps and the layers above see the
 clamped value.
 
@@ -75,10 +75,11 @@ class Intervention:
 
 @dataclass(frozen=True)
 class Run:
-    """One forward pass. Per-step tensors are (layers, directions, batch, seq, hidden), as in `unroll.Internals`."""
+    """One forward pass. Per-step tensors are (layers, directions, batch, seq, hidden), as in
+    `playground.nn.internals.Internals`."""
 
     source_chars: tuple[tuple[str, ...], ...]  # what each string fed in, position by position, up to its length
-    hidden: torch.Tensor  # zeros on a shorter pair's padding, as in `unroll.Internals`
+    hidden: torch.Tensor  # zeros on a shorter pair's padding, as in `playground.nn.internals.Internals`
     cell: torch.Tensor | None  # LSTM only
     gates: dict[str, torch.Tensor]
     logits: torch.Tensor  # (batch, seq, vocab)

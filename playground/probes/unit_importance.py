@@ -2,9 +2,9 @@
 
 What if? lets a learner clamp one unit; this scores them all at once, so the page can point at
 the units worth poking. Each unit is zeroed in its own copy of the batch, through the same
-loop and edit hook as every other intervention (`unroll.recur`, `Cell.step`), so the scores
-are what a clamp to 0 of that unit at every step would show. Tests check it against
-hand-written loops over PyTorch's own cells.
+loop and edit hook as every other intervention (`playground.nn.internals.recur`,
+`playground.nn.cells.Cell.step`), so the scores are what a clamp to 0 of that unit at every step
+would show. Tests check it against hand-written loops over PyTorch's own cells.
 """
 
 from __future__ import annotations

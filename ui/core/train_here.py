@@ -1,6 +1,6 @@
 """Training the session's run from a page other than Train, with the same live mechanism.
 
-Inside the cell, Embeddings and Share & export offer to train right there. Their buttons
+Inside the cell, What if?, Embeddings and Share & export offer to train right there. Their buttons
 start the Train page's own run (`ui.core.session.TRAIN_RUN_ELSEWHERE`: the same run, at full
 speed, as these pages show only its progress), so the run goes in CPU-time slices and takes
 turns with other sessions like any other; while it goes, the page shows its progress and a

@@ -1,18 +1,12 @@
 """Loading the live charts' code while a visitor reads the page, before the first Train click.
 
-Streamlit's browser app loads each kind of element's code the first time an element of that
-kind is drawn. The live loss chart and heatmaps are Vega-Lite charts, whose code (the chart
-element's chunk and Vega's `embed`, about 1.5 MB) was therefore fetched, parsed and run
-after the first click on Train: that click's first chart came 0.64–0.84 s after it, later
-clicks' in 0.13–0.18 s. Drawing an empty chart early to load it costs the server a script run
-per visitor (docs/performance.md). Instead, the page itself imports those modules once its
-first script run is drawn and the browser is idle: no script run, no element, nothing on the
-server but a few bytes more in the HTML.
-
-`PreloadChartCode` is ASGI middleware for `st.App` (app.py): it adds a small module script to
-the HTML page Streamlit serves. The modules are found by name in Streamlit's static folder;
-their file names carry a hash that changes with Streamlit's version, so on a build where they
-are not found the page is served unchanged and the charts load as they did before.
+Streamlit's browser loads each kind of element's code the first time one is drawn, so the live
+Vega-Lite charts' code would load after the first click on Train and delay that click's first
+chart. `PreloadChartCode`, ASGI middleware for `st.App` (app.py), adds a small module script to the
+HTML page Streamlit serves; it imports that code once the page's first script run is drawn and the
+browser is idle, at no cost to the server (no script run, no element). The modules are found by
+name in Streamlit's static folder (the names carry a hash per Streamlit build): where they are not
+found, the page is served unchanged. Measurements: docs/performance.md, "How live the Train page feels".
 """
 
 from __future__ import annotations

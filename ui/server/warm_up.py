@@ -2,8 +2,8 @@
 
 app.py hands `server_lifespan` to Streamlit's `st.App`, whose start-up hook runs before the
 server answers anyone: the Train page's modules (torch among them) are imported there and a
-throwaway model is trained and drawn, so the first visitor's page waits for none of it.
-bench/first_visit.py measures the first visitor against a bare page.
+throwaway model is trained and drawn, so the first visitor's page waits for none of it
+(`python -m bench.first_visit` measures that visitor against a bare page; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -28,12 +28,8 @@ TRAIN_PAGE_MODULES = (
 @asynccontextmanager
 async def server_lifespan(_app: Any) -> AsyncIterator[None]:
     """`st.App`'s start-up hook: the Train page's imports and the warm-up run, before the
-    server answers its first request (about 3 s in all, torch's import mostly).
-
-    The warm-up once ran in a background thread after the server had started answering, but
-    then it took the interpreter from the first visitor's own page (its static files and its
-    first script run): that visitor waited about 2.3 times as long as on a bare page, against
-    1.4–1.55 times now (`python -m bench.first_visit`)."""
+    server answers its first request. Done any later (in a thread once the server answers), the
+    warm-up would take the interpreter from the first visitor's own page."""
     for module in TRAIN_PAGE_MODULES:
         importlib.import_module(module)
     await asyncio.to_thread(warm_up)

@@ -1,12 +1,11 @@
 """The Train page's four views (loss, predictions, probabilities, hidden states), in two renderers.
 
-Vega-Lite (`charts.train.live`) while the run can go on: not started, training, paused. Their spec
-stays fixed and their rows change, so the browser updates them in place: a Pause, or dragging
-the epoch scrubber of a paused run, changes the charts without drawing them again (Streamlit
-redraws a plotly chart from nothing, which blinks, and the first plotly chart of a page also
-loads plotly.js, 4.7 MB: a first Pause once took 1.4 s to settle, bench/live_page.py).
-Plotly (`charts.train.figures`, `charts.loss`) once the run has ended: the full figures, with hover
-details, zoom and download.
+Vega-Lite while the run can go on (not started, training, paused): their spec stays fixed and
+their rows change, so the browser updates them in place, and a Pause or a drag of a paused run's
+epoch scrubber changes them without drawing them again (Streamlit redraws a Plotly chart from
+nothing, and the first one on a page loads plotly.js; docs/performance.md). Plotly once the run
+has ended: the full figures, with hover details, zoom and download. Each view's two renderings
+sit side by side in `charts.train` and `charts.loss`.
 
 Every view shows one pair, and only up to that pair's own length (`Dataset.lengths`): in a
 batch of pairs of different lengths a shorter pair's padding is no character, so it is not drawn.

@@ -122,10 +122,10 @@ def _start_when_drawn() -> None:
     """Nothing in the run that first draws the page; the next run (this fragment's timer, or any
     full run) starts training, and reruns the page so the panel shows it.
 
-    Why wait: Streamlit's browser code draws a new text box empty and fills in its value a moment
-    later. Started in the page's first run, training kept the browser so busy drawing live charts
-    that the link's strings were missing from their boxes for a while as it trained, in about a
-    quarter of the opens (tests/browser/test_share_browser.py opens such a link several times)."""
+    Why wait: Streamlit's browser draws a new text box empty and fills in its value a moment later;
+    a run started in the page's first script run kept the browser so busy drawing live charts that
+    the link's strings could be missing from their boxes as it trained
+    (tests/browser/test_share_browser.py)."""
     if URL_TRAIN_ON_OPEN.get() != "drawn":
         URL_TRAIN_ON_OPEN.set("drawn")
         return

@@ -36,8 +36,8 @@ LARGE_HEATMAPS_KEY = "train_large_heatmaps"
 
 
 def not_started_views() -> None:
-    """Before the first epoch: how to start. Nothing heavy: this is on a first visit's screen
-    (bench/first_visit.py), and a progress bar or an empty chart here slowed it measurably."""
+    """Before the first epoch: how to start. Nothing heavy: this is on a first visit's screen, and a
+    progress bar or an empty chart here slows it (`python -m bench.first_visit`)."""
     st.info(
         "Press **Train** and watch the predictions turn from noise into the target, "
         "or **Step** to train one epoch at a time.",

@@ -1,7 +1,9 @@
-"""The What if? page's controls and its side-by-side views.
+"""The What if? page's controls and its predictions table.
 
-The controls turn widgets into one `Intervention`; the views draw the two runs the engine
-returns (`playground.probes.interventions.what_if`). Widget keys are constants here so tests name them.
+The controls turn widgets into one `Intervention` for the engine
+(`playground.probes.interventions.what_if`); the table shows the recorded and the changed
+predictions side by side. The charts are `ui.what_if.views`'s. Widget keys are constants here so
+tests name them.
 """
 
 from __future__ import annotations
