@@ -7,7 +7,7 @@ from ui.core.refusal import stop_on_refusal
 from ui.core.run_summary import show_run_summary
 from ui.core.shown_epoch import start_at_shown_epoch
 from ui.core.trained_run import trained_run
-from ui.what_if.controls import EPOCH_KEY, intervention_controls, view_controls
+from ui.what_if.controls import WHAT_IF_EPOCH_KEY, intervention_controls, view_controls
 from ui.what_if.state import WHAT_IF_FOLLOWED_EPOCH
 from ui.what_if.views import side_by_side, trajectory, units_that_matter
 
@@ -20,7 +20,7 @@ st.caption(
     "h_t carries the past forward, so everything after the change can move."
 )
 
-start_at_shown_epoch(trainer, EPOCH_KEY, WHAT_IF_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
+start_at_shown_epoch(trainer, WHAT_IF_EPOCH_KEY, WHAT_IF_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
 view = view_controls(trainer.detailed_epochs, config, dataset)
 intervention, step = intervention_controls(config, dataset, view)
 params = snapshot(trainer, view.epoch)

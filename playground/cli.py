@@ -32,7 +32,7 @@ import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
 from playground.lessons.presets import PRESETS
-from playground.run.config import TASKS, RunConfig
+from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.setting_type import Setting
@@ -50,8 +50,8 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
     if setting.kind is bool:
         options["action"] = argparse.BooleanOptionalAction
     elif setting.field == "task":  # the config's tasks, or a task whose strings are generated
-        options["choices"] = setting.choices + tuple(tasks.TASKS)
-        options["help"] = f"{'/'.join(TASKS)}, or generate the pairs of a task (see --length)"
+        options["choices"] = setting.choices + tuple(tasks.GENERATED_TASKS)
+        options["help"] = f"{'/'.join(TASK_KINDS)}, or generate the pairs of a task (see --length)"
     elif setting.choices:
         options["choices"] = setting.choices
     else:
@@ -100,10 +100,10 @@ def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[st
     """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
     name = changes.get("task")
     task_flags = [f"--{flag}" for flag in ("length", "pairs", "delay") if flag in options]
-    if name not in tasks.TASKS:
+    if name not in tasks.GENERATED_TASKS:
         if task_flags:
             raise PlaygroundError(
-                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.TASKS)}}}."
+                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.GENERATED_TASKS)}}}."
             )
         return config
     if "sources" in changes or "targets" in changes:

@@ -24,7 +24,7 @@ from ui.core.live_run import FIRST_SLICE_SECONDS
 from ui.core.session import TRAIN_RUN
 from ui.core.state import TRAIN_GHOST, TRAIN_LIVE, TRAINER
 from ui.train.controls import FULL_SPEED, SPEED_KEY
-from ui.train.views import EPOCH_KEY, LARGE_HEATMAPS_KEY
+from ui.train.views import LARGE_HEATMAPS_KEY, TRAIN_EPOCH_KEY
 
 LOSS, PREDICTIONS, PROBABILITIES, HIDDEN = (
     "Loss",
@@ -101,7 +101,7 @@ def test_scrubbing_a_paused_run_moves_every_live_view_to_that_epoch():
     at = paused_long_run()
     trainer = TRAINER.get(at.session_state)
     newest = trainer.epoch
-    at.slider(key=EPOCH_KEY).set_value(2).run()
+    at.slider(key=TRAIN_EPOCH_KEY).set_value(2).run()
     assert not at.exception and trainer.epoch == newest  # scrubbing never retrains
     charts = vega_charts(at)
     loss = charts[LOSS][1]

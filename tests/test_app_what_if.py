@@ -15,7 +15,6 @@ from ui.what_if.controls import (
     CHAR_KEY,
     CLAMP,
     DIRECTION_KEY,
-    EPOCH_KEY,
     EVERY_STEP,
     IMPORTANCE_KEY,
     ITEM_KEY,
@@ -25,6 +24,7 @@ from ui.what_if.controls import (
     TARGET_KEY,
     UNIT_KEY,
     VALUE_KEY,
+    WHAT_IF_EPOCH_KEY,
     WHEN_KEY,
 )
 
@@ -97,7 +97,7 @@ def test_every_control_shows_the_engines_numbers(preset):
     at.selectbox(key=UNIT_KEY).set_value(1)
     at.slider(key=VALUE_KEY).set_value(1.0)
     at.radio(key=WHEN_KEY).set_value(EVERY_STEP)
-    at.select_slider(key=EPOCH_KEY).set_value(2).run()
+    at.select_slider(key=WHAT_IF_EPOCH_KEY).set_value(2).run()
     assert not at.exception and not at.error
     clamp = Clamp(target, layer, direction, 1, 1.0)
     expected = what_if(config, snapshot(trainer, 2), dataset, Intervention(clamps=(clamp,))).changed

@@ -8,13 +8,13 @@ from torch import nn
 
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.nn.internals import unrolled_pass
-from playground.run.config import CELLS, ENCODINGS
+from playground.run.config import CELL_NAMES, ENCODINGS
 from playground.run.trainer import build_model, check_config
 
 HELLO = dict(sources=("hello", "eolll"), targets=("ohlol", "lleel"))
 
 
-@pytest.mark.parametrize("cell, encoding, head", itertools.product(CELLS, ENCODINGS, ("hidden", "linear")))
+@pytest.mark.parametrize("cell, encoding, head", itertools.product(CELL_NAMES, ENCODINGS, ("hidden", "linear")))
 def test_every_combination_trains_and_records_documented_shapes(cell, encoding, head):
     hidden = 4 if head == "hidden" else 6  # hidden-as-logits needs hidden size = vocabulary size
     config = RunConfig(

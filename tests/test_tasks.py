@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.lessons.tasks import PATTERN, TASKS, TEXT, TaskOptions, generate, task_config
+from playground.lessons.tasks import GENERATED_TASKS, PATTERN, TEXT, TaskOptions, generate, task_config
 from playground.run.limits import LIMITS, Limits
 
 LENGTHS = (1, 2, 5, 8, 13, LIMITS.max_string_length)
@@ -17,7 +17,7 @@ def options_for(name: str, length: int, seed: int, pairs: int = 6) -> TaskOption
 
 
 def valid_lengths(name: str) -> list[int]:
-    return [length for length in LENGTHS if length >= TASKS[name].min_length]
+    return [length for length in LENGTHS if length >= GENERATED_TASKS[name].min_length]
 
 
 def follows_rule(name: str, source: str, target: str, options: TaskOptions) -> bool:
@@ -45,7 +45,7 @@ def follows_rule(name: str, source: str, target: str, options: TaskOptions) -> b
     raise AssertionError(f"no rule written for {name}")
 
 
-@pytest.mark.parametrize("name", TASKS)
+@pytest.mark.parametrize("name", GENERATED_TASKS)
 def test_every_pair_follows_its_rule_over_lengths_and_seeds(name):
     for length in valid_lengths(name):
         for seed in SEEDS:
@@ -57,7 +57,7 @@ def test_every_pair_follows_its_rule_over_lengths_and_seeds(name):
                 assert follows_rule(name, source, target, options), (name, source, target)
 
 
-@pytest.mark.parametrize("name", TASKS)
+@pytest.mark.parametrize("name", GENERATED_TASKS)
 def test_same_seed_same_pairs_other_seed_other_pairs(name):
     options = options_for(name, 12, 5)
     assert generate(name, options) == generate(name, options)
@@ -65,7 +65,7 @@ def test_same_seed_same_pairs_other_seed_other_pairs(name):
     assert len(others) > 1
 
 
-@pytest.mark.parametrize("name", TASKS)
+@pytest.mark.parametrize("name", GENERATED_TASKS)
 def test_pairs_are_distinct_when_there_are_enough_strings(name):
     pairs = generate(name, options_for(name, 12, 777, pairs=LIMITS.max_pairs))
     distinct = len(set(pairs))
@@ -83,7 +83,7 @@ def test_pairs_are_distinct_when_there_are_enough_strings(name):
     ],
 )
 def test_lengths_and_pairs_outside_the_caps_are_refused(options):
-    for name in TASKS:
+    for name in GENERATED_TASKS:
         with pytest.raises(PlaygroundError):
             generate(name, options)
 
@@ -106,7 +106,7 @@ def test_unknown_task_names_the_choices():
         generate("sort", TaskOptions())
 
 
-@pytest.mark.parametrize("name", TASKS)
+@pytest.mark.parametrize("name", GENERATED_TASKS)
 def test_task_config_trains(name):
     config = task_config(name, TaskOptions(length=6, pairs=4, seed=3), RunConfig())
     assert config.seed == 3 and config.task == "translate" and len(config.sources) == 4

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from playground.run.config import RunConfig
 
-HELLO = dict(sources=("hello",), targets=("ohlol",), vocab="ehlo")
+HELLO_STRINGS = dict(sources=("hello",), targets=("ohlol",), vocab="ehlo")
 BATCH_FIRST = dict(batch_first=True)  # the lessons that pass (batch, seq, feature)
 HIHELL = dict(sources=("hihell",), targets=("ihello",), vocab="hielo")
 
@@ -105,7 +105,7 @@ PRESETS: dict[str, Preset] = {
             "A hand-written loop calls nn.RNNCell once per character; the hidden state (size 4) "
             "is read directly as the scores of e, h, l, o and the per-step losses are summed.",
             RunConfig(
-                **HELLO,
+                **HELLO_STRINGS,
                 cell="rnncell",
                 encoding="onehot",
                 head="hidden",
@@ -121,7 +121,7 @@ PRESETS: dict[str, Preset] = {
             "nn.RNN runs the whole (seq, batch, input) sequence in one call; hidden size 4 is "
             "read as the scores, and the loss is averaged.",
             RunConfig(
-                **HELLO,
+                **HELLO_STRINGS,
                 cell="rnn",
                 encoding="onehot",
                 head="hidden",
@@ -137,7 +137,7 @@ PRESETS: dict[str, Preset] = {
             "Dense learned inputs (embedding size 10), two stacked RNN layers of 8 units and a "
             "Linear head, batch_first, Adam with lr 0.05.",
             RunConfig(
-                **HELLO,
+                **HELLO_STRINGS,
                 cell="rnn",
                 encoding="embedding",
                 embedding_size=10,
@@ -156,7 +156,7 @@ PRESETS: dict[str, Preset] = {
             "Embedding (10) into a 2-layer bidirectional nn.LSTM of 8 units; the Linear head "
             "reads both directions (16 features per step).",
             RunConfig(
-                **HELLO,
+                **HELLO_STRINGS,
                 cell="lstm",
                 encoding="embedding",
                 embedding_size=10,
@@ -175,7 +175,7 @@ PRESETS: dict[str, Preset] = {
             "hello → ohlol with nn.GRU (Exercise 12-2)",
             "The exercise: swap the RNN of Example 12-3 for nn.GRU (embedding 10, 8 units, Linear head).",
             RunConfig(
-                **HELLO,
+                **HELLO_STRINGS,
                 cell="gru",
                 encoding="embedding",
                 embedding_size=10,

@@ -49,7 +49,7 @@ class TaskOptions:
 
 
 @dataclass(frozen=True)
-class Task:
+class GeneratedTask:
     """One rung of the ladder: how its pairs are made and what memory they need."""
 
     name: str
@@ -140,10 +140,10 @@ def next_character(window: str, options: TaskOptions) -> str:
 
 
 _LSTM = dict(cell="lstm", hidden_size=16, lr=0.05, epochs=150)
-TASKS: dict[str, Task] = {
+GENERATED_TASKS: dict[str, GeneratedTask] = {
     task.name: task
     for task in (
-        Task(
+        GeneratedTask(
             "shift",
             "Shift by one: the next character of 'helloworldhelloworld…'",
             "Each source is a window of 'helloworldhelloworld…', and each target character is the "
@@ -155,7 +155,7 @@ TASKS: dict[str, Task] = {
             next_character,
             dict(cell="rnn", hidden_size=8, lr=0.05, epochs=100),
         ),
-        Task(
+        GeneratedTask(
             "copy",
             "Copy with a delay of k steps",
             "The target repeats the source k steps later ('.' until the first character "
@@ -168,7 +168,7 @@ TASKS: dict[str, Task] = {
             _LSTM,
             min_length=2,
         ),
-        Task(
+        GeneratedTask(
             "reverse",
             "Reverse the string",
             "The first output character is the last input character, which a network reading "
@@ -180,7 +180,7 @@ TASKS: dict[str, Task] = {
             dict(_LSTM, bidirectional=True),
             min_length=2,
         ),
-        Task(
+        GeneratedTask(
             "parity",
             "Running parity of a bit string",
             "After each bit the target says whether the string so far holds an odd number of "
@@ -191,7 +191,7 @@ TASKS: dict[str, Task] = {
             running_parity,
             dict(cell="gru", hidden_size=8, lr=0.05, epochs=150),
         ),
-        Task(
+        GeneratedTask(
             "count",
             "Count the steps since the last marker",
             f"The target is the number of steps since the last '{MARKER}' (or since the start; "
@@ -202,7 +202,7 @@ TASKS: dict[str, Task] = {
             count_since_marker,
             _LSTM,
         ),
-        Task(
+        GeneratedTask(
             "brackets",
             "Bracket depth",
             "Each target digit is how many brackets are open after that character. The network "
@@ -212,7 +212,7 @@ TASKS: dict[str, Task] = {
             bracket_depth,
             _LSTM,
         ),
-        Task(
+        GeneratedTask(
             "text",
             "Next character of a short English text",
             "Each source is a window of a short English text and each target character is the "
@@ -227,7 +227,7 @@ TASKS: dict[str, Task] = {
 }
 
 
-def check_options(task: Task, options: TaskOptions, limits: Limits = LIMITS) -> None:
+def check_options(task: GeneratedTask, options: TaskOptions, limits: Limits = LIMITS) -> None:
     """Refuse lengths and pair counts outside the caps, with a message naming them."""
     if not task.min_length <= options.length <= limits.max_string_length:
         raise PlaygroundError(
@@ -242,13 +242,13 @@ def check_options(task: Task, options: TaskOptions, limits: Limits = LIMITS) -> 
         )
 
 
-def get_task(name: str) -> Task:
-    if name not in TASKS:
-        raise PlaygroundError(f"Unknown task '{name}'; choose one of: {', '.join(TASKS)}.")
-    return TASKS[name]
+def get_task(name: str) -> GeneratedTask:
+    if name not in GENERATED_TASKS:
+        raise PlaygroundError(f"Unknown task '{name}'; choose one of: {', '.join(GENERATED_TASKS)}.")
+    return GENERATED_TASKS[name]
 
 
-def _pair(task: Task, source: str, options: TaskOptions) -> tuple[str, str]:
+def _pair(task: GeneratedTask, source: str, options: TaskOptions) -> tuple[str, str]:
     if task.rule is next_character:  # the drawn window holds one character more than the pair
         return source[:-1], next_character(source, options)
     return source, task.rule(source, options)

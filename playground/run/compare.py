@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from playground.run.config import CELL_LABELS, CELLS, ENCODING_LABELS, ENCODINGS, RunConfig
+from playground.run.config import CELL_LABELS, CELL_NAMES, ENCODING_LABELS, ENCODINGS, RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS
 from playground.run.trainer import Trainer
@@ -38,7 +38,7 @@ class Contender:
 
 
 def cell_contenders(base: RunConfig) -> list[Contender]:
-    return [Contender(CELL_LABELS[cell], base.with_changes(cell=cell)) for cell in CELLS]
+    return [Contender(CELL_LABELS[cell], base.with_changes(cell=cell)) for cell in CELL_NAMES]
 
 
 def encoding_contenders(base: RunConfig) -> list[Contender]:

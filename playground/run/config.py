@@ -15,7 +15,7 @@ import playground.nn.cells as cells
 from playground.run.errors import PlaygroundError
 
 CellName = Literal["rnncell", "rnn", "lstm", "gru"]
-Task = Literal["translate", "next-char"]
+TaskKind = Literal["translate", "next-char"]
 VocabOrder = Literal["sorted", "appearance"]
 Encoding = Literal["onehot", "embedding", "linear"]
 Head = Literal["hidden", "linear"]
@@ -24,10 +24,10 @@ Reduction = Literal["sum", "mean"]
 Optimizer = Literal["adam", "sgd"]
 
 # Each field's choices, read off its Literal type (the cores off their registry) so they cannot drift apart.
-CELLS: tuple[str, ...] = tuple(cells.CELLS)
+CELL_NAMES: tuple[str, ...] = tuple(cells.CELLS)
 ENCODINGS: tuple[str, ...] = get_args(Encoding)
 HEADS: tuple[str, ...] = get_args(Head)
-TASKS: tuple[str, ...] = get_args(Task)
+TASK_KINDS: tuple[str, ...] = get_args(TaskKind)
 VOCAB_ORDERS: tuple[str, ...] = get_args(VocabOrder)
 NONLINEARITIES: tuple[str, ...] = get_args(Nonlinearity)
 REDUCTIONS: tuple[str, ...] = get_args(Reduction)
@@ -48,7 +48,7 @@ class RunConfig:
 
     sources: tuple[str, ...] = ("hello",)
     targets: tuple[str, ...] = ("ohlol",)
-    task: Task = "translate"
+    task: TaskKind = "translate"
     vocab: str = ""  # explicit vocabulary order; empty means use `vocab_order`
     vocab_order: VocabOrder = "sorted"
     cell: CellName = "rnn"

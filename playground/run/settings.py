@@ -17,7 +17,7 @@ from dataclasses import fields
 
 from playground.run.config import (
     CELL_LABELS,
-    CELLS,
+    CELL_NAMES,
     ENCODING_LABELS,
     ENCODINGS,
     HEAD_LABELS,
@@ -25,7 +25,7 @@ from playground.run.config import (
     NONLINEARITIES,
     OPTIMIZERS,
     REDUCTIONS,
-    TASKS,
+    TASK_KINDS,
     VOCAB_ORDERS,
     RunConfig,
 )
@@ -63,7 +63,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Recurrent core",
         "model",
         noun="recurrent core",
-        choices=CELLS,
+        choices=CELL_NAMES,
         choice_labels=CELL_LABELS,
     ),
     Setting(
@@ -202,7 +202,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Task",
         "advanced",
         noun="task",
-        choices=TASKS,
+        choices=TASK_KINDS,
         choice_labels={"translate": "translate source → target", "next-char": "predict the next character"},
     ),
     Setting(

@@ -17,7 +17,7 @@ from ui.embeddings.lookup_demo import lookup_demo
 from ui.embeddings.state import EMBEDDINGS_FOLLOWED_EPOCH
 
 SWITCH_KEY = "embeddings-switch"
-EPOCH_KEY = "embeddings-epoch"
+EMBEDDINGS_EPOCH_KEY = "embeddings-epoch"
 
 
 def _switch_and_train() -> None:
@@ -64,9 +64,11 @@ def embeddings_views(trainer: Trainer) -> None:
             "largest entry made positive), so movement is the vectors changing, not the axes."
         )
         kept = trainer.detailed_epochs
-        start_at_shown_epoch(trainer, EPOCH_KEY, EMBEDDINGS_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
+        start_at_shown_epoch(
+            trainer, EMBEDDINGS_EPOCH_KEY, EMBEDDINGS_FOLLOWED_EPOCH
+        )  # opens at the epoch the Train page shows
         epoch = (
-            st.select_slider("Epoch of the matrix below and of the lookup tables", kept, key=EPOCH_KEY)
+            st.select_slider("Epoch of the matrix below and of the lookup tables", kept, key=EMBEDDINGS_EPOCH_KEY)
             if len(kept) > 1
             else kept[0]
         )

@@ -3,7 +3,7 @@ Train 25 epochs, Train live / Pause, Reset.
 
 The race is kept while its task stays the same, so coming back to the page finds it where it
 was; a new task starts a new race. Every button shows the newest epoch afterwards, so the
-views' epoch slider (`ui.gradient_flow.views.EPOCH_KEY`) is forgotten first.
+views' epoch slider (`ui.gradient_flow.views.GRADIENT_FLOW_EPOCH_KEY`) is forgotten first.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import streamlit as st
 from playground.run.compare import Comparison, Contender
 from ui.core.turns import taking_turns
 from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
-from ui.gradient_flow.views import EPOCH_KEY
+from ui.gradient_flow.views import GRADIENT_FLOW_EPOCH_KEY
 
 STEP_EPOCHS = 25
 
@@ -30,12 +30,12 @@ def keep_race(contenders: list[Contender]) -> None:
 
 @taking_turns  # callbacks run before app.py takes its turn
 def _step_runs() -> None:
-    st.session_state.pop(EPOCH_KEY, None)  # show the newest epoch after training
+    st.session_state.pop(GRADIENT_FLOW_EPOCH_KEY, None)  # show the newest epoch after training
     GRADIENT_FLOW_RACE.get().step(STEP_EPOCHS)
 
 
 def _toggle_live() -> None:
-    st.session_state.pop(EPOCH_KEY, None)
+    st.session_state.pop(GRADIENT_FLOW_EPOCH_KEY, None)
     if GRADIENT_FLOW_RUN.going():
         GRADIENT_FLOW_RUN.stop()
     else:
@@ -43,7 +43,7 @@ def _toggle_live() -> None:
 
 
 def _reset_runs(contenders: list[Contender]) -> None:
-    st.session_state.pop(EPOCH_KEY, None)
+    st.session_state.pop(GRADIENT_FLOW_EPOCH_KEY, None)
     GRADIENT_FLOW_RACE.set(Comparison(contenders))
     GRADIENT_FLOW_RUN.clear()
 

@@ -14,7 +14,7 @@ from ui.core.draw import chart_theme, draw_plotly
 from ui.core.live_run import show_progress
 from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
 
-EPOCH_KEY = "gradient-flow-epoch"
+GRADIENT_FLOW_EPOCH_KEY = "gradient-flow-epoch"
 
 
 def _summary_table(summaries: list[FlowSummary]) -> None:
@@ -59,7 +59,7 @@ def _views(race: Comparison, live: bool) -> None:
     epochs = {cell: trainer.epoch for cell, trainer in trained.items()}  # live: each run's latest
     common = sorted(set.intersection(*(set(trainer.detailed_epochs) for trainer in trained.values())))
     if not live and len(common) > 1:
-        shown = st.select_slider("Show epoch", common, common[-1], key=EPOCH_KEY)
+        shown = st.select_slider("Show epoch", common, common[-1], key=GRADIENT_FLOW_EPOCH_KEY)
         epochs = dict.fromkeys(trained, shown)
     curves = {cell: gradient_curve(trainer, epochs[cell]) for cell, trainer in trained.items()}
     dataset = next(iter(trained.values())).dataset

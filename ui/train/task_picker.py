@@ -12,7 +12,14 @@ from typing import Any
 import streamlit as st
 
 from playground import PlaygroundError
-from playground.lessons.tasks import DEFAULT_DELAY, DEFAULT_LENGTH, DEFAULT_PAIRS, TASKS, TaskOptions, task_config
+from playground.lessons.tasks import (
+    DEFAULT_DELAY,
+    DEFAULT_LENGTH,
+    DEFAULT_PAIRS,
+    GENERATED_TASKS,
+    TaskOptions,
+    task_config,
+)
 from playground.run.limits import LIMITS
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_config
@@ -60,8 +67,10 @@ def _fill() -> None:
 def task_picker() -> None:
     """A collapsed panel beside the presets: pick a task, its length and pairs, fill the strings."""
     with st.expander("Generate strings: copy, reverse, parity, counting, brackets, text…", icon=":material/casino:"):
-        name = st.selectbox("Task", list(TASKS), key=TASK_KEY, format_func=lambda task: TASKS[task].title)
-        st.caption(TASKS[name].explanation)
+        name = st.selectbox(
+            "Task", list(GENERATED_TASKS), key=TASK_KEY, format_func=lambda task: GENERATED_TASKS[task].title
+        )
+        st.caption(GENERATED_TASKS[name].explanation)
         length, pairs, delay = st.columns(3)
         length.number_input(
             "Length",

@@ -30,7 +30,7 @@ from ui.train.charts import (
 )
 from ui.train.state import TRAIN_FOLLOWED_EPOCH
 
-EPOCH_KEY = "train_view_epoch"
+TRAIN_EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
 LARGE_HEATMAPS_KEY = "train_large_heatmaps"
 
@@ -123,10 +123,10 @@ def _shown_epoch(trainer: Trainer) -> int:
     it jumps to the newest epoch whenever the run has trained more. Other pages follow it."""
     epoch = trainer.epoch
     if epoch >= 2:
-        if TRAIN_FOLLOWED_EPOCH.get() != trainer.epoch or EPOCH_KEY not in st.session_state:
-            st.session_state[EPOCH_KEY] = trainer.epoch
+        if TRAIN_FOLLOWED_EPOCH.get() != trainer.epoch or TRAIN_EPOCH_KEY not in st.session_state:
+            st.session_state[TRAIN_EPOCH_KEY] = trainer.epoch
             TRAIN_FOLLOWED_EPOCH.set(trainer.epoch)
-        epoch = st.session_state[EPOCH_KEY] = min(max(1, st.session_state[EPOCH_KEY]), trainer.epoch)
+        epoch = st.session_state[TRAIN_EPOCH_KEY] = min(max(1, st.session_state[TRAIN_EPOCH_KEY]), trainer.epoch)
     TRAIN_SHOWN_EPOCH.set((id(trainer), epoch))
     return epoch
 
@@ -141,7 +141,7 @@ def _epoch_slider(trainer: Trainer) -> None:
         "Show epoch",
         1,
         trainer.epoch,
-        key=EPOCH_KEY,
+        key=TRAIN_EPOCH_KEY,
         help="Drag through the run: every view shows the chosen epoch.",
     )
 

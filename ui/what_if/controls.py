@@ -19,7 +19,7 @@ from playground.nn.cells import CELLS
 from playground.nn.data import Dataset
 from playground.probes.interventions import Clamp, InputChange, Intervention, WhatIf
 
-EPOCH_KEY = "whatif-epoch"
+WHAT_IF_EPOCH_KEY = "whatif-epoch"
 ITEM_KEY = "whatif-item"
 KIND_KEY = "whatif-kind"
 STEP_KEY = "whatif-step"
@@ -70,7 +70,7 @@ def view_controls(epochs: list[int], config: RunConfig, dataset: Dataset) -> Vie
     """Epoch, string, layer and direction: shared by the intervention and the figures."""
     columns = st.columns([3, 1, 1, 1])
     epoch = (
-        columns[0].select_slider("Epoch (the weights that epoch's forward pass used)", epochs, key=EPOCH_KEY)
+        columns[0].select_slider("Epoch (the weights that epoch's forward pass used)", epochs, key=WHAT_IF_EPOCH_KEY)
         if len(epochs) > 1
         else epochs[0]
     )
