@@ -2,8 +2,9 @@
 
 A page trains a slice at a time so that a shared server can serve others in between
 (`ui.core.live_run`). Seconds are CPU seconds of the calling thread (`time.thread_time`), as
-in `Trainer.train_seconds` and the host's time cap: a session waiting for the CPU still gets a
-full slice of work, instead of slices that shrink to one epoch under load.
+in `Trainer.train_seconds` and the host's time cap (training runs on that one thread,
+`playground.run.trainer.ONE_THREAD`): a session waiting for the CPU still gets a full slice of
+work, instead of slices that shrink to one epoch under load.
 """
 
 from __future__ import annotations

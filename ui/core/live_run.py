@@ -44,11 +44,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, TypeVar
 
 import streamlit as st
 
 from playground import PlaygroundError
+from playground.run.budget import Trainable, train_within
 from playground.run.trainer import Trainer, TrainerMark
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
@@ -64,24 +65,6 @@ NEVER_SECONDS = 2_000_000
 # otherwise: the click's own page update then comes at once. A run whose rest fits in
 # `finish_within` still ends in that update.
 FIRST_SLICE_SECONDS = 0.01
-
-
-class Trainable(Protocol):
-    """What a live run trains: a `Trainer`, or a `Comparison` of several."""
-
-    @property
-    def epoch(self) -> int: ...
-
-    @property
-    def epochs(self) -> int: ...
-
-    @property
-    def train_seconds(self) -> float: ...
-
-    @property
-    def done(self) -> bool: ...
-
-    def train(self, *, max_epochs: int | None, max_seconds: float, finish_within: float) -> object: ...
 
 
 Target = TypeVar("Target", bound=Trainable)
@@ -173,23 +156,12 @@ class LiveRun(Generic[Target]):
         return False
 
     def _train_until_clicked(self, target: Target, due: int | None, seconds: float) -> None:
-        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, one
-        epoch at a time, none once a click is waiting (see the module's docstring).
-
-        When the time is up but the rest of the run, at the pace of its epochs so far, fits in
-        `finish_within` more seconds, the run is finished instead (a short run then ends in one
-        page update even on a slow machine), within that extra time."""
-        started, budget, trained = time.thread_time(), seconds, 0
-        finish_within = self.finish_within
+        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, none once a
+        click is waiting (see the module's docstring)."""
         mark = self._mark(target, due)
-        while not target.done and (due is None or trained < due) and not click_waiting():
-            target.train(max_epochs=1, max_seconds=None, finish_within=0.0)
-            trained += 1
-            if time.thread_time() - started >= budget:
-                rest = (target.epochs - target.epoch) * target.train_seconds / max(1, target.epoch)
-                if rest > finish_within:
-                    break
-                budget, finish_within = budget + finish_within, 0.0  # finish, but never beyond the extra time
+        trained = train_within(
+            target, max_epochs=due, max_seconds=seconds, finish_within=self.finish_within, stop=click_waiting
+        )
         if mark is not None and trained and click_waiting():  # arrived during the slice, or as it ended
             target.rewind(mark)
 
