@@ -44,13 +44,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import streamlit as st
 
 from playground import PlaygroundError
 from playground.run.budget import Trainable, train_within
-from playground.run.trainer import Trainer, TrainerMark
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
 from ui.core.state import LiveKeys, SessionKey
@@ -65,6 +64,21 @@ NEVER_SECONDS = 2_000_000
 # otherwise: the click's own page update then comes at once. A run whose rest fits in
 # `finish_within` still ends in that update.
 FIRST_SLICE_SECONDS = 0.01
+
+
+Mark = TypeVar("Mark")
+
+
+@runtime_checkable
+class Rewindable(Trainable, Protocol[Mark]):
+    """A `Trainable` that can go back to an epoch it trained (a `Trainer`): `rewind` to a `mark`
+    forgets the epochs trained since, and training on gives the same numbers again."""
+
+    def mark(self) -> Mark:
+        """Where the run is now, to come back to."""
+
+    def rewind(self, mark: Mark) -> None:
+        """Back to ``mark``."""
 
 
 Target = TypeVar("Target", bound=Trainable)
@@ -158,23 +172,24 @@ class LiveRun(Generic[Target]):
     def _train_until_clicked(self, target: Target, due: int | None, seconds: float) -> None:
         """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, none once a
         click is waiting (see the module's docstring)."""
-        mark = self._mark(target, due)
+        back_to_start = self._back_to_start(target, due)
         trained = train_within(
             target, max_epochs=due, max_seconds=seconds, finish_within=self.finish_within, stop=click_waiting
         )
-        if mark is not None and trained and click_waiting():  # arrived during the slice, or as it ended
-            target.rewind(mark)
+        if back_to_start is not None and trained and click_waiting():  # arrived during the slice, or as it ended
+            back_to_start()
 
-    def _mark(self, target: Target, due: int | None) -> TrainerMark | None:
-        """Where a click mid-slice takes the run back to: the epoch on screen, which the slice
-        starts from. Only a run that trains several epochs per slice needs it (at full speed a
+    def _back_to_start(self, target: Target, due: int | None) -> Callable[[], None] | None:
+        """What takes the run back to where the slice starts, the epoch on screen, when a click
+        comes mid-slice. Only a run that trains several epochs per slice needs it (at full speed a
         small network trains dozens, which a Pause would otherwise leave past the one shown);
         a large network's slice is one or two epochs, whose weights are costly to copy."""
-        if not self.rewinds_to_shown or not isinstance(target, Trainer) or (due is not None and due <= 1):
+        if not self.rewinds_to_shown or not isinstance(target, Rewindable) or (due is not None and due <= 1):
             return None
         if not target.epoch or target.train_seconds / target.epoch > self.slice_seconds / 2:
             return None
-        return target.mark()
+        mark = target.mark()
+        return lambda: target.rewind(mark)
 
     def advance(self) -> None:
         """This script run's slice, if the run is going: call it before drawing anything, so
