@@ -1,7 +1,7 @@
 """Training one epoch at a time, recording what a learner wants to watch.
 
-A page trains a few epochs, draws, and continues; pause, step and reset are just not
-calling, calling once, and building a new `Trainer`. Each epoch keeps an `EpochRecord`:
+A page trains a slice of epochs (`playground.run.budget`), draws, and continues; pause, step
+and reset are just not calling, calling once, and building a new `Trainer`. Each epoch keeps an `EpochRecord`:
 the loss, the predictions and per-step probabilities straight from the training forward
 pass, and a snapshot of the weights that pass used. Everything deeper (hidden and cell
 states of every layer, gates, gradients through the recurrence) is a pure function of that
