@@ -11,15 +11,14 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import time
 from types import SimpleNamespace
 
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
+from playground.run import budget
 from test_app_train import click, open_app, train_to_end
-from ui.core import live_run
 from ui.core.live_run import FIRST_SLICE_SECONDS
 from ui.core.session import TRAIN_RUN
 from ui.core.state import TRAIN_GHOST, TRAIN_LIVE, TRAINER
@@ -85,8 +84,8 @@ def test_a_run_and_a_continued_run_start_with_a_short_slice(monkeypatch):
     time, the next ones `slice_seconds` (a fake CPU clock, one exact tick per reading)."""
     tick = 1 / 1024
     readings = itertools.count()
-    clock = SimpleNamespace(thread_time=lambda: next(readings) * tick, monotonic=time.monotonic)
-    monkeypatch.setattr(live_run, "time", clock)
+    clock = SimpleNamespace(thread_time=lambda: next(readings) * tick)
+    monkeypatch.setattr(budget, "time", clock)
     at = long_run()
     epochs = []
     for step in ("train", "rerun", "pause", "train", "rerun"):

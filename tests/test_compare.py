@@ -9,6 +9,7 @@ from charts.compare import comparison_loss_figure, prediction_timeline_figure
 from charts.plotly_figure import toolbar_config
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS
+from playground.run.budget import train_within
 from playground.run.compare import (
     Comparison,
     Contender,
@@ -184,7 +185,7 @@ def test_training_in_cpu_second_slices_gives_the_same_runs_as_whole_epochs():
     sliced = Comparison(cell_contenders(BASE.with_changes(epochs=60)))
     slices = 0
     while not sliced.done:
-        sliced.train(max_seconds=0.001)
+        train_within(sliced, max_seconds=0.001)
         slices += 1
         assert slices < 10_000
     stepped = run_to_end(Comparison(cell_contenders(BASE.with_changes(epochs=60))))
@@ -195,7 +196,7 @@ def test_training_in_cpu_second_slices_gives_the_same_runs_as_whole_epochs():
 
 def test_a_slice_trains_round_robin_and_stops_after_its_cpu_seconds():
     comparison = Comparison(cell_contenders(BASE.with_changes(epochs=2000)))
-    comparison.train(max_seconds=0.02)
+    train_within(comparison, max_seconds=0.02)
     epochs = [run.trainer.epoch for run in comparison.runs]
     assert 0 < comparison.epoch < comparison.epochs and not comparison.done
     assert max(epochs) - min(epochs) <= 1  # one epoch each per round keeps them level
@@ -204,11 +205,11 @@ def test_a_slice_trains_round_robin_and_stops_after_its_cpu_seconds():
 
 def test_a_slice_finishes_a_comparison_whose_rest_fits_in_finish_within():
     comparison = Comparison(cell_contenders(BASE.with_changes(epochs=30)))
-    comparison.train(max_seconds=0.0, finish_within=60.0)
+    train_within(comparison, max_seconds=0.0, finish_within=60.0)
     assert comparison.done and comparison.epoch == 30
 
 
 def test_a_slice_trains_at_most_max_epochs_rounds():
     comparison = Comparison(cell_contenders(BASE.with_changes(epochs=60)))
-    comparison.train(max_epochs=7, max_seconds=60.0)
+    train_within(comparison, max_epochs=7, max_seconds=60.0)
     assert [run.trainer.epoch for run in comparison.runs] == [7, 7, 7, 7]

@@ -165,7 +165,7 @@ def test_another_session_gets_its_turn_between_slices(monkeypatch):
             epochs_seen_by_the_other.append(trained[0].epoch)
 
     other = threading.Thread(target=other_session)
-    original = Trainer.train
+    original = Trainer.train_epoch
 
     def slice_during_which_another_session_asks(trainer, *args, **kwargs):
         if other.ident is None:  # the first slice: the other session queues behind it
@@ -176,7 +176,7 @@ def test_another_session_gets_its_turn_between_slices(monkeypatch):
                 threading.Event().wait(0.001)
         return original(trainer, *args, **kwargs)
 
-    monkeypatch.setattr(Trainer, "train", slice_during_which_another_session_asks)
+    monkeypatch.setattr(Trainer, "train_epoch", slice_during_which_another_session_asks)
     at.button(key="export-train").click().run()
     other.join(timeout=30)
     assert TRAIN_LIVE.running.get(at.session_state)

@@ -6,6 +6,7 @@ import torch
 
 from playground import PlaygroundError, RunConfig, Trainer, TrainingDiverged
 from playground.lessons.presets import PRESETS
+from playground.run.budget import train_within
 from playground.run.limits import Limits
 
 
@@ -134,7 +135,7 @@ def test_time_slices_count_cpu_not_waiting(monkeypatch):
         return forward(*args)
 
     monkeypatch.setattr(trainer.model, "forward", waiting_forward)
-    assert len(trainer.train(max_epochs=4, max_seconds=0.05)) == 4
+    assert train_within(trainer, max_epochs=4, max_seconds=0.05) == 4
     assert trainer.train_seconds < 0.05  # the host's cap counts the same CPU seconds
 
 
@@ -143,10 +144,10 @@ def test_a_slice_finishes_a_run_whose_rest_fits_in_the_extra_time():
     the epochs left would take less than ``finish_within`` at the pace so far, so a short run
     on a slow machine ends in one page update; otherwise it stops as before."""
     stopping = Trainer(PRESETS["hello-rnn"].config)
-    assert len(stopping.train(max_seconds=0.0)) == 1
-    assert len(stopping.train(max_seconds=0.0, finish_within=1e-9)) == 1
+    assert train_within(stopping, max_seconds=0.0) == 1
+    assert train_within(stopping, max_seconds=0.0, finish_within=1e-9) == 1
     finishing = Trainer(PRESETS["hello-rnn"].config)
-    finishing.train(max_seconds=0.0, finish_within=60.0)
+    train_within(finishing, max_seconds=0.0, finish_within=60.0)
     assert finishing.done
 
 
@@ -158,7 +159,7 @@ def test_finishing_never_runs_past_the_extra_time(monkeypatch):
     trainer.train(max_epochs=1)
     readings = itertools.count()
     monkeypatch.setattr(time, "thread_time", lambda: 0.01 * next(readings))
-    trainer.train(max_seconds=0.0, finish_within=0.2)
+    train_within(trainer, max_seconds=0.0, finish_within=0.2)
     assert 2 < trainer.epoch < trainer.config.epochs
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import torch
 
 from playground.nn.cells import CELLS
+from playground.run.budget import train_within
 from playground.run.config import RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError
@@ -186,7 +187,7 @@ class Replay:
 
     Replaying costs as much training as the saved run did (up to the host's time cap), so
     the app drives it like any other training, in short slices between other sessions'
-    turns (`ui.core.live_run`): it offers the same `train` / `done` / `epoch` as a `Trainer`.
+    turns (`ui.core.live_run`): it is `Trainable` (`playground.run.budget`), as a `Trainer` is.
     The checks run as the last saved epoch is replayed; a file they contradict stops the
     replay with a `PlaygroundError`, and only a `verified` replay's trainer may be used.
     """
@@ -212,20 +213,15 @@ class Replay:
     def done(self) -> bool:
         return self.epoch >= self.epochs
 
-    def train(
-        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
-    ) -> list[EpochRecord]:
-        """Replay up to ``max_epochs`` more saved epochs or ``max_seconds`` (as `Trainer.train`)."""
-        remaining = self.epochs - self.epoch
-        records = self.trainer.train(
-            max_epochs=remaining if max_epochs is None else min(max_epochs, remaining),
-            max_seconds=max_seconds,
-            finish_within=finish_within,
-        )
-        if self.done and not self.verified:
+    def train_epoch(self) -> EpochRecord:
+        """Replay the next saved epoch; the last one also checks the replay against the file."""
+        if self.done:
+            raise PlaygroundError(f"All {self.epochs} saved epochs are replayed.")
+        record = self.trainer.train_epoch()
+        if self.done:
             _check_replay(self.trainer, self.checkpoint)
             self.verified = True
-        return records
+        return record
 
 
 def _check_replay(trainer: Trainer, checkpoint: Checkpoint) -> None:
@@ -247,7 +243,7 @@ def _check_replay(trainer: Trainer, checkpoint: Checkpoint) -> None:
 def restore_trainer(checkpoint: Checkpoint) -> Trainer:
     """Replay the saved run in one go and return its Trainer, refusing files the replay contradicts."""
     replay = Replay(checkpoint)
-    replay.train()
+    train_within(replay)
     return replay.trainer
 
 

@@ -5,14 +5,12 @@ respect (the recurrent core, the input encoding, the hidden size or the learning
 any difference in the results is caused by that one choice. A contender whose config is
 invalid (say a bidirectional hand-written RNNCell loop, or hidden-as-logits with a hidden
 size that is not the vocabulary size) keeps its error message and does not stop the others.
-Training advances the contenders in turn, one epoch each, for a slice of CPU time at a
-time (`Comparison.train`, with the same meaning of seconds as `Trainer.train`), so a page can
-redraw in between and a shared server can serve others.
+A comparison trains in rounds of one epoch per contender (`Comparison.train_epoch`), so a
+page can train it in slices of CPU time like any run (`playground.run.budget`).
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -150,35 +148,10 @@ class Comparison:
         training = [run.trainer.epoch for run in self.runs if not run.finished]
         return min(training) if training else self.epochs
 
-    def train(
-        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
-    ) -> None:
-        """Train the contenders round-robin, one epoch each per round, for up to ``max_epochs``
-        rounds or about ``max_seconds`` CPU seconds, whichever ends first.
-
-        Seconds and ``finish_within`` mean what they mean for `Trainer.train`: CPU time of the
-        calling thread, so a slice is the same amount of work on a busy server; and a
-        comparison whose rest fits in ``finish_within`` more seconds is finished in this call.
-        One epoch each per round keeps the curves level while they race.
-        """
-        rounds = 0
-        deadline = None if max_seconds is None else time.thread_time() + max_seconds
-        while not self.done and (max_epochs is None or rounds < max_epochs):
-            self.step(1)
-            rounds += 1
-            if deadline is not None and time.thread_time() >= deadline:
-                if self._seconds_to_finish() > finish_within:
-                    break
-                deadline += finish_within  # finish, but never beyond the extra time
-                finish_within = 0.0
-
-    def _seconds_to_finish(self) -> float:
-        """The unfinished contenders' remaining epochs at the pace of their epochs so far."""
-        return sum(
-            (run.trainer.epochs - run.trainer.epoch) * run.trainer.train_seconds / max(1, run.trainer.epoch)
-            for run in self.runs
-            if not run.finished
-        )
+    def train_epoch(self) -> None:
+        """One round: one more epoch for every contender still training, so the curves stay
+        level while they race (`Trainable`'s epoch, for `playground.run.budget`)."""
+        self.step(1)
 
     def step(self, epochs: int = 1) -> None:
         """Train every unfinished contender up to ``epochs`` more epochs, in turn."""

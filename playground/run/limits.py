@@ -20,7 +20,7 @@ class Limits:
     max_embedding_size: int = 256
     max_epochs: int = 2000
     max_learning_rate: float = 10.0
-    max_train_seconds: float = 60.0  # CPU seconds of training per run (see Trainer.train)
+    max_train_seconds: float = 60.0  # CPU seconds of training per run (see playground.run.budget)
     max_vocabulary: int = 128
     max_recorded_epochs: int = 500  # epochs whose weights and probabilities are kept
     max_history_megabytes: float = 8.0  # per run; long runs are thinned to fit

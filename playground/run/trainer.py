@@ -1,7 +1,7 @@
 """Training one epoch at a time, recording what a learner wants to watch.
 
-A page trains a few epochs, draws, and continues; pause, step and reset are just not
-calling, calling once, and building a new `Trainer`. Each epoch keeps an `EpochRecord`:
+A page trains a slice of epochs (`playground.run.budget`), draws, and continues; pause, step
+and reset are just not calling, calling once, and building a new `Trainer`. Each epoch keeps an `EpochRecord`:
 the loss, the predictions and per-step probabilities straight from the training forward
 pass, and a snapshot of the weights that pass used. Everything deeper (hidden and cell
 states of every layer, gates, gradients through the recurrence) is a pure function of that
@@ -96,7 +96,7 @@ class Trainer:
         self.max_detailed_epochs = self._detail_budget()
         self._stride = 1  # spacing of the kept epochs once a run outgrows its budget
         self.solved_epoch: int | None = None
-        self.train_seconds = 0.0  # CPU seconds spent training (see `train`)
+        self.train_seconds = 0.0  # CPU seconds of the training thread (see `playground.run.budget`)
         self._inputs = self.dataset.source_indices
         # Only a batch of pairs of different lengths is packed (see `model`): one length stays the lessons' path.
         self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
@@ -199,34 +199,14 @@ class Trainer:
         self.train_seconds += time.thread_time() - started
         return record
 
-    def train(
-        self, max_epochs: int | None = None, max_seconds: float | None = None, finish_within: float = 0.0
-    ) -> list[EpochRecord]:
-        """Train up to ``max_epochs`` more epochs or ``max_seconds``, whichever ends first.
-
-        Seconds here, as in ``train_seconds`` and the host's time cap, are CPU seconds of the
-        calling thread, not wall-clock ones: on a server shared by a class, a session waiting
-        for the CPU still gets a full slice of work per call, instead of slices that shrink
-        to one epoch under load and leave each page update mostly drawing. (Training runs on
-        this one thread: see `ONE_THREAD`.)
-
-        When ``max_seconds`` runs out but the rest of the run, at the pace of its epochs so
-        far, would take at most ``finish_within`` more seconds, the run is finished instead,
-        within that extra time. A short run then ends in one call even on a slow machine,
-        rather than leaving a few epochs for one more page update.
-        """
+    def train(self, max_epochs: int | None = None) -> list[EpochRecord]:
+        """Train up to ``max_epochs`` more epochs (None: to the end); returns their records.
+        Training within CPU seconds is `playground.run.budget.train_within`'s."""
         remaining = self.config.epochs - self.epoch if max_epochs is None else max_epochs
-        deadline = None if max_seconds is None else time.thread_time() + max_seconds
         records = []
         while remaining > 0 and not self.done:
             records.append(self.train_epoch())
             remaining -= 1
-            if deadline is not None and time.thread_time() >= deadline:
-                epochs_left = self.config.epochs - self.epoch
-                if epochs_left * self.train_seconds / self.epoch > finish_within:
-                    break
-                deadline += finish_within  # finish, but never beyond the extra time
-                finish_within = 0.0
         return records
 
     def _detail_budget(self) -> int:

@@ -1,9 +1,5 @@
-"""Whether a click waits: the one place that reads Streamlit's request queue.
-
-A click inside a fragment does not interrupt the script run in progress; Streamlit queues it
-until that run ends. A live run's slice (`ui.core.live_run`) asks this between epochs, so that a
-Pause stops it after the epoch in progress instead of the rest of the slice.
-"""
+"""Whether a click waits for the script run in progress: the one place that reads Streamlit's
+request queue, so that a live run's slice (`ui.core.live_run`) can stop between epochs."""
 
 from __future__ import annotations
 

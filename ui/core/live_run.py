@@ -1,42 +1,12 @@
-"""How every page trains: in short slices of CPU time, one slice per script run, in turns.
+"""How every page trains: one short slice of CPU time per script run, taking turns, pausable at once.
 
-A `LiveRun` is one kind of training a session can have going: the Train page's run (which
-the "train it here" buttons of the other pages start too), the Gradient flow page's three
-cores, the Compare page's contenders. Whatever it trains offers `Trainable`; the run's
-target and flags live under typed keys (`ui.core.state`).
-
-Why slices: a page that trained to the end in one call would hold the server's turn
-(`ui.core.turns`) for as long as the run lasts, and every other student's page would wait
-behind it. A slice is counted in CPU seconds (`Trainer.train`), so it is the same amount
-of work on a busy server, and between two slices everyone waiting takes their turn.
-
-How a run is driven: every script run that finds the run going trains one slice
-(`LiveRun.advance`, before anything is drawn), then draws the live views in a fragment
-that reruns itself every `refresh_seconds` and trains one slice per rerun. The timer ticks
-only while the run is going (see `NEVER_SECONDS`); when a slice ends the run, a full rerun
-redraws the page still. `AppTest` does not follow ``run_every`` timers, so tests drive a
-run by rerunning until it stops, exactly as the browser's timer does. Pause clears the running flag in its
-callback, before any script run, so no slice starts after it. For the measurements behind
-the slice and refresh lengths, see docs/performance.md.
-
-Pause at once: a click inside a fragment (Pause is in the Train page's panel) does not
-interrupt the script run in progress; Streamlit queues it until that run ends. So a slice
-trains one epoch at a time and starts none once the learner's next click has arrived
-(`ui.core.click_waiting`): only the epoch in progress is finished, whatever the model size, instead
-of the rest of the slice. The Train page's run goes further: the epochs of that slice were
-never on screen (a slice trains, then draws), so a click takes the run back to the slice's
-start (`Trainer.rewind`), and a Pause stops on the epoch the learner saw. Training on gives
-the same numbers again.
-
-A Pause keeps the charts: Streamlit's browser rebuilds a Vega-Lite chart from nothing when the
-fragment that draws it changes (its selection wiring depends on the fragment), which cost a Pause
-of the Train page about 0.1 s. So that page's run (`one_fragment`) draws its still views (paused,
-finished, not started) with the very fragment that draws it going, untimed.
-
-A run may have a pace (epochs per second, as TensorFlow Playground has), so a short run can
-be watched rather than blinked through: a slice then trains only the epochs due by the wall
-clock since the run (re)started, never sleeping while it holds the turn, and the views
-refresh no faster than one epoch is due.
+Training to the end in one script run would hold the server's turn (`ui.core.turns`) and stall
+every other student's page. So a `LiveRun` (the Train run, Gradient flow's race, Compare's
+contenders, a model file's replay) trains anything `Trainable` one slice per script run
+(`playground.run.budget.train_within`), then draws its live views in a fragment that reruns
+itself and trains the next slice; a waiting click (`ui.core.click_waiting`) ends a slice after
+the epoch in progress. The whole story and its measurements: docs/performance.md, "The live run:
+slices, turns and Pause".
 """
 
 from __future__ import annotations
@@ -44,12 +14,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 import streamlit as st
 
 from playground import PlaygroundError
-from playground.run.trainer import Trainer, TrainerMark
+from playground.run.budget import Trainable, train_within
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
 from ui.core.state import LiveKeys, SessionKey
@@ -66,22 +36,19 @@ NEVER_SECONDS = 2_000_000
 FIRST_SLICE_SECONDS = 0.01
 
 
-class Trainable(Protocol):
-    """What a live run trains: a `Trainer`, or a `Comparison` of several."""
+Mark = TypeVar("Mark")
 
-    @property
-    def epoch(self) -> int: ...
 
-    @property
-    def epochs(self) -> int: ...
+@runtime_checkable
+class Rewindable(Trainable, Protocol[Mark]):
+    """A `Trainable` that can go back to an epoch it trained (a `Trainer`): `rewind` to a `mark`
+    forgets the epochs trained since, and training on gives the same numbers again."""
 
-    @property
-    def train_seconds(self) -> float: ...
+    def mark(self) -> Mark:
+        """Where the run is now, to come back to."""
 
-    @property
-    def done(self) -> bool: ...
-
-    def train(self, *, max_epochs: int | None, max_seconds: float, finish_within: float) -> object: ...
+    def rewind(self, mark: Mark) -> None:
+        """Back to ``mark``."""
 
 
 Target = TypeVar("Target", bound=Trainable)
@@ -99,7 +66,7 @@ class LiveRun(Generic[Target]):
     slice_epochs: int | None = None  # at most this many epochs per slice: a race kept slow enough to watch
     pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
     rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
-    one_fragment: bool = False  # the still views are drawn by the live views' fragment (see the module's docstring)
+    one_fragment: bool = False  # the still views are drawn by the live views' fragment, which keeps the charts
 
     def current(self) -> Target | None:
         return self.target.get()
@@ -173,36 +140,26 @@ class LiveRun(Generic[Target]):
         return False
 
     def _train_until_clicked(self, target: Target, due: int | None, seconds: float) -> None:
-        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, one
-        epoch at a time, none once a click is waiting (see the module's docstring).
+        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, none once a
+        click is waiting: a Pause that reaches the server mid-slice stops it after the epoch in progress."""
+        back_to_start = self._back_to_start(target, due)
+        trained = train_within(
+            target, max_epochs=due, max_seconds=seconds, finish_within=self.finish_within, stop=click_waiting
+        )
+        if back_to_start is not None and trained and click_waiting():  # arrived during the slice, or as it ended
+            back_to_start()
 
-        When the time is up but the rest of the run, at the pace of its epochs so far, fits in
-        `finish_within` more seconds, the run is finished instead (a short run then ends in one
-        page update even on a slow machine), within that extra time."""
-        started, budget, trained = time.thread_time(), seconds, 0
-        finish_within = self.finish_within
-        mark = self._mark(target, due)
-        while not target.done and (due is None or trained < due) and not click_waiting():
-            target.train(max_epochs=1, max_seconds=None, finish_within=0.0)
-            trained += 1
-            if time.thread_time() - started >= budget:
-                rest = (target.epochs - target.epoch) * target.train_seconds / max(1, target.epoch)
-                if rest > finish_within:
-                    break
-                budget, finish_within = budget + finish_within, 0.0  # finish, but never beyond the extra time
-        if mark is not None and trained and click_waiting():  # arrived during the slice, or as it ended
-            target.rewind(mark)
-
-    def _mark(self, target: Target, due: int | None) -> TrainerMark | None:
-        """Where a click mid-slice takes the run back to: the epoch on screen, which the slice
-        starts from. Only a run that trains several epochs per slice needs it (at full speed a
+    def _back_to_start(self, target: Target, due: int | None) -> Callable[[], None] | None:
+        """What takes the run back to where the slice starts, the epoch on screen, when a click
+        comes mid-slice. Only a run that trains several epochs per slice needs it (at full speed a
         small network trains dozens, which a Pause would otherwise leave past the one shown);
         a large network's slice is one or two epochs, whose weights are costly to copy."""
-        if not self.rewinds_to_shown or not isinstance(target, Trainer) or (due is not None and due <= 1):
+        if not self.rewinds_to_shown or not isinstance(target, Rewindable) or (due is not None and due <= 1):
             return None
         if not target.epoch or target.train_seconds / target.epoch > self.slice_seconds / 2:
             return None
-        return target.mark()
+        mark = target.mark()
+        return lambda: target.rewind(mark)
 
     def advance(self) -> None:
         """This script run's slice, if the run is going: call it before drawing anything, so
