@@ -49,7 +49,6 @@ DIVERGING_COLOURS = (
     "#67001f",
 )
 DIVERGING = [[index / (len(DIVERGING_COLOURS) - 1), colour] for index, colour in enumerate(DIVERGING_COLOURS)]
-DIVERGING_LEGEND = "blue < 0 < red"
 GATE = "Viridis"  # sigmoid gates (0 closed to 1 open): not a signed value, so not the diverging scale
 # Probabilities (0 to 1): white to dark blue, on Train, Compare and while training.
 PROBABILITY_COLOURS = (
