@@ -23,8 +23,7 @@ from charts.theme import (
     vega_diverging_scale,
 )
 from charts.train.layout import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, colour_bound, unit_px
-from charts.train.live import Spec, vega_title
-from charts.train.live import step_axis as vega_step_axis
+from charts.train.live import Spec, vega_step_axis, vega_title
 
 
 def _axis_suffix(index: int) -> str:

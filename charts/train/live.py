@@ -55,14 +55,14 @@ def vega_title(text: str) -> dict[str, Any]:
     return {"text": text, "anchor": "start", "fontSize": 15, "fontWeight": "bold", "font": FONT_FAMILY}
 
 
-def _label_expr(labels: Sequence[Sequence[str]]) -> str:
+def vega_label_expr(labels: Sequence[Sequence[str]]) -> str:
     """A Vega expression naming tick ``datum.value`` (an index) by ``labels[index]``: each
     label a list of lines. JSON string literals are valid Vega string literals, so typed
     characters need no escaping of our own."""
     return f"{json.dumps([list(label) for label in labels], ensure_ascii=False)}[datum.value]"
 
 
-def step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
+def vega_step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
     """The plotly charts' time-step axis (`charts.plotly_figure.step_axis`) in Vega-Lite: the
     character over ``t=N``, horizontal, numbers (and, when characters would touch, characters)
     only every few steps."""
@@ -74,7 +74,7 @@ def step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]:
         for t, char in enumerate(input_chars)
     ]
     return {
-        "labelExpr": _label_expr(labels),
+        "labelExpr": vega_label_expr(labels),
         "labelAngle": 0,
         "labelFont": MONOSPACE,
         "labelFontSize": 13,
@@ -119,7 +119,7 @@ def timeline_chart(
             "title": "target",
             "axis": {
                 "orient": "top",
-                "labelExpr": _label_expr([[plain_char(t)] for t in targets]),
+                "labelExpr": vega_label_expr([[plain_char(t)] for t in targets]),
                 "labelAngle": 0,
                 "labelFont": MONOSPACE,
                 "labelFontSize": 13,
@@ -192,7 +192,7 @@ def probabilities_chart(
             "field": "order",
             "type": "ordinal",
             "title": "input character at each step (target outlined)",
-            "axis": step_axis(input_chars, LIVE_PROBABILITIES_PX),
+            "axis": vega_step_axis(input_chars, LIVE_PROBABILITIES_PX),
         },
         "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(plain_char, vocab))},
     }
