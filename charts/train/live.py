@@ -7,7 +7,7 @@ builder here returns ``(rows, spec)``: the spec depends only on settings fixed f
 everything that grows with training is in the rows (the live hidden states sit beside their
 plotly twin in `charts.train.hidden_states`, the loss curve in `charts.live_loss`). A paused run keeps
 these charts, the epoch scrubber driving them; a finished run's views are the plotly figures of
-`charts.train.figures` and `charts.loss`, and these charts copy their look (titles, headers, step
+`charts.train.predictions` and `charts.loss`, and these charts copy their look (titles, headers, step
 labels, colour scales, fonts), so that when the run ends a learner sees each chart turn into
 itself rather than into another chart.
 

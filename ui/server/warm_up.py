@@ -54,8 +54,8 @@ def warm_up() -> None:
     import pandas  # noqa: F401  (st.dataframe's, for the first learner who shows the tensors)
 
     from charts.loss import LossRun, loss_figure
-    from charts.train.figures import onehot_figure, predictions_figure, probabilities_figure
     from charts.train.hidden_states import hidden_state_figure
+    from charts.train.predictions import onehot_figure, predictions_figure, probabilities_figure
     from playground import RunConfig, Trainer
 
     trainer = Trainer(RunConfig(cell="lstm", epochs=2))

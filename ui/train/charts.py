@@ -5,7 +5,7 @@ stays fixed and their rows change, so the browser updates them in place: a Pause
 the epoch scrubber of a paused run, changes the charts without drawing them again (Streamlit
 redraws a plotly chart from nothing, which blinks, and the first plotly chart of a page also
 loads plotly.js, 4.7 MB: a first Pause once took 1.4 s to settle, bench/live_page.py).
-Plotly (`charts.train.figures`, `charts.loss`) once the run has ended: the full figures, with hover
+Plotly (`charts.train.predictions`, `charts.loss`) once the run has ended: the full figures, with hover
 details, zoom and download.
 
 Every view shows one pair, and only up to that pair's own length (`Dataset.lengths`): in a
@@ -18,10 +18,10 @@ import streamlit as st
 
 from charts.live_loss import loss_chart
 from charts.loss import LossRun, loss_figure
-from charts.train.figures import predictions_figure, probabilities_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.train.layout import HALF_PLOT_PX
 from charts.train.live import probabilities_chart, timeline_chart
+from charts.train.predictions import predictions_figure, probabilities_figure
 from playground import Trainer
 from playground.nn.cells import CELLS
 from ui.core.draw import chart_theme, draw_plotly
