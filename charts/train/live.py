@@ -4,12 +4,12 @@ Streamlit rebuilds a plotly chart from scratch on every update, so a chart redra
 times a second blinks (the browser shows it blank while plotly draws it again). A Vega-Lite
 chart whose *spec* stays the same and whose *data* changes is updated in place. So each
 builder here returns ``(rows, spec)``: the spec depends only on settings fixed for the run,
-everything that grows with training is in the rows (the live hidden states sit beside their
-plotly twin in `charts.train.hidden_states`, the loss curve in `charts.live_loss`). A paused run keeps
-these charts, the epoch scrubber driving them; a finished run's views are the plotly figures of
-`charts.train.predictions` and `charts.loss`, and these charts copy their look (titles, headers, step
-labels, colour scales, fonts), so that when the run ends a learner sees each chart turn into
-itself rather than into another chart.
+everything that grows with training is in the rows. The live predictions timeline is here; the
+other live views sit beside their plotly twins (`charts.train.probabilities`,
+`charts.train.hidden_states`; the loss curve in `charts.live_loss`). A paused run keeps these
+charts, the epoch scrubber driving them; a finished run's views are the plotly figures, and these
+charts copy their look (titles, headers, step labels, colour scales, fonts), so that when the run
+ends a learner sees each chart turn into itself rather than into another chart.
 
 Vega-Lite draws text as plain text, so typed characters go into the rows as typed
 (`charts.labels.plain_char`): HTML-escaped, a typed ``<`` would show as ``&lt;``.
@@ -28,17 +28,14 @@ from charts.plotly_figure import CHAR_TICK_PX
 from charts.theme import (
     FONT_FAMILY,
     MONOSPACE,
-    OUTLINE_COLOUR,
     RIGHT_COLOUR,
     WRONG_COLOUR,
-    vega_probability_scale,
 )
 from charts.train.layout import (
     ROW_HEIGHT,
     WRONG_MARK,
     WRONG_MARK_OFFSET,
     WRONG_MARK_PX,
-    numbers_fit,
     timeline_epochs,
 )
 from playground.nn.text import split_characters
@@ -47,7 +44,6 @@ from playground.run.epoch_record import EpochRecord
 Spec = dict[str, Any]
 COLUMN_PX = 34  # one predicted character's cell in the live predictions timeline
 VEGA_STEP_TICK_PX = 40  # "t=10" at 13 px: Vega draws both label lines in one size (Plotly's numbers are smaller)
-LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
 
 
 def vega_title(text: str) -> dict[str, Any]:
@@ -162,66 +158,5 @@ def timeline_chart(
                 "encoding": position,
             },
         ],
-    }
-    return rows, spec
-
-
-def probabilities_chart(
-    probabilities,
-    vocab: Sequence[str],
-    input_chars: Sequence[str],
-    target_indices: Sequence[int],
-) -> tuple[pd.DataFrame, Spec]:
-    """Softmax probabilities of one pair (seq, vocab) as step × character cells, targets outlined."""
-    records = []
-    for step, row in enumerate(probabilities.tolist()):
-        for index, p in enumerate(row):
-            records.append(
-                {
-                    "step": f"{step_name(step)} {plain_char(input_chars[step])}",
-                    "order": step,
-                    "char": plain_char(vocab[index]),
-                    "p": p,
-                    "target": index == target_indices[step],
-                }
-            )
-    rows = pd.DataFrame(records)
-    written = numbers_fit(len(input_chars), len(vocab))  # as the plotly figure: numbers only while they fit
-    position = {
-        "x": {
-            "field": "order",
-            "type": "ordinal",
-            "title": "input character at each step (target outlined)",
-            "axis": vega_step_axis(input_chars, LIVE_PROBABILITIES_PX),
-        },
-        "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(plain_char, vocab))},
-    }
-    layers: list[Spec] = [
-        {
-            "mark": {"type": "rect"},
-            "encoding": {
-                **position,
-                "color": {"field": "p", "type": "quantitative", "title": "P", "scale": vega_probability_scale()},
-                "stroke": {"condition": {"test": "datum.target", "value": OUTLINE_COLOUR}, "value": None},
-                "strokeWidth": {"condition": {"test": "datum.target", "value": 3}, "value": 0},
-                "tooltip": [{"field": "step"}, {"field": "char"}, {"field": "p", "format": ".3f"}],
-            },
-        }
-    ]
-    if written:
-        layers.append(
-            {
-                "mark": {"type": "text", "fontSize": 9},
-                "encoding": {
-                    **position,
-                    "text": {"field": "p", "format": ".2f"},
-                    "color": {"condition": {"test": "datum.p > 0.5", "value": "white"}, "value": "#333333"},
-                },
-            }
-        )
-    spec = {
-        "title": vega_title("Probabilities per step"),
-        "height": {"step": min(24, 720 / max(len(vocab), 1))},
-        "layer": layers,
     }
     return rows, spec

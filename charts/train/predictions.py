@@ -1,5 +1,6 @@
-"""The Train page's views as Plotly figures: predictions timeline, probabilities and the one-hot
-input (its loss curve is `charts.loss`, its hidden states `charts.train.hidden_states`).
+"""The Train page's views as Plotly figures: predictions timeline and the one-hot input (its
+probabilities are `charts.train.probabilities`, its loss curve `charts.loss`, its hidden states
+`charts.train.hidden_states`).
 
 Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
 against the tensors they show. Each figure carries its own look and asks for the margins its
@@ -15,13 +16,12 @@ import plotly.graph_objects as go
 import torch
 
 from charts.labels import char_label, label_chars, step_name
-from charts.plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
+from charts.plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, assemble, char_axis, step_axis
 from charts.theme import (
     LIGHT,
     LINE_COLOUR,
     MONOSPACE,
     OUTLINE_COLOUR,
-    PROBABILITY,
     RIGHT_COLOUR,
     WRONG_COLOUR,
     ChartTheme,
@@ -29,12 +29,9 @@ from charts.theme import (
 from charts.train.layout import (
     HALF_PLOT_PX,
     ROW_HEIGHT,
-    VOCAB_PLOT_PX,
-    VOCAB_ROW_PX,
     WRONG_MARK,
     WRONG_MARK_OFFSET,
     WRONG_MARK_PX,
-    numbers_fit,
     timeline_epochs,
 )
 from playground.nn.text import split_characters
@@ -155,60 +152,6 @@ def predictions_figure(
         layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
         layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
     return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
-
-
-def probabilities_figure(
-    probabilities: torch.Tensor,
-    vocab: Sequence[str],
-    input_chars: Sequence[str],
-    target_indices: Sequence[int],
-    epoch: int | None = None,
-    theme: ChartTheme = LIGHT,
-    plot_px: float = HALF_PLOT_PX,
-) -> go.Figure:
-    """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
-
-    ``probabilities`` is (seq, vocab), as recorded for one batch item; the heatmap's z is
-    its transpose so time runs left to right like the string.
-    """
-    z = probabilities.detach().float().T.tolist()
-    vocab_size, seq_len = len(z), len(z[0])
-    hover = [
-        [
-            f"{step_name(t)} (input {char_label(input_chars[t])}): P({char_label(vocab[v])}) = {z[v][t]:.3f}"
-            for t in range(seq_len)
-        ]
-        for v in range(vocab_size)
-    ]
-    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
-    data = [
-        dict(
-            type="heatmap",
-            z=z,
-            x=list(range(seq_len)),
-            y=list(range(vocab_size)),
-            zmin=0,
-            zmax=1,
-            colorscale=PROBABILITY,
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
-            # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
-            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
-        )
-    ]
-    vocab_labels = [char_label(c) for c in vocab]
-    every = math.ceil(16 / row_px)  # a 13 px character needs about 16 px of height
-    shown = list(range(0, vocab_size, every))
-    layout = dict(
-        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step (target outlined)")),
-        yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
-        | dict(tickvals=shown, ticktext=[vocab_labels[v] for v in shown]),
-        shapes=[outline(t, v) for t, v in enumerate(target_indices)],
-        margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
-    )
-    title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
-    return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
 
 
 def onehot_figure(
