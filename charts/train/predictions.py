@@ -1,6 +1,6 @@
-"""The Train page's views as Plotly figures: predictions timeline and the one-hot input (its
-probabilities are `charts.train.probabilities`, its loss curve `charts.loss`, its hidden states
-`charts.train.hidden_states`).
+"""The Train page's predictions timeline as a Plotly figure (its probabilities are
+`charts.train.probabilities`, its one-hot input `charts.train.onehot`, its loss curve
+`charts.loss`, its hidden states `charts.train.hidden_states`).
 
 Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
 against the tensors they show. Each figure carries its own look and asks for the margins its
@@ -13,13 +13,11 @@ import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
-import torch
 
 from charts.labels import char_label, label_chars, step_name
-from charts.plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, assemble, char_axis, step_axis
+from charts.plotly_figure import CHAR_TICK_PX, TEXT_PX, assemble, char_axis
 from charts.theme import (
     LIGHT,
-    LINE_COLOUR,
     MONOSPACE,
     OUTLINE_COLOUR,
     RIGHT_COLOUR,
@@ -152,34 +150,3 @@ def predictions_figure(
         layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
         layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
     return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
-
-
-def onehot_figure(
-    onehot: torch.Tensor, vocab: Sequence[str], input_chars: Sequence[str], theme: ChartTheme = LIGHT
-) -> go.Figure:
-    """The one-hot input of one pair, vocabulary index × time step, with the 1s written in."""
-    z = onehot.detach().float().T.tolist()
-    vocab_size, seq_len = len(z), len(z[0])
-    data = [
-        dict(
-            type="heatmap",
-            z=z,
-            x=list(range(seq_len)),
-            y=list(range(vocab_size)),
-            colorscale=[[0, "#f4f6f8"], [1, LINE_COLOUR]],
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            texttemplate="%{z:.0f}",
-            xgap=2,
-            ygap=2,
-            hovertemplate="t=%{x}, index %{y}: %{z:.0f}<extra></extra>",
-        )
-    ]
-    index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
-    layout = dict(
-        xaxis=step_axis(list(input_chars), HALF_PLOT_PX),
-        yaxis=char_axis(index_labels, autorange="reversed"),
-        margin=dict(l=30 + MONO_PX * label_chars(index_labels), b=64),
-    )
-    return assemble(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size), theme)

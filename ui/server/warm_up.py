@@ -55,7 +55,8 @@ def warm_up() -> None:
 
     from charts.loss import LossRun, loss_figure
     from charts.train.hidden_states import hidden_state_figure
-    from charts.train.predictions import onehot_figure, predictions_figure
+    from charts.train.onehot import onehot_figure
+    from charts.train.predictions import predictions_figure
     from charts.train.probabilities import probabilities_figure
     from playground import RunConfig, Trainer
 
