@@ -21,7 +21,7 @@ from typing import Any
 # Right/wrong: a bluish green and a vermillion (after Okabe and Ito) that stay apart for
 # red-green colour blindness (the old #2e9e5b/#d9534f nearly merged: CIELAB distance 13 under
 # simulated deuteranopia, these 58) and carry white text at 5.3:1. Wrong predictions also carry
-# a ✗ (charts/train/predictions.py, charts/train/live.py), so colour is never the only cue.
+# a ✗ (charts/train/predictions.py, in both renderings), so colour is never the only cue.
 RIGHT_COLOUR = "#00796b"
 WRONG_COLOUR = "#b8470b"
 OUTLINE_COLOUR = "#111111"

@@ -6,7 +6,7 @@ import torch
 
 from charts.live_loss import loss_chart
 from charts.train.hidden_states import hidden_states_chart
-from charts.train.live import timeline_chart
+from charts.train.predictions import timeline_chart
 from charts.train.probabilities import probabilities_chart
 from playground import Trainer
 from playground.lessons.presets import PRESETS

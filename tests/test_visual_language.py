@@ -15,8 +15,7 @@ from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.train.layout import MARKERS_UP_TO
-from charts.train.live import timeline_chart
-from charts.train.predictions import predictions_figure
+from charts.train.predictions import predictions_figure, timeline_chart
 from charts.train.probabilities import probabilities_chart, probabilities_figure
 from charts.what_if import probability_comparison, state_comparison
 from playground import RunConfig, Trainer

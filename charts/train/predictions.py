@@ -1,10 +1,11 @@
-"""The Train page's predictions timeline as a Plotly figure (its probabilities are
-`charts.train.probabilities`, its one-hot input `charts.train.onehot`, its loss curve
-`charts.loss`, its hidden states `charts.train.hidden_states`).
+"""The Train page's predictions timeline: one pair's predicted string at each epoch, a row per
+epoch, every character right (green) or wrong (vermillion, with a ✗).
 
-Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
-against the tensors they show. Each figure carries its own look and asks for the margins its
-labels need, so that the browser draws it once (`charts.plotly_figure`).
+Two renderings of one chart: `predictions_figure` (Plotly) once a run has ended, and
+`timeline_chart` (Vega-Lite rows and a fixed spec, `charts.train.live`) while it can go on. Both
+take the epochs shown, the row height and the wrong mark from `charts.train.layout`, so the chart a
+learner watched turns into itself when training stops. Each is a pure function of what a
+`Trainer` recorded, so the pictures can be tested against the tensors they show.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from charts.labels import char_label, label_chars, step_name
+from charts.labels import char_label, label_chars, plain_char, step_name
 from charts.plotly_figure import CHAR_TICK_PX, TEXT_PX, assemble, char_axis
 from charts.theme import (
     LIGHT,
@@ -32,8 +34,11 @@ from charts.train.layout import (
     WRONG_MARK_PX,
     timeline_epochs,
 )
+from charts.train.live import Spec, vega_label_expr, vega_title
 from playground.nn.text import split_characters
 from playground.run.epoch_record import EpochRecord
+
+COLUMN_PX = 34  # one predicted character's cell in the live predictions timeline
 
 
 def predictions_figure(
@@ -150,3 +155,87 @@ def predictions_figure(
         layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
         layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
     return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
+
+
+def timeline_chart(
+    history: Sequence[EpochRecord],
+    pair: int,
+    vocab: Sequence[str],
+    target_indices: Sequence[int],
+    solved_epoch: int | None,
+    max_rows: int,
+    shown_epoch: int | None = None,
+) -> tuple[pd.DataFrame, Spec]:
+    """Predicted strings of the newest epochs, one row each, every character green when right,
+    vermillion with a ✗ when wrong; the target characters head the columns and the shown epoch
+    (a paused run's scrubber) is marked ▶, as in the plotly figure."""
+    targets = [vocab[t] for t in target_indices]
+    records = []
+    for epoch in timeline_epochs(len(history), max_rows, solved_epoch, shown_epoch):
+        predicted = split_characters(history[epoch - 1].predictions[pair])
+        label = f"epoch {epoch}" + (" ✓ solved" if epoch == solved_epoch else "")
+        label = f"▶ {label}" if epoch == shown_epoch else label
+        for step, (char, target) in enumerate(zip(predicted, targets)):
+            records.append(
+                {
+                    "row": label,
+                    "order": epoch,
+                    "step": step,
+                    "char": plain_char(char),
+                    "target": plain_char(target),
+                    "right": char == target,
+                }
+            )
+    rows = pd.DataFrame(records)
+    position = {
+        "x": {
+            "field": "step",
+            "type": "ordinal",
+            "title": "target",
+            "axis": {
+                "orient": "top",
+                "labelExpr": vega_label_expr([[plain_char(t)] for t in targets]),
+                "labelAngle": 0,
+                "labelFont": MONOSPACE,
+                "labelFontSize": 13,
+            },
+        },
+        "y": {"field": "row", "type": "ordinal", "title": None, "sort": {"field": "order", "order": "ascending"}},
+    }
+    spec = {
+        "title": vega_title("Predictions, epoch by epoch"),
+        "height": {"step": ROW_HEIGHT},
+        "width": {"step": COLUMN_PX},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+                "encoding": {
+                    **position,
+                    "color": {
+                        "field": "right",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {"domain": [True, False], "range": [RIGHT_COLOUR, WRONG_COLOUR]},
+                    },
+                    "tooltip": [{"field": "row"}, {"field": "char", "title": "predicted"}, {"field": "target"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "color": "white", "fontSize": 15, "font": MONOSPACE},
+                "encoding": {**position, "text": {"field": "char"}},
+            },
+            {  # the second cue, as in the plotly figure: a wrong cell's corner mark
+                "transform": [{"filter": "!datum.right"}],
+                "mark": {
+                    "type": "text",
+                    "text": WRONG_MARK,
+                    "color": "white",
+                    "fontSize": WRONG_MARK_PX,
+                    "dx": round(WRONG_MARK_OFFSET[0] * COLUMN_PX),
+                    "dy": round(WRONG_MARK_OFFSET[1] * ROW_HEIGHT),
+                },
+                "encoding": position,
+            },
+        ],
+    }
+    return rows, spec

@@ -2,9 +2,9 @@
 the target cells outlined.
 
 Two renderings of one chart: `probabilities_figure` (Plotly) once a run has ended, and
-`probabilities_chart` (Vega-Lite rows and a fixed spec, as every live chart in `charts.train.live`)
-while it can go on. Both write the numbers in only while they fit (`charts.train.layout`), so the
-chart a learner watched turns into itself when training stops.
+`probabilities_chart` (Vega-Lite rows and a fixed spec, `charts.train.live`) while it can go on.
+Both write the numbers in only while they fit (`charts.train.layout`), so the chart a learner
+watched turns into itself when training stops.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""The Train page's four views (loss, predictions, probabilities, hidden states), in two renderers.
+"""The Train page's four views (loss, predictions, probabilities, hidden states), in two renderers
+(each view's two side by side in its module: `charts.loss`, `charts.train`).
 
-Vega-Lite (`charts.train.live`) while the run can go on: not started, training, paused. Their spec
+Vega-Lite while the run can go on: not started, training, paused. Their spec
 stays fixed and their rows change, so the browser updates them in place: a Pause, or dragging
 the epoch scrubber of a paused run, changes the charts without drawing them again (Streamlit
 redraws a plotly chart from nothing, which blinks, and the first plotly chart of a page also
 loads plotly.js, 4.7 MB: a first Pause once took 1.4 s to settle, bench/live_page.py).
-Plotly (`charts.train.predictions`, `charts.loss`) once the run has ended: the full figures, with hover
+Plotly (each view's figure) once the run has ended: the full figures, with hover
 details, zoom and download.
 
 Every view shows one pair, and only up to that pair's own length (`Dataset.lengths`): in a
@@ -20,8 +21,7 @@ from charts.live_loss import loss_chart
 from charts.loss import LossRun, loss_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.train.layout import HALF_PLOT_PX
-from charts.train.live import timeline_chart
-from charts.train.predictions import predictions_figure
+from charts.train.predictions import predictions_figure, timeline_chart
 from charts.train.probabilities import probabilities_chart, probabilities_figure
 from playground import Trainer
 from playground.nn.cells import CELLS
