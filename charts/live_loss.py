@@ -1,7 +1,7 @@
 """The live loss chart (Vega-Lite): the Train page's loss curve while a run can go on.
 
 Its spec is fixed for a run and everything that changes is in its rows, so the browser updates
-it in place (see `charts.train.live`, whose title style it shares).
+it in place (see `charts.vega`, whose title style it shares).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 
 from charts.theme import GHOST_COLOUR, LINE_COLOUR, OUTLINE_COLOUR, RIGHT_COLOUR
 from charts.train.layout import MARKERS_UP_TO
-from charts.train.live import Spec, vega_title
+from charts.vega import Spec, vega_title
 
 LIVE_LOSS_POINTS = 400  # at most, about, in a live loss curve (`drawn_epochs`)
 

@@ -2,7 +2,7 @@
 epoch, every character right (green) or wrong (vermillion, with a ✗).
 
 Two renderings of one chart: `predictions_figure` (Plotly) once a run has ended, and
-`timeline_chart` (Vega-Lite rows and a fixed spec, `charts.train.live`) while it can go on. Both
+`timeline_chart` (Vega-Lite rows and a fixed spec, `charts.vega`) while it can go on. Both
 take the epochs shown, the row height and the wrong mark from `charts.train.layout`, so the chart a
 learner watched turns into itself when training stops. Each is a pure function of what a
 `Trainer` recorded, so the pictures can be tested against the tensors they show.
@@ -34,7 +34,7 @@ from charts.train.layout import (
     WRONG_MARK_PX,
     timeline_epochs,
 )
-from charts.train.live import Spec, vega_label_expr, vega_title
+from charts.vega import Spec, vega_label_expr, vega_title
 from playground.nn.text import split_characters
 from playground.run.epoch_record import EpochRecord
 

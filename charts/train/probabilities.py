@@ -2,7 +2,7 @@
 the target cells outlined.
 
 Two renderings of one chart: `probabilities_figure` (Plotly) once a run has ended, and
-`probabilities_chart` (Vega-Lite rows and a fixed spec, `charts.train.live`) while it can go on.
+`probabilities_chart` (Vega-Lite rows and a fixed spec, `charts.vega`) while it can go on.
 Both write the numbers in only while they fit (`charts.train.layout`), so the chart a learner
 watched turns into itself when training stops.
 """
@@ -20,7 +20,7 @@ from charts.labels import char_label, label_chars, plain_char, step_name
 from charts.plotly_figure import MONO_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
 from charts.theme import LIGHT, OUTLINE_COLOUR, PROBABILITY, ChartTheme, vega_probability_scale
 from charts.train.layout import HALF_PLOT_PX, VOCAB_PLOT_PX, VOCAB_ROW_PX, numbers_fit
-from charts.train.live import Spec, vega_step_axis, vega_title
+from charts.vega import Spec, vega_step_axis, vega_title
 
 LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
 
