@@ -5,7 +5,7 @@ The Train page draws its views in Vega-Lite while a run can go on: Streamlit reb
 chart from nothing on every update, which blinks, but updates a Vega-Lite chart in place when
 only its rows change. So each live builder returns ``(rows, spec)``, the spec fixed for the run,
 and sits beside its Plotly twin, whose look it copies so that the chart turns into itself when
-the run ends (`charts.live_loss`, `charts.train.predictions`, `charts.train.probabilities`,
+the run ends (`charts.loss`, `charts.train.predictions`, `charts.train.probabilities`,
 `charts.train.hidden_states`). Vega-Lite draws plain text, so typed characters go in as typed
 (`charts.labels.plain_char`).
 """

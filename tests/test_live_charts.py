@@ -4,7 +4,7 @@ training goes on (a changed spec would make the browser rebuild, i.e. blink, the
 import pytest
 import torch
 
-from charts.live_loss import loss_chart
+from charts.loss import loss_chart
 from charts.train.hidden_states import hidden_states_chart
 from charts.train.predictions import timeline_chart
 from charts.train.probabilities import probabilities_chart

@@ -9,8 +9,7 @@ from charts.clipping import gradient_norm_figure
 from charts.compare import prediction_timeline_figure
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, step_labels, step_stride
-from charts.live_loss import LIVE_LOSS_POINTS, loss_chart
-from charts.loss import LossRun, loss_figure
+from charts.loss import LIVE_LOSS_POINTS, LossRun, loss_chart, loss_figure
 from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart

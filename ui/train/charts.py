@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.live_loss import loss_chart
-from charts.loss import LossRun, loss_figure
+from charts.loss import LossRun, loss_chart, loss_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.train.layout import HALF_PLOT_PX
 from charts.train.predictions import predictions_figure, timeline_chart
