@@ -1,16 +1,12 @@
 """The charts' look: the app-theme colours each Plotly figure carries instead of a template,
-and the colours every chart shares (right/wrong, the line, the series).
+and the colours every chart shares (right/wrong, the line, the series, the diverging and
+probability scales, in both renderers).
 
-Streamlit's own chart theme reaches the browser as a Plotly ``layout.template`` that the
-frontend applies once more just after the chart is first drawn. Plotly cannot tell that a
-re-applied template is unchanged, so every chart was drawn twice: in a classroom where thirty
-browsers share the server's machine, that second pass was about a quarter of the browser's
-main-thread work per Train click. A figure that carries its own fonts and colours, is sent with
-``theme=None`` and has a ``layout.datarevision``, is drawn once; the frontend's second pass
-finds nothing changed.
-
-The values below are the ones Streamlit 1.67's theme resolves to in the browser, so the
-charts look as they did under Streamlit's theme, in both the light and the dark app theme.
+A Plotly figure that carries its own fonts and colours, is sent with ``theme=None`` and has a
+``layout.datarevision`` is drawn once: Streamlit's chart theme, a template its frontend applies
+again after the first draw, would make Plotly draw it twice (docs/performance.md, Charts). The
+values below are the ones Streamlit 1.67's theme resolves to in the browser, so the charts look
+as under Streamlit's theme, in both the light and the dark app theme.
 """
 
 from __future__ import annotations
