@@ -1,10 +1,8 @@
 """The one loss curve: loss against epoch for one run (Train, Share & export) or several
 named runs side by side (Compare, Gradient flow), and the log-axis ticks other charts share.
 
-Two renderings of one curve: `loss_figure` (Plotly) everywhere a run has ended, and `loss_chart`
-(Vega-Lite rows and a fixed spec, `charts.vega`) while a Train run can go on, drawn alike so that
-the curve a learner watched turns into itself when training stops.
-"""
+Two renderings of one curve, drawn alike: `loss_figure` (Plotly) wherever a run has ended, and
+`loss_chart` (Vega-Lite rows and a fixed spec, `charts.vega`) while a Train run can go on."""
 
 from __future__ import annotations
 
