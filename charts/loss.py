@@ -1,5 +1,8 @@
 """The one loss curve: loss against epoch for one run (Train, Share & export) or several
-named runs side by side (Compare, Gradient flow)."""
+named runs side by side (Compare, Gradient flow), and the log-axis ticks other charts share.
+
+Two renderings of one curve, drawn alike: `loss_figure` (Plotly) wherever a run has ended, and
+`loss_chart` (Vega-Lite rows and a fixed spec, `charts.vega`) while a Train run can go on."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from charts.labels import text_label
@@ -23,6 +27,7 @@ from charts.theme import (
     ChartTheme,
 )
 from charts.train.layout import MARKERS_UP_TO
+from charts.vega import Spec, vega_title
 
 
 @dataclass(frozen=True)
@@ -204,3 +209,91 @@ def _solved_star(name: str, epoch: int, loss: float, colour: str) -> dict[str, A
         marker=dict(symbol="star", size=14, color=colour, line=dict(color="black", width=1)),
         hovertemplate=f"{name}<br>solved at epoch {epoch}<extra></extra>",
     )
+
+
+LIVE_LOSS_POINTS = 400  # at most, about, in a live loss curve (`drawn_epochs`)
+
+
+def drawn_epochs(losses: Sequence[float], always: set[int | None]) -> list[int]:
+    """The epochs (1-based) a loss curve draws: all up to `LIVE_LOSS_POINTS`, else each stretch's
+    lowest and highest loss, and the epochs in ``always`` (first, last, solved, shown).
+
+    The live chart is redrawn several times a second: with every one of 2000 epochs, the browser
+    was busy all the time and a Pause click waited for it (bench/live_page.py). A curve 330 px
+    wide cannot show more points than this anyway."""
+    count = len(losses)
+    if count <= LIVE_LOSS_POINTS:
+        return list(range(1, count + 1))
+    stretch = math.ceil(count / (LIVE_LOSS_POINTS // 2))
+    kept = {e for e in always if e is not None and 1 <= e <= count}
+    for start in range(0, count, stretch):
+        chunk = range(start, min(start + stretch, count))
+        kept.add(1 + min(chunk, key=losses.__getitem__))
+        kept.add(1 + max(chunk, key=losses.__getitem__))
+    return sorted(kept)
+
+
+def loss_chart(
+    losses: Sequence[float],
+    solved_epoch: int | None,
+    log_scale: bool,
+    shown_epoch: int | None = None,
+    ghost: Sequence[float] = (),
+) -> tuple[pd.DataFrame, Spec]:
+    """Loss per epoch as a line (a point per epoch up to `MARKERS_UP_TO`), the solving epoch a
+    dashed green rule, the shown epoch (a paused run's scrubber) circled, and a previous run's
+    losses (``ghost``) a faint grey line behind. All of these are rows, so a run going, paused
+    and scrubbed is one spec, updated in place. A long run's curve keeps the lowest and highest
+    loss of each stretch of epochs (`LIVE_LOSS_POINTS` in all), so a spike still shows."""
+    count = len(losses)
+    kept = drawn_epochs(losses, {1, count, solved_epoch, shown_epoch})
+    ghost_kept = drawn_epochs(ghost, {1, len(ghost)})
+    rows = pd.DataFrame(
+        {
+            "epoch": [*kept, *ghost_kept],
+            "loss": [losses[e - 1] for e in kept] + [ghost[e - 1] for e in ghost_kept],
+            "solved": [epoch == solved_epoch for epoch in kept] + [False] * len(ghost_kept),
+            "shown": [epoch == shown_epoch for epoch in kept] + [False] * len(ghost_kept),
+            "ghost": [False] * len(kept) + [True] * len(ghost_kept),
+            "marked": [count <= MARKERS_UP_TO] * len(kept) + [False] * len(ghost_kept),
+        }
+    )
+    x = {"field": "epoch", "type": "quantitative", "title": "epoch"}
+    y = {
+        "field": "loss",
+        "type": "quantitative",
+        "title": "loss (log scale)" if log_scale else "loss",
+        "scale": {"type": "log"} if log_scale else {"zero": True},
+    }
+    spec = {
+        "title": vega_title("Loss"),
+        "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
+        "layer": [
+            {
+                "transform": [{"filter": "datum.ghost"}],
+                "mark": {"type": "line", "color": GHOST_COLOUR, "strokeWidth": 2},
+                "encoding": {"x": x, "y": y, "tooltip": [{"field": "epoch", "title": "previous run, epoch"}]},
+            },
+            {
+                "transform": [{"filter": "!datum.ghost"}],
+                "mark": {"type": "line", "color": LINE_COLOUR},
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "transform": [{"filter": "datum.marked"}],
+                "mark": {"type": "point", "size": 25, "filled": True, "color": LINE_COLOUR},
+                "encoding": {"x": x, "y": y},
+            },
+            {
+                "transform": [{"filter": "datum.solved"}],
+                "mark": {"type": "rule", "color": RIGHT_COLOUR, "strokeDash": [6, 4], "strokeWidth": 2},
+                "encoding": {"x": x, "tooltip": [{"field": "epoch", "title": "solved at epoch"}]},
+            },
+            {
+                "transform": [{"filter": "datum.shown"}],
+                "mark": {"type": "point", "size": 170, "filled": False, "color": OUTLINE_COLOUR, "strokeWidth": 2},
+                "encoding": {"x": x, "y": y, "tooltip": [{"field": "epoch", "title": "shown: epoch"}]},
+            },
+        ],
+    }
+    return rows, spec

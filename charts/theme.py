@@ -1,16 +1,12 @@
 """The charts' look: the app-theme colours each Plotly figure carries instead of a template,
-and the colours every chart shares (right/wrong, the line, the series).
+and the colours every chart shares (right/wrong, the line, the series, the diverging and
+probability scales, in both renderers).
 
-Streamlit's own chart theme reaches the browser as a Plotly ``layout.template`` that the
-frontend applies once more just after the chart is first drawn. Plotly cannot tell that a
-re-applied template is unchanged, so every chart was drawn twice: in a classroom where thirty
-browsers share the server's machine, that second pass was about a quarter of the browser's
-main-thread work per Train click. A figure that carries its own fonts and colours, is sent with
-``theme=None`` and has a ``layout.datarevision``, is drawn once; the frontend's second pass
-finds nothing changed.
-
-The values below are the ones Streamlit 1.67's theme resolves to in the browser, so the
-charts look as they did under Streamlit's theme, in both the light and the dark app theme.
+A Plotly figure that carries its own fonts and colours, is sent with ``theme=None`` and has a
+``layout.datarevision`` is drawn once: Streamlit's chart theme, a template its frontend applies
+again after the first draw, would make Plotly draw it twice (docs/performance.md, Charts). The
+values below are the ones Streamlit 1.67's theme resolves to in the browser, so the charts look
+as under Streamlit's theme, in both the light and the dark app theme.
 """
 
 from __future__ import annotations
@@ -21,7 +17,7 @@ from typing import Any
 # Right/wrong: a bluish green and a vermillion (after Okabe and Ito) that stay apart for
 # red-green colour blindness (the old #2e9e5b/#d9534f nearly merged: CIELAB distance 13 under
 # simulated deuteranopia, these 58) and carry white text at 5.3:1. Wrong predictions also carry
-# a ✗ (charts/train/figures.py, charts/train/live.py), so colour is never the only cue.
+# a ✗ (charts/train/predictions.py, in both renderings), so colour is never the only cue.
 RIGHT_COLOUR = "#00796b"
 WRONG_COLOUR = "#b8470b"
 OUTLINE_COLOUR = "#111111"
@@ -49,7 +45,6 @@ DIVERGING_COLOURS = (
     "#67001f",
 )
 DIVERGING = [[index / (len(DIVERGING_COLOURS) - 1), colour] for index, colour in enumerate(DIVERGING_COLOURS)]
-DIVERGING_LEGEND = "blue < 0 < red"
 GATE = "Viridis"  # sigmoid gates (0 closed to 1 open): not a signed value, so not the diverging scale
 # Probabilities (0 to 1): white to dark blue, on Train, Compare and while training.
 PROBABILITY_COLOURS = (

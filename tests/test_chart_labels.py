@@ -14,9 +14,10 @@ from charts.gradient_flow import cells_loss_figure, gradient_flow_figure
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import char_label, plain_char, text_label
 from charts.loss import LossRun, loss_figure
-from charts.train.figures import onehot_figure, predictions_figure, probabilities_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
-from charts.train.live import probabilities_chart, timeline_chart
+from charts.train.onehot import onehot_figure
+from charts.train.predictions import predictions_figure, timeline_chart
+from charts.train.probabilities import probabilities_chart, probabilities_figure
 from playground import RunConfig, Trainer
 from playground.probes.projection import encoding_drift
 from playground.run.compare import Comparison, cell_contenders

@@ -7,9 +7,11 @@ import torch
 from charts.labels import char_label, label_chars
 from charts.loss import LossRun, loss_figure
 from charts.theme import DARK, LIGHT
-from charts.train.figures import onehot_figure, predictions_figure, probabilities_figure
 from charts.train.hidden_states import hidden_state_figure
 from charts.train.layout import timeline_epochs
+from charts.train.onehot import onehot_figure
+from charts.train.predictions import predictions_figure
+from charts.train.probabilities import probabilities_figure
 from playground import RunConfig, Trainer
 from playground.lessons.presets import PRESETS
 

@@ -4,9 +4,10 @@ training goes on (a changed spec would make the browser rebuild, i.e. blink, the
 import pytest
 import torch
 
-from charts.live_loss import loss_chart
+from charts.loss import loss_chart
 from charts.train.hidden_states import hidden_states_chart
-from charts.train.live import probabilities_chart, timeline_chart
+from charts.train.predictions import timeline_chart
+from charts.train.probabilities import probabilities_chart
 from playground import Trainer
 from playground.lessons.presets import PRESETS
 

@@ -5,9 +5,8 @@ and keep their white letters readable."""
 import pytest
 
 from charts.theme import RIGHT_COLOUR, WRONG_COLOUR
-from charts.train.figures import predictions_figure
 from charts.train.layout import WRONG_MARK
-from charts.train.live import timeline_chart
+from charts.train.predictions import predictions_figure, timeline_chart
 from playground import Trainer
 from playground.lessons.presets import PRESETS
 

@@ -9,14 +9,13 @@ from charts.clipping import gradient_norm_figure
 from charts.compare import prediction_timeline_figure
 from charts.inside import matrix_figure, sequence_heatmaps, terms_figure
 from charts.labels import layer_name, step_labels, step_stride
-from charts.live_loss import LIVE_LOSS_POINTS, loss_chart
-from charts.loss import LossRun, loss_figure
+from charts.loss import LIVE_LOSS_POINTS, LossRun, loss_chart, loss_figure
 from charts.plotly_figure import ROW_LABEL_PX, ROWS_PX, STEP_TICK_PX, step_axis
 from charts.theme import DIVERGING, PROBABILITY, vega_diverging_scale, vega_probability_scale
-from charts.train.figures import predictions_figure, probabilities_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.train.layout import MARKERS_UP_TO
-from charts.train.live import probabilities_chart, timeline_chart
+from charts.train.predictions import predictions_figure, timeline_chart
+from charts.train.probabilities import probabilities_chart, probabilities_figure
 from charts.what_if import probability_comparison, state_comparison
 from playground import RunConfig, Trainer
 from playground.run.compare import Contender, ContenderRun

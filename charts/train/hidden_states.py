@@ -1,8 +1,8 @@
 """The hidden (and cell) states of one pair: a panel per layer, a column per direction,
 units × steps, on the one diverging scale (`charts.theme`). Two renderers of one chart: the
-Plotly figure of a paused or finished run, and its live Vega-Lite twin (rows and a fixed spec,
-as every live chart in `charts.train.live`), both sized by `charts.train.layout`, so the chart a
-learner watched turns into itself when training stops.
+Plotly figure of a finished run (or of a paused one too large to draw live), and its live
+Vega-Lite twin (rows and a fixed spec, `charts.vega`), both sized by `charts.train.layout`,
+so the chart a learner watched turns into itself when training stops.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from charts.theme import (
     vega_diverging_scale,
 )
 from charts.train.layout import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, colour_bound, unit_px
-from charts.train.live import Spec, vega_title
-from charts.train.live import step_axis as vega_step_axis
+from charts.vega import Spec, vega_step_axis, vega_title
 
 
 def _axis_suffix(index: int) -> str:

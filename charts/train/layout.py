@@ -1,8 +1,9 @@
 """The Train page's sizes and rules that both of its renderers obey.
 
-The same four views are drawn in Vega-Lite while a run can go on (`charts.train.live`) and, once it
-has finished, in Plotly (`charts.train.figures`, `charts.train.hidden_states`); a learner should see one chart
-turn into itself, not a swap. So the row heights, panel sizes, which epochs get a row, when a
+Each of the four views is drawn in Vega-Lite while a run can go on and in Plotly once it has
+finished, the two renderings side by side in its module (`charts.loss`, `charts.train.predictions`,
+`charts.train.probabilities`, `charts.train.hidden_states`); a learner should see one chart turn
+into itself, not a swap. So the row heights, panel sizes, which epochs get a row, when a
 loss curve marks each epoch, when numbers are written in cells, the colour range of a state and
 the mark of a wrong prediction are decided here, once.
 """

@@ -50,8 +50,10 @@ def warm_up() -> None:
     import pandas  # noqa: F401  (st.dataframe's, for the first learner who shows the tensors)
 
     from charts.loss import LossRun, loss_figure
-    from charts.train.figures import onehot_figure, predictions_figure, probabilities_figure
     from charts.train.hidden_states import hidden_state_figure
+    from charts.train.onehot import onehot_figure
+    from charts.train.predictions import predictions_figure
+    from charts.train.probabilities import probabilities_figure
     from playground import RunConfig, Trainer
 
     trainer = Trainer(RunConfig(cell="lstm", epochs=2))

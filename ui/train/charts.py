@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.live_loss import loss_chart
-from charts.loss import LossRun, loss_figure
-from charts.train.figures import predictions_figure, probabilities_figure
+from charts.loss import LossRun, loss_chart, loss_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
 from charts.train.layout import HALF_PLOT_PX
-from charts.train.live import probabilities_chart, timeline_chart
+from charts.train.predictions import predictions_figure, timeline_chart
+from charts.train.probabilities import probabilities_chart, probabilities_figure
 from playground import Trainer
 from playground.nn.cells import CELLS
 from ui.core.draw import chart_theme, draw_plotly

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from charts.train.figures import onehot_figure
+from charts.train.onehot import onehot_figure
 from playground import RunConfig
 from playground.nn.data import PAD_SOURCE, PAD_TARGET, Dataset
 from ui.core.draw import chart_theme, draw_plotly

@@ -1,9 +1,11 @@
-"""The Train page's views as Plotly figures: predictions timeline, probabilities and the one-hot
-input (its loss curve is `charts.loss`, its hidden states `charts.train.hidden_states`).
+"""The Train page's predictions timeline: one pair's predicted string at each epoch, a row per
+epoch, every character right (green) or wrong (vermillion, with a ✗).
 
-Every builder is a pure function of what a `Trainer` recorded, so the pictures can be tested
-against the tensors they show. Each figure carries its own look and asks for the margins its
-labels need, so that the browser draws it once (`charts.plotly_figure`).
+Two renderings of one chart: `predictions_figure` (Plotly) once a run has ended, and
+`timeline_chart` (Vega-Lite rows and a fixed spec, `charts.vega`) while it can go on. Both
+take the epochs shown, the row height and the wrong mark from `charts.train.layout`, so the chart a
+learner watched turns into itself when training stops. Each is a pure function of what a
+`Trainer` recorded, so the pictures can be tested against the tensors they show.
 """
 
 from __future__ import annotations
@@ -11,17 +13,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
-import torch
 
-from charts.labels import char_label, label_chars, step_name
-from charts.plotly_figure import CHAR_TICK_PX, MONO_PX, TEXT_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
+from charts.labels import char_label, label_chars, plain_char, step_name
+from charts.plotly_figure import CHAR_TICK_PX, TEXT_PX, assemble, char_axis
 from charts.theme import (
     LIGHT,
-    LINE_COLOUR,
     MONOSPACE,
     OUTLINE_COLOUR,
-    PROBABILITY,
     RIGHT_COLOUR,
     WRONG_COLOUR,
     ChartTheme,
@@ -29,16 +29,16 @@ from charts.theme import (
 from charts.train.layout import (
     HALF_PLOT_PX,
     ROW_HEIGHT,
-    VOCAB_PLOT_PX,
-    VOCAB_ROW_PX,
     WRONG_MARK,
     WRONG_MARK_OFFSET,
     WRONG_MARK_PX,
-    numbers_fit,
     timeline_epochs,
 )
+from charts.vega import Spec, vega_label_expr, vega_title
 from playground.nn.text import split_characters
 from playground.run.epoch_record import EpochRecord
+
+COLUMN_PX = 34  # one predicted character's cell in the live predictions timeline
 
 
 def predictions_figure(
@@ -157,86 +157,85 @@ def predictions_figure(
     return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
 
 
-def probabilities_figure(
-    probabilities: torch.Tensor,
+def timeline_chart(
+    history: Sequence[EpochRecord],
+    pair: int,
     vocab: Sequence[str],
-    input_chars: Sequence[str],
     target_indices: Sequence[int],
-    epoch: int | None = None,
-    theme: ChartTheme = LIGHT,
-    plot_px: float = HALF_PLOT_PX,
-) -> go.Figure:
-    """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
-
-    ``probabilities`` is (seq, vocab), as recorded for one batch item; the heatmap's z is
-    its transpose so time runs left to right like the string.
-    """
-    z = probabilities.detach().float().T.tolist()
-    vocab_size, seq_len = len(z), len(z[0])
-    hover = [
-        [
-            f"{step_name(t)} (input {char_label(input_chars[t])}): P({char_label(vocab[v])}) = {z[v][t]:.3f}"
-            for t in range(seq_len)
-        ]
-        for v in range(vocab_size)
-    ]
-    row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
-    data = [
-        dict(
-            type="heatmap",
-            z=z,
-            x=list(range(seq_len)),
-            y=list(range(vocab_size)),
-            zmin=0,
-            zmax=1,
-            colorscale=PROBABILITY,
-            customdata=hover,
-            hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
-            # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
-            colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
-        )
-    ]
-    vocab_labels = [char_label(c) for c in vocab]
-    every = math.ceil(16 / row_px)  # a 13 px character needs about 16 px of height
-    shown = list(range(0, vocab_size, every))
-    layout = dict(
-        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step (target outlined)")),
-        yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
-        | dict(tickvals=shown, ticktext=[vocab_labels[v] for v in shown]),
-        shapes=[outline(t, v) for t, v in enumerate(target_indices)],
-        margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
-    )
-    title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
-    return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
-
-
-def onehot_figure(
-    onehot: torch.Tensor, vocab: Sequence[str], input_chars: Sequence[str], theme: ChartTheme = LIGHT
-) -> go.Figure:
-    """The one-hot input of one pair, vocabulary index × time step, with the 1s written in."""
-    z = onehot.detach().float().T.tolist()
-    vocab_size, seq_len = len(z), len(z[0])
-    data = [
-        dict(
-            type="heatmap",
-            z=z,
-            x=list(range(seq_len)),
-            y=list(range(vocab_size)),
-            colorscale=[[0, "#f4f6f8"], [1, LINE_COLOUR]],
-            zmin=0,
-            zmax=1,
-            showscale=False,
-            texttemplate="%{z:.0f}",
-            xgap=2,
-            ygap=2,
-            hovertemplate="t=%{x}, index %{y}: %{z:.0f}<extra></extra>",
-        )
-    ]
-    index_labels = [f"{i}: {char_label(c)}" for i, c in enumerate(vocab)]
-    layout = dict(
-        xaxis=step_axis(list(input_chars), HALF_PLOT_PX),
-        yaxis=char_axis(index_labels, autorange="reversed"),
-        margin=dict(l=30 + MONO_PX * label_chars(index_labels), b=64),
-    )
-    return assemble(data, layout, "One-hot input (index × step)", max(220, 100 + 24 * vocab_size), theme)
+    solved_epoch: int | None,
+    max_rows: int,
+    shown_epoch: int | None = None,
+) -> tuple[pd.DataFrame, Spec]:
+    """Predicted strings of the newest epochs, one row each, every character green when right,
+    vermillion with a ✗ when wrong; the target characters head the columns and the shown epoch
+    (a paused run's scrubber) is marked ▶, as in the plotly figure."""
+    targets = [vocab[t] for t in target_indices]
+    records = []
+    for epoch in timeline_epochs(len(history), max_rows, solved_epoch, shown_epoch):
+        predicted = split_characters(history[epoch - 1].predictions[pair])
+        label = f"epoch {epoch}" + (" ✓ solved" if epoch == solved_epoch else "")
+        label = f"▶ {label}" if epoch == shown_epoch else label
+        for step, (char, target) in enumerate(zip(predicted, targets)):
+            records.append(
+                {
+                    "row": label,
+                    "order": epoch,
+                    "step": step,
+                    "char": plain_char(char),
+                    "target": plain_char(target),
+                    "right": char == target,
+                }
+            )
+    rows = pd.DataFrame(records)
+    position = {
+        "x": {
+            "field": "step",
+            "type": "ordinal",
+            "title": "target",
+            "axis": {
+                "orient": "top",
+                "labelExpr": vega_label_expr([[plain_char(t)] for t in targets]),
+                "labelAngle": 0,
+                "labelFont": MONOSPACE,
+                "labelFontSize": 13,
+            },
+        },
+        "y": {"field": "row", "type": "ordinal", "title": None, "sort": {"field": "order", "order": "ascending"}},
+    }
+    spec = {
+        "title": vega_title("Predictions, epoch by epoch"),
+        "height": {"step": ROW_HEIGHT},
+        "width": {"step": COLUMN_PX},
+        "layer": [
+            {
+                "mark": {"type": "rect", "stroke": "white", "strokeWidth": 2},
+                "encoding": {
+                    **position,
+                    "color": {
+                        "field": "right",
+                        "type": "nominal",
+                        "legend": None,
+                        "scale": {"domain": [True, False], "range": [RIGHT_COLOUR, WRONG_COLOUR]},
+                    },
+                    "tooltip": [{"field": "row"}, {"field": "char", "title": "predicted"}, {"field": "target"}],
+                },
+            },
+            {
+                "mark": {"type": "text", "color": "white", "fontSize": 15, "font": MONOSPACE},
+                "encoding": {**position, "text": {"field": "char"}},
+            },
+            {  # the second cue, as in the plotly figure: a wrong cell's corner mark
+                "transform": [{"filter": "!datum.right"}],
+                "mark": {
+                    "type": "text",
+                    "text": WRONG_MARK,
+                    "color": "white",
+                    "fontSize": WRONG_MARK_PX,
+                    "dx": round(WRONG_MARK_OFFSET[0] * COLUMN_PX),
+                    "dy": round(WRONG_MARK_OFFSET[1] * ROW_HEIGHT),
+                },
+                "encoding": position,
+            },
+        ],
+    }
+    return rows, spec
