@@ -11,7 +11,7 @@ from charts.plotly_figure import step_axis
 from charts.theme import LIGHT, ChartTheme
 from playground.nn.cells import CELLS
 
-PAGE_PLOT_PX = 700  # the plotting width of a full-width chart at 1280 px, about
+FLOW_PLOT_PX = 700  # the plotting width of a full-width chart at 1280 px, about
 
 
 def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int], chars: tuple[str, ...]) -> go.Figure:
@@ -32,7 +32,7 @@ def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int]
         )
     values = [value for curve in curves.values() for value in curve.tolist()]
     figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", exponentformat="power", **log_axis_ticks(values))
-    figure.update_xaxes(**step_axis(list(chars), PAGE_PLOT_PX, title="time step t (input character)"))
+    figure.update_xaxes(**step_axis(list(chars), FLOW_PLOT_PX, title="time step t (input character)"))
     figure.update_layout(
         height=430,
         margin=dict(l=10, r=10, t=40, b=10),

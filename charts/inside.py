@@ -15,7 +15,7 @@ from charts.labels import char_label, step_name, text_label
 from charts.plotly_figure import TEXT_PX, annotated_heatmap, row_px, row_ticks, step_axis
 from charts.theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
 
-PAGE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
+INSIDE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
 MATRIX_PLOT_PX = 180  # the plotting width of a weight matrix in its three-eighths of that page, about
 
 
@@ -78,7 +78,7 @@ def sequence_heatmaps(
     otherwise paint the same c in another shade."""
     names = list(panels)
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.04)
-    plot_px = PAGE_PLOT_PX / len(names)
+    plot_px = INSIDE_PLOT_PX / len(names)
     hover = [f"{step_name(t)} ({char_label(c)})" for t, c in enumerate(chars)]
     for col, name in enumerate(names, start=1):
         values = panels[name].detach()

@@ -7,10 +7,11 @@ import zipfile
 import pytest
 import torch
 
+from model_files import load_run
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS
 from playground.run import checkpoint
-from playground.run.checkpoint import FORMAT, load_checkpoint, load_run, max_file_bytes, save_checkpoint
+from playground.run.checkpoint import FORMAT, load_checkpoint, max_file_bytes, save_checkpoint
 from playground.run.limits import Limits
 from playground.run.trainer import build_model
 

@@ -12,6 +12,7 @@ import torch
 from torch.nn import functional as F
 
 from charts.compare import prediction_timeline_figure
+from model_files import load_run
 from playground import RunConfig, Trainer
 from playground.lessons.challenges import evidence_of
 from playground.nn import model
@@ -23,7 +24,7 @@ from playground.nn.rnncell_loop import loop_cells
 from playground.probes.equations import module_states, step_equation
 from playground.probes.interventions import Clamp, Intervention, what_if
 from playground.probes.unit_importance import unit_importance
-from playground.run.checkpoint import load_run, save_checkpoint
+from playground.run.checkpoint import save_checkpoint
 from playground.run.compare import Contender, ContenderRun
 from playground.run.config import ENCODINGS
 from playground.run.history import epochs_frame, probabilities_frame

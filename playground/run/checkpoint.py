@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import torch
 
 from playground.nn.cells import CELLS
-from playground.run.budget import train_within
 from playground.run.config import RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError
@@ -238,15 +237,3 @@ def _check_replay(trainer: Trainer, checkpoint: Checkpoint) -> None:
                 f"The model file's weight '{name}' differs from what its settings train to; "
                 "the file was modified, or saved by an incompatible version."
             )
-
-
-def restore_trainer(checkpoint: Checkpoint) -> Trainer:
-    """Replay the saved run in one go and return its Trainer, refusing files the replay contradicts."""
-    replay = Replay(checkpoint)
-    train_within(replay)
-    return replay.trainer
-
-
-def load_run(data: bytes) -> Trainer:
-    """A model file's bytes back to a trained run, or a PlaygroundError saying why not."""
-    return restore_trainer(load_checkpoint(data))

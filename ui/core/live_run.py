@@ -80,6 +80,16 @@ class LiveRun(Generic[Target]):
         self.keys.pace_mark.clear()  # the pace counts from now
         self.keys.running.set(True)
 
+    def start_after(self, prepare: Callable[[], object]) -> None:
+        """Start once ``prepare`` (making the run to train) succeeds; its refusal, a
+        `PlaygroundError`, stops the run with the engine's sentence instead."""
+        try:
+            prepare()
+        except PlaygroundError as error:
+            self.stop(str(error))
+            return
+        self.start()
+
     def epochs_per_second(self) -> float | None:
         return self.pace.get() if self.pace is not None else None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground import PlaygroundError, RunConfig
+from playground import RunConfig
 from ui.core.live_run import show_progress
 from ui.core.session import TRAIN_RUN_ELSEWHERE, new_trainer, set_config
 from ui.core.turns import taking_turns
@@ -22,12 +22,7 @@ def start_training(config: RunConfig | None = None) -> None:
     """Button callback: make ``config`` (or the current settings) the session's run and start it."""
     if config is not None:
         set_config(config)
-    try:
-        new_trainer()
-    except PlaygroundError as error:
-        TRAIN_RUN_ELSEWHERE.stop(str(error))
-        return
-    TRAIN_RUN_ELSEWHERE.start()
+    TRAIN_RUN_ELSEWHERE.start_after(new_trainer)
 
 
 def training_here(key: str) -> bool:

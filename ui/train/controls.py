@@ -95,12 +95,7 @@ def _current_trainer() -> Trainer:
 
 @taking_turns  # callbacks run before app.py takes its turn
 def _on_train() -> None:
-    try:
-        _current_trainer()
-    except PlaygroundError as error:
-        TRAIN_RUN.stop(str(error))
-        return
-    TRAIN_RUN.start()
+    TRAIN_RUN.start_after(_current_trainer)
 
 
 def train_if_the_link_says(config_ok: bool) -> None:
