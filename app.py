@@ -14,8 +14,8 @@ from starlette.middleware import Middleware
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui.core.classroom_link import show_classroom_banner
+from ui.core.script_turns import SCRIPT_TURNS
 from ui.core.state import URL_PAGE_PATH
-from ui.core.turns import SCRIPT_TURNS
 from ui.core.url_sync import restore_config_from_url, sync_url_with_config
 from ui.server.chart_code_preload import PreloadChartCode
 from ui.server.reconnect import show_lost_session_notice
@@ -42,7 +42,7 @@ def draw_app() -> None:
         "RNN Playground — watch a recurrent network learn to map one string to another. "
         "Built on PyTorch; every number is the one torch computes."
     )
-    with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/core/turns.py
+    with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/core/script_turns.py
         show_lost_session_notice()  # a browser whose server lost its session is told so
         restore_config_from_url()  # a shared link sets the experiment on a session's first run
         show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls

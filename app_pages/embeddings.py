@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ui.core.run_summary import show_run_summary
-from ui.core.trained_run import trained_run
+from ui.core.train_here import trained_run
 from ui.embeddings.views import embeddings_views, offer_a_learned_encoding
 
 st.title("Embeddings")

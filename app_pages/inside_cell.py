@@ -5,7 +5,7 @@ import streamlit as st
 from playground.probes.equations import module_states, step_equation
 from ui.core.refusal import stop_on_refusal
 from ui.core.run_summary import show_run_summary
-from ui.core.trained_run import trained_run
+from ui.core.train_here import trained_run
 from ui.inside.pickers import inside_pickers
 from ui.inside.views import equation_and_checks, step_inputs_and_weights, unit_with_numbers, whole_sequence
 

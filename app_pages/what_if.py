@@ -6,7 +6,7 @@ from playground.probes.interventions import snapshot, what_if
 from ui.core.refusal import stop_on_refusal
 from ui.core.run_summary import show_run_summary
 from ui.core.shown_epoch import start_at_shown_epoch
-from ui.core.trained_run import trained_run
+from ui.core.train_here import trained_run
 from ui.what_if.controls import WHAT_IF_EPOCH_KEY, intervention_controls, view_controls
 from ui.what_if.state import WHAT_IF_FOLLOWED_EPOCH
 from ui.what_if.views import side_by_side, trajectory, units_that_matter

@@ -1,6 +1,6 @@
 """A classroom on one machine: N Streamlit replicas behind nginx, started and stopped together.
 
-One Streamlit process runs one session's script at a time (`ui.core.turns`), so it keeps about one
+One Streamlit process runs one session's script at a time (`ui.core.script_turns`), so it keeps about one
 core busy; a machine with more cores serves more students with one replica per core. Each
 replica is `streamlit run app.py` on its own loopback port; nginx (Debian's `nginx` package)
 listens on the classroom's port and sticks each browser to one replica by a cookie (see

@@ -22,9 +22,9 @@ from ui.compare.state import COMPARISON, COMPARISON_LIVE
 from ui.core import click_waiting as waiting
 from ui.core import live_run
 from ui.core.live_run import FIRST_SLICE_SECONDS, LiveRun
+from ui.core.script_turns import SCRIPT_TURNS
 from ui.core.session import TRAIN_RUN
 from ui.core.state import CONFIG, TRAIN_LIVE, TRAINER
-from ui.core.turns import SCRIPT_TURNS
 from ui.gradient_flow.state import GRADIENT_FLOW_LIVE, GRADIENT_FLOW_RACE
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -2,7 +2,7 @@
 Markdown page names in backticks is found where it says.
 
 Moving or renaming a module leaves its old name in prose that no import checks; this test reads
-`` `ui.core.live_run.LiveRun` ``, `` `playground.run.trainer` `` and `` `ui/core/turns.py` `` the way a
+`` `ui.core.live_run.LiveRun` ``, `` `playground.run.trainer` `` and `` `ui/core/script_turns.py` `` the way a
 newcomer would follow them, and fails on any that leads nowhere.
 """
 

@@ -1,6 +1,6 @@
 """How every page trains: one short slice of CPU time per script run, taking turns, pausable at once.
 
-Training to the end in one script run would hold the server's turn (`ui.core.turns`) and stall
+Training to the end in one script run would hold the server's turn (`ui.core.script_turns`) and stall
 every other student's page. So a `LiveRun` (the Train run, Gradient flow's race, Compare's
 contenders, a model file's replay) trains anything `Trainable` one slice per script run
 (`playground.run.budget.train_within`), then draws its live views in a fragment that reruns
@@ -22,8 +22,8 @@ from playground import PlaygroundError
 from playground.run.budget import Trainable, train_within
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
+from ui.core.script_turns import SCRIPT_TURNS, taking_turns
 from ui.core.state import LiveKeys, SessionKey
-from ui.core.turns import SCRIPT_TURNS, taking_turns
 
 # The timer of views that are still. Streamlit stops a fragment's timer only when the fragment
 # is no longer drawn (or at a full run); the same fragment drawn again without `run_every`

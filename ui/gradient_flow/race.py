@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from playground.run.compare import Comparison, Contender
-from ui.core.turns import taking_turns
+from ui.core.script_turns import taking_turns
 from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
 from ui.gradient_flow.views import GRADIENT_FLOW_EPOCH_KEY
 

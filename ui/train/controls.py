@@ -17,6 +17,7 @@ import streamlit as st
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.run.limits import LIMITS
 from playground.run.settings import SETTING_BY_FIELD
+from ui.core.script_turns import taking_turns
 from ui.core.session import (
     TRAIN_RUN,
     drop_run,
@@ -28,7 +29,6 @@ from ui.core.session import (
     strings_are_typed,
 )
 from ui.core.state import TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED
-from ui.core.turns import taking_turns
 from ui.core.url_sync import TRAIN_ON_OPEN, page_param_from_link, set_page_params
 from ui.train.settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, key, lines_to_strings
 from ui.train.state import URL_TRAIN_ON_OPEN

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from ui.core.turns import Turns
+from ui.core.script_turns import Turns
 
 
 def _start_waiting(turns: Turns, name: str, log: list[str]) -> threading.Thread:
