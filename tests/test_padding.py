@@ -228,3 +228,29 @@ def test_compare_timelines_and_challenge_evidence_count_real_characters():
     assert len(heatmap.z) == sum(trainer.dataset.lengths)  # one row per real character, none for padding
     evidence = evidence_of(trainer)
     assert evidence.errors + round(evidence.accuracy * sum(trainer.dataset.lengths)) == sum(trainer.dataset.lengths)
+
+
+@pytest.mark.parametrize("layers", [1, 2])
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_gradient_norms_count_each_pair_at_its_real_steps_only(cell, layers):
+    """‖∂L/∂h_t‖ of a padded batch, every layer and both directions, from each pair run alone.
+
+    Pairs do not mix, and with the mean over every real character pair i's ∂L/∂h_t in the batch
+    is its gradient alone times len_i / total characters. So the batch's squared norm at a step
+    is the sum, over the pairs that have a character there, of their scaled norms alone squared:
+    a pair adds nothing past its end (as its hidden states are zeros there), in particular not its
+    ∂L/∂h_0, which a backward direction holds on the padding before reaching its last character.
+    """
+    config = padded_config(cell=cell, layers=layers, bidirectional=True, loss_reduction="mean")
+    dataset = check_config(config)
+    network = build_model(config, len(dataset.vocab))
+    params = {name: p.detach() for name, p in network.named_parameters()}
+    inside = unrolled_pass(config, params, dataset)
+    total = sum(dataset.lengths)
+    expected_squares = torch.zeros_like(inside.grad_norms)
+    for item, length in enumerate(dataset.lengths):
+        single_config = alone(config, item, dataset.vocab.chars)
+        single_norms = unrolled_pass(single_config, params, check_config(single_config)).grad_norms
+        expected_squares[:, :, :length] += (length / total * single_norms) ** 2
+    assert inside.grad_norms.shape == (layers, 2, dataset.seq_len)
+    assert (inside.grad_norms - expected_squares.sqrt()).abs().max() <= TOLERANCE

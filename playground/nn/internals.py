@@ -37,7 +37,8 @@ class Internals:
     is the backward direction of a bidirectional core, indexed by input position. Positions
     past a shorter pair's length are padding: hidden and cell states are zeros there, and
     gates are whatever the cell computed on the padding (unused; views stop at the length).
-    ``grad_norms`` is (layers, directions, seq): ‖∂L/∂h_t‖ over batch and units.
+    ``grad_norms`` is (layers, directions, seq): ‖∂L/∂h_t‖ over batch and units, each pair
+    counted at its real positions only (see `real_grad_norms`).
     """
 
     inputs: torch.Tensor  # (batch, seq, features) what the core received
@@ -70,6 +71,18 @@ def hold(running: torch.Tensor | None, new: torch.Tensor | None, old: torch.Tens
 def zero_padding(states: torch.Tensor, real: torch.Tensor | None) -> torch.Tensor:
     """(..., batch, seq, hidden) states with zeros at padded positions, as ``pad_packed_sequence`` leaves them."""
     return states if real is None else states * real.unsqueeze(-1)
+
+
+def real_grad_norms(hidden: list[torch.Tensor], real: torch.Tensor | None) -> list[torch.Tensor]:
+    """‖∂L/∂h_t‖ over batch and units at each position, counting each pair at its real positions only.
+
+    On its padding a pair's h is held, not computed, so autograd gives it a gradient there all the
+    same: in a backward direction, before the pair's last character, the held h is h_0 and its
+    gradient is the pair's ∂L/∂h_0. The padding's hidden states are zeros, and so is their gradient here.
+    """
+    if real is None:
+        return [h.grad.norm() for h in hidden]
+    return [(h.grad * real[:, step : step + 1]).norm() for step, h in enumerate(hidden)]
 
 
 def encode_inputs(config: RunConfig, params: dict[str, torch.Tensor], dataset: Dataset) -> torch.Tensor:
@@ -158,7 +171,7 @@ def unrolled_pass(config: RunConfig, params: dict[str, torch.Tensor], dataset: D
     logits = recur(config, params, inputs, real, keep=kept.append, retain_grad=True)
     loss = sequence_loss(logits, dataset.target_indices, config.loss_reduction)
     loss.backward()
-    grad_norms = torch.stack([torch.stack([h.grad.norm() for h in r.hidden]) for r in kept])
+    grad_norms = torch.stack([torch.stack(real_grad_norms(r.hidden, real)) for r in kept])
     return Internals(
         inputs=inputs.detach(),
         hidden=zero_padding(per_direction(config, kept, lambda r: r.hidden).detach(), real),

@@ -35,6 +35,42 @@ from playground.run.settings_checks import validate_settings
 # gain nothing from threads anyway, and a shared server keeps its other cores for other work.
 ONE_THREAD = 1
 
+
+class OneThreadArithmetic:
+    """Torch on `ONE_THREAD` inside ``with``, and the thread count as it was after.
+
+    Torch keeps a count per thread (OpenMP's, MKL's), and `torch.set_num_threads` also sets the
+    count every new thread starts with, for the whole process; the Streamlit server trains
+    sessions in threads at once. So, under a lock, the first to enter while no run is inside saves
+    the count, and every thread leaving restores that one, for itself and new threads, while a run
+    still inside keeps its own one thread. Saving per entry would not do: a new thread entering
+    while a run is inside starts with that run's one thread, and would save and restore it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._saved = ONE_THREAD
+
+    def __enter__(self) -> None:
+        with self._lock:
+            # Reading the count first also fixes a new thread's own count, which torch would otherwise
+            # take from the count for new threads at its first arithmetic, whatever that is by then.
+            current = torch.get_num_threads()
+            if self._inside == 0:
+                self._saved = current
+            self._inside += 1
+            torch.set_num_threads(ONE_THREAD)
+
+    def __exit__(self, *exception: object) -> None:
+        with self._lock:
+            self._inside -= 1
+            torch.set_num_threads(self._saved)
+
+
+# The process's one: every epoch of every run enters it.
+ONE_THREAD_ARITHMETIC = OneThreadArithmetic()
+
 # torch's random generator is global to the process; the Streamlit server runs sessions in
 # threads, so models are created one at a time to keep "same seed, same weights" true.
 _SEEDED_INIT = threading.Lock()
@@ -166,21 +202,21 @@ class Trainer:
                 f"Training stopped after {self.epoch} epochs: this run used its "
                 f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
             )
-        torch.set_num_threads(ONE_THREAD)
         started = time.thread_time()
-        logits = self.model(self._inputs, self._lengths)
-        self.optimizer.zero_grad()
-        loss = sequence_loss(logits, self.dataset.target_indices, self.config.loss_reduction)
-        loss_value = loss.item()
-        if not math.isfinite(loss_value):
-            raise TrainingDiverged(self.epoch + 1, loss_value)
-        loss.backward()
-        grad_norm, clipped_grad_norm = clip_gradients(self.model, self.config.clip_grad_norm)
-        snapshot = {name: p.detach().clone() for name, p in self.model.named_parameters()}
-        self.optimizer.step()
-        with torch.no_grad():
-            probabilities = torch.softmax(logits.detach(), dim=-1)
-            predicted = probabilities.argmax(dim=-1).tolist()
+        with ONE_THREAD_ARITHMETIC:
+            logits = self.model(self._inputs, self._lengths)
+            self.optimizer.zero_grad()
+            loss = sequence_loss(logits, self.dataset.target_indices, self.config.loss_reduction)
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise TrainingDiverged(self.epoch + 1, loss_value)
+            loss.backward()
+            grad_norm, clipped_grad_norm = clip_gradients(self.model, self.config.clip_grad_norm)
+            snapshot = {name: p.detach().clone() for name, p in self.model.named_parameters()}
+            self.optimizer.step()
+            with torch.no_grad():
+                probabilities = torch.softmax(logits.detach(), dim=-1)
+                predicted = probabilities.argmax(dim=-1).tolist()
         record = EpochRecord(
             epoch=self.epoch + 1,
             loss=loss_value,
