@@ -17,7 +17,8 @@ evidence, then PASS or FAIL (exit status 0 or 1).
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
 ``export`` take the same flags, one per setting of `playground.run.settings`. Errors print one
-line to stderr and exit with status 2 (bad input) or 1 (training diverged).
+line to stderr and exit with status 2 (bad input, an ``RNN_PLAYGROUND_<NAME>`` cap variable
+(`playground.run.limits`) included) or 1 (training diverged).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from playground.lessons.presets import PRESETS
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
+from playground.run.limits import check_limits
 from playground.run.setting_type import Setting
 from playground.run.settings import in_config_order
 from playground.run.trainer import Trainer
@@ -174,6 +176,11 @@ def _challenge(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        check_limits()
+    except PlaygroundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     if args.command == "presets":
         for preset in PRESETS.values():
