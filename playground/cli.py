@@ -16,9 +16,10 @@ evidence, then PASS or FAIL (exit status 0 or 1).
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
-``export`` take the same flags, one per setting of `playground.run.settings`. Errors print one
-line to stderr and exit with status 2 (bad input, an ``RNN_PLAYGROUND_<NAME>`` cap variable
-(`playground.run.limits`) included) or 1 (training diverged).
+``export`` take the same flags, one per setting of `playground.run.settings`. An error is one
+line on stderr, ``error: ...``, never a usage or a traceback (``--help`` prints the usage), with
+exit status 2 (bad input: a flag, a value or a setting, or an ``RNN_PLAYGROUND_<NAME>`` cap
+variable, `playground.run.limits`) or 1 (training diverged).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import playground.lessons.tasks as tasks
 from playground.export import export_script
@@ -42,6 +43,40 @@ from playground.run.settings import in_config_order
 from playground.run.trainer import Trainer
 
 _METAVARS = {int: "N", float: "X"}
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse whose mistakes are one line, ``error: --flag: why``, and exit status 2.
+
+    argparse prints the whole usage (twenty lines) before the error; the usage stays for ``--help``.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message.removeprefix('argument ')}\n")
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _preset_name(text: str) -> str:
+    """A preset's name; argparse's ``choices`` would list all of them in the error and the usage."""
+    if text not in PRESETS:
+        raise argparse.ArgumentTypeError(f"there is no preset {text!r} (python -m playground presets lists them)")
+    return text
+
+
+_NUMBER_TYPES = {int: _whole_number, float: _number}
 
 
 def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
@@ -61,23 +96,29 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
         if setting.kind is tuple:
             options["action"] = "append"
         elif setting.kind is not str:
-            options["type"] = setting.kind
+            options["type"] = _NUMBER_TYPES[setting.kind]
     parser.add_argument(f"--{setting.flag}", **options)
 
 
 def _add_settings(parser: argparse.ArgumentParser, presets: bool = True) -> None:
     if presets:
-        parser.add_argument("--preset", choices=sorted(PRESETS), help="start from a lesson's settings")
+        parser.add_argument(
+            "--preset", type=_preset_name, metavar="NAME", help="start from a lesson's settings (see `presets`)"
+        )
     for setting in in_config_order():
         _add_setting(parser, setting)
     generated = parser.add_argument_group("generated tasks (with --task NAME other than translate/next-char)")
-    generated.add_argument("--length", type=int, metavar="N", help=f"characters per string ({tasks.DEFAULT_LENGTH})")
-    generated.add_argument("--pairs", type=int, metavar="N", help=f"string pairs ({tasks.DEFAULT_PAIRS})")
-    generated.add_argument("--delay", type=int, metavar="K", help=f"copy: steps of delay ({tasks.DEFAULT_DELAY})")
+    generated.add_argument(
+        "--length", type=_whole_number, metavar="N", help=f"characters per string ({tasks.DEFAULT_LENGTH})"
+    )
+    generated.add_argument("--pairs", type=_whole_number, metavar="N", help=f"string pairs ({tasks.DEFAULT_PAIRS})")
+    generated.add_argument(
+        "--delay", type=_whole_number, metavar="K", help=f"copy: steps of delay ({tasks.DEFAULT_DELAY})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m playground", description=__doc__.split("\n")[0])
+    parser = _OneLineParser(prog="python -m playground", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("presets", help="list the presets")
     train = commands.add_parser("train", help="train and print one line per epoch", argument_default=argparse.SUPPRESS)
