@@ -1,8 +1,10 @@
 """`python -m playground` keeps the README's promise: bad input prints one line and exits 2, never
-argparse's usage or a traceback."""
+argparse's usage or a traceback; output nobody reads (a closed pipe) or nobody can store (a full
+disk) ends the program as a Unix tool ends, not with a traceback."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from playground.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+CLOSED_PIPE_STATUS = 141  # 128 + SIGPIPE, as a shell reports for `yes | head -1`'s yes
 
 
 def playground(*argv: str, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
@@ -73,3 +76,31 @@ def test_help_still_prints_the_usage(argv, capsys):
     assert exited.value.code == 0
     out, err = capsys.readouterr()
     assert out.startswith("usage: python -m playground") and len(out.splitlines()) > 10 and err == ""
+
+
+def test_a_pipe_closed_after_the_first_line_ends_the_run_quietly():
+    """`python -m playground train --epochs 2000 | head -1`: the reader goes away after one line."""
+    run = subprocess.Popen(
+        [sys.executable, "-m", "playground", "train", "--epochs", "2000"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    first_line = run.stdout.readline()
+    run.stdout.close()
+    stderr = run.stderr.read()
+    run.stderr.close()
+    assert run.wait(timeout=120) == CLOSED_PIPE_STATUS
+    assert first_line.startswith(b"Predicted: ") and b"Epoch [1/2000]" in first_line
+    assert stderr == b""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "argv", [["train", "--preset", "hihell-sequence"], ["export", "--preset", "hello-gru"], ["presets"], ["challenges"]]
+)
+def test_output_that_cannot_be_written_is_one_line_and_exit_status_1(argv):
+    with open("/dev/full", "w") as full:
+        result = playground(*argv, stdout=full)
+    assert result.returncode == 1
+    assert result.stderr == "error: cannot write the output: No space left on device\n"
