@@ -18,9 +18,10 @@ evidence, then PASS or FAIL (exit status 0 or 1).
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
 ``export`` take the same flags, one per setting of `playground.run.settings`.
 
-stdout carries only the output (the epochs, the script, the lists), so it can be piped. An
-error is one line on stderr, ``error: ...``, never a usage or a traceback (``--help`` prints the
-usage). Exit status:
+stdout carries only the output (the epochs, the script, the lists), so it can be piped; an
+unsolved ``train`` ends with the Train page's advice (`playground.run.advice`) on stderr, with
+or without ``--json``. An error is one line on stderr, ``error: ...``, never a usage or a
+traceback (``--help`` prints the usage). Exit status:
 
 - 0: done (``train`` solved or not; ``challenge`` PASS);
 - 1: ``challenge`` FAIL; training diverged (the epochs so far are printed); or the output
@@ -44,6 +45,7 @@ import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
 from playground.lessons.presets import PRESETS
+from playground.run.advice import not_solved_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
@@ -226,12 +228,15 @@ def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
+    """One line per epoch on stdout; an unsolved run's advice after them, on stderr."""
     config = config_from_args(args)
     trainer = Trainer(config)
     as_json = getattr(args, "json", False)
     while not trainer.done:
         record = trainer.train_epoch()
         _write(format_line(record, config.epochs, as_json) + "\n")
+    if trainer.solved_epoch is None:
+        print(not_solved_message(config.epochs, [record.loss for record in trainer.history]), file=sys.stderr)
     return 0
 
 
