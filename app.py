@@ -6,14 +6,18 @@ a folder of that name would also be served the old, navigation-less way on a fre
 Streamlit reads this file in two ways. `streamlit run` finds the server app at the bottom (`st.App`,
 Streamlit's way to run code when the server starts: torch is imported then, not in the first
 visitor's request; ui/server/warm_up.py) and imports the file to get it; then every session's script run
-executes the file, which draws the frame and the page.
+executes the file, which draws the frame and the page; a host's cap variable that is not valid
+(`playground.run.limits`) is shown on every page instead.
 """
 
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from playground.run.errors import CapVariableError
+from playground.run.limits import check_limits
 from ui.core.classroom_link import show_classroom_banner
+from ui.core.markdown import escape_markdown
 from ui.core.script_turns import SCRIPT_TURNS
 from ui.core.state import URL_PAGE_PATH
 from ui.core.url_sync import restore_config_from_url, sync_url_with_config
@@ -42,6 +46,11 @@ def draw_app() -> None:
         "RNN Playground — watch a recurrent network learn to map one string to another. "
         "Built on PyTorch; every number is the one torch computes."
     )
+    try:
+        check_limits()
+    except CapVariableError as error:  # the host's cap variable is not valid: every page says so, and nothing runs
+        st.error(escape_markdown(str(error)), icon=":material/error:")
+        return
     with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/core/script_turns.py
         show_lost_session_notice()  # a browser whose server lost its session is told so
         restore_config_from_url()  # a shared link sets the experiment on a session's first run

@@ -16,30 +16,103 @@ evidence, then PASS or FAIL (exit status 0 or 1).
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
-``export`` take the same flags, one per setting of `playground.run.settings`. Errors print one
-line to stderr and exit with status 2 (bad input) or 1 (training diverged).
+``export`` take the same flags, one per setting of `playground.run.settings`.
+
+stdout carries only the output (the epochs, the script, the lists), so it can be piped; an
+unsolved ``train`` ends with the Train page's advice (`playground.run.advice`) on stderr, with
+or without ``--json``. An error is one line on stderr, ``error: ...``, never a usage or a
+traceback (``--help`` prints the usage). Exit status:
+
+- 0: done (``train`` solved or not; ``challenge`` PASS);
+- 1: ``challenge`` FAIL; training diverged (the epochs so far are printed); or the output
+  could not be written (``error: cannot write the output: No space left on device``);
+- 2: bad input: a flag, a value or a setting, or an ``RNN_PLAYGROUND_<NAME>`` cap variable
+  (`playground.run.limits`);
+- 141: stdout was closed early (``... | head -1``): the program stops quietly with the status a
+  shell reports for a Unix tool that a closed pipe ended (128 + SIGPIPE).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
 from playground.lessons.presets import PRESETS
+from playground.run.advice import not_solved_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
+from playground.run.limits import check_limits
 from playground.run.setting_type import Setting
 from playground.run.settings import in_config_order
 from playground.run.trainer import Trainer
 
 _METAVARS = {int: "N", float: "X"}
+CLOSED_PIPE_STATUS = 141  # 128 + SIGPIPE (13): what a shell reports for `yes | head -1`'s yes
+
+
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse whose mistakes are one line, ``error: --flag: why``, and exit status 2.
+
+    argparse prints the whole usage (twenty lines) before the error; the usage stays for ``--help``.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message.removeprefix('argument ')}\n")
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
+def _preset_name(text: str) -> str:
+    """A preset's name; argparse's ``choices`` would list all of them in the error and the usage."""
+    if text not in PRESETS:
+        raise argparse.ArgumentTypeError(f"there is no preset {text!r} (python -m playground presets lists them)")
+    return text
+
+
+_NUMBER_TYPES = {int: _whole_number, float: _number}
+
+
+class _OutputFailed(Exception):
+    """Writing to stdout failed: a closed pipe or a full disk, neither the input's fault nor training's."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _write(text: str) -> None:
+    """Write to stdout and flush at once, so a closed pipe or a full disk is met here, where it is
+    reported, and not when Python flushes stdout at exit (a traceback there)."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as error:
+        raise _OutputFailed(error) from error
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the output still buffered is dropped quietly at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
@@ -59,23 +132,29 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
         if setting.kind is tuple:
             options["action"] = "append"
         elif setting.kind is not str:
-            options["type"] = setting.kind
+            options["type"] = _NUMBER_TYPES[setting.kind]
     parser.add_argument(f"--{setting.flag}", **options)
 
 
 def _add_settings(parser: argparse.ArgumentParser, presets: bool = True) -> None:
     if presets:
-        parser.add_argument("--preset", choices=sorted(PRESETS), help="start from a lesson's settings")
+        parser.add_argument(
+            "--preset", type=_preset_name, metavar="NAME", help="start from a lesson's settings (see `presets`)"
+        )
     for setting in in_config_order():
         _add_setting(parser, setting)
     generated = parser.add_argument_group("generated tasks (with --task NAME other than translate/next-char)")
-    generated.add_argument("--length", type=int, metavar="N", help=f"characters per string ({tasks.DEFAULT_LENGTH})")
-    generated.add_argument("--pairs", type=int, metavar="N", help=f"string pairs ({tasks.DEFAULT_PAIRS})")
-    generated.add_argument("--delay", type=int, metavar="K", help=f"copy: steps of delay ({tasks.DEFAULT_DELAY})")
+    generated.add_argument(
+        "--length", type=_whole_number, metavar="N", help=f"characters per string ({tasks.DEFAULT_LENGTH})"
+    )
+    generated.add_argument("--pairs", type=_whole_number, metavar="N", help=f"string pairs ({tasks.DEFAULT_PAIRS})")
+    generated.add_argument(
+        "--delay", type=_whole_number, metavar="K", help=f"copy: steps of delay ({tasks.DEFAULT_DELAY})"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m playground", description=__doc__.split("\n")[0])
+    parser = _OneLineParser(prog="python -m playground", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("presets", help="list the presets")
     train = commands.add_parser("train", help="train and print one line per epoch", argument_default=argparse.SUPPRESS)
@@ -149,12 +228,15 @@ def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
 
 
 def _train(args: argparse.Namespace) -> int:
+    """One line per epoch on stdout; an unsolved run's advice after them, on stderr."""
     config = config_from_args(args)
     trainer = Trainer(config)
     as_json = getattr(args, "json", False)
     while not trainer.done:
         record = trainer.train_epoch()
-        print(format_line(record, config.epochs, as_json), flush=True)
+        _write(format_line(record, config.epochs, as_json) + "\n")
+    if trainer.solved_epoch is None:
+        print(not_solved_message(config.epochs, [record.loss for record in trainer.history]), file=sys.stderr)
     return 0
 
 
@@ -164,28 +246,26 @@ def _challenge(args: argparse.Namespace) -> int:
     trainer = Trainer(config_from_args(args, base=challenge.start))
     trainer.train()
     verdict = check_run(challenge, trainer)
-    print(f"{challenge.title}\ngoal: {challenge.goal}")
-    for line in verdict.evidence.lines():
-        print(line)
-    for rule in verdict.broken_rules:
-        print(f"rule not kept: {rule}")
-    print("PASS" if verdict.passed else "FAIL")
+    lines = [challenge.title, f"goal: {challenge.goal}", *verdict.evidence.lines()]
+    lines += [f"rule not kept: {rule}" for rule in verdict.broken_rules]
+    lines.append("PASS" if verdict.passed else "FAIL")
+    _write("".join(f"{line}\n" for line in lines))
     return 0 if verdict.passed else 1
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "presets":
-        for preset in PRESETS.values():
-            print(f"{preset.name:24} {preset.title}")
-        return 0
-    if args.command == "challenges":
-        for challenge in CHALLENGES.values():
-            print(f"{challenge.name}\t{challenge.title}")
-        return 0
+def _run(argv: Sequence[str] | None) -> int:
+    """Check the caps, parse, run the command; a `PlaygroundError` becomes its one line."""
     try:
+        check_limits()
+        args = build_parser().parse_args(argv)
+        if args.command == "presets":
+            _write("".join(f"{preset.name:24} {preset.title}\n" for preset in PRESETS.values()))
+            return 0
+        if args.command == "challenges":
+            _write("".join(f"{challenge.name}\t{challenge.title}\n" for challenge in CHALLENGES.values()))
+            return 0
         if args.command == "export":
-            sys.stdout.write(export_script(config_from_args(args)))
+            _write(export_script(config_from_args(args)))
             return 0
         if args.command == "challenge":
             return _challenge(args)
@@ -196,3 +276,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlaygroundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit status (see the module's docstring); output that cannot
+    be written ends it: quietly for a closed pipe, with one line for anything else."""
+    try:
+        return _run(argv)
+    except _OutputFailed as failure:
+        _discard_stdout()
+        if isinstance(failure.error, BrokenPipeError):
+            return CLOSED_PIPE_STATUS
+        print(f"error: cannot write the output: {failure.error.strerror}", file=sys.stderr)
+        return 1

@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.advice import not_solved_message
 from ui.core.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
 from ui.train.controls import FULL_SPEED, SPEED_KEY, STOP_WHEN_SOLVED_KEY, TYPED_EPOCHS
 
@@ -87,6 +88,21 @@ def test_training_to_completion_reaches_the_target():
     assert at.slider(key="train_view_epoch").value == config.epochs
     assert at.button(key="train_train_button").disabled
     assert not at.button(key="train_reset_button").disabled
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "advice"),
+    [("lr", 10.0, "the learning rate is too high, try a smaller one"), ("epochs", 2, "try more epochs")],
+    ids=["diverging", "too-short"],
+)
+def test_an_unsolved_run_gets_the_advice_its_loss_curve_calls_for(field, value, advice):
+    at = open_app()
+    at.number_input(key=f"train_{field}").set_value(value).run()
+    trainer = TRAINER.get(train_to_end(at).session_state)
+    assert trainer.done and trainer.solved_epoch is None
+    (warning,) = at.warning
+    assert warning.value == not_solved_message(trainer.config.epochs, [r.loss for r in trainer.history])
+    assert advice in warning.value
 
 
 def test_scrubbing_to_an_early_epoch_shows_that_epoch():

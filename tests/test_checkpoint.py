@@ -90,6 +90,22 @@ def test_a_wrong_shaped_tensor_is_refused():
     assert "'head.weight' has shape (3, 3)" in message
 
 
+def test_a_float64_weight_is_refused_naming_its_dtype():
+    payload = payload_of(save_checkpoint(trained("hello-gru", 3)))
+    payload["state_dict"]["core.weight_hh_l0"] = payload["state_dict"]["core.weight_hh_l0"].double()
+    message = refused(to_bytes(payload))
+    assert "'core.weight_hh_l0' has dtype float64, but its settings need dtype float32;" in message
+    assert "shape" not in message
+
+
+def test_a_weight_of_another_shape_and_dtype_is_refused_naming_both():
+    payload = payload_of(save_checkpoint(trained("hello-gru", 3)))
+    payload["state_dict"]["head.weight"] = torch.zeros(3, 3, dtype=torch.float64)
+    message = refused(to_bytes(payload))
+    assert "'head.weight' has shape (3, 3) and dtype float64, but its settings need shape (" in message
+    assert ") and dtype float32;" in message
+
+
 def test_a_config_changed_to_other_sizes_is_refused_by_shape():
     payload = payload_of(save_checkpoint(trained("hello-gru", 3)))
     payload["config"]["hidden_size"] = 9

@@ -35,7 +35,7 @@ WEIGHT_TOLERANCE = 1e-5  # replays on another CPU may differ in the last bits
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The contents of a model file, checked for shape but not yet replayed."""
+    """The contents of a model file, checked for shape and dtype but not yet replayed."""
 
     config: RunConfig
     state_dict: dict[str, torch.Tensor]
@@ -147,16 +147,23 @@ def _check_state_dict(config: RunConfig, state_dict: object) -> dict[str, torch.
         names = ", ".join((missing + extra)[:3])
         raise PlaygroundError(f"The model file's weights do not belong to its settings (mismatched names: {names}).")
     for name, tensor in expected.items():
-        if state_dict[name].shape != tensor.shape or state_dict[name].dtype != tensor.dtype:
+        found, needed = [], []  # what differs, as "shape (8, 8)" or "dtype float64"
+        if state_dict[name].shape != tensor.shape:
+            found.append(f"shape {tuple(state_dict[name].shape)}")
+            needed.append(f"shape {tuple(tensor.shape)}")
+        if state_dict[name].dtype != tensor.dtype:
+            found.append(f"dtype {str(state_dict[name].dtype).removeprefix('torch.')}")
+            needed.append(f"dtype {str(tensor.dtype).removeprefix('torch.')}")
+        if found:
             raise PlaygroundError(
-                f"The model file's weight '{name}' has shape {tuple(state_dict[name].shape)}, but its "
-                f"settings need {tuple(tensor.shape)}; the file was modified or is damaged."
+                f"The model file's weight '{name}' has {' and '.join(found)}, but its settings need "
+                f"{' and '.join(needed)}; the file was modified or is damaged."
             )
     return state_dict
 
 
 def load_checkpoint(data: bytes) -> Checkpoint:
-    """Parse and shape-check a model file; raises PlaygroundError for anything not ours."""
+    """Parse a model file and check its weights' shapes and dtypes; raises PlaygroundError for anything not ours."""
     payload = _read(data)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise PlaygroundError(

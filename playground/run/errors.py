@@ -10,6 +10,10 @@ class PlaygroundError(ValueError):
     """A problem with the learner's input or settings, worded for the learner."""
 
 
+class CapVariableError(PlaygroundError):
+    """An ``RNN_PLAYGROUND_<NAME>`` environment variable that is no valid cap: the host's input, not the learner's."""
+
+
 class TrainingDiverged(PlaygroundError):
     """The loss became NaN or infinite; training stopped and the history so far is kept."""
 

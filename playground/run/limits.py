@@ -2,13 +2,23 @@
 
 Every cap has a default sized for a 2-core machine hosting thirty students, and can be
 changed by the host with an environment variable named ``RNN_PLAYGROUND_<NAME>``
-(for example ``RNN_PLAYGROUND_MAX_HIDDEN_SIZE=1024``).
+(for example ``RNN_PLAYGROUND_MAX_HIDDEN_SIZE=1024``): a whole number greater than 0 for a
+count, a finite number greater than 0 for the others.
+
+Importing the engine never raises: a variable that is not a valid cap leaves the defaults in
+`LIMITS`, and each program's entry point (the CLI's `playground.cli.main`, app.py's script
+run) calls `check_limits` first, which raises a `CapVariableError` naming the variable, so
+nothing runs under caps the host did not mean.
 """
 
 from __future__ import annotations
 
+import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
+
+from playground.run.errors import CapVariableError
 
 
 @dataclass(frozen=True)
@@ -29,26 +39,46 @@ class Limits:
     max_what_if_multiply_adds: int = 3_000_000_000
 
 
-def _parse(name: str, kind: type, raw: str) -> int | float:
+def _parse(name: str, kind: type[int] | type[float], raw: str, default: int | float) -> int | float:
+    """``raw`` as a cap of type ``kind``: a whole number (counts) or a finite number, greater than 0."""
     try:
         value = kind(raw)
     except ValueError:
-        raise ValueError(f"Environment variable {name}={raw!r} is not a {kind.__name__}.") from None
-    if not value > 0:
-        raise ValueError(f"Environment variable {name}={raw!r} must be positive.")
+        value = None
+    if value is None or not (kind is int or math.isfinite(value)) or not value > 0:
+        must_be = "a whole number greater than 0" if kind is int else "a finite number greater than 0"
+        raise CapVariableError(
+            f"The environment variable {name}={raw!r} is not a valid cap: it must be {must_be} "
+            f"(unset it for the default, {default})."
+        )
     return value
 
 
-def load_limits(environ: dict[str, str] | None = None) -> Limits:
-    """Defaults, overridden by any ``RNN_PLAYGROUND_<NAME>`` variable in ``environ``."""
+def load_limits(environ: Mapping[str, str] | None = None) -> Limits:
+    """Defaults, overridden by any ``RNN_PLAYGROUND_<NAME>`` variable in ``environ``;
+    raises `CapVariableError` for the first variable that is not a valid cap."""
     environ = os.environ if environ is None else environ
     overrides = {}
     for field in fields(Limits):
         name = f"RNN_PLAYGROUND_{field.name.upper()}"
         if name in environ:
             kind = int if field.type == "int" else float
-            overrides[field.name] = _parse(name, kind, environ[name])
+            overrides[field.name] = _parse(name, kind, environ[name], field.default)
     return Limits(**overrides)
 
 
-LIMITS = load_limits()
+def _limits_at_import() -> tuple[Limits, str | None]:
+    """The environment's caps, or the defaults and the sentence saying which variable is not valid."""
+    try:
+        return load_limits(), None
+    except CapVariableError as error:
+        return Limits(), str(error)
+
+
+LIMITS, _CAP_PROBLEM = _limits_at_import()
+
+
+def check_limits() -> None:
+    """Raise `CapVariableError` if an ``RNN_PLAYGROUND_<NAME>`` variable of this process is not a valid cap."""
+    if _CAP_PROBLEM is not None:
+        raise CapVariableError(_CAP_PROBLEM)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import Trainer
+from playground.run.advice import not_solved_message
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
 from ui.core.state import TRAIN_SHOWN_EPOCH
@@ -113,8 +114,7 @@ def progress(trainer: Trainer, running: bool) -> None:
         )
     elif trainer.done:
         verdict.warning(
-            f"Not solved in {config.epochs} epochs. Try more epochs, a larger learning rate or a bigger hidden size.",
-            icon=":material/info:",
+            not_solved_message(config.epochs, [record.loss for record in trainer.history]), icon=":material/info:"
         )
 
 
