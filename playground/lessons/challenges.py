@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from playground.lessons.tasks import TaskOptions, task_config
+from playground.nn.text import quoted
 from playground.run.config import CELL_LABELS, RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.trainer import Trainer
@@ -198,7 +199,7 @@ CHALLENGES: dict[str, Challenge] = {
 
 def get_challenge(name: str) -> Challenge:
     if name not in CHALLENGES:
-        raise PlaygroundError(f"Unknown challenge '{name}'; choose one of: {', '.join(CHALLENGES)}.")
+        raise PlaygroundError(f"Unknown challenge {quoted(name, 40)}; choose one of: {', '.join(CHALLENGES)}.")
     return CHALLENGES[name]
 
 
