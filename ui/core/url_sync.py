@@ -25,6 +25,7 @@ from playground.url_state import (
     config_to_params,
     query_string,
 )
+from ui.core.markdown import escape_markdown
 from ui.core.session import get_config, set_config
 from ui.core.state import (
     CLASSROOM_LINK,
@@ -62,12 +63,15 @@ def restore_config_from_url() -> None:
 
 
 def show_url_notices() -> None:
-    """The link's ignored parts, shown until the learner changes the experiment."""
+    """The link's ignored parts, shown until the learner changes the experiment.
+
+    Each notice is plain text quoting what the link held, so it is escaped here, where it meets
+    markdown: a link's ``[text](url)``, ``![](image)`` or ``:red[…]`` shows as typed."""
     config, notices = URL_NOTICES.get()  # (config they are about, notices)
     if notices and config == get_config():
         st.warning(
             "Some settings in this link could not be used, so their defaults apply:\n\n"
-            + "\n".join(f"- {notice}" for notice in notices),
+            + "\n".join(f"- {escape_markdown(notice)}" for notice in notices),
             icon="🔗",
         )
 
