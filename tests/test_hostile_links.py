@@ -38,7 +38,7 @@ MARKUP = {
 }
 CORPUS = {**TEXTS, **MARKUP}
 CORPUS.pop("huge")  # a link of 100,000 characters is exercised by the engine's tests; here it only slows AppTest
-ACTIVE = set("\\`*_{}[]()#+-!|<>~$:&@=")
+ACTIVE = set("\\`*_{}[]()#+-!|<>~$:&@")
 # Where Streamlit or GFM rewrite the parsed text (backslashes gone): a shortcode or URL scheme's colon,
 # an e-mail's "@", "www.", and the pairs Streamlit draws as arrows and signs.
 REWRITTEN = re.compile(r":[\w+\-/]|@[\w\-]|www\.|[<>~\-][\->=]", re.IGNORECASE)
@@ -48,10 +48,11 @@ def markup_left(markdown: str) -> list[str]:
     """What markdown would act on in ``markdown``, text that should be all escaped."""
     problems, read, chars = [], [], iter(markdown)
     for char in chars:
+        previous = read[-1] if read else "\n"
         if char == "\\":
             read.append(next(chars, ""))
-        elif char in ACTIVE or (char == "." and read and read[-1].isdigit()):
-            problems.append(f"unescaped {char!r}")
+        elif char in ACTIVE or (char == "." and previous.isdigit()) or (char == "=" and previous.isspace()):
+            problems.append(f"unescaped {char!r}")  # "1." starts a list, a line of "=" a heading
             read.append(char)
         else:
             read.append(char)

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 
 WORD_JOINER = "\u2060"  # draws nothing and joins its neighbours: no line break, no visible trace
-# A "." only starts markup after a digit (an ordered list, "1."; "www." gets a word joiner);
-# elsewhere it stays as typed, so a file name like "run.pt" reads as itself in the source too.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:&@=]|(?<=\d)\.)")
+# A "." only starts markup after a digit (an ordered list, "1."; "www." gets a word joiner), and
+# a "=" only where it can begin a line of "===" under a heading; elsewhere both stay as typed, so
+# "run.pt" and "lr=0.1" read as themselves in the source too.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-!|<>~$:&@]|(?<=\d)\.|(?<!\S)=)")
 # Where a rewrite of the parsed text would start: a colon that opens a shortcode (":smile:",
 # ":material/…", ":streamlit:") or follows a URL's scheme ("https:"), an "@" of an e-mail
 # address, the "." of "www.", and the pairs Streamlit turns into arrows and signs ("->", "<=").
