@@ -123,6 +123,19 @@ def test_a_links_markup_shows_as_text_and_loads_nothing(app_and_browser):
     context.close()
 
 
+def test_a_link_too_long_to_read_says_so(app_and_browser):
+    """Streamlit drops a query of more than 1,000 parameters whole; the page says it did."""
+    url, browser = app_and_browser
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{url}/?cell=gru&" + "&".join(f"x{number}=1" for number in range(1000)))
+    page.get_by_text("This link has 1,001 parameters").wait_for(timeout=30_000)
+    page.get_by_text("so all of it was ignored").wait_for(timeout=10_000)
+    no_exception(page)
+    page.wait_for_function("!window.location.search.includes('x999')", timeout=10_000)  # the address is clean
+    context.close()
+
+
 # Every frame the browser paints: the text boxes' values and the progress text.
 RECORD_FRAMES = """
 window.__frames = [];
