@@ -254,39 +254,66 @@ def progress_to_json(progress: Progress) -> str:
     return json.dumps({"kind": PROGRESS_KIND, "version": PROGRESS_VERSION, "passed": passed}, indent=1)
 
 
+MAX_COUNT = 10**9  # above any epoch, error or parameter count a run here can have: not evidence
+_EVIDENCE_FIELDS = frozenset(f.name for f in fields(Evidence))
+
+
+def _is_count(value: Any, low: int = 0) -> bool:
+    return type(value) is int and low <= value <= MAX_COUNT
+
+
 def _evidence_from(name: str, data: Any) -> Evidence:
-    if not isinstance(data, dict) or set(data) != {f.name for f in fields(Evidence)}:
-        raise PlaygroundError(f"This progress file's entry for '{name}' is not a challenge's evidence.")
-    whole = ("epochs_trained", "errors", "parameters")
-    if not all(type(data[key]) is int and data[key] >= 0 for key in whole):
-        raise PlaygroundError(f"This progress file's entry for '{name}' has a count that is not a whole number ≥ 0.")
-    if data["solved_epoch"] is not None and not (type(data["solved_epoch"]) is int and data["solved_epoch"] >= 1):
-        raise PlaygroundError(f"This progress file's entry for '{name}' has an epoch that is not a whole number ≥ 1.")
-    accuracy = data["accuracy"]
+    """One entry of a progress file, or `PlaygroundError` naming what is wrong with it."""
+    entry = f"This progress file's entry for {quoted(name)}"
+    if not isinstance(data, dict) or set(data) != _EVIDENCE_FIELDS:
+        raise PlaygroundError(f"{entry} is not a challenge's evidence.")
+    if not all(_is_count(data[key]) for key in ("epochs_trained", "errors", "parameters")):
+        raise PlaygroundError(f"{entry} has a count that is not a whole number from 0 to {MAX_COUNT:,}.")
+    solved, accuracy = data["solved_epoch"], data["accuracy"]
+    if solved is not None and not (_is_count(solved, low=1) and solved <= data["epochs_trained"]):
+        raise PlaygroundError(f"{entry} has a solved epoch that is not one of its {data['epochs_trained']} epochs.")
     if type(accuracy) not in (int, float) or not 0 <= accuracy <= 1:
-        raise PlaygroundError(f"This progress file's entry for '{name}' has an accuracy outside 0 to 1.")
+        raise PlaygroundError(f"{entry} has an accuracy outside 0 to 1.")
+    if (accuracy == 1) != (data["errors"] == 0):
+        raise PlaygroundError(f"{entry} has an accuracy of {accuracy:.1%} with {data['errors']} wrong characters.")
     return Evidence(**{**data, "accuracy": float(accuracy)})
 
 
-def progress_from_json(raw: bytes) -> Progress:
-    """Progress read from a downloaded file; `PlaygroundError` with a clear message for anything else."""
+def _refuse_constant(name: str) -> Any:
+    """`json.loads` meets NaN, Infinity or -Infinity: numbers no JSON file may hold."""
+    raise PlaygroundError(f"This file is not a progress file: it holds {name}, which JSON does not allow.")
+
+
+def _json_from(raw: bytes) -> Any:
+    """The JSON value of a file of at most MAX_PROGRESS_BYTES, or `PlaygroundError` saying why not."""
     if len(raw) > MAX_PROGRESS_BYTES:
         raise PlaygroundError(
             f"This file has {len(raw):,} bytes; a progress file is at most {MAX_PROGRESS_BYTES:,} bytes."
         )
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return json.loads(raw.decode("utf-8-sig"), parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, json.JSONDecodeError):
         raise PlaygroundError("This file is not a progress file: it is not JSON text.") from None
+    except RecursionError:
+        raise PlaygroundError("This file is not a progress file: its JSON is nested too deeply.") from None
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise PlaygroundError("This file is not a progress file: it holds a number thousands of digits long.") from None
+
+
+def progress_from_json(raw: bytes) -> Progress:
+    """Progress read from a downloaded file; `PlaygroundError` with one sentence for anything else."""
+    data = _json_from(raw)
     if not isinstance(data, dict) or data.get("kind") != PROGRESS_KIND:
         raise PlaygroundError("This JSON file is not a progress file downloaded from the Challenges page.")
-    if data.get("version") != PROGRESS_VERSION:
-        raise PlaygroundError(f"This progress file has version {data.get('version')!r}; expected {PROGRESS_VERSION}.")
+    version = data.get("version")
+    if not (type(version) is int and version == PROGRESS_VERSION):
+        shown = f"version {version}" if _is_count(version) else "no version number this app reads"
+        raise PlaygroundError(f"This progress file has {shown}; expected version {PROGRESS_VERSION}.")
     passed = data.get("passed")
     if not isinstance(passed, dict):
         raise PlaygroundError("This progress file lists no passed challenges.")
-    unknown = sorted(str(name) for name in passed if name not in CHALLENGES)
+    unknown = sorted(name for name in passed if name not in CHALLENGES)
     if unknown:
-        shown = ", ".join(repr(name[:40]) for name in unknown[:5])
+        shown = ", ".join(quoted(name, 40) for name in unknown[:5])
         raise PlaygroundError(f"This progress file names challenges that do not exist: {shown}.")
     return {name: _evidence_from(name, evidence) for name, evidence in passed.items()}

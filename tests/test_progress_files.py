@@ -1,0 +1,129 @@
+"""Progress files from outside: every malformed one is refused with one sentence, never a traceback.
+
+`progress_from_json` is fuzzed with hostile JSON put in every field of a good file (numbers of
+thousands of digits, NaN and Infinity, deep nesting, wrong types, huge strings); the Challenges page
+shows a refused upload as one error line.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import PlaygroundError
+from playground.lessons.challenges import MAX_PROGRESS_BYTES, Evidence, progress_from_json, progress_to_json
+from ui.challenges.state import CHALLENGE_PROGRESS
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PLACEHOLDER = "@@hostile@@"
+# Raw JSON text for each hostile value: json.dumps cannot even write an integer of 5,000 digits.
+HOSTILE_VALUES = {
+    "5000-digit integer": "1" * 5000,
+    "4000-digit integer": "9" * 4000,
+    "huge exponent": "1e400",
+    "negative": "-1",
+    "fraction": "1.5",
+    "true": "true",
+    "null": "null",
+    "NaN": "NaN",
+    "Infinity": "Infinity",
+    "-Infinity": "-Infinity",
+    "text": '"1"',
+    "huge text": json.dumps("<script>" + "x" * 12_000),
+    "list": "[1]",
+    "object": '{"a": 1}',
+    "deep nesting": "[" * 3000 + "]" * 3000,
+}
+GOOD_EVIDENCE = Evidence(epochs_trained=40, solved_epoch=9, accuracy=1.0, errors=0, parameters=3_000)
+FIELDS = ["kind", "version", "passed", "passed.parity", *(f"passed.parity.{key}" for key in vars(GOOD_EVIDENCE))]
+VALID = {("passed.parity.solved_epoch", "null")}  # an entry may say it was never solved
+
+
+def good_document() -> dict:
+    return json.loads(progress_to_json({"parity": GOOD_EVIDENCE}))
+
+
+def with_hostile(path: str, raw_value: str) -> bytes:
+    """A good progress file with the value at ``path`` (dotted keys) replaced by raw JSON text."""
+    document = good_document()
+    *parents, last = path.split(".")
+    target = document
+    for key in parents:
+        target = target[key]
+    target[last] = PLACEHOLDER
+    return json.dumps(document).replace(json.dumps(PLACEHOLDER), raw_value).encode()
+
+
+CASES = [(path, name) for path in FIELDS for name in HOSTILE_VALUES if (path, HOSTILE_VALUES[name]) not in VALID]
+
+
+def assert_one_sentence(raw: bytes) -> str:
+    with pytest.raises(PlaygroundError) as error:
+        progress_from_json(raw)
+    message = str(error.value)
+    assert message.startswith("This ") and message.endswith(".") and len(message) < 200 and "\n" not in message
+    return message
+
+
+def test_the_good_document_reads():
+    assert progress_from_json(json.dumps(good_document()).encode()) == {"parity": GOOD_EVIDENCE}
+
+
+@pytest.mark.parametrize("path,name", CASES, ids=[f"{path}={name}" for path, name in CASES])
+def test_a_hostile_value_in_any_field_is_refused_with_a_sentence(path, name):
+    raw = with_hostile(path, HOSTILE_VALUES[name])
+    if len(raw) <= MAX_PROGRESS_BYTES:
+        assert_one_sentence(raw)
+
+
+def test_the_issues_file_with_a_5000_digit_version_is_refused_with_a_sentence():
+    message = assert_one_sentence(b'{"kind":"rnn-playground-challenge-progress","version":' + b"1" * 5000 + b"}")
+    assert "111111" not in message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xef\xbb\xbf" + progress_to_json({}).encode()[:-1],  # a BOM, and a cut-off end
+        json.dumps({"kind": "rnn-playground-challenge-progress", "version": 1.0, "passed": {}}).encode(),
+        json.dumps({"kind": "rnn-playground-challenge-progress", "version": True, "passed": {}}).encode(),
+        json.dumps(good_document() | {"passed": {"x" * 10_000: {}}}).encode(),
+        with_hostile("passed.parity.solved_epoch", "41"),  # solved after the last epoch trained
+        with_hostile("passed.parity.errors", "3"),  # wrong characters, yet an accuracy of 100%
+        with_hostile("passed.parity.parameters", str(10**12)),  # more than any model here has
+    ],
+    ids=["cut-off", "version 1.0", "version true", "10,000-character name", "solved late", "errors", "parameters"],
+)
+def test_odd_files_are_refused_with_a_sentence(raw):
+    assert "x" * 41 not in assert_one_sentence(raw)
+
+
+def open_challenges() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/challenges.py").run()
+    assert not at.exception
+    return at
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"kind":"rnn-playground-challenge-progress","version":' + b"1" * 5000 + b"}",
+        with_hostile("passed.parity.accuracy", "NaN"),
+        with_hostile("passed", "[" * 3000 + "]" * 3000),
+        with_hostile("passed.parity.parameters", "9" * 4000),
+    ],
+    ids=["5000-digit version", "NaN", "deep nesting", "4000-digit count"],
+)
+def test_the_challenges_page_shows_one_error_line_for_a_hostile_upload(raw):
+    at = open_challenges()
+    at.file_uploader[0].set_value(("[progress](https://example.invalid).json", raw, "application/json"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert at.error[0].value.startswith("\\[progress\\]\\(https\\:")  # the file's name as text
+    assert "Traceback" not in at.error[0].value and "/" not in at.error[0].value.split("not loaded")[1]
+    assert CHALLENGE_PROGRESS.get(at.session_state) == {}
