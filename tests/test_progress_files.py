@@ -1,8 +1,9 @@
-"""Progress files from outside: every malformed one is refused with one sentence, never a traceback.
+"""Progress files from outside: every malformed one is refused with one sentence, never a traceback,
+and an entry counts only if its own evidence reaches its challenge's goal.
 
 `progress_from_json` is fuzzed with hostile JSON put in every field of a good file (numbers of
 thousands of digits, NaN and Infinity, deep nesting, wrong types, huge strings); the Challenges page
-shows a refused upload as one error line.
+shows a refused upload as one error line. `progress_from_upload` grades each entry as a run is graded.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground import PlaygroundError
-from playground.lessons.challenges import MAX_PROGRESS_BYTES, Evidence, progress_from_json, progress_to_json
+from playground.lessons.challenges import (
+    CHALLENGES,
+    MAX_PROGRESS_BYTES,
+    Evidence,
+    progress_from_json,
+    progress_from_upload,
+    progress_to_json,
+)
 from ui.challenges.state import CHALLENGE_PROGRESS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -127,3 +135,49 @@ def test_the_challenges_page_shows_one_error_line_for_a_hostile_upload(raw):
     assert at.error[0].value.startswith("\\[progress\\]\\(https\\:")  # the file's name as text
     assert "Traceback" not in at.error[0].value and "/" not in at.error[0].value.split("not loaded")[1]
     assert CHALLENGE_PROGRESS.get(at.session_state) == {}
+
+
+# An uploaded entry counts only if its own evidence reaches its challenge's goal.
+FORGED = Evidence(epochs_trained=1, solved_epoch=None, accuracy=1.0, errors=0, parameters=10**9)
+
+
+def test_the_issues_forged_file_passes_nothing():
+    raw = progress_to_json(dict.fromkeys(CHALLENGES, FORGED)).encode()
+    with pytest.raises(PlaygroundError) as error:
+        progress_from_upload(raw)
+    message = str(error.value)
+    assert message.startswith("This progress file's entry for ") and "does not pass" in message
+    assert "no epoch got every prediction right" in message
+
+
+@pytest.mark.parametrize(
+    "name,evidence,shortfall",
+    [
+        ("gru-hello", dict(solved_epoch=31, epochs_trained=40), "right first at epoch 31, after epoch 30"),
+        ("reverse-small", dict(parameters=601), "601 parameters, more than 600"),
+        ("parity", dict(solved_epoch=None, errors=2, accuracy=0.9), "no epoch got every prediction right"),
+    ],
+)
+def test_an_entry_short_of_its_goal_is_refused_naming_the_challenge_and_the_shortfall(name, evidence, shortfall):
+    entry = Evidence(**{**vars(GOOD_EVIDENCE), "parameters": 500, **evidence})
+    with pytest.raises(PlaygroundError) as error:
+        progress_from_upload(progress_to_json({name: entry}).encode())
+    message = str(error.value)
+    assert CHALLENGES[name].title in message and shortfall in message, message
+
+
+def test_an_entry_that_reaches_its_goal_counts():
+    entries = {name: Evidence(40, 9, 1.0, 0, 500) for name in ("gru-hello", "parity", "reverse-small")}
+    assert progress_from_upload(progress_to_json(entries).encode()) == entries
+
+
+def test_the_challenges_page_counts_no_forged_pass_and_says_uploads_are_a_claim():
+    at = open_challenges()
+    raw = progress_to_json(dict.fromkeys(CHALLENGES, FORGED)).encode()
+    at.file_uploader[0].set_value(("progress.json", raw, "application/json"))
+    at.run()
+    assert not at.exception
+    assert len(at.error) == 1 and "does not pass" in at.error[0].value
+    assert CHALLENGE_PROGRESS.get(at.session_state) == {}
+    assert f"0 of {len(CHALLENGES)} passed" in at.get("progress")[0].proto.text
+    assert any("your own claim" in caption.value for caption in at.caption)

@@ -9,7 +9,10 @@ same `check` grades both.
 
 Progress is the best passing evidence per challenge. It lives in the learner's session and
 travels as a small JSON file (no accounts, no server storage); `progress_from_json` reads
-such a file defensively, since anyone can upload anything.
+such a file defensively, since anyone can upload anything, and `progress_from_upload` also
+grades each entry's own evidence against its challenge's goal, as a run's is graded. An upload
+stays the learner's claim: its evidence is checked, not re-trained, and a file carries no
+settings, so the rules on them are checked for runs only.
 """
 
 from __future__ import annotations
@@ -78,6 +81,29 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Goal:
+    """What a passing run's evidence shows: every prediction right at some epoch, by ``by_epoch``
+    when given, with at most ``max_parameters`` when given. Read off the evidence alone, so a run
+    and an uploaded file's entry are graded by the same goal."""
+
+    by_epoch: int | None = None
+    max_parameters: int | None = None
+
+    def shortfalls(self, evidence: Evidence) -> tuple[str, ...]:
+        """What ``evidence`` lacks to reach the goal, each said as a clause (none: reached)."""
+        short = []
+        if evidence.solved_epoch is None:
+            short.append("no epoch got every prediction right")
+        elif self.by_epoch is not None and evidence.solved_epoch > self.by_epoch:
+            short.append(
+                f"every prediction was right first at epoch {evidence.solved_epoch}, after epoch {self.by_epoch}"
+            )
+        if self.max_parameters is not None and evidence.parameters > self.max_parameters:
+            short.append(f"it has {evidence.parameters:,} parameters, more than {self.max_parameters:,}")
+        return tuple(short)
+
+
+@dataclass(frozen=True)
 class Challenge:
     name: str
     title: str
@@ -85,7 +111,7 @@ class Challenge:
     goal: str  # what passes, in words
     start: RunConfig
     rules: tuple[Rule, ...]
-    reached: Callable[[Evidence], bool]
+    target: Goal  # the goal as the evidence is checked against it
     fewest_parameters: bool = False  # better passes use fewer parameters (else: solve earlier)
 
 
@@ -108,10 +134,6 @@ def uses_core(*cells: str) -> Rule:
     """The run uses one of ``cells``: a challenge's requirement, named by the cell registry's labels."""
     labels = " or ".join(CELL_LABELS[cell] for cell in cells)
     return Rule(f"the core is {labels}", lambda config: config.cell in cells)
-
-
-def solved(evidence: Evidence) -> bool:
-    return evidence.solved_epoch is not None
 
 
 HELLO = RunConfig(
@@ -144,7 +166,7 @@ CHALLENGES: dict[str, Challenge] = {
                 Rule("hidden size 2 or less", lambda config: config.hidden_size <= 2),
                 Rule("one layer, one direction", lambda config: config.layers == 1 and not config.bidirectional),
             ),
-            lambda evidence: evidence.solved_epoch is not None and evidence.solved_epoch <= 30,
+            Goal(by_epoch=30),
         ),
         Challenge(
             "copy-rnn",
@@ -158,7 +180,7 @@ CHALLENGES: dict[str, Challenge] = {
                 same_strings(COPY),
                 uses_core("rnn", "rnncell"),
             ),
-            solved,
+            Goal(),
         ),
         Challenge(
             "copy-lstm",
@@ -168,7 +190,7 @@ CHALLENGES: dict[str, Challenge] = {
             "every prediction right at some epoch",
             COPY.with_changes(cell="lstm", hidden_size=16, lr=0.05, epochs=150),
             (same_strings(COPY), uses_core("lstm")),
-            solved,
+            Goal(),
         ),
         Challenge(
             "parity",
@@ -179,7 +201,7 @@ CHALLENGES: dict[str, Challenge] = {
             "zero wrong characters at some epoch",
             PARITY.with_changes(cell="rnn", hidden_size=2),
             (same_strings(PARITY),),
-            solved,
+            Goal(),
         ),
         Challenge(
             "reverse-small",
@@ -190,7 +212,7 @@ CHALLENGES: dict[str, Challenge] = {
             f"every prediction right with at most {REVERSE_MAX_PARAMETERS} parameters (fewer is better)",
             REVERSE.with_changes(epochs=300),
             (same_strings(REVERSE),),
-            lambda evidence: solved(evidence) and evidence.parameters <= REVERSE_MAX_PARAMETERS,
+            Goal(max_parameters=REVERSE_MAX_PARAMETERS),
             fewest_parameters=True,
         ),
     )
@@ -206,7 +228,7 @@ def get_challenge(name: str) -> Challenge:
 def check(challenge: Challenge, config: RunConfig, evidence: Evidence) -> Verdict:
     """Passed when the run keeps every rule and its evidence reaches the goal."""
     broken = tuple(rule.text for rule in challenge.rules if not rule.holds(config))
-    return Verdict(challenge.name, not broken and challenge.reached(evidence), evidence, broken)
+    return Verdict(challenge.name, not broken and not challenge.target.shortfalls(evidence), evidence, broken)
 
 
 def check_run(challenge: Challenge, trainer: Trainer) -> Verdict:
@@ -317,3 +339,18 @@ def progress_from_json(raw: bytes) -> Progress:
         shown = ", ".join(quoted(name, 40) for name in unknown[:5])
         raise PlaygroundError(f"This progress file names challenges that do not exist: {shown}.")
     return {name: _evidence_from(name, evidence) for name, evidence in passed.items()}
+
+
+def progress_from_upload(raw: bytes) -> Progress:
+    """An uploaded progress file as the Challenges page takes it: read by `progress_from_json`,
+    then each entry graded by its challenge's goal on its own evidence; the first entry that falls
+    short refuses the file, with a sentence naming the challenge and what the evidence lacks."""
+    progress = progress_from_json(raw)
+    for name, evidence in progress.items():
+        challenge = CHALLENGES[name]
+        short = challenge.target.shortfalls(evidence)
+        if short:
+            raise PlaygroundError(
+                f"This progress file's entry for “{challenge.title}” does not pass it: {'; '.join(short)}."
+            )
+    return progress
