@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from playground.lessons.gradient_flow import memory_task_config
 from playground.lessons.tasks import TaskOptions, task_config
 from playground.nn.text import quoted
 from playground.run.config import CELL_LABELS, RunConfig
@@ -149,6 +150,9 @@ COPY = task_config("copy", TaskOptions(length=12, pairs=16, delay=5), RunConfig(
 PARITY = task_config("parity", TaskOptions(length=8, pairs=16), RunConfig())
 REVERSE = task_config("reverse", TaskOptions(length=6, pairs=8), RunConfig())
 REVERSE_MAX_PARAMETERS = 600
+# The Gradient flow page's task, longer: a plain RNN of 32 units (tanh or relu, any learning rate
+# from 0.001 to 0.1, clipped or not) never solves it in 100 epochs; a GRU does in 9 to 29.
+LONG_MEMORY = memory_task_config("rnn", length=30, epochs=100)
 
 CHALLENGES: dict[str, Challenge] = {
     challenge.name: challenge
@@ -214,6 +218,22 @@ CHALLENGES: dict[str, Challenge] = {
             (same_strings(REVERSE),),
             Goal(max_parameters=REVERSE_MAX_PARAMETERS),
             fewest_parameters=True,
+        ),
+        Challenge(
+            "long-memory",
+            "Remember the first letter for 30 steps",
+            "Two strings: a letter, 28 dashes and a '?'; at the '?' the network must say the first "
+            "letter again. The starting plain RNN never carries it that far: what would teach it "
+            "fades at every step back (watch it on the Gradient flow page). Keep the size and change "
+            "the core: gates can keep a value unchanged. Do a GRU and an LSTM both make it in time?",
+            "every prediction right within 100 epochs",
+            LONG_MEMORY,
+            (
+                same_strings(LONG_MEMORY),
+                Rule("hidden size 32 or less", lambda config: config.hidden_size <= 32),
+                Rule("one layer, one direction", lambda config: config.layers == 1 and not config.bidirectional),
+            ),
+            Goal(by_epoch=100),
         ),
     )
 }
