@@ -78,3 +78,18 @@ def test_the_train_page_shows_a_typed_override_and_a_zero_width_space():
     vocabulary = next(as_read(c.value) for c in at.caption if "Vocabulary" in c.value)
     assert shown("\u202e") in vocabulary and shown("\u200b") in vocabulary
     assert "\u202e" not in vocabulary and "\u200b" not in vocabulary
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.mark.parametrize("page,extension", [("app_pages/challenges.py", ".json"), ("app_pages/export.py", ".pt")])
+def test_an_uploaded_files_name_shows_its_override(page, extension):
+    """'photo<U+202E>gpj' + extension reads as if it ended in '.jpg': the refusal names the file as it is."""
+    name = f"photo\u202egpj{extension}"
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page(page).run()
+    at.file_uploader[0].set_value((name, b"not a file of ours", "application/octet-stream")).run()
+    assert not at.exception
+    refusal_text = as_read(at.error[0].value)
+    assert refusal_text.startswith(f"photo⟨U+202E⟩gpj{extension} was not loaded") and "\u202e" not in refusal_text

@@ -24,6 +24,7 @@ from playground.lessons.challenges import (
     progress_to_json,
     record,
 )
+from playground.nn.text import visible
 from ui.challenges.state import CHALLENGE_LOADED, CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_trainer, load_config
@@ -127,7 +128,8 @@ def progress_files() -> None:
         loaded = progress_from_upload(uploaded.getvalue())
     except PlaygroundError as error:
         st.error(
-            f"{escape_markdown(uploaded.name)} was not loaded: {escape_markdown(str(error))}", icon=":material/error:"
+            f"{escape_markdown(visible(uploaded.name))} was not loaded: {escape_markdown(str(error))}",
+            icon=":material/error:",
         )
         return
     CHALLENGE_UPLOADED_FILE.set(uploaded.file_id)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from playground import PlaygroundError, RunConfig
 from playground.lessons.presets import PRESETS
-from playground.nn.text import quoted
+from playground.nn.text import quoted, visible
 from playground.run.compare import CONTENDER_KINDS, Comparison, contenders_for
 from playground.run.limits import LIMITS
 from ui.compare.state import COMPARE_RUN, COMPARISON
@@ -75,7 +75,7 @@ def compare_setup() -> CompareSetup:
             else:
                 base = get_config()
             pairs = ", ".join(f"{s} → {t}" for s, t in zip(base.sources, base.targets)) or ", ".join(base.sources)
-            st.caption(f"Strings: **{escape_markdown(pairs)}** · task {base.task} · seed {base.seed}")
+            st.caption(f"Strings: **{escape_markdown(visible(pairs))}** · task {base.task} · seed {base.seed}")
         with right:
             kind = st.radio(
                 "Contenders",
