@@ -22,6 +22,7 @@ from ui.core.script_turns import SCRIPT_TURNS
 from ui.core.state import URL_PAGE_PATH
 from ui.core.url_sync import restore_config_from_url, sync_url_with_config
 from ui.server.chart_code_preload import PreloadChartCode
+from ui.server.ignored_links import report_ignored_links
 from ui.server.reconnect import show_lost_session_notice
 from ui.server.warm_up import server_lifespan
 
@@ -60,6 +61,7 @@ def draw_app() -> None:
 
 
 if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` to find the server app
+    report_ignored_links()  # a link too long for Streamlit to read gets a notice, not silence
     app = st.App(__file__, lifespan=server_lifespan, middleware=[Middleware(PreloadChartCode)])
 else:  # a session's script run
     draw_app()

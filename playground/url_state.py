@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.setting_type import Setting
@@ -142,7 +143,7 @@ def config_from_params(
             continue
         setting = SETTING_BY_URL.get(name)
         if setting is None:
-            notices.append(f"The link's parameter '{name}' is not a setting of this app; it was ignored.")
+            notices.append(f"The link's parameter {quoted(name, 40)} is not a setting of this app; it was ignored.")
             continue
         field = setting.field
         values = _values(raw)
@@ -153,7 +154,7 @@ def config_from_params(
         except PlaygroundError as error:
             detail = str(error).rstrip(".")
             notices.append(
-                f"The link's setting {name}='{shown[:40]}' was ignored ({detail}); "
+                f"The link's setting {name}={quoted(shown, 40)} was ignored ({detail}); "
                 f"using the default {_format_value(getattr(base, field))}."
             )
             continue
@@ -230,7 +231,7 @@ def classroom_from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Cl
         names = [item.strip() for value in _values(params.get(name, [])) for item in value.split(",") if item.strip()]
         unknown = [item for item in names if item not in known]
         if unknown:
-            shown = ", ".join(f"'{item[:20]}'" for item in unknown[:5])
+            shown = ", ".join(quoted(item, 20) for item in unknown[:5])
             notices.append(f"The link's {name}= names {shown}, which no control has; ignored.")
         controls[name] = frozenset(item for item in names if item in known)
     notes = _values(params.get(NOTE_PARAM, []))

@@ -26,6 +26,7 @@ KNOWN_GOOD = {
     "copy-lstm": {},
     "parity": dict(cell="gru"),
     "reverse-small": dict(cell="rnn", hidden_size=8, bidirectional=True),
+    "long-memory": dict(cell="gru"),
 }
 # Changes that fail it: too slow, too few epochs, a broken rule or too many parameters.
 KNOWN_BAD = {
@@ -38,6 +39,12 @@ KNOWN_BAD = {
     "copy-lstm": [dict(epochs=20), dict(cell="rnn", hidden_size=32, lr=0.05, epochs=300)],
     "parity": [{}, dict(cell="gru", sources=("0101",) * 16, targets=("0110",) * 16)],
     "reverse-small": [{}],
+    "long-memory": [
+        {},
+        dict(lr=0.1, nonlinearity="relu"),
+        dict(cell="gru", hidden_size=64),
+        dict(cell="gru", epochs=20),
+    ],
 }
 
 
@@ -66,6 +73,17 @@ def test_known_bad_configs_fail(name):
     for changes in KNOWN_BAD[name]:
         verdict = check_run(challenge, trained(challenge.start.with_changes(**changes)))
         assert not verdict.passed, (changes, verdict)
+
+
+def test_long_memory_tells_a_plain_rnn_from_a_gru():
+    """The plain RNN it starts with stays one character short for all 100 epochs; a GRU of the same
+    size gets every prediction right at epoch 29. Seeded, so every run of this test trains the same."""
+    challenge = CHALLENGES["long-memory"]
+    plain = check_run(challenge, trained(challenge.start))
+    gated = check_run(challenge, trained(challenge.start.with_changes(cell="gru")))
+    assert not plain.passed and plain.evidence.solved_epoch is None
+    assert (plain.evidence.epochs_trained, plain.evidence.errors) == (100, 1)
+    assert gated.passed and gated.evidence.solved_epoch == 29 and gated.broken_rules == ()
 
 
 def test_a_broken_rule_is_named():

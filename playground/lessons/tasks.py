@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
@@ -244,7 +245,7 @@ def check_options(task: GeneratedTask, options: TaskOptions, limits: Limits = LI
 
 def get_task(name: str) -> GeneratedTask:
     if name not in GENERATED_TASKS:
-        raise PlaygroundError(f"Unknown task '{name}'; choose one of: {', '.join(GENERATED_TASKS)}.")
+        raise PlaygroundError(f"Unknown task {quoted(name, 40)}; choose one of: {', '.join(GENERATED_TASKS)}.")
     return GENERATED_TASKS[name]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import torch
 
-from playground.nn.text import check_printable, split_characters
+from playground.nn.text import check_printable, quoted, split_characters
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
@@ -96,7 +96,7 @@ def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
             chars = split_characters(text)
             if len(chars) < 2:
                 raise PlaygroundError(
-                    f"Next-character prediction needs at least 2 characters; '{text}' has {len(chars)}."
+                    f"Next-character prediction needs at least 2 characters; {quoted(text)} has {len(chars)}."
                 )
             pairs.append(("".join(chars[:-1]), "".join(chars[1:])))
         return tuple(pairs)
@@ -129,7 +129,7 @@ def build_vocabulary(
         raise PlaygroundError(f"The vocabulary has {len(chars)} characters; the limit is {limits.max_vocabulary}.")
     duplicates = sorted(char for char, count in Counter(chars).items() if count > 1)  # only a typed one can
     if duplicates:
-        raise PlaygroundError(f"The vocabulary lists {', '.join(repr(c) for c in duplicates)} more than once.")
+        raise PlaygroundError(f"The vocabulary lists {', '.join(quoted(c) for c in duplicates)} more than once.")
     return Vocabulary(tuple(chars))
 
 
@@ -160,8 +160,8 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
         tgt = _check_string(target, f"target string{label}", limits)
         if len(src) != len(tgt):
             raise PlaygroundError(
-                f"The source{label} '{source}' has {len(src)} characters but the target "
-                f"'{target}' has {len(tgt)}; each source character needs one target character."
+                f"The source{label} {quoted(source)} has {len(src)} characters but the target "
+                f"{quoted(target)} has {len(tgt)}; each source character needs one target character."
             )
         source_chars.append(tuple(src))
         target_chars.append(tuple(tgt))
@@ -171,8 +171,8 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
             missing = [c for c in chars if c not in vocab.chars]
             if missing:
                 raise PlaygroundError(
-                    f"The {kind} character '{missing[0]}' is not in the vocabulary "
-                    f"'{''.join(vocab.chars)}'; add it to the vocabulary or leave the vocabulary "
+                    f"The {kind} character {quoted(missing[0])} is not in the vocabulary "
+                    f"{quoted(''.join(vocab.chars))}; add it to the vocabulary or leave the vocabulary "
                     "empty to build it from the strings."
                 )
     seq_len = max(len(chars) for chars in source_chars)

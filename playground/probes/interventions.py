@@ -24,6 +24,7 @@ from playground.nn.cells import CELLS, Edit, unchanged
 from playground.nn.data import Dataset
 from playground.nn.internals import EditAt, Recurrence, per_direction, recur, running_mask, zero_padding
 from playground.nn.model import encode_indices, sequence_loss
+from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.epoch_record import predicted_strings
 from playground.run.errors import PlaygroundError
@@ -116,13 +117,15 @@ def check_intervention(config: RunConfig, dataset: Dataset, intervention: Interv
             )
         if change.char not in dataset.vocab.chars:
             raise PlaygroundError(
-                f"{change.char!r} is not in the vocabulary {''.join(dataset.vocab.chars)!r}: the network "
-                "has no input vector for it."
+                f"{quoted(change.char, 40)} is not in the vocabulary {quoted(''.join(dataset.vocab.chars))}: "
+                "the network has no input vector for it."
             )
     targets = ("h", "c", *cell.gate_names) if cell.has_cell_state else ("h", *cell.gate_names)
     for clamp in intervention.clamps:
         if clamp.target not in targets:
-            raise PlaygroundError(f"A {cell.label} core has no {clamp.target!r} to clamp; it has {', '.join(targets)}.")
+            raise PlaygroundError(
+                f"A {cell.label} core has no {quoted(clamp.target, 40)} to clamp; it has {', '.join(targets)}."
+            )
         if not 0 <= clamp.layer < config.layers:
             raise PlaygroundError(f"There is no layer {clamp.layer}; the network has {config.layers}.")
         if not 0 <= clamp.direction < config.num_directions:

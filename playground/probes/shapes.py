@@ -16,6 +16,7 @@ from torch import nn
 
 from playground.nn.cells import CELLS
 from playground.nn.rnncell_loop import loop_cells
+from playground.nn.text import quoted
 from playground.run.errors import PlaygroundError
 
 MODULES: tuple[str, ...] = tuple(CELLS)
@@ -80,7 +81,7 @@ class ShapeReport:
 def check_spec(spec: ShapeSpec) -> None:
     """Refuse settings the page cannot show, with a sentence saying what to change."""
     if spec.module not in MODULES:
-        raise PlaygroundError(f"Unknown module '{spec.module}'; choose one of: {', '.join(MODULES)}.")
+        raise PlaygroundError(f"Unknown module {quoted(spec.module, 40)}; choose one of: {', '.join(MODULES)}.")
     for value, low, high, what in (
         (spec.seq_len, 1, MAX_SEQ_LEN, "Sequence length"),
         (spec.batch_size, 1, MAX_BATCH, "Batch size"),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import torch
 
 from playground.nn.cells import CELLS
+from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError
@@ -144,7 +145,7 @@ def _check_state_dict(config: RunConfig, state_dict: object) -> dict[str, torch.
     missing = sorted(set(expected) - set(state_dict))
     extra = sorted(set(state_dict) - set(expected))
     if missing or extra:
-        names = ", ".join((missing + extra)[:3])
+        names = ", ".join(quoted(name, 40) for name in (missing + extra)[:3])
         raise PlaygroundError(f"The model file's weights do not belong to its settings (mismatched names: {names}).")
     for name, tensor in expected.items():
         found, needed = [], []  # what differs, as "shape (8, 8)" or "dtype float64"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from playground.nn.text import quoted
 from playground.run.config import CELL_LABELS, CELL_NAMES, ENCODING_LABELS, ENCODINGS, RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS
@@ -59,7 +60,9 @@ def _parse_numbers(text: str, kind: type, what: str) -> list:
         try:
             value = kind(piece.strip())
         except ValueError:
-            raise PlaygroundError(f"'{piece.strip()}' is not a valid {what}; separate values with commas.") from None
+            raise PlaygroundError(
+                f"{quoted(piece.strip(), 40)} is not a valid {what}; separate values with commas."
+            ) from None
         if value not in values:
             values.append(value)
     if not values:
@@ -89,7 +92,7 @@ def contenders_for(kind: str, base: RunConfig, values_text: str = "") -> list[Co
         return hidden_size_contenders(base, parse_hidden_sizes(values_text))
     if kind == "learning_rates":
         return learning_rate_contenders(base, parse_learning_rates(values_text))
-    raise PlaygroundError(f"Unknown kind of comparison '{kind}'.")
+    raise PlaygroundError(f"Unknown kind of comparison {quoted(kind, 40)}.")
 
 
 def parameter_count(trainer: Trainer) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 import playground.nn.cells as cells
+from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
@@ -20,7 +21,8 @@ from playground.run.settings import SETTING_BY_FIELD, in_config_order
 
 def _check_choice(value: str, setting: Setting) -> None:
     if value not in setting.choices:
-        raise PlaygroundError(f"Unknown {setting.noun} '{value}'; choose one of: {', '.join(setting.choices)}.")
+        choices = ", ".join(setting.choices)
+        raise PlaygroundError(f"Unknown {setting.noun} {quoted(value, 40)}; choose one of: {choices}.")
 
 
 def _check_range(value: int, setting: Setting, limits: Limits) -> None:

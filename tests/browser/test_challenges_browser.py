@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server, wait_until_idle
+from playground.lessons.challenges import CHALLENGES
 
 pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
 
@@ -20,7 +21,7 @@ def test_load_train_and_pass_a_challenge():
     with streamlit_server() as url, chromium() as browser:
         page = browser.new_context(viewport=VIEWPORT).new_page()
         page.goto(f"{url}/challenges")
-        page.get_by_text("0 of 5 passed").wait_for(timeout=60_000)
+        page.get_by_text(f"0 of {len(CHALLENGES)} passed").wait_for(timeout=60_000)
         page.wait_for_timeout(800)
         page.screenshot(path=screenshot_path("challenges-list"), full_page=True)
         page.locator(".st-key-challenge_load_parity button").first.click()
@@ -36,7 +37,7 @@ def test_load_train_and_pass_a_challenge():
         no_exception(page)
         page.get_by_role("link", name="Challenges").click()
         page.get_by_text("Passed by your current run").wait_for(timeout=60_000)
-        page.get_by_text("1 of 5 passed").wait_for(timeout=10_000)
+        page.get_by_text(f"1 of {len(CHALLENGES)} passed").wait_for(timeout=10_000)
         page.wait_for_timeout(800)
         no_exception(page)
         page.screenshot(path=screenshot_path("challenges-passed"), full_page=True)

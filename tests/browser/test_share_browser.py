@@ -94,6 +94,48 @@ def test_a_link_can_start_training_as_it_opens(app_and_browser):
     fresh.close()
 
 
+HOSTILE_LINK = (
+    "cell=%5BSession%20expired%20-%20log%20in%20again%5D(https%3A%2F%2Fexample.invalid%2Flogin)"
+    "&enc=!%5Bt%5D(http%3A%2F%2F127.0.0.1%3A9%2Fx)&note=Go%20%3Amaterial%2Fhome%3A%20www.example.invalid"
+)
+
+
+def test_a_links_markup_shows_as_text_and_loads_nothing(app_and_browser):
+    """The issue's link: its notice shows the markdown as typed, with no link, no image and no icon."""
+    url, browser = app_and_browser
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{url}/?{HOSTILE_LINK}")
+    alerts = page.locator("[data-testid='stAlert'] [data-testid='stMarkdownContainer']")
+    notice, note = alerts.filter(has_text="Some settings in this link"), alerts.filter(has_text="Go :")
+    notice.wait_for(timeout=30_000)
+    note.wait_for(timeout=30_000)
+    no_exception(page)
+    text = notice.inner_text().replace("\u2060", "")
+    assert "cell='[Session expired - log in again](https:/…'" in text and "enc='![t](http://127.0.0.1:9/x)'" in text
+    assert note.inner_text().replace("\u2060", "").strip() == "Go :material/home: www.example.invalid"
+    for alert in (notice, note):
+        assert alert.locator("a, img, [role='img']").count() == 0
+    assert not any("127.0.0.1:9" in address for address in requested)
+    page.screenshot(path=screenshot_path("share-hostile-link"), full_page=True)
+    context.close()
+
+
+def test_a_link_too_long_to_read_says_so(app_and_browser):
+    """Streamlit drops a query of more than 1,000 parameters whole; the page says it did."""
+    url, browser = app_and_browser
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{url}/?cell=gru&" + "&".join(f"x{number}=1" for number in range(1000)))
+    page.get_by_text("This link has 1,001 parameters").wait_for(timeout=30_000)
+    page.get_by_text("so all of it was ignored").wait_for(timeout=10_000)
+    no_exception(page)
+    page.wait_for_function("!window.location.search.includes('x999')", timeout=10_000)  # the address is clean
+    context.close()
+
+
 # Every frame the browser paints: the text boxes' values and the progress text.
 RECORD_FRAMES = """
 window.__frames = [];

@@ -20,10 +20,11 @@ from playground.lessons.challenges import (
     applies_to,
     check_run,
     merge,
-    progress_from_json,
+    progress_from_upload,
     progress_to_json,
     record,
 )
+from playground.nn.text import visible
 from ui.challenges.state import CHALLENGE_LOADED, CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_trainer, load_config
@@ -105,7 +106,8 @@ def _show_verdict(verdict: Verdict) -> None:
 
 
 def progress_files() -> None:
-    """Download the session's progress as JSON; upload one to join it (refused with a message if it is not one)."""
+    """Download the session's progress as JSON; upload one to join it: refused with a sentence if it is not
+    one, or if an entry's evidence falls short of its challenge's goal."""
     progress: Progress = CHALLENGE_PROGRESS.get()
     st.download_button(
         "Download progress",
@@ -116,13 +118,18 @@ def progress_files() -> None:
         help="A small JSON file with the evidence of each challenge you passed; upload it later to continue.",
     )
     uploaded = st.file_uploader("Upload a progress file", type=["json"], max_upload_size=1)  # MB; files are < 2 KB
+    st.caption(
+        "An uploaded file is your own claim: each entry's evidence is checked against its challenge's goal, "
+        "but the run behind it is not trained again here."
+    )
     if uploaded is None or CHALLENGE_UPLOADED_FILE.get() == uploaded.file_id:
         return
     try:
-        loaded = progress_from_json(uploaded.getvalue())
+        loaded = progress_from_upload(uploaded.getvalue())
     except PlaygroundError as error:
         st.error(
-            f"{escape_markdown(uploaded.name)} was not loaded: {escape_markdown(str(error))}", icon=":material/error:"
+            f"{escape_markdown(visible(uploaded.name))} was not loaded: {escape_markdown(str(error))}",
+            icon=":material/error:",
         )
         return
     CHALLENGE_UPLOADED_FILE.set(uploaded.file_id)

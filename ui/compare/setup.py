@@ -14,6 +14,7 @@ import streamlit as st
 
 from playground import PlaygroundError, RunConfig
 from playground.lessons.presets import PRESETS
+from playground.nn.text import quoted, visible
 from playground.run.compare import CONTENDER_KINDS, Comparison, contenders_for
 from playground.run.limits import LIMITS
 from ui.compare.state import COMPARE_RUN, COMPARISON
@@ -42,10 +43,8 @@ def _warn_unknown_link_names(linked_preset: str | None, linked_kind: str | None)
     first_visit = "compare_kind" not in st.session_state
     for name, value, known in (("preset", linked_preset, PRESETS), ("vs", linked_kind, CONTENDER_KINDS)):
         if first_visit and value is not None and value not in known:
-            st.warning(
-                f"The link's {name}='{escape_markdown(value[:40])}' is not known here; the default is shown instead.",
-                icon="🔗",
-            )
+            notice = f"The link's {name}={quoted(value, 40)} is not known here; the default is shown instead."
+            st.warning(escape_markdown(notice), icon="🔗")
 
 
 def compare_setup() -> CompareSetup:
@@ -76,7 +75,7 @@ def compare_setup() -> CompareSetup:
             else:
                 base = get_config()
             pairs = ", ".join(f"{s} → {t}" for s, t in zip(base.sources, base.targets)) or ", ".join(base.sources)
-            st.caption(f"Strings: **{escape_markdown(pairs)}** · task {base.task} · seed {base.seed}")
+            st.caption(f"Strings: **{escape_markdown(visible(pairs))}** · task {base.task} · seed {base.seed}")
         with right:
             kind = st.radio(
                 "Contenders",

@@ -11,11 +11,19 @@ comparison to run): it reads them with `page_param_from_link` and declares their
 values with `set_page_params` on every run. A share link made on such a page opens that
 page; made anywhere else, it opens the Train page, where the experiment is, and may ask to
 start training as it opens (`TRAIN_ON_OPEN`).
+
+A link longer than Streamlit reads (more than 1,000 parameters or 512 Ki characters) reaches
+the page as the one parameter `IGNORED_LINK_PARAM` (`ui.server.ignored_links`), and the page
+says that the whole link was ignored.
 """
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.state.query_params import (
+    CLIENT_STATE_QUERY_STRING_MAX_FIELDS,
+    CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
+)
 
 from playground.url_state import (
     CLASSROOM_PARAMS,
@@ -25,6 +33,7 @@ from playground.url_state import (
     config_to_params,
     query_string,
 )
+from ui.core.markdown import escape_markdown
 from ui.core.session import get_config, set_config
 from ui.core.state import (
     CLASSROOM_LINK,
@@ -38,6 +47,7 @@ from ui.core.state import (
 TRAIN_ON_OPEN = "train"  # with value "1": the Train page starts training when the link opens it
 PAGE_PARAMS = frozenset({"preset", "vs", "values", TRAIN_ON_OPEN})  # every page's own parameter names
 TRAIN_ON_OPEN_KEY = "url_train_on_open_toggle"
+IGNORED_LINK_PARAM = "ignored_link"  # "<parameters>,<characters>" of a link Streamlit did not read
 
 
 def _current_params() -> dict[str, list[str]]:
@@ -49,25 +59,43 @@ def restore_config_from_url() -> None:
     if not URL_RESTORED.get():
         URL_RESTORED.set(True)
         params = _current_params()
+        ignored = [ignored_link_notice(value) for value in params.pop(IGNORED_LINK_PARAM, [])[-1:]]
         URL_LINK_PAGE_PARAMS.set({name: values[-1] for name, values in params.items() if name in PAGE_PARAMS})
         state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS)
         classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
         CLASSROOM_LINK.set(classroom)
         if state.has_settings:
             set_config(state.config)
-        if state.notices or classroom_notices:
-            URL_NOTICES.set((get_config(), state.notices + classroom_notices))
+        notices = (*ignored, *state.notices, *classroom_notices)
+        if notices:
+            URL_NOTICES.set((get_config(), notices))
     URL_PAGE_PARAMS.set({})
     show_url_notices()
 
 
+def ignored_link_notice(size: str) -> str:
+    """The sentence for a link Streamlit did not read at all; ``size`` is "<parameters>,<characters>"."""
+    limits = (
+        f"a link may have at most {CLIENT_STATE_QUERY_STRING_MAX_FIELDS:,} parameters and "
+        f"{CLIENT_STATE_QUERY_STRING_MAX_LENGTH:,} characters"
+    )
+    try:
+        parameters, characters = (int(part) for part in size.split(","))
+    except ValueError:  # typed by hand: not two numbers
+        return f"This link was too long to read ({limits}), so all of it was ignored."
+    return f"This link has {parameters:,} parameters and {characters:,} characters; {limits}, so all of it was ignored."
+
+
 def show_url_notices() -> None:
-    """The link's ignored parts, shown until the learner changes the experiment."""
+    """The link's ignored parts, shown until the learner changes the experiment.
+
+    Each notice is plain text quoting what the link held, so it is escaped here, where it meets
+    markdown: a link's ``[text](url)``, ``![](image)`` or ``:red[…]`` shows as typed."""
     config, notices = URL_NOTICES.get()  # (config they are about, notices)
     if notices and config == get_config():
         st.warning(
             "Some settings in this link could not be used, so their defaults apply:\n\n"
-            + "\n".join(f"- {notice}" for notice in notices),
+            + "\n".join(f"- {escape_markdown(notice)}" for notice in notices),
             icon="🔗",
         )
 

@@ -8,6 +8,7 @@ import streamlit as st
 from charts.loss import LossRun, loss_figure
 from playground import PlaygroundError, RunConfig
 from playground.export import export_script, script_file_name
+from playground.nn.text import visible
 from playground.run.checkpoint import checkpoint_file_name, save_checkpoint
 from playground.run.history import epochs_frame, frame_to_csv, probabilities_frame
 from ui.core.draw import chart_theme, draw_plotly
@@ -53,7 +54,7 @@ def trained_run_section() -> None:
     solved = f", first correct at epoch {trainer.solved_epoch}" if trainer.solved_epoch else ""
     st.success(
         f"Trained {trainer.epoch} of {trainer.config.epochs} epochs: loss {last.loss:.4f}, "
-        f"prediction {escape_markdown(' | '.join(last.predictions))}{solved}."
+        f"prediction {escape_markdown(visible(' | '.join(last.predictions)))}{solved}."
     )
     history = epochs_frame(trainer)
     figure = loss_figure(

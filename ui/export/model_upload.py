@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import PlaygroundError
+from playground.nn.text import visible
 from playground.run.checkpoint import Replay, load_checkpoint
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
@@ -29,7 +30,7 @@ def model_upload_section() -> None:
         try:
             EXPORT_REPLAY.set(Replay(load_checkpoint(uploaded.getvalue())))
         except PlaygroundError as error:
-            st.error(f"{escape_markdown(uploaded.name)} was not loaded: {escape_markdown(str(error))}")
+            st.error(f"{escape_markdown(visible(uploaded.name))} was not loaded: {escape_markdown(str(error))}")
         else:
             EXPORT_LOADED_FILE.set(uploaded.file_id)
             REPLAY_RUN.start()
@@ -47,7 +48,8 @@ def model_upload_section() -> None:
     elif uploaded is not None:
         restored = get_trainer()
         if restored is not None and restored.history:
+            predicting = visible(" | ".join(restored.history[-1].predictions))
             st.success(
-                f"Restored {escape_markdown(uploaded.name)}: {restored.epoch} epochs, predicting "
-                f"{escape_markdown(' | '.join(restored.history[-1].predictions))}; its weights equal the file's."
+                f"Restored {escape_markdown(visible(uploaded.name))}: {restored.epoch} epochs, predicting "
+                f"{escape_markdown(predicting)}; its weights equal the file's."
             )

@@ -12,6 +12,7 @@ from playground.nn.cells import CELLS
 from playground.run.compare import Comparison
 from ui.core.draw import chart_theme, draw_plotly
 from ui.core.live_run import show_progress
+from ui.core.markdown import escape_markdown
 from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
 
 GRADIENT_FLOW_EPOCH_KEY = "gradient-flow-epoch"
@@ -50,7 +51,7 @@ def _views(race: Comparison, live: bool) -> None:
     epoch; paused or finished, the epoch the slider picks."""
     for run in race.runs:
         if run.error:
-            st.warning(f"**{run.contender.label.upper()}** stopped: {run.error}")
+            st.warning(f"**{run.contender.label.upper()}** stopped: {escape_markdown(run.error)}")
     trained = {cell: trainer for cell, trainer in race.trainers.items() if trainer.epoch > 0}
     if not trained:
         st.info("Press **Train 25 epochs** or **▶ Train live** to start; the curves appear after the first epoch.")

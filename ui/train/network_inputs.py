@@ -12,6 +12,7 @@ import streamlit as st
 from charts.train.onehot import onehot_figure
 from playground import RunConfig
 from playground.nn.data import PAD_SOURCE, PAD_TARGET, Dataset
+from playground.nn.text import visible
 from ui.core.draw import chart_theme, draw_plotly
 from ui.core.markdown import escape_markdown
 
@@ -28,7 +29,7 @@ def network_inputs(dataset: Dataset, config: RunConfig) -> None:
     vocab = dataset.vocab.chars
     st.caption(
         f"**Vocabulary** ({len(vocab)} characters, index → character): "
-        + " · ".join(f"{i} → **{escape_markdown(c) if c.strip() else '␣'}**" for i, c in enumerate(vocab))
+        + " · ".join(f"{i} → **{escape_markdown(visible(c)) if c.strip() else '␣'}**" for i, c in enumerate(vocab))
     )
     if not st.toggle("What the network receives: indices and one-hot tensors", key=SHOW_TENSORS_KEY):
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import Trainer
+from playground.nn.text import visible
 from playground.run.advice import not_solved_message
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
@@ -107,7 +108,7 @@ def progress(trainer: Trainer, running: bool) -> None:
         show_progress(trainer, running)
     config = trainer.config
     if trainer.solved_epoch is not None:
-        targets = ", ".join(escape_markdown(t) for t in trainer.dataset.targets)
+        targets = ", ".join(escape_markdown(visible(t)) for t in trainer.dataset.targets)
         verdict.success(
             f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
             icon=":material/check_circle:",
