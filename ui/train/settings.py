@@ -13,13 +13,16 @@ from typing import Any
 import streamlit as st
 
 from playground import PlaygroundError, RunConfig
+from playground.lessons.challenges import CHALLENGES, applies_to
 from playground.lessons.presets import PRESETS
 from playground.nn.text import split_characters
 from playground.run.limits import LIMITS
 from playground.run.setting_type import Section, Setting
 from playground.run.settings import PRESET_CONTROL, SETTINGS
 from ui.core.classroom_link import control_state
-from ui.core.state import CONFIG_LOADED
+from ui.core.markdown import escape_markdown
+from ui.core.session import change_experiment
+from ui.core.state import ACTIVE_CHALLENGE, CONFIG_LOADED, EXPERIMENT_CHANGE
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
@@ -84,7 +87,7 @@ def matching_preset(config: RunConfig) -> str | None:
 def _apply_preset() -> None:
     name = st.session_state.get(PRESET_KEY)
     if name in PRESETS:
-        fill_widgets(PRESETS[name].config)
+        change_experiment(PRESETS[name].config, f"Preset “{PRESETS[name].title}”")
 
 
 def ensure_widgets(config: RunConfig) -> None:
@@ -119,9 +122,31 @@ def preset_and_strings() -> None:
         config = None  # the page explains the bad number; keep the picker on "custom"
     st.session_state[PRESET_KEY] = matching_preset(config) if config else None
     preset_state = control_state(PRESET_CONTROL)  # a classroom link may lock or hide it
-    if preset_state != "hidden":
-        _preset_picker(disabled=preset_state == "locked")
+    # One container whatever it holds: the boxes below keep their place in the page, so the browser
+    # keeps the one being typed in (an element that comes or goes above them would remount them).
+    with st.container():
+        if preset_state != "hidden":
+            _preset_picker(disabled=preset_state == "locked")
+        if config is not None:
+            _what_changed(config)
     _draw_section("strings")
+
+
+def _what_changed(config: RunConfig) -> None:
+    """What the last preset, challenge or generated task changed, until the learner changes the
+    experiment again; and the goal of the challenge being worked on, while its strings are trained."""
+    change = EXPERIMENT_CHANGE.get()
+    if change is not None and change.result == config:
+        changed = ", ".join(change.changed) or "nothing: the settings were already these"
+        kept = f" Kept as your teacher's link locks them: {', '.join(change.kept)}." if change.kept else ""
+        st.caption(escape_markdown(f"{change.source} changed {changed}.{kept}"))
+    active = CHALLENGES.get(ACTIVE_CHALLENGE.get() or "")
+    if active is not None and applies_to(active, config):
+        st.info(
+            f"**Challenge: {escape_markdown(active.title)}.** {escape_markdown(active.goal)} "
+            "The Challenges page grades your run.",
+            icon=":material/emoji_events:",
+        )
 
 
 def _preset_picker(disabled: bool) -> None:

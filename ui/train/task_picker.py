@@ -22,8 +22,8 @@ from playground.lessons.tasks import (
 )
 from playground.run.limits import LIMITS
 from ui.core.markdown import escape_markdown
-from ui.core.session import get_config
-from ui.train.settings import config_from_widgets, fill_widgets
+from ui.core.session import change_experiment, get_config
+from ui.train.settings import config_from_widgets
 from ui.train.state import TASK_PICKER_ERROR
 
 TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
@@ -61,7 +61,7 @@ def _fill() -> None:
     except PlaygroundError as error:
         TASK_PICKER_ERROR.set(str(error))
         return
-    fill_widgets(config)
+    change_experiment(config, f"Generated task “{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
 def task_picker() -> None:
