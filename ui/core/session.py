@@ -54,7 +54,10 @@ def change_experiment(config: RunConfig, source: str) -> None:
     (``source`` names it for the learner): a teacher's locked controls keep their values, the Train
     page's controls show the result the next time they are drawn, and that page says what changed."""
     link = CLASSROOM_LINK.get()
-    config, change = change_with_locks(get_config(), config, link.locked | link.hidden, source)
+    current = get_config()
+    config, change = change_with_locks(current, config, link.locked | link.hidden, source)
+    if (config.sources, config.targets) != (current.sources, current.targets):
+        TRAIN_STOP_WHEN_SOLVED.set(strings_are_typed(config))  # a lesson's strings train all its epochs
     set_config(config)
     CONFIG_LOADED.set(True)
     EXPERIMENT_CHANGE.set(change)
