@@ -24,19 +24,34 @@ class ExperimentChange:
     result: RunConfig  # the experiment it made: the notice stands until the learner changes it
 
 
+# Settings that only make sense together: the strings and the vocabulary they are written in. A
+# teacher who locks one of them keeps the others too, so a preset cannot pair a locked source with
+# its own targets (of another length, in another vocabulary).
+TOGETHER = frozenset({"sources", "targets", "task", "vocab", "vocab_order"})
+
+
+def short_label(label: str) -> str:
+    """A setting's label as a list of changes names it: "Source string(s), one per line" → "Source string(s)"."""
+    return label.split(",")[0].split(" (explicit")[0]
+
+
 def change_with_locks(
     current: RunConfig, wanted: RunConfig, locked: frozenset[str], source: str
 ) -> tuple[RunConfig, ExperimentChange]:
-    """``wanted`` with every setting whose URL name is in ``locked`` kept from ``current``, and the
-    change that makes from ``current``."""
-    kept_values = {setting.field: getattr(current, setting.field) for setting in SETTINGS if setting.url in locked}
-    new = wanted.with_changes(**kept_values)
+    """``wanted`` with every setting whose URL name is in ``locked`` kept from ``current`` (and the
+    strings' whole group with any of them, `TOGETHER`), and the change that makes from ``current``."""
+    fields = {setting.field for setting in SETTINGS if setting.url in locked}
+    if fields & TOGETHER:
+        fields |= TOGETHER
+    new = wanted.with_changes(**{field: getattr(current, field) for field in fields})
     changed = tuple(
-        setting.label for setting in SETTINGS if getattr(new, setting.field) != getattr(current, setting.field)
+        short_label(setting.label)
+        for setting in SETTINGS
+        if getattr(new, setting.field) != getattr(current, setting.field)
     )
     kept = tuple(
-        setting.label
+        short_label(setting.label)
         for setting in SETTINGS
-        if setting.url in locked and getattr(wanted, setting.field) != getattr(current, setting.field)
+        if setting.field in fields and getattr(wanted, setting.field) != getattr(current, setting.field)
     )
     return new, ExperimentChange(source, changed, kept, new)

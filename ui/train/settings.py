@@ -143,7 +143,7 @@ def _what_changed(config: RunConfig) -> None:
     active = CHALLENGES.get(ACTIVE_CHALLENGE.get() or "")
     if active is not None and applies_to(active, config):
         st.info(
-            f"**Challenge: {escape_markdown(active.title)}.** {escape_markdown(active.goal)} "
+            f"**Challenge: {escape_markdown(active.title)}.** Goal: {escape_markdown(active.goal)}. "
             "The Challenges page grades your run.",
             icon=":material/emoji_events:",
         )
