@@ -15,8 +15,9 @@ from app_driving import rerun_until_stopped
 from playground.lessons.challenges import CHALLENGES
 from playground.lessons.presets import PRESETS
 from ui.challenges.board import load_button_key
-from ui.core.state import CLASSROOM_LINK, CONFIG, TRAIN_LIVE, TRAINER
+from ui.core.state import CLASSROOM_LINK, CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
 from ui.train.task_picker import FILL_BUTTON, TASK_KEY
+from ui.what_if.controls import AT_STEP, CLAMP, EVERY_STEP, KIND_KEY, STEP_KEY, WHEN_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAIN, CHALLENGES_PAGE, EXPORT = "app_pages/train.py", "app_pages/challenges.py", "app_pages/export.py"
@@ -114,3 +115,55 @@ def test_a_teachers_locks_hold_when_a_student_picks_a_preset_fills_a_task_or_loa
     assert at.text_area(key="train_sources").value == locked.sources[0]
     assert at.selectbox(key="train_cell").value == locked.cell
     assert "Kept as your teacher's link locks them" in captions(at)
+
+
+# Words that say what the page does.
+
+
+def test_what_if_says_every_step_may_differ_when_a_clamp_acts_at_every_step():
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.button(key="train_train_button").click()
+    rerun_until_stopped(run(at), TRAIN_LIVE)
+    at = go(at, "app_pages/what_if.py")
+    at.radio(key=KIND_KEY).set_value(CLAMP)
+    run(at)
+    at.radio(key=WHEN_KEY).set_value(EVERY_STEP)
+    run(at)
+    assert "acts at every step" in captions(at)
+    assert "exactly as before" not in captions(at)
+    at.radio(key=WHEN_KEY).set_value(AT_STEP)
+    run(at)
+    step = at.selectbox(key=STEP_KEY).value
+    assert ("exactly as before" in captions(at)) == (step > 0)
+
+
+def test_share_and_export_says_its_link_opens_the_train_page():
+    at = go(run(AppTest.from_file(APP, default_timeout=60)), EXPORT)
+    assert "opens it on the Train page" in captions(at)
+    assert "opens this page" not in captions(at)
+
+
+def test_gradient_flow_after_a_step_says_stopped_not_paused():
+    at = go(run(AppTest.from_file(APP, default_timeout=60)), "app_pages/gradient_flow.py")
+    at.button(key="gradient-flow-step").click()
+    run(at)
+    progress = " ".join(element.proto.text for element in at.get("progress"))
+    assert "Epoch 25 of" in progress and "paused" not in progress and "stopped" in progress
+
+
+def test_the_previous_runs_grey_curve_is_drawn_only_behind_the_same_strings_and_says_what_it_is():
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.button(key="train_train_button").click()
+    rerun_until_stopped(run(at), TRAIN_LIVE)
+    at.number_input(key="train_seed").set_value(5)  # the same strings, another run
+    run(at)
+    at.button(key="train_train_button").click()
+    rerun_until_stopped(run(at), TRAIN_LIVE)
+    assert "Grey line: your previous run on these strings" in captions(at)
+    at.text_area(key="train_sources").input("banana")
+    at.text_area(key="train_targets").input("ananab")
+    run(at)
+    at.button(key="train_train_button").click()
+    rerun_until_stopped(run(at), TRAIN_LIVE)
+    assert "Grey line" not in captions(at)
+    assert TRAIN_GHOST.get(at.session_state)  # kept, not drawn: it trained other strings

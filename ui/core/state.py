@@ -95,6 +95,10 @@ EXPERIMENT_CHANGE: SessionKey[ExperimentChange | None] = SessionKey("experiment_
 # The challenge whose starting config was loaded last: its goal shows on Train while the strings are its.
 ACTIVE_CHALLENGE: SessionKey[str | None] = SessionKey("active_challenge", None)
 TRAIN_GHOST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost", ())  # the previous run's losses
+# ...and the strings it trained: the ghost is drawn only behind a run of the same strings.
+TRAIN_GHOST_STRINGS: SessionKey[tuple[tuple[str, ...], tuple[str, ...]] | None] = SessionKey(
+    "train_ghost_strings", None
+)
 # How the Train run goes, kept beside their widgets (`ui.train.controls`), which other pages forget.
 TRAIN_PACE: SessionKey[float | None] = SessionKey("train_pace", 10.0)  # epochs per second; None: full speed
 TRAIN_STOP_WHEN_SOLVED: SessionKey[bool | None] = SessionKey("train_stop_when_solved", None)  # None: not chosen
