@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 from app_driving import rerun_until_stopped
 from playground.lessons.challenges import CHALLENGES
 from playground.lessons.presets import PRESETS
+from playground.lessons.tasks import GENERATED_TASKS
 from ui.challenges.board import load_button_key
 from ui.core.state import CLASSROOM_LINK, CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
-from ui.train.task_picker import FILL_BUTTON, TASK_KEY
+from ui.train.task_picker import DELAY_KEY, FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY
 from ui.what_if.controls import AT_STEP, CLAMP, EVERY_STEP, KIND_KEY, STEP_KEY, WHEN_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -167,3 +168,17 @@ def test_the_previous_runs_grey_curve_is_drawn_only_behind_the_same_strings_and_
     rerun_until_stopped(run(at), TRAIN_LIVE)
     assert "Grey line" not in captions(at)
     assert TRAIN_GHOST.get(at.session_state)  # kept, not drawn: it trained other strings
+
+
+def test_a_task_starts_at_the_options_its_text_speaks_of_and_filling_it_says_what_changed():
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.selectbox(key=TASK_KEY).set_value("copy")
+    run(at)
+    suggested = GENERATED_TASKS["copy"].suggested
+    assert (at.number_input(key=LENGTH_KEY).value, at.number_input(key=PAIRS_KEY).value) == (16, 16)
+    assert at.number_input(key=DELAY_KEY).value == suggested.delay
+    at.button(key=FILL_BUTTON).click()
+    run(at)
+    notice = captions(at)
+    assert f"Generated task “{GENERATED_TASKS['copy'].title}” changed" in notice and "Recurrent core" in notice
+    assert at.selectbox(key="train_cell").value == "lstm"

@@ -64,11 +64,22 @@ def _fill() -> None:
     change_experiment(config, f"Generated task “{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
+def _suggest_options() -> None:
+    """A task just picked: its length, pairs and delay start where its explanation says."""
+    suggested = GENERATED_TASKS[st.session_state[TASK_KEY]].suggested
+    st.session_state[LENGTH_KEY], st.session_state[PAIRS_KEY] = suggested.length, suggested.pairs
+    st.session_state[DELAY_KEY] = suggested.delay
+
+
 def task_picker() -> None:
     """A collapsed panel beside the presets: pick a task, its length and pairs, fill the strings."""
     with st.expander("Generate strings: copy, reverse, parity, counting, brackets, text…", icon=":material/casino:"):
         name = st.selectbox(
-            "Task", list(GENERATED_TASKS), key=TASK_KEY, format_func=lambda task: GENERATED_TASKS[task].title
+            "Task",
+            list(GENERATED_TASKS),
+            key=TASK_KEY,
+            format_func=lambda task: GENERATED_TASKS[task].title,
+            on_change=_suggest_options,
         )
         st.caption(GENERATED_TASKS[name].explanation)
         length, pairs, delay = st.columns(3)
