@@ -22,7 +22,7 @@ from ui.what_if.controls import AT_STEP, CLAMP, EVERY_STEP, KIND_KEY, STEP_KEY, 
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAIN, CHALLENGES_PAGE, EXPORT = "app_pages/train.py", "app_pages/challenges.py", "app_pages/export.py"
-NUMBER_BOXES = ("train_embedding_size", "train_hidden_size", "train_layers", "train_lr", "train_epochs", "train_seed")
+NUMBER_BOXES = ("train_embedding_size", "train_hidden_size", "train_layers", "train_lr", "train_epochs")
 
 
 def run(at: AppTest) -> AppTest:
@@ -93,7 +93,7 @@ def test_a_preset_says_what_it_changed_until_the_learner_changes_something():
     at.selectbox(key="train_preset").set_value("hello-gru")
     run(at)
     assert f"Preset “{PRESETS['hello-gru'].title}” changed" in captions(at)
-    at.number_input(key="train_seed").set_value(5)
+    at.text_input(key="train_seed").input("5")
     run(at)
     assert "changed" not in captions(at)
 
@@ -156,7 +156,7 @@ def test_the_previous_runs_grey_curve_is_drawn_only_behind_the_same_strings_and_
     at = run(AppTest.from_file(APP, default_timeout=60))
     at.button(key="train_train_button").click()
     rerun_until_stopped(run(at), TRAIN_LIVE)
-    at.number_input(key="train_seed").set_value(5)  # the same strings, another run
+    at.text_input(key="train_seed").input("5")  # the same strings, another run
     run(at)
     at.button(key="train_train_button").click()
     rerun_until_stopped(run(at), TRAIN_LIVE)
@@ -182,3 +182,16 @@ def test_a_task_starts_at_the_options_its_text_speaks_of_and_filling_it_says_wha
     notice = captions(at)
     assert f"Generated task “{GENERATED_TASKS['copy'].title}” changed" in notice and "Recurrent core" in notice
     assert at.selectbox(key="train_cell").value == "lstm"
+
+
+def test_a_seed_the_browser_could_not_hold_or_that_is_no_whole_number_gets_a_sentence():
+    at = run(AppTest.from_file(APP, default_timeout=60))
+    at.text_input(key="train_seed").input("99999999999999999999")
+    run(at)
+    assert any("Seed must be between 0 and 4294967295" in error.value for error in at.error), [e.value for e in at.error]
+    at.text_input(key="train_seed").input("1e30")
+    run(at)
+    assert any("seed must be a whole number" in error.value for error in at.error), [e.value for e in at.error]
+    at.text_input(key="train_seed").input("12")
+    run(at)
+    assert not at.error and CONFIG.get(at.session_state).seed == 12

@@ -29,6 +29,7 @@ PRESET_KEY = PREFIX + "preset"
 SOURCES_KEY, TARGETS_KEY = PREFIX + "sources", PREFIX + "targets"
 # What the text boxes accept: every allowed pair plus a margin (the config check names the caps).
 STRINGS_MAX_CHARS = LIMITS.max_string_length * LIMITS.max_pairs + 64
+WHOLE_NUMBER_MAX_CHARS = 40  # a whole number typed as text: far past any cap, far short of a slow int()
 # How the string boxes read when the task is next-character prediction (targets unused).
 NEXT_CHAR_WORDING = {
     "sources": {"label": "Source text"},
@@ -49,8 +50,11 @@ def key(setting: Setting) -> str:
 
 
 def to_widget(setting: Setting, value: Any) -> Any:
-    """A config value as its widget holds it (a list of strings is one line each)."""
-    return "\n".join(value) if setting.kind is tuple else value
+    """A config value as its widget holds it (a list of strings is one line each, a number typed as
+    text its digits)."""
+    if setting.kind is tuple:
+        return "\n".join(value)
+    return str(value) if setting.typed_as_text else value
 
 
 def from_widget(setting: Setting, value: Any) -> Any:
@@ -59,7 +63,17 @@ def from_widget(setting: Setting, value: Any) -> Any:
         return lines_to_strings(value)
     if setting.kind is str:
         return value if setting.choices else value or ""
+    if setting.typed_as_text:
+        return _whole_number(setting, value)
     return setting.kind(value)
+
+
+def _whole_number(setting: Setting, text: str) -> int:
+    """A whole number typed as text, or `PlaygroundError` saying what was typed instead."""
+    digits = (text or "").strip().replace("_", "")
+    if not digits.lstrip("-").isdigit() or len(digits) > WHOLE_NUMBER_MAX_CHARS:
+        raise PlaygroundError(f"The {setting.noun} must be a whole number, such as 777; got '{text}'.")
+    return int(digits)
 
 
 def fill_widgets(config: RunConfig) -> None:
@@ -74,6 +88,8 @@ def config_from_widgets() -> RunConfig:
     for setting in SETTINGS:
         try:
             values[setting.field] = from_widget(setting, st.session_state[key(setting)])
+        except PlaygroundError:
+            raise  # its own sentence
         except (TypeError, ValueError, OverflowError):
             label = setting.field.replace("_", " ")
             raise PlaygroundError(f"The {label} must be a finite number.") from None
@@ -198,6 +214,8 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
         labels = setting.choice_labels
         index = setting.choices.index(value) if value in setting.choices else 0
         container.selectbox(**options, options=setting.choices, index=index, format_func=labels.get if labels else str)
+    elif setting.typed_as_text:
+        container.text_input(**options, value=value, max_chars=WHOLE_NUMBER_MAX_CHARS)
     elif setting.kind is str:
         container.text_input(**options, value=value, placeholder=setting.placeholder)
     else:
