@@ -17,6 +17,7 @@ from playground.lessons.presets import PRESETS
 from playground.lessons.tasks import GENERATED_TASKS
 from ui.challenges.board import load_button_key
 from ui.core.state import CLASSROOM_LINK, CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
+from ui.shapes.state import SHAPES_KEYS
 from ui.train.task_picker import DELAY_KEY, FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY
 from ui.what_if.controls import AT_STEP, CLAMP, EVERY_STEP, KIND_KEY, STEP_KEY, WHEN_KEY
 
@@ -188,10 +189,21 @@ def test_a_seed_the_browser_could_not_hold_or_that_is_no_whole_number_gets_a_sen
     at = run(AppTest.from_file(APP, default_timeout=60))
     at.text_input(key="train_seed").input("99999999999999999999")
     run(at)
-    assert any("Seed must be between 0 and 4294967295" in error.value for error in at.error), [e.value for e in at.error]
+    assert any("Seed must be between 0 and 4294967295" in error.value for error in at.error), [
+        e.value for e in at.error
+    ]
     at.text_input(key="train_seed").input("1e30")
     run(at)
-    assert any("seed must be a whole number" in error.value for error in at.error), [e.value for e in at.error]
+    errors = [error.value for error in at.error]
+    assert any("seed must be a whole number" in error for error in errors), errors
     at.text_input(key="train_seed").input("12")
     run(at)
     assert not at.error and CONFIG.get(at.session_state).seed == 12
+
+
+def test_a_shapes_size_past_its_cap_gets_a_sentence_and_no_stale_diagram():
+    at = go(run(AppTest.from_file(APP, default_timeout=60)), "app_pages/shapes.py")
+    at.number_input(key=SHAPES_KEYS["hidden_size"]).set_value(100_000)
+    run(at)
+    assert any("Hidden size must be between 1 and 32; got 100000" in error.value for error in at.error)
+    assert not at.get("plotly_chart")  # the diagram of the old size is not drawn beside the refusal
