@@ -18,7 +18,7 @@ show_run_summary()
 st.header("Share this experiment")
 st.caption(
     "The link holds the strings and every setting that differs from the default experiment, "
-    "and opens this page; the address bar always holds the same link for the page you are on."
+    "and opens it on the Train page; the address bar always holds the link for the page you are on."
 )
 show_share_link()
 params = config_to_params(config)

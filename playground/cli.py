@@ -45,7 +45,7 @@ import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
 from playground.lessons.presets import PRESETS
-from playground.run.advice import not_solved_message
+from playground.run.advice import conflict, not_solved_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
@@ -236,7 +236,8 @@ def _train(args: argparse.Namespace) -> int:
         record = trainer.train_epoch()
         _write(format_line(record, config.epochs, as_json) + "\n")
     if trainer.solved_epoch is None:
-        print(not_solved_message(config.epochs, [record.loss for record in trainer.history]), file=sys.stderr)
+        unreachable = conflict(trainer.dataset.source_chars, trainer.dataset.target_chars, config.bidirectional)
+        print(not_solved_message(config.epochs, [r.loss for r in trainer.history], unreachable), file=sys.stderr)
     return 0
 
 

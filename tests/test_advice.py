@@ -12,7 +12,8 @@ import pytest
 
 from playground import RunConfig, Trainer
 from playground.lessons.presets import PRESETS
-from playground.run.advice import Advice, advice_for, not_solved_message
+from playground.lessons.tasks import GENERATED_TASKS, task_config
+from playground.run.advice import Advice, advice_for, conflict, not_solved_message
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,3 +97,15 @@ def test_a_solved_run_prints_no_advice():
 
 def test_one_epoch_is_singular():
     assert not_solved_message(1, [1.4]) == "Not solved in 1 epoch. One epoch shows no trend yet: try more epochs."
+
+
+def test_pairs_no_network_can_all_get_right_are_named_instead_of_advice():
+    text = task_config("text", GENERATED_TASKS["text"].suggested, RunConfig())
+    dataset = Trainer(text).dataset
+    sentence = conflict(dataset.source_chars, dataset.target_chars, bidirectional=False)
+    assert sentence is not None and sentence.startswith("These pairs cannot all be right: after reading '")
+    assert "The loss cannot reach 0" in not_solved_message(200, [2.0, 1.0, 0.9], sentence)
+    assert conflict((("a", "b"), ("a", "c")), (("x", "y"), ("x", "z")), bidirectional=False) is None
+    assert conflict((("a", "b"), ("a", "b")), (("x", "y"), ("x", "z")), bidirectional=True) is not None
+    assert conflict((("a", "b"), ("a", "c")), (("x", "y"), ("z", "y")), bidirectional=True) is None
+    assert conflict((("a", "b"), ("a", "c")), (("x", "y"), ("z", "y")), bidirectional=False) is not None

@@ -130,7 +130,7 @@ def test_task_picker_fills_the_strings_and_settings():
     run(at)
     at.button(key=FILL_BUTTON).click()
     run(at)
-    seed = at.number_input(key="train_seed").value
+    seed = int(at.text_input(key="train_seed").value)
     expected = task_config("copy", TaskOptions(length=10, pairs=4, delay=5, seed=seed), CONFIG.get(at.session_state))
     assert at.text_area(key="train_sources").value == "\n".join(expected.sources)
     assert at.text_area(key="train_targets").value == "\n".join(expected.targets)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from playground.run.errors import CapVariableError
-from playground.run.limits import Limits, load_limits
+from playground.run.limits import HIGHEST, Limits, load_limits
 from ui.core.markdown import escape_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +42,8 @@ PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob
 def sentence(name: str, value: str) -> str:
     field = VARIABLES[name]
     must_be = "a whole number greater than 0" if field.type == "int" else "a finite number greater than 0"
+    if field.name in HIGHEST:
+        must_be += f" and at most {HIGHEST[field.name]:g}"
     return (
         f"The environment variable {name}={value!r} is not a valid cap: it must be {must_be} "
         f"(unset it for the default, {field.default})."
@@ -61,6 +63,12 @@ def test_every_cap_variable_refuses_every_bad_value_with_its_sentence(name, valu
 def test_a_count_must_be_a_whole_number(name, value):
     with pytest.raises(CapVariableError, match="whole number"):
         load_limits({name: value})
+
+
+def test_a_learning_rate_cap_past_what_float32_arithmetic_takes_is_refused():
+    with pytest.raises(CapVariableError, match="at most 1e\\+06"):
+        load_limits({"RNN_PLAYGROUND_MAX_LEARNING_RATE": "1e308"})
+    assert load_limits({"RNN_PLAYGROUND_MAX_LEARNING_RATE": "1e6"}).max_learning_rate == 1e6
 
 
 def test_valid_variables_set_the_caps():

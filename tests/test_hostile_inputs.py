@@ -32,7 +32,7 @@ TEXTS = {
     "newlines": "hello\n\n\nworld",
     "unequal-batch": "hello\nab\nxyz",
 }
-TEXT_WIDGETS = ("train_sources", "train_targets", "train_vocab")
+TEXT_WIDGETS = ("train_sources", "train_targets", "train_vocab", "train_seed")
 NUMBERS = {
     "nan": math.nan,
     "inf": math.inf,
@@ -42,7 +42,7 @@ NUMBERS = {
     "absurd": 1e9,
 }
 FLOAT_WIDGETS = ("train_lr", "train_momentum")
-INT_WIDGETS = ("train_hidden_size", "train_layers", "train_embedding_size", "train_epochs", "train_seed")
+INT_WIDGETS = ("train_hidden_size", "train_layers", "train_embedding_size", "train_epochs")
 INT_VALUES = {"negative": -3, "zero": 0, "absurd": 100_000, "huge": 10**12}
 
 
@@ -51,7 +51,12 @@ def run_case(key: str, value) -> AppTest:
     assert not at.exception
     if key == "train_momentum":  # momentum is only editable for SGD
         at.selectbox(key="train_optimizer").set_value("sgd").run()
-    kind = {"train_sources": at.text_area, "train_targets": at.text_area, "train_vocab": at.text_input}
+    kind = {
+        "train_sources": at.text_area,
+        "train_targets": at.text_area,
+        "train_vocab": at.text_input,
+        "train_seed": at.text_input,
+    }
     kind.get(key, at.number_input)(key=key).set_value(value).run()
     return at
 

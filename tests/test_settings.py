@@ -184,10 +184,12 @@ def test_the_train_page_draws_a_widget_for_every_field():
             widget = at.toggle(key=key)
         elif setting.choices:
             widget = at.selectbox(key=key)
-        elif setting.kind is str:
+        elif setting.kind is str or setting.typed_as_text:
             widget = at.text_input(key=key)
         else:
             widget = at.number_input(key=key)
         value = getattr(config, setting.field)
+        if setting.typed_as_text:
+            value = str(value)  # a whole number typed as text: its digits
         assert widget.value == ("\n".join(value) if setting.kind is tuple else value)
         assert widget.label == setting.label

@@ -120,3 +120,17 @@ def test_suggested_settings_learn_the_task(name):
     trainer = Trainer(task_config(name, TaskOptions(), RunConfig()))
     trainer.train()
     assert trainer.solved_epoch is not None
+
+
+@pytest.mark.parametrize("name", ["copy", "parity"])
+def test_at_its_suggested_options_the_core_fill_picks_learns_what_a_plain_rnn_does_not(name):
+    """The explanation's claim, trained: at the suggested length, pairs and delay the filled core
+    solves the task within its epochs and a plain RNN with the same settings does not."""
+    task = GENERATED_TASKS[name]
+    config = task_config(name, task.suggested, RunConfig())
+    filled = Trainer(config, stop_when_solved=True)
+    filled.train()
+    plain = Trainer(config.with_changes(cell="rnn"), stop_when_solved=True)
+    plain.train()
+    assert filled.solved_epoch is not None and plain.solved_epoch is None
+    assert f"{task.suggested.pairs} strings of {task.suggested.length}" in task.explanation

@@ -117,6 +117,16 @@ def _sequence_dims(spec: ShapeSpec, feature: str) -> tuple[str, ...]:
     return ("batch", "seq", feature) if spec.batch_first else ("seq", "batch", feature)
 
 
+DEFAULT_LAYOUT = "PyTorch's default layout: time first"
+
+
+def _input_shape(spec: ShapeSpec, inputs: torch.Tensor, note: str) -> TensorShape:
+    """The random input sequence both kinds of module are run on."""
+    return TensorShape(
+        "input", "x = torch.randn(...)", tuple(inputs.shape), _sequence_dims(spec, "feature (input_size)"), note
+    )
+
+
 def _run_cells(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tensor) -> ShapeReport:
     """Example 12-1's loop: one `nn.RNNCell` call per layer per time step."""
     cells = _filled(CELLS[spec.module].core(spec.input_size, spec.hidden_size, spec.layers, device="meta"), generator)
@@ -126,13 +136,7 @@ def _run_cells(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tensor
     x_t = batch_major[:, 0]
     index = "[:, t]" if spec.batch_first else "[t]"
     tensors = [
-        TensorShape(
-            "input",
-            "x = torch.randn(...)",
-            tuple(inputs.shape),
-            _sequence_dims(spec, "feature (input_size)"),
-            "the whole sequence; the loop feeds it to the cell one step at a time",
-        ),
+        _input_shape(spec, inputs, "the whole sequence; the loop feeds it to the cell one step at a time"),
         TensorShape(
             "x_t (cell input, layer 0)",
             f"x_t = x{index}",
@@ -206,11 +210,9 @@ def _run_module(spec: ShapeSpec, generator: torch.Generator, inputs: torch.Tenso
     out_feature = "feature (directions×hidden_size)"
     call = "output, (h_n, c_n) = rnn(x, (h_0, c_0))" if is_lstm else "output, h_n = rnn(x, h_0)"
     tensors = [
-        TensorShape(
-            "input",
-            "x = torch.randn(...)",
-            tuple(inputs.shape),
-            _sequence_dims(spec, "feature (input_size)"),
+        _input_shape(
+            spec,
+            inputs,
             "batch_first=True puts batch first" if spec.batch_first else "PyTorch's default layout: time first",
         ),
         TensorShape(

@@ -12,7 +12,9 @@ each), in this order:
   about a tenth more off);
 - **levelled off** → a bigger network or a larger learning rate.
 
-A single epoch has no curve yet, so it gets "more epochs". The thresholds separate the runs
+A single epoch has no curve yet, so it gets "more epochs". Before any of these, pairs that no
+network can get all right are named (`conflict`): a next character that differs after the same
+characters read so far (windows of English text), where more training cannot help. The thresholds separate the runs
 `tests/test_advice.py` trains (Adam at 1, 3 and 10 against 0.1; tiny networks on long tasks).
 """
 
@@ -21,6 +23,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from enum import Enum
+
+from playground.nn.text import quoted
 
 RISE = 0.05  # a step counts as going up when the loss grows by more than this fraction
 RISING_SHARE = 0.25  # ... in at least this share of the steps: the loss jumps up and down
@@ -56,6 +60,30 @@ def advice_for(losses: Sequence[float]) -> Advice:
     return Advice.BIGGER_NETWORK
 
 
-def not_solved_message(epochs: int, losses: Sequence[float]) -> str:
-    """The sentence an unsolved run ends with, on the Train page and after the CLI's epochs."""
-    return f"Not solved in {epochs} epoch{'s' * (epochs != 1)}. {advice_for(losses).value}"
+def conflict(
+    source_chars: Sequence[Sequence[str]], target_chars: Sequence[Sequence[str]], bidirectional: bool
+) -> str | None:
+    """A sentence naming two pairs that no network can both get right, or None.
+
+    A network reading left to right has seen only ``source[:t + 1]`` when it predicts step t, so
+    two pairs that agree up to there but want different characters at t cannot both be right; a
+    bidirectional one sees the whole string, so only equal sources with different targets conflict.
+    """
+    wanted: dict[tuple[tuple[str, ...], int], str] = {}
+    for source, target in zip(source_chars, target_chars):
+        for step in range(len(source)):
+            read = tuple(source) if bidirectional else tuple(source[: step + 1])
+            earlier = wanted.setdefault((read, step), target[step])
+            if earlier != target[step]:
+                return (
+                    f"These pairs cannot all be right: after reading {quoted(''.join(read))} one target wants "
+                    f"{quoted(earlier)} and another {quoted(target[step])} at step t={step}. The loss cannot reach 0, "
+                    "whatever the training: judge the run by how many characters are right."
+                )
+    return None
+
+
+def not_solved_message(epochs: int, losses: Sequence[float], unreachable: str | None = None) -> str:
+    """The sentence an unsolved run ends with, on the Train page and after the CLI's epochs;
+    ``unreachable`` (a `conflict`) replaces the advice: no setting can solve such pairs."""
+    return f"Not solved in {epochs} epoch{'s' * (epochs != 1)}. {unreachable or advice_for(losses).value}"

@@ -39,14 +39,24 @@ class Limits:
     max_what_if_multiply_adds: int = 3_000_000_000
 
 
-def _parse(name: str, kind: type[int] | type[float], raw: str, default: int | float) -> int | float:
-    """``raw`` as a cap of type ``kind``: a whole number (counts) or a finite number, greater than 0."""
+# The most a host may allow, where more would break the arithmetic rather than a lesson: an optimizer
+# step with a learning rate near float32's largest number (3.4e38) overflows inside torch.
+HIGHEST = {"max_learning_rate": 1e6}
+
+
+def _parse(
+    name: str, kind: type[int] | type[float], raw: str, default: int | float, highest: float = math.inf
+) -> int | float:
+    """``raw`` as a cap of type ``kind``: a whole number (counts) or a finite number, greater than 0
+    and at most ``highest``."""
     try:
         value = kind(raw)
     except ValueError:
         value = None
-    if value is None or not (kind is int or math.isfinite(value)) or not value > 0:
+    if value is None or not (kind is int or math.isfinite(value)) or not 0 < value <= highest:
         must_be = "a whole number greater than 0" if kind is int else "a finite number greater than 0"
+        if highest < math.inf:
+            must_be += f" and at most {highest:g}"
         raise CapVariableError(
             f"The environment variable {name}={raw!r} is not a valid cap: it must be {must_be} "
             f"(unset it for the default, {default})."
@@ -63,7 +73,7 @@ def load_limits(environ: Mapping[str, str] | None = None) -> Limits:
         name = f"RNN_PLAYGROUND_{field.name.upper()}"
         if name in environ:
             kind = int if field.type == "int" else float
-            overrides[field.name] = _parse(name, kind, environ[name], field.default)
+            overrides[field.name] = _parse(name, kind, environ[name], field.default, HIGHEST.get(field.name, math.inf))
     return Limits(**overrides)
 
 

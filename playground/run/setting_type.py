@@ -46,6 +46,10 @@ class Setting:
     metavar: str | None = None  # CLI: the value's name in --help
     cli_help: str | None = None  # CLI: --help text, where the flag's name does not say it all
     unused: Callable[[Mapping[str, Any]], bool] | None = None
+    # A whole number typed as text rather than in a number box: a browser's number box turns what it
+    # cannot hold exactly (past 2**53) red without a word and reads "1e30" as 1, so a setting whose
+    # digits matter more than its size (a seed) is parsed on the server, which can say what is wrong.
+    typed_as_text: bool = False
 
     @property
     def kind(self) -> type:

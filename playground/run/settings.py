@@ -191,6 +191,7 @@ SETTINGS: tuple[Setting, ...] = (
         noun="seed",
         low=0,
         high=2**32 - 1,
+        typed_as_text=True,
         step=1,
         metavar="N",
         help="Same settings and seed give the same numbers every time.",

@@ -25,9 +25,10 @@ from playground.lessons.challenges import (
     record,
 )
 from playground.nn.text import visible
-from ui.challenges.state import CHALLENGE_LOADED, CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
+from ui.challenges.state import CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
 from ui.core.markdown import escape_markdown
-from ui.core.session import get_trainer, load_config
+from ui.core.session import change_experiment, get_trainer
+from ui.core.state import ACTIVE_CHALLENGE
 
 PROGRESS_FILE_NAME = "rnn-playground-challenges.json"
 TRAIN_PAGE = "app_pages/train.py"
@@ -60,8 +61,9 @@ def passed_count() -> int:
 
 def _load(name: str) -> None:
     """Button callback: the challenge's starting config becomes the session's experiment."""
-    load_config(CHALLENGES[name].start)
-    CHALLENGE_LOADED.set(name)
+    challenge = CHALLENGES[name]
+    change_experiment(challenge.start, f"Challenge “{challenge.title}”")
+    ACTIVE_CHALLENGE.set(name)
 
 
 def _evidence_list(evidence: Evidence) -> str:
@@ -91,7 +93,7 @@ def challenge_card(challenge: Challenge, verdict: Verdict | None) -> None:
             args=(challenge.name,),
             help="Replaces the Train page's strings and settings with this challenge's.",
         )
-        if CHALLENGE_LOADED.get() == challenge.name:
+        if ACTIVE_CHALLENGE.get() == challenge.name:
             st.page_link(TRAIN_PAGE, label="Loaded: change the settings and train it on the Train page", icon="➡️")
 
 

@@ -1,5 +1,5 @@
-"""What the Challenges page keeps in a session: the best passing evidence per challenge, the
-challenge whose starting config was loaded last, and the progress file already read."""
+"""What the Challenges page keeps in a session: the best passing evidence per challenge and the
+progress file already read (the challenge being worked on is `ui.core.state.ACTIVE_CHALLENGE`)."""
 
 from __future__ import annotations
 
@@ -7,5 +7,4 @@ from playground.lessons.challenges import Progress
 from ui.core.state import SessionKey
 
 CHALLENGE_PROGRESS: SessionKey[Progress] = SessionKey("challenge_progress", {})
-CHALLENGE_LOADED: SessionKey[str | None] = SessionKey("challenge_loaded", None)
 CHALLENGE_UPLOADED_FILE: SessionKey[str | None] = SessionKey("challenge_uploaded_file", None)

@@ -207,9 +207,10 @@ class LiveRun(Generic[Target]):
         views()
 
 
-def show_progress(target: Trainable, running: bool) -> None:
-    """Epoch, CPU seconds of training and whether it is training, paused or done."""
-    state = "training…" if running else ("done" if target.done else "paused")
+def show_progress(target: Trainable, running: bool, idle: str = "paused") -> None:
+    """Epoch, CPU seconds of training and whether it is training, done or ``idle`` (how a page names
+    a run that is neither: paused, or stopped after a step)."""
+    state = "training…" if running else ("done" if target.done else idle)
     st.progress(
         target.epoch / target.epochs,
         text=f"Epoch {target.epoch} of {target.epochs} · {target.train_seconds:.2f} s of training · {state}",

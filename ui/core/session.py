@@ -14,8 +14,20 @@ from dataclasses import replace
 
 from playground import RunConfig, Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.run.config_change import change_with_locks
 from ui.core.live_run import LiveRun
-from ui.core.state import CONFIG, CONFIG_LOADED, TRAIN_GHOST, TRAIN_LIVE, TRAIN_PACE, TRAIN_STOP_WHEN_SOLVED, TRAINER
+from ui.core.state import (
+    CLASSROOM_LINK,
+    CONFIG,
+    CONFIG_LOADED,
+    EXPERIMENT_CHANGE,
+    TRAIN_GHOST,
+    TRAIN_GHOST_STRINGS,
+    TRAIN_LIVE,
+    TRAIN_PACE,
+    TRAIN_STOP_WHEN_SOLVED,
+    TRAINER,
+)
 
 
 def get_config() -> RunConfig:
@@ -38,11 +50,18 @@ def set_config(config: RunConfig) -> None:
         drop_run()
 
 
-def load_config(config: RunConfig) -> None:
-    """Make ``config`` the experiment from a page other than Train (a challenge's starting config):
-    the Train page's controls show it the next time they are drawn, even if they were drawn before."""
+def change_experiment(config: RunConfig, source: str) -> None:
+    """Make ``config`` the experiment as a whole, from a preset, a challenge or a generated task
+    (``source`` names it for the learner): a teacher's locked controls keep their values, the Train
+    page's controls show the result the next time they are drawn, and that page says what changed."""
+    link = CLASSROOM_LINK.get()
+    current = get_config()
+    config, change = change_with_locks(current, config, link.locked | link.hidden, source)
+    if (config.sources, config.targets) != (current.sources, current.targets):
+        TRAIN_STOP_WHEN_SOLVED.set(strings_are_typed(config))  # a lesson's strings train all its epochs
     set_config(config)
     CONFIG_LOADED.set(True)
+    EXPERIMENT_CHANGE.set(change)
 
 
 def drop_run() -> None:
@@ -50,6 +69,7 @@ def drop_run() -> None:
     trainer = TRAINER.get()
     if trainer is not None and trainer.epoch:
         TRAIN_GHOST.set(tuple(record.loss for record in trainer.history))
+        TRAIN_GHOST_STRINGS.set((trainer.config.sources, trainer.config.targets))
     TRAINER.clear()
     TRAIN_LIVE.running.set(False)
 

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 
 from playground import RunConfig, Trainer
+from playground.run.config_change import ExperimentChange
 from playground.url_state import ClassroomLink
 
 Value = TypeVar("Value")
@@ -87,9 +88,17 @@ TRAIN_LIVE = live_keys("train")
 # The epoch the Train views show (the scrubber's), with the id of the run it belongs to: the
 # other pages open at it, so rewinding on Train and opening Inside the cell shows that epoch.
 TRAIN_SHOWN_EPOCH: SessionKey[tuple[int, int] | None] = SessionKey("train_shown_epoch", None)
-# A whole experiment was loaded on another page (a challenge's start): the Train controls show it next.
+# A preset, a challenge or a task changed the experiment: the Train controls show it the next time
+# they are drawn, and the Train page says what changed (`ui.core.session.change_experiment`).
 CONFIG_LOADED: SessionKey[bool] = SessionKey("run_config_loaded", False)
+EXPERIMENT_CHANGE: SessionKey[ExperimentChange | None] = SessionKey("experiment_change", None)
+# The challenge whose starting config was loaded last: its goal shows on Train while the strings are its.
+ACTIVE_CHALLENGE: SessionKey[str | None] = SessionKey("active_challenge", None)
 TRAIN_GHOST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost", ())  # the previous run's losses
+# ...and the strings it trained: the ghost is drawn only behind a run of the same strings.
+TRAIN_GHOST_STRINGS: SessionKey[tuple[tuple[str, ...], tuple[str, ...]] | None] = SessionKey(
+    "train_ghost_strings", None
+)
 # How the Train run goes, kept beside their widgets (`ui.train.controls`), which other pages forget.
 TRAIN_PACE: SessionKey[float | None] = SessionKey("train_pace", 10.0)  # epochs per second; None: full speed
 TRAIN_STOP_WHEN_SOLVED: SessionKey[bool | None] = SessionKey("train_stop_when_solved", None)  # None: not chosen

@@ -9,6 +9,7 @@ from ui.core.state import SessionKey, live_keys
 
 GRADIENT_FLOW_TASK_KEY = "gradient-flow-task"
 RUN_TASK, MEMORY_TASK = "run", "memory"  # the Train run's strings; the page's own example
+STEP_EPOCHS = 25  # what the page's step button trains
 # The run whose strings the page last started from (id of the trainer).
 GRADIENT_FLOW_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("gradient_flow_followed_run", None)
 GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey("gradient_flow_race", None)

@@ -13,7 +13,7 @@ from playground.run.compare import Comparison
 from ui.core.draw import chart_theme, draw_plotly
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
-from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN
+from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN, STEP_EPOCHS
 
 GRADIENT_FLOW_EPOCH_KEY = "gradient-flow-epoch"
 
@@ -54,9 +54,12 @@ def _views(race: Comparison, live: bool) -> None:
             st.warning(f"**{run.contender.label.upper()}** stopped: {escape_markdown(run.error)}")
     trained = {cell: trainer for cell, trainer in race.trainers.items() if trainer.epoch > 0}
     if not trained:
-        st.info("Press **Train 25 epochs** or **▶ Train live** to start; the curves appear after the first epoch.")
+        st.info(
+            f"Press **Train {STEP_EPOCHS} more epochs** or **▶ Train live** to start; "
+            "the curves appear after the first epoch."
+        )
         return
-    show_progress(race, live)
+    show_progress(race, live, idle="stopped: train more or ▶ Train live")
     epochs = {cell: trainer.epoch for cell, trainer in trained.items()}  # live: each run's latest
     common = sorted(set.intersection(*(set(trainer.detailed_epochs) for trainer in trained.values())))
     if not live and len(common) > 1:

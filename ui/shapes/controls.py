@@ -29,6 +29,10 @@ def start_buttons(trainer: Trainer) -> None:
     )
 
 
+def _size_box(container: Any, label: str, field: str, high: int) -> int:
+    return container.number_input(label, step=1, key=SHAPES_KEYS[field], help=f"1 to {high} on this page.")
+
+
 def shapes_controls() -> tuple[ShapeSpec, Any]:
     """The module and its sizes in a narrow column; the spec they make, and the wide column
     beside them for the diagram."""
@@ -43,11 +47,13 @@ def shapes_controls() -> tuple[ShapeSpec, Any]:
             help=", ".join(cell.label for cell in CELLS.values()),
         )
         left, right = st.columns(2)
-        seq_len = left.number_input("seq_len", 1, MAX_SEQ_LEN, key=SHAPES_KEYS["seq_len"])
-        batch = right.number_input("batch size", 1, MAX_BATCH, key=SHAPES_KEYS["batch_size"])
-        input_size = left.number_input("input_size", 1, MAX_FEATURES, key=SHAPES_KEYS["input_size"])
-        hidden_size = right.number_input("hidden_size", 1, MAX_FEATURES, key=SHAPES_KEYS["hidden_size"])
-        layers = left.number_input("num_layers", 1, MAX_LAYERS, key=SHAPES_KEYS["layers"])
+        # No min or max on the boxes: a browser turns a number out of range red without a word, so
+        # every value reaches the page, which says what is allowed (`check_spec`).
+        seq_len = _size_box(left, "seq_len", "seq_len", MAX_SEQ_LEN)
+        batch = _size_box(right, "batch size", "batch_size", MAX_BATCH)
+        input_size = _size_box(left, "input_size", "input_size", MAX_FEATURES)
+        hidden_size = _size_box(right, "hidden_size", "hidden_size", MAX_FEATURES)
+        layers = _size_box(left, "num_layers", "layers", MAX_LAYERS)
         one_way = CELLS[module].hand_looped  # a hand loop of cells runs forward in time only
         bidirectional = st.checkbox(
             "bidirectional",

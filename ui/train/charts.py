@@ -23,7 +23,7 @@ from charts.train.probabilities import probabilities_chart, probabilities_figure
 from playground import Trainer
 from playground.nn.cells import CELLS
 from ui.core.draw import chart_theme, draw_plotly
-from ui.core.state import TRAIN_GHOST
+from ui.core.state import TRAIN_GHOST, TRAIN_GHOST_STRINGS
 
 TIMELINE_ROWS = 16  # each row is a line of text the browser redraws on every refresh
 # Heatmap cells (hidden and cell states, every layer and direction) drawn as Vega-Lite: an LSTM
@@ -42,8 +42,18 @@ def heatmap_cells(trainer: Trainer) -> int:
     return trainer.dataset.seq_len * config.hidden_size * config.layers * config.num_directions * states
 
 
-def curve_toggles() -> None:
-    """Under the loss chart (so both chart tops line up): its scale, and whether heatmaps follow training."""
+def ghost_losses(trainer: Trainer) -> tuple[float, ...]:
+    """The previous run's losses, drawn as a grey line behind this run's when it trained the same
+    strings (a curve from another task would compare nothing)."""
+    same = TRAIN_GHOST_STRINGS.get() == (trainer.config.sources, trainer.config.targets)
+    return TRAIN_GHOST.get() if same else ()
+
+
+def curve_toggles(trainer: Trainer) -> None:
+    """Under the loss chart (so both chart tops line up): what its grey line is, its scale, and
+    whether heatmaps follow training."""
+    if ghost_losses(trainer):
+        st.caption("Grey line: your previous run on these strings, for comparison.")
     st.toggle("Log-scale loss", key=LOG_KEY)
     st.toggle(
         "Heatmaps follow training live",
@@ -64,10 +74,10 @@ def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None) -> 
             trainer.solved_epoch,
             bool(st.session_state.get(LOG_KEY)),
             shown_epoch,
-            TRAIN_GHOST.get(),
+            ghost_losses(trainer),
         )
         st.vega_lite_chart(rows, spec, key=LIVE_LOSS_KEY, width="stretch")
-        curve_toggles()
+        curve_toggles(trainer)
     with right:
         rows, spec = timeline_chart(
             trainer.history,
@@ -108,8 +118,8 @@ def plotly_curves(trainer: Trainer, pair: int, epoch: int) -> None:
     left, right = st.columns(2, gap="medium")
     with left:
         chart = st.empty()  # the toggles sit under the chart so both chart tops line up
-        curve_toggles()
-        ghost = [LossRun(TRAIN_GHOST.get(), name="previous run", ghost=True)] if TRAIN_GHOST.get() else []
+        curve_toggles(trainer)
+        ghost = [LossRun(losses, name="previous run", ghost=True)] if (losses := ghost_losses(trainer)) else []
         draw_plotly(
             chart,
             loss_figure(

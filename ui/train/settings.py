@@ -13,19 +13,23 @@ from typing import Any
 import streamlit as st
 
 from playground import PlaygroundError, RunConfig
+from playground.lessons.challenges import CHALLENGES, applies_to
 from playground.lessons.presets import PRESETS
 from playground.nn.text import split_characters
 from playground.run.limits import LIMITS
 from playground.run.setting_type import Section, Setting
 from playground.run.settings import PRESET_CONTROL, SETTINGS
 from ui.core.classroom_link import control_state
-from ui.core.state import CONFIG_LOADED
+from ui.core.markdown import escape_markdown
+from ui.core.session import change_experiment
+from ui.core.state import ACTIVE_CHALLENGE, CONFIG_LOADED, EXPERIMENT_CHANGE
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
 SOURCES_KEY, TARGETS_KEY = PREFIX + "sources", PREFIX + "targets"
 # What the text boxes accept: every allowed pair plus a margin (the config check names the caps).
 STRINGS_MAX_CHARS = LIMITS.max_string_length * LIMITS.max_pairs + 64
+WHOLE_NUMBER_MAX_CHARS = 40  # a whole number typed as text: far past any cap, far short of a slow int()
 # How the string boxes read when the task is next-character prediction (targets unused).
 NEXT_CHAR_WORDING = {
     "sources": {"label": "Source text"},
@@ -46,8 +50,11 @@ def key(setting: Setting) -> str:
 
 
 def to_widget(setting: Setting, value: Any) -> Any:
-    """A config value as its widget holds it (a list of strings is one line each)."""
-    return "\n".join(value) if setting.kind is tuple else value
+    """A config value as its widget holds it (a list of strings is one line each, a number typed as
+    text its digits)."""
+    if setting.kind is tuple:
+        return "\n".join(value)
+    return str(value) if setting.typed_as_text else value
 
 
 def from_widget(setting: Setting, value: Any) -> Any:
@@ -56,7 +63,17 @@ def from_widget(setting: Setting, value: Any) -> Any:
         return lines_to_strings(value)
     if setting.kind is str:
         return value if setting.choices else value or ""
+    if setting.typed_as_text:
+        return _whole_number(setting, value)
     return setting.kind(value)
+
+
+def _whole_number(setting: Setting, text: str) -> int:
+    """A whole number typed as text, or `PlaygroundError` saying what was typed instead."""
+    digits = (text or "").strip().replace("_", "")
+    if not digits.lstrip("-").isdigit() or len(digits) > WHOLE_NUMBER_MAX_CHARS:
+        raise PlaygroundError(f"The {setting.noun} must be a whole number, such as 777; got '{text}'.")
+    return int(digits)
 
 
 def fill_widgets(config: RunConfig) -> None:
@@ -71,6 +88,8 @@ def config_from_widgets() -> RunConfig:
     for setting in SETTINGS:
         try:
             values[setting.field] = from_widget(setting, st.session_state[key(setting)])
+        except PlaygroundError:
+            raise  # its own sentence
         except (TypeError, ValueError, OverflowError):
             label = setting.field.replace("_", " ")
             raise PlaygroundError(f"The {label} must be a finite number.") from None
@@ -84,7 +103,7 @@ def matching_preset(config: RunConfig) -> str | None:
 def _apply_preset() -> None:
     name = st.session_state.get(PRESET_KEY)
     if name in PRESETS:
-        fill_widgets(PRESETS[name].config)
+        change_experiment(PRESETS[name].config, f"Preset “{PRESETS[name].title}”")
 
 
 def ensure_widgets(config: RunConfig) -> None:
@@ -119,9 +138,31 @@ def preset_and_strings() -> None:
         config = None  # the page explains the bad number; keep the picker on "custom"
     st.session_state[PRESET_KEY] = matching_preset(config) if config else None
     preset_state = control_state(PRESET_CONTROL)  # a classroom link may lock or hide it
-    if preset_state != "hidden":
-        _preset_picker(disabled=preset_state == "locked")
+    # One container whatever it holds: the boxes below keep their place in the page, so the browser
+    # keeps the one being typed in (an element that comes or goes above them would remount them).
+    with st.container():
+        if preset_state != "hidden":
+            _preset_picker(disabled=preset_state == "locked")
+        if config is not None:
+            _what_changed(config)
     _draw_section("strings")
+
+
+def _what_changed(config: RunConfig) -> None:
+    """What the last preset, challenge or generated task changed, until the learner changes the
+    experiment again; and the goal of the challenge being worked on, while its strings are trained."""
+    change = EXPERIMENT_CHANGE.get()
+    if change is not None and change.result == config:
+        changed = ", ".join(change.changed) or "nothing: the settings were already these"
+        kept = f" Kept as your teacher's link locks them: {', '.join(change.kept)}." if change.kept else ""
+        st.caption(escape_markdown(f"{change.source} changed {changed}.{kept}"))
+    active = CHALLENGES.get(ACTIVE_CHALLENGE.get() or "")
+    if active is not None and applies_to(active, config):
+        st.info(
+            f"**Challenge: {escape_markdown(active.title)}.** Goal: {escape_markdown(active.goal)}. "
+            "The Challenges page grades your run.",
+            icon=":material/emoji_events:",
+        )
 
 
 def _preset_picker(disabled: bool) -> None:
@@ -173,6 +214,8 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
         labels = setting.choice_labels
         index = setting.choices.index(value) if value in setting.choices else 0
         container.selectbox(**options, options=setting.choices, index=index, format_func=labels.get if labels else str)
+    elif setting.typed_as_text:
+        container.text_input(**options, value=value, max_chars=WHOLE_NUMBER_MAX_CHARS)
     elif setting.kind is str:
         container.text_input(**options, value=value, placeholder=setting.placeholder)
     else:

@@ -22,8 +22,8 @@ from playground.lessons.tasks import (
 )
 from playground.run.limits import LIMITS
 from ui.core.markdown import escape_markdown
-from ui.core.session import get_config
-from ui.train.settings import config_from_widgets, fill_widgets
+from ui.core.session import change_experiment, get_config
+from ui.train.settings import config_from_widgets
 from ui.train.state import TASK_PICKER_ERROR
 
 TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
@@ -61,14 +61,25 @@ def _fill() -> None:
     except PlaygroundError as error:
         TASK_PICKER_ERROR.set(str(error))
         return
-    fill_widgets(config)
+    change_experiment(config, f"Generated task “{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
+
+
+def _suggest_options() -> None:
+    """A task just picked: its length, pairs and delay start where its explanation says."""
+    suggested = GENERATED_TASKS[st.session_state[TASK_KEY]].suggested
+    st.session_state[LENGTH_KEY], st.session_state[PAIRS_KEY] = suggested.length, suggested.pairs
+    st.session_state[DELAY_KEY] = suggested.delay
 
 
 def task_picker() -> None:
     """A collapsed panel beside the presets: pick a task, its length and pairs, fill the strings."""
     with st.expander("Generate strings: copy, reverse, parity, counting, brackets, text…", icon=":material/casino:"):
         name = st.selectbox(
-            "Task", list(GENERATED_TASKS), key=TASK_KEY, format_func=lambda task: GENERATED_TASKS[task].title
+            "Task",
+            list(GENERATED_TASKS),
+            key=TASK_KEY,
+            format_func=lambda task: GENERATED_TASKS[task].title,
+            on_change=_suggest_options,
         )
         st.caption(GENERATED_TASKS[name].explanation)
         length, pairs, delay = st.columns(3)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from playground import Trainer
 from playground.nn.text import visible
-from playground.run.advice import not_solved_message
+from playground.run.advice import conflict, not_solved_message
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
 from ui.core.state import TRAIN_SHOWN_EPOCH
@@ -114,9 +114,9 @@ def progress(trainer: Trainer, running: bool) -> None:
             icon=":material/check_circle:",
         )
     elif trainer.done:
-        verdict.warning(
-            not_solved_message(config.epochs, [record.loss for record in trainer.history]), icon=":material/info:"
-        )
+        losses = [record.loss for record in trainer.history]
+        message = not_solved_message(config.epochs, losses, _unreachable(trainer))
+        verdict.warning(escape_markdown(message), icon=":material/info:")  # it may quote typed characters
 
 
 def _shown_epoch(trainer: Trainer) -> int:
@@ -173,3 +173,9 @@ def _pair_picker(trainer: Trainer) -> int:
         key=PAIR_KEY,
         format_func=lambda b: f"{b}: {dataset.sources[b]} → {dataset.targets[b]}",  # strings count from 0
     )
+
+
+def _unreachable(trainer: Trainer) -> str | None:
+    """Why no setting can solve these pairs, if that is so (`playground.run.advice.conflict`)."""
+    dataset = trainer.dataset
+    return conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from charts.labels import step_name
 from charts.train.layout import colour_bound
 from charts.what_if import importance_figure, probability_comparison, state_comparison, trajectory_animation
 from playground import PlaygroundError, RunConfig, Trainer
@@ -39,7 +40,14 @@ def side_by_side(config: RunConfig, dataset: Dataset, result: WhatIf, view: View
     if config.bidirectional:
         st.info(BIDIRECTIONAL_NOTE)
     else:
-        st.caption("One direction: the steps before the change are computed exactly as before (bit for bit).")
+        if step is None:
+            st.caption("The change acts at every step, so any step may differ.")
+        elif step == 0:
+            st.caption("The change acts from the first step, so any step may differ.")
+        else:
+            st.caption(
+                f"One direction: the steps before {step_name(step)} are computed exactly as before (bit for bit)."
+            )
 
     where = where_shown(config, dataset, view)
     panels = [("h", changed.hidden, original.hidden)]
