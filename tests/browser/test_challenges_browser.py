@@ -7,6 +7,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server, wait_until_idle
 from playground.lessons.challenges import CHALLENGES
+from playground.lessons.tasks import GENERATED_TASKS
 
 pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
 
@@ -46,6 +47,9 @@ def test_load_train_and_pass_a_challenge():
         assert download.value.suggested_filename == "rnn-playground-challenges.json"
 
 
+PARITY_LENGTH = GENERATED_TASKS["parity"].suggested.length  # the picker starts a task at its suggested length
+
+
 def test_task_generator_fills_the_strings():
     with streamlit_server() as url, chromium() as browser:
         page = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
@@ -71,7 +75,7 @@ def test_task_generator_fills_the_strings():
         # Until the rerun ends, the replaced text area can stay beside the new one: wait for the one left.
         page.wait_for_function(
             "(() => { const boxes = document.querySelectorAll('textarea[aria-label^=\"Source string\"]');"
-            " return boxes.length === 1 && /^[01]{8}\\n/.test(boxes[0].value); })()",
+            f" return boxes.length === 1 && /^[01]{{{PARITY_LENGTH}}}\\n/.test(boxes[0].value); }})()",
             timeout=30_000,
         )
         assert set(source.input_value().replace("\n", "")) <= {"0", "1"}

@@ -8,6 +8,7 @@ session's current config, so returning from another page shows the run that was 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import streamlit as st
@@ -189,13 +190,14 @@ def _widget_values() -> dict[str, Any]:
 def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
     """The setting's widget, chosen by its type, in ``container`` (the page, sidebar or a column).
 
-    Each widget but the number boxes also gets its current value as its default. Streamlit's
-    browser code starts a new widget from its default and applies a value set through session
-    state (as a link's settings are) only once it has drawn the widget; a rerun the browser sent
-    before that (a live view's timer, while a link's run trained) carried the default back, and
-    the text boxes of a "train=1" link came back empty (tests/browser/test_share_browser.py). A
-    number box keeps Streamlit's own default: Streamlit replaces a number that is not finite by
-    the default, which would then silently be the previous value instead of an explained error."""
+    Each widget also gets its current value as its default. Streamlit's browser code starts a new
+    widget from its default and applies a value set through session state (as a link's, a preset's
+    or a challenge's settings are) only once it has drawn the widget; a rerun the browser sent
+    before that (a live view's timer, while a link's run trained) carried the default back: the
+    text boxes of a "train=1" link came back empty and the number boxes 0
+    (tests/browser/test_share_browser.py). A number that is not finite gets no default (an empty
+    box): Streamlit replaces such a number by the default, which would silently be the previous
+    value instead of an explained error."""
     options: dict[str, Any] = {"label": setting.label, "key": key(setting), "help": setting.help_text(LIMITS)}
     if setting.unused is not None:
         options["disabled"] = setting.unused(values)
@@ -219,7 +221,10 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
     elif setting.kind is str:
         container.text_input(**options, value=value, placeholder=setting.placeholder)
     else:
-        container.number_input(**options, step=setting.step, format=setting.number_format)
+        finite = isinstance(value, (int, float)) and math.isfinite(value)
+        container.number_input(
+            **options, value=value if finite else None, step=setting.step, format=setting.number_format
+        )
 
 
 def _draw_section(section: Section) -> None:
