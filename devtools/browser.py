@@ -146,6 +146,17 @@ def screenshot_path(name: str) -> Path:
     return ARTIFACTS / f"{name}.png"
 
 
+def screenshot_whole_page(page, path: Path) -> None:
+    """Save the whole page, not just the window: the app scrolls inside its own container, so the
+    window is made as tall as the page for the picture (at most 12,000 px), then put back."""
+    size = page.viewport_size
+    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(tall, size["height"]), 12_000)})
+    page.wait_for_timeout(1500)  # charts redraw at the new height
+    page.screenshot(path=path)
+    page.set_viewport_size(size)
+
+
 # The pages a learner tours in the browser tests, by their navigation titles (app.py).
 TOUR_PAGES = [
     "Train",

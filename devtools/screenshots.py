@@ -20,6 +20,7 @@ from devtools.browser import (
     chromium,
     go_to,
     open_and_train,
+    screenshot_whole_page,
     streamlit_server,
     wait_until_idle,
 )
@@ -64,12 +65,8 @@ def main() -> None:
                 page.wait_for_timeout(2500)  # and faded in
                 name = f"{slug(title)}-{width}x{height}.png"
                 page.screenshot(path=DOCS / name)
-                if full:  # the app scrolls inside its own container, so a tall window shows the whole page
-                    tall = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-                    page.set_viewport_size({"width": width, "height": min(tall, 12_000)})
-                    page.wait_for_timeout(1500)
-                    page.screenshot(path=ARTIFACTS / f"full-{name}")
-                    page.set_viewport_size({"width": width, "height": height})
+                if full:
+                    screenshot_whole_page(page, ARTIFACTS / f"full-{name}")
                 print(DOCS / name)
             page.context.close()
 

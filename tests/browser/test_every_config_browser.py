@@ -3,12 +3,20 @@ padded batch (the first pair shorter), a string at the length cap and the larges
 allow, each trained a few epochs.
 
 Train is rewound one epoch first. Then on every page: no two tick labels of a chart overlap,
-no chart is wider than its column or taller than a set bound, the page says which experiment
-and epoch it shows, and its own epoch slider (if any) opens at that epoch. Across pages:
+no chart is wider than its column or taller than a set bound, every label can be read (a log
+axis's ticks in order, no label clipped, covering another or a marker, no number in a cell
+under 10 px: `devtools.page_checks.unreadable_labels`), no table is cut off in a narrow
+column, the page says which experiment and epoch it shows, and its own epoch slider (if any)
+opens at that epoch. Some cases also turn on Train's log-scale loss and train Gradient flow's
+race, so every log axis is drawn. Across pages:
 a hidden (and cell) state value is painted the same colour on Train, Inside the cell and
 What if?, and a probability the same colour on Train and What if? — read from the charts
 Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config); every
 case tours all the pages. axe-core's WCAG 2 A/AA rules run on the largest model.
+
+A phone-width tour (390×844) of the pages whose charts were made readable there: after each
+page is chosen the sidebar has closed, and no chart's titles, annotations or legend overlap one
+another or the toolbar, or are clipped.
 """
 
 from __future__ import annotations
@@ -20,10 +28,27 @@ from devtools.browser import (
     chromium,
     chromium_missing_reason,
     open_and_train,
+    screenshot_path,
+    screenshot_whole_page,
     streamlit_server,
     wait_until_idle,
 )
-from devtools.page_checks import CHART_LAYOUT, Heatmap, axe_script, heatmaps, violations
+from devtools.page_checks import (
+    CHART_LAYOUT,
+    CHART_TEXTS,
+    SIDEBAR_OPEN,
+    TABLES,
+    TITLES,
+    Heatmap,
+    axe_script,
+    clipped_labels,
+    crowded_labels,
+    cut_off_tables,
+    heatmaps,
+    unreadable_labels,
+    violations,
+)
+from devtools.screenshots import slug
 from playground import RunConfig
 from playground.lessons.presets import PRESETS
 from playground.run.limits import LIMITS
@@ -58,6 +83,9 @@ CONFIGS = {
 }
 # axe-core on the largest model too (test_accessibility_browser.py covers every page of a small run).
 AXE_CONFIGS = ["largest-model"]
+# Cases that draw Train's loss on a log scale and train Gradient flow's race (its two log axes).
+LOG_CONFIGS = ["batch-of-three", "longest-string"]
+RACE_BUTTON = "Train 25 more epochs"
 # The pages with an epoch slider of their own, which must open at the epoch Train shows.
 EPOCH_SLIDERS = {
     "Inside the cell": ".st-key-inside-epoch",
@@ -97,6 +125,13 @@ def visit(page, title: str) -> None:
     wait_until_idle(page)
 
 
+def train_the_race(page) -> None:
+    """Gradient flow: train its three runs one step of epochs, so their charts are drawn."""
+    page.get_by_role("button", name=RACE_BUTTON).click()
+    page.get_by_text("Show epoch").first.wait_for(timeout=180_000)
+    wait_until_idle(page)
+
+
 def first_state(page, key: str, hover: str) -> Heatmap | None:
     return next((h for h in heatmaps(page, key) if hover in h.hover), None)
 
@@ -122,11 +157,19 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
         arg=f"epoch {EPOCHS - 1}",
     )
     wait_until_idle(page)
+    if name in LOG_CONFIGS:
+        page.get_by_text("Log-scale loss").click()
+        page.wait_for_function(
+            "() => document.querySelector('.st-key-train_loss_chart .js-plotly-plot')?.layout.yaxis.type === 'log'"
+        )
+        wait_until_idle(page)
     shown = slider.get_attribute("aria-valuetext")
     problems, states = [], {}
     for title in TOUR_PAGES:
         if title != "Train":
             visit(page, title)
+        if title == "Gradient flow" and name in LOG_CONFIGS:
+            train_the_race(page)
         page.wait_for_timeout(300)  # let plotly finish drawing
         if title == "Train":
             if not shows_train_run(page, config):
@@ -148,6 +191,11 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
                 problems.append((*where, f"{chart['width']:.0f} px wide in a {chart['column']:.0f} px column"))
             if chart["height"] > MAX_CHART_PX:
                 problems.append((*where, f"{chart['height']:.0f} px tall"))
+        for chart in page.evaluate(CHART_TEXTS):
+            if found := unreadable_labels(chart):
+                problems.append((title, chart["key"], chart["title"], found[:4]))
+        if found := cut_off_tables(page.evaluate(TABLES)):
+            problems.append((title, found))
         if name in AXE_CONFIGS and (found := violations(page, axe_script())):
             problems.append((title, "axe-core WCAG 2 A/AA", found))
         for kind, charts in STATE_CHARTS.items():
@@ -170,4 +218,39 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
                 if max(abs(x - y) for x, y in zip(a, b)) > 1.0:
                     problems.append((kind, f"{value:.3f}", first, a, title, b))
                     break
+    assert not problems, "\n".join(map(str, problems))
+
+
+PHONE = {"width": 390, "height": 844}
+PHONE_CONFIG = RunConfig(sources=("hello world",), targets=("ello world!",), cell="lstm", layers=2, epochs=EPOCHS)
+# The pages whose charts were made readable at a phone's width.
+PHONE_PAGES = ["Train", "Shapes", "What if?", "Embeddings", "Gradient flow"]
+
+
+def test_at_a_phone_width_the_sidebar_closes_on_choosing_a_page_and_chart_titles_stay_apart(app):
+    """At 390×844 the sidebar covers the page while open: choosing a page must close it. Each
+    chart's titles, subplot titles, annotations and legend neither overlap one another nor sit
+    under the toolbar, nor are clipped."""
+    url, browser = app
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    open_and_train(page, url, "?" + query_string(PHONE_CONFIG))
+    problems = []
+    for title in PHONE_PAGES:
+        if title != "Train":
+            page.get_by_test_id("stExpandSidebarButton").click()
+            visit(page, title)
+            page.wait_for_timeout(500)  # the sidebar's closing slide
+            if page.evaluate(SIDEBAR_OPEN):
+                problems.append((title, "the sidebar stays open over the page"))
+                page.get_by_test_id("stSidebarCollapseButton").locator("button").click(force=True)
+        if title == "Gradient flow":
+            train_the_race(page)
+        page.mouse.move(0, 0)  # no chart hovered: its toolbar shows as it does at rest
+        page.wait_for_timeout(300)
+        screenshot_whole_page(page, screenshot_path(f"phone-{slug(title)}"))
+        for chart in page.evaluate(CHART_TEXTS):
+            if found := crowded_labels(chart, TITLES) + clipped_labels(chart, TITLES):
+                problems.append((title, chart["key"], found[:4]))
+    context.close()
     assert not problems, "\n".join(map(str, problems))
