@@ -44,8 +44,8 @@ def gradient_norm_figure(
         )
     figure.update_xaxes(title="epoch")
     shown = [*before, *after, *([max_norm] if max_norm > 0 else [])]
-    # Plotly's default log ticks label the 2s to 9s between powers of ten, which crowd each
-    # other once the norms span a few decades (the largest model's first updates do).
+    # Plotly's default log ticks label the 2s to 9s between powers of ten by their first digit,
+    # which crowd each other and read out of order ("2, 1, 5, 2").
     figure.update_yaxes(title="‖gradient of all weights‖", type="log", **log_axis_ticks(shown))
     figure.update_layout(
         height=340,

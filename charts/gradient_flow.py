@@ -31,7 +31,7 @@ def gradient_flow_figure(curves: dict[str, torch.Tensor], epochs: dict[str, int]
             )
         )
     values = [value for curve in curves.values() for value in curve.tolist()]
-    figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", exponentformat="power", **log_axis_ticks(values))
+    figure.update_yaxes(type="log", title="‖∂L/∂hₜ‖ (log scale)", **log_axis_ticks(values))
     figure.update_xaxes(**step_axis(list(chars), FLOW_PLOT_PX, title="time step t (input character)"))
     figure.update_layout(
         height=430,

@@ -164,24 +164,47 @@ def loss_figure(
 
 
 MAX_LOG_TICKS = 8  # labels on a log axis a few hundred pixels tall that stay apart
+# Under this many decades Plotly labels a log axis itself, fully ("0.35, 0.4, 0.45"); from a
+# decade on it would label the 2s and 5s by their first digit alone ("2, 0.1, 5, 2" for 0.2, 0.1,
+# 0.05, 0.02), and its range, padded, can reach a decade from a little less.
+OWN_LOG_TICKS_FROM = 0.8
+MANTISSAS_UP_TO = 1.5  # decades over which the 2s and 5s are labelled too; beyond, powers of ten
 
 
 def log_axis_ticks(values: Sequence[float]) -> dict[str, Any]:
-    """A log axis's ticks for ``values``: powers of ten only over a decade and a half or more
-    (Plotly's 2s to 9s between them crowd each other), else the 2s and 5s too; over more than
-    `MAX_LOG_TICKS` decades (an exploding gradient), every second, third... power of ten."""
+    """A log axis's ticks for ``values``, each labelled with its whole value so that they read in
+    order top to bottom (`log_tick_text`): 1, 2 and 5 times each power of ten up to
+    `MANTISSAS_UP_TO` decades, powers of ten beyond, every second, third... over more than
+    `MAX_LOG_TICKS` decades (an exploding gradient). Under `OWN_LOG_TICKS_FROM` decades, Plotly's
+    own ticks, which label whole values there; ``exponentformat`` makes them read as ours do."""
     positive = [value for value in values if value > 0 and math.isfinite(value)]
     if not positive:
         return {}
-    decades = math.log10(max(positive)) - math.log10(min(positive))
-    if decades < 1.5:
-        return dict(dtick="D2")
-    return dict(dtick=max(1, math.ceil(decades / MAX_LOG_TICKS)))
+    low, high = math.log10(min(positive)), math.log10(max(positive))
+    if high - low < OWN_LOG_TICKS_FROM:
+        return dict(exponentformat="e")
+    first, last = math.floor(low), math.ceil(high)
+    if high - low < MANTISSAS_UP_TO:
+        ticks = [mantissa * 10.0**power for power in range(first, last + 1) for mantissa in (1, 2, 5)]
+    else:
+        every = max(1, math.ceil((high - low) / MAX_LOG_TICKS))
+        ticks = [10.0**power for power in range(first, last + 1) if power % every == 0]
+    # Only the ticks the data reach, and the powers of ten just beyond (the range is padded).
+    ticks = [tick for tick in ticks if first <= math.log10(tick) <= last]
+    return dict(tickmode="array", tickvals=ticks, ticktext=[log_tick_text(tick) for tick in ticks])
+
+
+def log_tick_text(value: float) -> str:
+    """A log-axis tick as a learner reads it: "0.002", "0.5", "20" and "5000" from a thousandth to
+    ten thousand, "1e-5" and "2e6" (as Python prints them, shorter) beyond."""
+    if 1e-3 <= value < 1e4:
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    mantissa, exponent = f"{value:.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
-    """Ticks of a log-scale loss axis that never collide: Plotly labels the 2s and 5s between
-    powers of ten too, which crowd each other over several decades; there, powers of ten only."""
+    """Ticks of a log-scale loss axis that never collide and read in order (`log_axis_ticks`)."""
     return log_axis_ticks([loss for run in runs for loss in run.losses])
 
 
