@@ -56,7 +56,8 @@ def predictions_figure(
     """The predicted string of each epoch, one row each, every character green when right and
     vermillion with a ✗ in its corner when wrong (two cues: colour alone fails one boy in twelve).
     Targets too long for a character per column in about ``plot_px`` (64 in half the page) name
-    every few columns and leave the cells' characters to hover, where they would print over each other.
+    every few columns and leave the cells' characters and ✗ marks to hover, where they would
+    print over each other (the colour stays).
 
     Rows come from each record's predicted string for batch item ``pair`` (kept for every
     epoch, even where a long run dropped the probabilities), split into the same
@@ -79,7 +80,8 @@ def predictions_figure(
         )
     columns = len(targets)
     fits = plot_px / max(columns, 1) >= CHAR_TICK_PX
-    wrong = [(t, row) for row, cells in enumerate(z) for t, right in enumerate(cells) if not right]
+    # Cells too narrow for a character are too narrow for its ✗ too: the marks ran into each other.
+    wrong = [(t, row) for row, cells in enumerate(z) for t, right in enumerate(cells) if not right and fits]
     data = [
         dict(
             type="heatmap",
