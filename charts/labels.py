@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 VISIBLE_SPACE = "␣"
 _MARKUP = re.compile(r"<[^>]+>")
@@ -70,15 +70,25 @@ def step_stride(steps: int, plot_px: float, label_px: float = 34) -> int:
     return max(1, math.ceil(steps * label_px / max(plot_px, 1)))
 
 
-def step_labels(input_chars: Sequence[str], stride: int = 1) -> list[str]:
+def step_labels(input_chars: Sequence[str], stride: int = 1, numbered: Collection[int] | None = None) -> list[str]:
     """Plotly tick labels for time steps: the character fed at that step over its step number.
 
     With ``stride`` above 1 (long strings in a narrow chart) every step keeps its character
-    and only every ``stride``-th step its number, so nothing collides and no step is unnamed."""
+    and only every ``stride``-th step its number (or the steps in ``numbered``), so nothing
+    collides and no step is unnamed."""
+    shown = set(range(0, len(input_chars), stride) if numbered is None else numbered)
     return [
-        f"{char_label(char)}<br><sub>{step_name(t) if t % stride == 0 else ''}</sub>"
-        for t, char in enumerate(input_chars)
+        f"{char_label(char)}<br><sub>{step_name(t) if t in shown else ''}</sub>" for t, char in enumerate(input_chars)
     ]
+
+
+def numbered_steps(steps: int, plot_px: float, label_px: float) -> list[int]:
+    """The steps whose numbers a time-step axis ``plot_px`` wide shows, labels ``label_px`` wide
+    with their gap: every `step_stride`-th, less the last where its label would stick out past
+    the axis's end, into the first label of a panel beside it (t=63 ran into t=0)."""
+    stride = step_stride(steps, plot_px, label_px)
+    step_px = plot_px / max(steps, 1)
+    return [t for t in range(0, steps, stride) if t == 0 or (steps - 0.5 - t) * step_px >= label_px / 2]
 
 
 def label_chars(labels: Sequence[str]) -> int:

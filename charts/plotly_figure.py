@@ -26,7 +26,7 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
-from charts.labels import step_labels, step_stride
+from charts.labels import numbered_steps, step_labels
 from charts.theme import (
     DIVERGING,
     MONOSPACE,
@@ -118,14 +118,13 @@ def step_axis(input_chars: list[str], plot_px: float, **extra: Any) -> dict[str,
     """A time-step axis whose labels never overlap in a plot about ``plot_px`` wide.
 
     Labels stay horizontal. Every step shows its character while characters fit, and every
-    few steps their number; when even characters would touch, only every few steps is
-    labelled (hover names every step)."""
+    few steps their number (`charts.labels.numbered_steps`); when even characters would touch,
+    only every few steps is labelled (hover names every step)."""
     steps = len(input_chars)
-    stride = step_stride(steps, plot_px, STEP_TICK_PX)
-    labels = step_labels(input_chars, stride)
+    shown = numbered_steps(steps, plot_px, STEP_TICK_PX)
+    labels = step_labels(input_chars, numbered=shown)
     if plot_px / max(steps, 1) >= CHAR_TICK_PX:
         return char_axis(labels, tickangle=0, **extra)
-    shown = list(range(0, steps, stride))
     return dict(
         tickvals=shown,
         ticktext=[labels[t] for t in shown],

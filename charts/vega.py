@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from charts.labels import plain_char, step_name, step_stride
+from charts.labels import numbered_steps, plain_char, step_name
 from charts.plotly_figure import CHAR_TICK_PX
 from charts.theme import FONT_FAMILY, MONOSPACE
 
@@ -41,10 +41,10 @@ def vega_step_axis(input_chars: Sequence[str], plot_px: float) -> dict[str, Any]
     character over ``t=N``, horizontal, numbers (and, when characters would touch, characters)
     only every few steps."""
     steps = len(input_chars)
-    stride = step_stride(steps, plot_px, VEGA_STEP_TICK_PX)
+    numbered = set(numbered_steps(steps, plot_px, VEGA_STEP_TICK_PX))
     every_char = plot_px / max(steps, 1) >= CHAR_TICK_PX
     labels = [
-        [plain_char(char) if every_char or t % stride == 0 else "", step_name(t) if t % stride == 0 else ""]
+        [plain_char(char) if every_char or t in numbered else "", step_name(t) if t in numbered else ""]
         for t, char in enumerate(input_chars)
     ]
     return {

@@ -13,18 +13,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# For every plotly chart: its size, its column's width, and each pair of tick labels of one
-# axis that collide, line by line (a step's character and its "t=12" below are two lines): on
-# an x axis, lines side by side closer than `TICK_GAP_PX` ("t=8t=12" touch without overlapping),
-# on a y axis, boxes that overlap (a pixel of slack for anti-aliasing).
+# For every plotly chart: its size, its column's width, and each pair of tick labels that
+# collide, line by line (a step's character and its "t=12" below are two lines): on the x axes
+# (all of a chart's panels together: one panel's last label can run into the next one's first),
+# lines side by side closer than `TICK_GAP_PX` ("t=8t=12" touch without overlapping); on each
+# y axis, boxes that overlap (a pixel of slack for anti-aliasing).
 TICK_GAP_PX = 3
 CHART_LAYOUT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(chart => {
     const box = chart.getBoundingClientRect();
     const column = chart.closest('[data-testid="stVerticalBlock"]').getBoundingClientRect();
     const overlaps = [];
-    for (const axis of chart.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above')) {
-        const gap = axis.matches('g.xaxislayer-above') ? TICK_GAP_PX : -1;
-        const lines = [...axis.querySelectorAll('text')].flatMap((t, label) => {
+    const across = [...chart.querySelectorAll('g.xaxislayer-above')];
+    for (const axis of [across, ...chart.querySelectorAll('g.yaxislayer-above')]) {
+        const gap = axis === across ? TICK_GAP_PX : -1;
+        const texts = axis === across ? across.flatMap(layer => [...layer.querySelectorAll('text')])
+            : [...axis.querySelectorAll('text')];
+        const lines = texts.flatMap((t, label) => {
             const parts = t.querySelectorAll('tspan.line');
             return [...(parts.length ? parts : [t])].map(line => [label, line.getBoundingClientRect()]);
         }).filter(([, r]) => r.width > 0);

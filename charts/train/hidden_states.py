@@ -22,8 +22,21 @@ from charts.theme import (
     diverging_colorbar,
     vega_diverging_scale,
 )
-from charts.train.layout import HALF_PLOT_PX, MIN_PANEL_PX, PANEL_GAP_PX, colour_bound, unit_px
+from charts.train.layout import (
+    FULL_FIGURE_PX,
+    HALF_FIGURE_PX,
+    MIN_PANEL_PX,
+    PANEL_GAP_PX,
+    colour_bound,
+    unit_px,
+)
 from charts.vega import Spec, vega_step_axis, vega_title
+
+H_BAR_PX = 76  # the right margin for h's colour bar
+C_BAR_PX = 48  # and beside it for c's, anchored to the figure's right edge ("−8.74"; Chromium)
+# The live chart's own room besides its panels: the unit axis and the legend (measured).
+LIVE_CHROME_PX = 170
+LIVE_PANEL_GAP_PX = 16
 
 
 def _axis_suffix(index: int) -> str:
@@ -47,7 +60,7 @@ def hidden_state_figure(
     cell: torch.Tensor | None = None,
     epoch: int | None = None,
     theme: ChartTheme = LIGHT,
-    plot_px: float = HALF_PLOT_PX,
+    figure_px: float = HALF_FIGURE_PX,
 ) -> go.Figure:
     """Hidden (and LSTM cell) states of one pair: a unit × time-step panel per layer,
     direction and kind.
@@ -56,7 +69,8 @@ def hidden_state_figure(
     panel's z is the (hidden, seq) transpose. Both kinds use the one diverging scale
     (`charts.theme.DIVERGING`): hidden states over ±1 (tanh, so a colour means the same at
     every epoch and on every page), unbounded cell states over their own range, each with
-    its legend. ``plot_px`` is about the plotting width, for step labels that never overlap.
+    its legend. ``figure_px`` is about the figure's width: step labels are spaced for the
+    width a panel gets of it, so they never run together.
     """
     layers, directions, seq_len, units = hidden.shape
     panels = [(d, kind) for kind in (["h", "c"] if cell is not None else ["h"]) for d in range(directions)]
@@ -68,9 +82,9 @@ def hidden_state_figure(
     height, gap_y = panel_px / plot_height, PANEL_GAP_PX / plot_height
     data, layout, annotations = [], {}, []
     ranges = {"h": colour_bound(hidden), "c": colour_bound(cell) if cell is not None else 1.0}
-    right = 76 if cell is None else 150  # the colour bars: h's, and c's beside it
-    # ``plot_px`` counts h's colour bar only; c's takes its margin from the panels.
-    x_axis = step_axis(list(input_chars), (plot_px - (right - 76)) * width)
+    right = H_BAR_PX if cell is None else H_BAR_PX + C_BAR_PX  # the colour bars: h's, and c's beside it
+    left = 20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX
+    x_axis = step_axis(list(input_chars), (figure_px - left - right) * width)
     for layer in range(layers):
         for column, (d, kind) in enumerate(panels):
             index = layer * columns + column + 1
@@ -126,7 +140,7 @@ def hidden_state_figure(
         # At the figure's right edge, inside the margin, whatever the width: beside h's, never on it.
         layout["coloraxis2"] = _state_colours("c", ranges["c"], bar_px, x=1, xref="container", xanchor="right")
     layout["annotations"] = annotations
-    layout["margin"] = dict(l=20 + TEXT_PX * len(str(units - 1)) + Y_TITLE_PX, r=right, t=80, b=64)
+    layout["margin"] = dict(l=left, r=right, t=80, b=64)
     title = "Hidden states" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, round(plot_height) + 80 + 64, theme)
 
@@ -161,7 +175,9 @@ def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[
                         )
     rows = pd.DataFrame(records)
     columns = directions * len(states)
-    panel_width = (HALF_PLOT_PX if columns <= 2 else 2 * HALF_PLOT_PX) / columns - 24  # as Train lays it out
+    # Laid out as Train lays out the finished chart: in half the page up to two panels a layer, else across it.
+    figure_px = HALF_FIGURE_PX if columns <= 2 else FULL_FIGURE_PX
+    panel_width = (figure_px - LIVE_CHROME_PX - LIVE_PANEL_GAP_PX * (columns - 1)) / columns
     row_px = unit_px(units, layers)
     panel_height = max(MIN_PANEL_PX, row_px * units)
     x = {"field": "order", "type": "ordinal", "title": None, "axis": vega_step_axis(input_chars, panel_width)}
@@ -206,7 +222,7 @@ def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[
         "spacing": PANEL_GAP_PX / 3,
         "vconcat": [
             {
-                "spacing": 16,
+                "spacing": LIVE_PANEL_GAP_PX,
                 "hconcat": [
                     panel(layer, direction, name, column == 0)
                     for column, (name, direction) in enumerate(

@@ -19,6 +19,11 @@ ROW_HEIGHT = 24  # pixels per epoch row in the predictions timeline
 # smudge, and the live chart's thousands of SVG circles kept the browser too busy to take a click.
 MARKERS_UP_TO = 60
 HALF_PLOT_PX = 330  # plotting width of a chart in half the Train page at 1280 px, about
+# A chart's whole width at 1280 px, in half the Train page and across it (Chromium, measured): a
+# view with wide margins (the probabilities' and hidden states' colour bars) takes its plotting
+# width from these, less its own margins, so that its step labels are spaced for the room they get.
+HALF_FIGURE_PX = 394
+FULL_FIGURE_PX = 820
 HIDDEN_PLOT_PX = 720  # the hidden-state panels' total height, at most (but MIN_PANEL_PX each)
 MIN_PANEL_PX = 90
 PANEL_GAP_PX = 96  # between layers: it holds the step labels and the next panel's title
@@ -44,11 +49,20 @@ WRONG_MARK_PX = 10
 WRONG_MARK_OFFSET = (0.3, -0.24)  # from the cell's centre, in cells: its top-right corner (y runs down)
 
 
+CELL_NUMBER_PX = 10  # the font size of a number written in a heatmap cell: smaller cannot be read
+NUMBER_CELL_PX = 22  # a cell's width that holds "0.00" at `CELL_NUMBER_PX`, with a little room either side
+# The narrower plotting width of the two probabilities charts in half the Train page at 1280 px
+# (Plotly's 252 px, Vega-Lite's 270 px; measured in Chromium).
+NUMBERS_PLOT_PX = 250
+
+
 def numbers_fit(seq_len: int, vocab_size: int) -> bool:
     """Whether the probabilities heatmap writes each probability in its cell: only while a cell
-    is wide and tall enough for "0.00" (the live chart asks the same, so the two agree)."""
+    is wide and tall enough for "0.00" at a readable `CELL_NUMBER_PX` (the live chart asks the
+    same, so the two agree). Plotly would shrink the numbers to fit a narrower cell instead."""
     row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
-    return seq_len * vocab_size <= 300 and HALF_PLOT_PX / seq_len >= 30 and row_px >= VOCAB_ROW_PX
+    fits_across = NUMBERS_PLOT_PX / seq_len >= NUMBER_CELL_PX
+    return seq_len * vocab_size <= 300 and fits_across and row_px >= VOCAB_ROW_PX
 
 
 def colour_bound(values: torch.Tensor) -> float:

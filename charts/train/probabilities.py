@@ -19,10 +19,11 @@ import torch
 from charts.labels import char_label, label_chars, plain_char, step_name
 from charts.plotly_figure import MONO_PX, Y_TITLE_PX, assemble, char_axis, outline, step_axis
 from charts.theme import LIGHT, OUTLINE_COLOUR, PROBABILITY, ChartTheme, vega_probability_scale
-from charts.train.layout import HALF_PLOT_PX, VOCAB_PLOT_PX, VOCAB_ROW_PX, numbers_fit
+from charts.train.layout import CELL_NUMBER_PX, HALF_FIGURE_PX, VOCAB_PLOT_PX, VOCAB_ROW_PX, numbers_fit
 from charts.vega import Spec, vega_step_axis, vega_title
 
-LIVE_PROBABILITIES_PX = 240  # the live probabilities' plotting width in half the page at 1280 px, about
+LIVE_PROBABILITIES_PX = 270  # the live probabilities' plotting width in half the page at 1280 px (measured)
+COLOUR_BAR_PX = 70  # the right margin, which holds the colour bar
 
 
 def probabilities_figure(
@@ -32,12 +33,13 @@ def probabilities_figure(
     target_indices: Sequence[int],
     epoch: int | None = None,
     theme: ChartTheme = LIGHT,
-    plot_px: float = HALF_PLOT_PX,
+    figure_px: float = HALF_FIGURE_PX,
 ) -> go.Figure:
     """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
 
     ``probabilities`` is (seq, vocab), as recorded for one batch item; the heatmap's z is
-    its transpose so time runs left to right like the string.
+    its transpose so time runs left to right like the string. ``figure_px`` is about the
+    figure's width, for step labels spaced for the plot's room.
     """
     z = probabilities.detach().float().T.tolist()
     vocab_size, seq_len = len(z), len(z[0])
@@ -61,6 +63,7 @@ def probabilities_figure(
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
+            textfont=dict(size=CELL_NUMBER_PX),  # a set size: Plotly's own shrinks to the cell, unreadably
             # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
             colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
         )
@@ -68,12 +71,17 @@ def probabilities_figure(
     vocab_labels = [char_label(c) for c in vocab]
     every = math.ceil(16 / row_px)  # a 13 px character needs about 16 px of height
     shown = list(range(0, vocab_size, every))
+    left = 20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX
     layout = dict(
-        xaxis=step_axis(list(input_chars), plot_px, title=dict(text="input character at each step (target outlined)")),
+        xaxis=step_axis(
+            list(input_chars),
+            figure_px - left - COLOUR_BAR_PX,
+            title=dict(text="input character at each step (target outlined)"),
+        ),
         yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
         | dict(tickvals=shown, ticktext=[vocab_labels[v] for v in shown]),
         shapes=[outline(t, v) for t, v in enumerate(target_indices)],
-        margin=dict(l=20 + MONO_PX * label_chars(vocab_labels) + Y_TITLE_PX, r=70, b=96),  # r: the colour bar
+        margin=dict(l=left, r=COLOUR_BAR_PX, b=96),
     )
     title = "Probabilities per step" + (f", epoch {epoch}" if epoch is not None else "")
     return assemble(data, layout, title, max(280, round(130 + row_px * vocab_size)), theme)
@@ -124,7 +132,7 @@ def probabilities_chart(
     if written:
         layers.append(
             {
-                "mark": {"type": "text", "fontSize": 9},
+                "mark": {"type": "text", "fontSize": CELL_NUMBER_PX},
                 "encoding": {
                     **position,
                     "text": {"field": "p", "format": ".2f"},

@@ -17,7 +17,7 @@ import streamlit as st
 
 from charts.loss import LossRun, loss_chart, loss_figure
 from charts.train.hidden_states import hidden_state_figure, hidden_states_chart
-from charts.train.layout import HALF_PLOT_PX
+from charts.train.layout import FULL_FIGURE_PX, HALF_FIGURE_PX
 from charts.train.predictions import predictions_figure, timeline_chart
 from charts.train.probabilities import probabilities_chart, probabilities_figure
 from playground import Trainer
@@ -181,7 +181,7 @@ def plotly_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
             cell,
             epoch,
             theme=chart_theme(),
-            plot_px=HALF_PLOT_PX * (2 if wide else 1),
+            figure_px=FULL_FIGURE_PX if wide else HALF_FIGURE_PX,
         ),
         "train_hidden_chart",
         "train-hidden-states",
