@@ -6,8 +6,12 @@ import plotly.graph_objects as go
 import torch
 
 from charts.labels import char_label
-from charts.plotly_figure import annotated_heatmap, epoch_animation_controls
+from charts.plotly_figure import annotated_heatmap, epoch_animation_controls, placed_labels
 from playground.probes.projection import DriftFrames
+
+DRIFT_PLOT_PX = (745, 336)  # the drift chart's plotting area across the page at 1280 px (Chromium, measured)
+LABEL_FONT_PX = 16
+MARKER_PX = 12
 
 
 def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -> go.Figure:
@@ -30,23 +34,31 @@ def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -
 
 
 def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
-    """Characters as points on two fixed principal axes, one frame per recorded epoch."""
+    """Characters as points on two fixed principal axes, one frame per recorded epoch; each
+    frame's labels placed apart (`charts.plotly_figure.placed_labels`), so none covers another
+    character or its point."""
     points = drift.points
     low = points.amin(dim=(0, 1)).tolist()
     high = points.amax(dim=(0, 1)).tolist()
     pad = [max(0.1, 0.1 * (top - bottom)) for bottom, top in zip(low, high)]
+    ranges = ((low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1]))
     labels = [char_label(c) for c in chars]
 
     def scatter(frame: int) -> go.Scatter:
+        xs, ys = points[frame, :, 0].tolist(), points[frame, :, 1].tolist()
+        text, places = placed_labels(
+            list(zip(xs, ys)), labels, ranges, DRIFT_PLOT_PX, LABEL_FONT_PX, [MARKER_PX] * len(chars)
+        )
         return go.Scatter(
-            x=points[frame, :, 0].tolist(),
-            y=points[frame, :, 1].tolist(),
+            x=xs,
+            y=ys,
             mode="markers+text",
-            text=labels,
-            textposition="top center",
-            textfont=dict(size=16),
-            marker=dict(size=12, color=list(range(len(chars))), colorscale="Turbo"),
-            hovertemplate="%{text}: (%{x:.3f}, %{y:.3f})<extra></extra>",
+            text=text,
+            textposition=places,
+            customdata=labels,
+            textfont=dict(size=LABEL_FONT_PX),
+            marker=dict(size=MARKER_PX, color=list(range(len(chars))), colorscale="Turbo"),
+            hovertemplate="%{customdata}: (%{x:.3f}, %{y:.3f})<extra></extra>",
         )
 
     frames = [go.Frame(data=[scatter(k)], name=str(epoch)) for k, epoch in enumerate(drift.epochs)]
@@ -54,11 +66,11 @@ def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
     figure = go.Figure(data=[scatter(last)], frames=frames)
     share = drift.projection.explained
     figure.update_xaxes(
-        range=[low[0] - pad[0], high[0] + pad[0]],
+        range=list(ranges[0]),
         zeroline=True,
         title=f"PC 1 ({share[0]:.0%} of the last epoch's variance)",
     )
-    figure.update_yaxes(range=[low[1] - pad[1], high[1] + pad[1]], zeroline=True, title=f"PC 2 ({share[1]:.0%})")
+    figure.update_yaxes(range=list(ranges[1]), zeroline=True, title=f"PC 2 ({share[1]:.0%})")
     figure.update_layout(
         height=520,
         margin=dict(l=10, r=10, t=40, b=10),

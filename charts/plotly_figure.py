@@ -26,7 +26,7 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
-from charts.labels import numbered_steps, step_labels
+from charts.labels import label_chars, numbered_steps, step_labels
 from charts.theme import (
     DIVERGING,
     MONOSPACE,
@@ -133,6 +133,70 @@ def step_axis(input_chars: list[str], plot_px: float, **extra: Any) -> dict[str,
         tickfont=dict(family=MONOSPACE, size=13),
         **extra,
     )
+
+
+# Where a point's label may go, nearest first, as Plotly's textposition and as the label box's
+# corner offset from the marker's centre in label widths and heights (screen y runs down).
+LABEL_PLACES = {
+    "top center": (-0.5, -1.0),
+    "bottom center": (-0.5, 0.0),
+    "middle right": (0.0, -0.5),
+    "middle left": (-1.0, -0.5),
+    "top right": (0.0, -1.0),
+    "top left": (-1.0, -1.0),
+    "bottom right": (0.0, 0.0),
+    "bottom left": (-1.0, 0.0),
+}
+LABEL_PAD_PX = 3  # around a label's box: Plotly's own offset from the marker, and a gap
+
+
+def placed_labels(
+    points: list[tuple[float, float]],
+    labels: list[str],
+    ranges: tuple[tuple[float, float], tuple[float, float]],
+    plot_px: tuple[float, float],
+    font_px: float,
+    marker_px: list[float],
+) -> tuple[list[str], list[str]]:
+    """Point labels that stay apart and off other points' markers: each point in turn gets the
+    first place around its marker (`LABEL_PLACES`) where its label, in a plot about ``plot_px``
+    (width, height) over the axis ``ranges``, covers no label placed before, no other marker
+    and stays inside the plot; a label with no such place is left out (hover still names its
+    point). Returns the labels to draw (blank where left out) and each one's textposition."""
+    (x0, x1), (y0, y1) = ranges
+    width, height = plot_px
+
+    def centre(x: float, y: float) -> tuple[float, float]:
+        return (x - x0) / (x1 - x0 or 1) * width, (y1 - y) / (y1 - y0 or 1) * height
+
+    centres = [centre(x, y) for x, y in points]
+    markers = [(cx - r, cy - r, cx + r, cy + r) for (cx, cy), r in zip(centres, (px / 2 for px in marker_px))]
+    placed: list[tuple[float, float, float, float]] = []
+    texts, places = [], []
+    for index, ((cx, cy), label) in enumerate(zip(centres, labels)):
+        box_w = label_chars([label]) * font_px * 0.65 + 2 * LABEL_PAD_PX
+        box_h = font_px * 1.25 + 2 * LABEL_PAD_PX
+        reach = marker_px[index] / 2
+        for place, (dx, dy) in LABEL_PLACES.items():
+            # The box sits just off the marker's edge on the place's side (centred on the others).
+            left = cx + dx * box_w + (reach if dx == 0 else -reach if dx == -1 else 0)
+            top = cy + dy * box_h + (reach if dy == 0 else -reach if dy == -1 else 0)
+            box = (left, top, left + box_w, top + box_h)
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            others = [m for k, m in enumerate(markers) if k != index]
+            if inside and not any(_touch(box, other) for other in placed + others):
+                placed.append(box)
+                texts.append(label)
+                places.append(place)
+                break
+        else:
+            texts.append("")
+            places.append("top center")
+    return texts, places
+
+
+def _touch(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 ROWS_PX = 720  # the most a heatmap's rows may take: 256 units of 26 px were a 6,800 px chart

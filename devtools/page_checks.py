@@ -85,12 +85,13 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(cha
 })"""
 
 # Every table (st.dataframe) on the page: the width its columns need, the width it shows, and
-# the width of the page's main column.
+# the width of the page's main column (inside its padding).
 TABLES = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')].map(table => {
     const scroller = table.querySelector('.dvn-scroller');
+    const main = document.querySelector('[data-testid="stMainBlockContainer"]'), style = getComputedStyle(main);
     return {needed: scroller ? scroller.scrollWidth : 0, shown: scroller ? scroller.clientWidth : 0,
             width: table.getBoundingClientRect().width,
-            page: document.querySelector('[data-testid="stMainBlockContainer"]').clientWidth,
+            page: main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
             header: table.innerText.slice(0, 40)};
 })"""
 

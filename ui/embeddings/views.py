@@ -42,7 +42,7 @@ def offer_a_learned_encoding() -> None:
 
 
 def embeddings_views(trainer: Trainer) -> None:
-    """Where the vectors are stored, their drift (left), the matrix at an epoch and its lookup (right)."""
+    """Where the vectors are stored, their drift, the matrix at an epoch and its lookup, one under another."""
     config, vocab = trainer.config, trainer.dataset.vocab
     stored = (
         "nn.Embedding.weight (vocab × dim) rows"
@@ -54,25 +54,21 @@ def embeddings_views(trainer: Trainer) -> None:
         f"{trainer.epoch} epoch(s) recorded."
     )
 
-    main, side = st.columns([1.6, 1], gap="large")
-    with main:
-        drift = encoding_drift(trainer)
-        draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
-        st.caption(
-            "Press Play or drag the slider under the chart to watch the characters drift. All epochs are "
-            "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
-            "largest entry made positive), so movement is the vectors changing, not the axes."
-        )
-        kept = trainer.detailed_epochs
-        start_at_shown_epoch(
-            trainer, EMBEDDINGS_EPOCH_KEY, EMBEDDINGS_FOLLOWED_EPOCH
-        )  # opens at the epoch the Train page shows
-        epoch = (
-            st.select_slider("Epoch of the matrix below and of the lookup tables", kept, key=EMBEDDINGS_EPOCH_KEY)
-            if len(kept) > 1
-            else kept[0]
-        )
-        matrix = trainer.encoding_matrix(epoch)
-        draw_plotly(st, encoding_heatmap(matrix, vocab.chars, epoch), "embeddings-heatmap", "embeddings-matrix")
-    with side:
-        lookup_demo(matrix, vocab.chars)
+    # One column: beside the charts, the lookup tables had a third of the page and hid their columns.
+    drift = encoding_drift(trainer)
+    draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
+    st.caption(
+        "Press Play or drag the slider under the chart to watch the characters drift. All epochs are "
+        "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "
+        "largest entry made positive), so movement is the vectors changing, not the axes."
+    )
+    kept = trainer.detailed_epochs
+    start_at_shown_epoch(trainer, EMBEDDINGS_EPOCH_KEY, EMBEDDINGS_FOLLOWED_EPOCH)  # opens at the epoch Train shows
+    epoch = (
+        st.select_slider("Epoch of the matrix below and of the lookup tables", kept, key=EMBEDDINGS_EPOCH_KEY)
+        if len(kept) > 1
+        else kept[0]
+    )
+    matrix = trainer.encoding_matrix(epoch)
+    draw_plotly(st, encoding_heatmap(matrix, vocab.chars, epoch), "embeddings-heatmap", "embeddings-matrix")
+    lookup_demo(matrix, vocab.chars)
