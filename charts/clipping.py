@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from charts.loss import log_axis_ticks
+from charts.plotly_figure import top_title
 from charts.theme import SERIES_COLOURS, WRONG_COLOUR
 
 
@@ -51,6 +52,6 @@ def gradient_norm_figure(
         height=340,
         margin=dict(l=10, r=10, t=80, b=10),
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),
-        title=dict(text="Gradient norm of each update", font=dict(size=14)),
+        title=top_title("Gradient norm of each update"),
     )
     return figure

@@ -99,6 +99,13 @@ def _with_axis_defaults(name: str, axis: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def top_title(text: str, size: int = 14) -> dict[str, Any]:
+    """A title at the very top of a figure that takes Streamlit's theme, clear of what sits above
+    the plot under it (subplot titles, a legend): Plotly centres a title in the top margin, where
+    a two-line subplot title or a legend wrapped on a phone reached it."""
+    return dict(text=text, font=dict(size=size), y=1, yref="container", yanchor="top", pad=dict(t=12))
+
+
 def char_axis(labels: list[str], **extra: Any) -> dict[str, Any]:
     """An axis of numeric positions labelled with (already escaped) characters."""
     return dict(

@@ -13,11 +13,13 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from charts.labels import char_label, step_labels, text_label
-from charts.plotly_figure import epoch_animation_controls, row_px, row_ticks, step_axis
+from charts.labels import char_label, label_chars, step_labels, text_label
+from charts.plotly_figure import epoch_animation_controls, placed_labels, row_px, row_ticks, step_axis, top_title
 from charts.theme import DIVERGING, PROBABILITY, SERIES_COLOURS, WRONG_COLOUR
 
 PANEL_PLOT_PX = 200  # the plotting width of one of three panels across the page at 1280 px, about
+TRAJECTORY_PLOT_PX = (736, 363)  # the trajectory's plotting area across the page at 1280 px (Chromium, measured)
+TRAJECTORY_FONT_PX = 12
 
 
 def _times(chars: Sequence[str]) -> list[str]:
@@ -46,7 +48,8 @@ def state_comparison(
     panels = (
         ("original", original, original_chars, reach),
         ("changed", changed, changed_chars, reach),
-        ("changed − original", difference, changed_chars, spread),
+        # Two lines: on a phone, a third of the width, one line ran into "changed".
+        ("changed −<br>original", difference, changed_chars, spread),
     )
     figure = make_subplots(rows=1, cols=3, subplot_titles=[p[0] for p in panels], horizontal_spacing=0.05)
     units = [f"unit {k}" for k in range(original.shape[1])]
@@ -63,7 +66,7 @@ def state_comparison(
                 zmax=scale,
                 showscale=col >= 2,
                 colorbar=dict(len=0.9, thickness=10, x=1.0 if col == 3 else 0.64),
-                hovertemplate="t=%{customdata}, %{y}: %{z:.4f}<extra>" + name + "</extra>",
+                hovertemplate="t=%{customdata}, %{y}: %{z:.4f}<extra>" + name.replace("<br>", " ") + "</extra>",
             ),
             row=1,
             col=col,
@@ -73,9 +76,9 @@ def state_comparison(
         figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX), row=1, col=col)
         figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col, **row_ticks(units, px))
     figure.update_layout(
-        height=140 + round(px * len(units)),
-        margin=dict(l=10, r=10, t=70, b=10),
-        title=dict(text=text_label(title), font=dict(size=14)),
+        height=156 + round(px * len(units)),
+        margin=dict(l=10, r=10, t=86, b=10),
+        title=top_title(text_label(title)),
     )
     return figure
 
@@ -127,7 +130,7 @@ def probability_comparison(
     figure.update_layout(
         height=150 + round(px * len(rows)),
         margin=dict(l=10, r=10, t=70, b=10),
-        title=dict(text=text_label(title), font=dict(size=14)),
+        title=top_title(text_label(title)),
     )
     return figure
 
@@ -165,35 +168,56 @@ def trajectory_animation(
     """h_t of every string as a path on two fixed principal axes, one frame per epoch.
 
     ``points`` is (frames, strings, seq, 2); each path is labelled with the character fed
-    at each step, and starts at the frame of ``chosen_epoch``. A string shorter than ``seq``
+    at each step where the label stays clear of the others (`placed_labels`; hover names
+    every step), and starts at the frame of ``chosen_epoch``. A string shorter than ``seq``
     ends with its characters: the points past it are padding and are not drawn.
     """
     real = torch.cat([points[:, item, : len(chars)] for item, chars in enumerate(sources)], dim=1)
     low = real.amin(dim=(0, 1)).tolist()
     high = real.amax(dim=(0, 1)).tolist()
     pad = [max(0.05, 0.08 * (top - bottom)) for bottom, top in zip(low, high)]
+    ranges = ((low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1]))
+    names = [text_label("".join(chars)) for chars in sources]
+    # Several strings get a legend at the right, which takes from the plot's width.
+    legend_px = 50 + TRAJECTORY_FONT_PX * 0.65 * label_chars(names) if len(sources) > 1 else 0
+    plot_px = (TRAJECTORY_PLOT_PX[0] - legend_px, TRAJECTORY_PLOT_PX[1])
+    labels = [[char_label(c) for c in chars] for chars in sources]
+    sizes = [[12] + [7] * (len(chars) - 1) for chars in sources]
 
     def paths(frame: int) -> list[go.Scatter]:
+        xy = [points[frame, item, : len(chars)].tolist() for item, chars in enumerate(sources)]
+        # Labels placed apart over every string's points at once: paths cross, and their labels would too.
+        text, places = placed_labels(
+            [(x, y) for path in xy for x, y in path],
+            [label for path in labels for label in path],
+            ranges,
+            plot_px,
+            TRAJECTORY_FONT_PX,
+            [size for path in sizes for size in path],
+        )
+        starts = [sum(map(len, sources[:item])) for item in range(len(sources) + 1)]
         return [
             go.Scatter(
-                x=points[frame, item, : len(chars), 0].tolist(),
-                y=points[frame, item, : len(chars), 1].tolist(),
+                x=[x for x, _ in xy[item]],
+                y=[y for _, y in xy[item]],
                 mode="lines+markers+text",
-                name=text_label("".join(chars)),
-                text=[char_label(c) for c in chars],
-                textposition="top center",
+                name=names[item],
+                text=text[starts[item] : starts[item + 1]],
+                textposition=places[starts[item] : starts[item + 1]],
+                textfont=dict(size=TRAJECTORY_FONT_PX),
+                customdata=labels[item],
                 line=dict(color=SERIES_COLOURS[item % len(SERIES_COLOURS)], width=2),
-                marker=dict(size=[12] + [7] * (len(chars) - 1)),
-                hovertemplate="t=%{pointNumber}: %{text}<extra>%{fullData.name}</extra>",
+                marker=dict(size=sizes[item]),
+                hovertemplate="t=%{pointNumber}: %{customdata}<extra>%{fullData.name}</extra>",
             )
-            for item, chars in enumerate(sources)
+            for item in range(len(sources))
         ]
 
     frames = [go.Frame(data=paths(k), name=str(epoch)) for k, epoch in enumerate(epochs)]
     start = list(epochs).index(chosen_epoch) if chosen_epoch in epochs else len(epochs) - 1
     figure = go.Figure(data=paths(start), frames=frames)
-    figure.update_xaxes(range=[low[0] - pad[0], high[0] + pad[0]], zeroline=True, title=f"PC 1 ({explained[0]:.0%})")
-    figure.update_yaxes(range=[low[1] - pad[1], high[1] + pad[1]], zeroline=True, title=f"PC 2 ({explained[1]:.0%})")
+    figure.update_xaxes(range=list(ranges[0]), zeroline=True, title=f"PC 1 ({explained[0]:.0%})")
+    figure.update_yaxes(range=list(ranges[1]), zeroline=True, title=f"PC 2 ({explained[1]:.0%})")
     figure.update_layout(
         height=560,
         margin=dict(l=10, r=10, t=50, b=110),

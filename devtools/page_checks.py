@@ -70,9 +70,11 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(cha
         ...texts('legend', 'text.legendtext'),
         ...texts('point label', 'g.textpoint text'),
     ];
+    // A point's index is Plotly's own (its calcdata's i): a point with a blank label draws no text.
     const traces = [...chart.querySelectorAll('g.trace.scatter')].map(trace => ({
-        markers: [...trace.querySelectorAll('g.points path.point')].map(box),
-        labels: [...trace.querySelectorAll('g.textpoint text')].map(t => ({text: reading(t), box: box(t)})),
+        markers: [...trace.querySelectorAll('g.points path.point')].map(p => ({point: p.__data__?.i, box: box(p)})),
+        labels: [...trace.querySelectorAll('g.textpoint text')].map(t => ({point: t.parentNode.__data__?.i,
+            text: reading(t), box: box(t)})),
     }));
     const shown = e => getComputedStyle(e).opacity !== '0' && getComputedStyle(e.parentNode).opacity !== '0';
     const toolbar = drawn(chart.querySelectorAll('.modebar-group')).filter(shown).map(box);
@@ -174,14 +176,14 @@ def crowded_labels(chart: dict, kinds: set[str]) -> list[str]:
 def labels_on_markers(chart: dict) -> list[str]:
     """Point labels and annotations drawn over a marker that is not their own point's."""
     problems = []
-    markers = [(t, i, m) for t, trace in enumerate(chart["traces"]) for i, m in enumerate(trace["markers"])]
-    markers = [(t, i, m) for t, i, m in markers if m[2] > m[0]]
-    own = [(t, i, label) for t, trace in enumerate(chart["traces"]) for i, label in enumerate(trace["labels"])]
+    markers = [(t, m["point"], m["box"]) for t, trace in enumerate(chart["traces"]) for m in trace["markers"]]
+    markers = [(t, i, box) for t, i, box in markers if box[2] > box[0]]
+    own = [(t, label["point"], label) for t, trace in enumerate(chart["traces"]) for label in trace["labels"]]
     annotations = [(None, None, label) for label in chart["labels"] if label["kind"] == "annotation"]
     for t, i, label in own + annotations:
         if label["box"][2] <= label["box"][0]:
             continue
-        if any((t, i) != (mt, mi) and _overlap(label["box"], m) for mt, mi, m in markers):
+        if any((t, i) != (mt, mi) and _overlap(label["box"], box) for mt, mi, box in markers):
             problems.append(f"label {label['text']!r} on another point's marker")
     return problems
 

@@ -77,11 +77,13 @@ def side_by_side(config: RunConfig, dataset: Dataset, result: WhatIf, view: View
             dataset.vocab.chars,
             original.source_chars[view.item],
             changed.source_chars[view.item],
-            "Per-step probabilities (● the predicted character; red box: the prediction changed)",
+            "Per-step probabilities",
         ),
         "whatif-probabilities",
         "what-if-probabilities",
     )
+    # Said under the chart, not in its title: on a phone the title ran off the chart.
+    st.caption("● marks each step's predicted character; a red box, a step whose prediction changed.")
 
 
 def units_that_matter(config: RunConfig, params: Parameters, dataset: Dataset, view: View) -> None:
