@@ -18,6 +18,7 @@ from playground.run.errors import CapVariableError
 from playground.run.limits import check_limits
 from ui.core.classroom_link import show_classroom_banner
 from ui.core.markdown import escape_markdown
+from ui.core.narrow_screens import fit_narrow_screens
 from ui.core.script_turns import SCRIPT_TURNS
 from ui.core.state import URL_PAGE_PATH
 from ui.core.url_sync import restore_config_from_url, sync_url_with_config
@@ -47,6 +48,7 @@ def draw_app() -> None:
         "RNN Playground — watch a recurrent network learn to map one string to another. "
         "Built on PyTorch; every number is the one torch computes."
     )
+    fit_narrow_screens()  # a phone: the sidebar closes on choosing a page; toolbars keep off chart titles
     try:
         check_limits()
     except CapVariableError as error:  # the host's cap variable is not valid: every page says so, and nothing runs

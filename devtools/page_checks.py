@@ -76,7 +76,8 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(cha
         labels: [...trace.querySelectorAll('g.textpoint text')].map(t => ({point: t.parentNode.__data__?.i,
             text: reading(t), box: box(t)})),
     }));
-    const shown = e => getComputedStyle(e).opacity !== '0' && getComputedStyle(e.parentNode).opacity !== '0';
+    const shown = e => { for (let n = e; n && n !== chart; n = n.parentElement)
+        if (getComputedStyle(n).opacity === '0') return false; return true; };
     const toolbar = drawn(chart.querySelectorAll('.modebar-group')).filter(shown).map(box);
     const cells = drawn(chart.querySelectorAll('.heatmaplayer text'))
         .map(t => parseFloat(getComputedStyle(t).fontSize));
