@@ -43,7 +43,7 @@ def test_every_page_after_a_training_run_has_no_wcag_a_or_aa_violations():
                 page.get_by_text("Download the results table").wait_for(timeout=120_000)
                 wait_until_idle(page)
             if name == "Gradient flow":
-                page.get_by_role("button", name="Train 25 more epochs").click()
+                page.get_by_role("button", name="+25 epochs").click()
                 page.get_by_text("Show epoch").wait_for(timeout=120_000)
                 wait_until_idle(page)
             page.wait_for_timeout(1000)  # let plotly and Vega finish drawing

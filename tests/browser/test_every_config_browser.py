@@ -85,7 +85,7 @@ CONFIGS = {
 AXE_CONFIGS = ["largest-model"]
 # Cases that draw Train's loss on a log scale and train Gradient flow's race (its two log axes).
 LOG_CONFIGS = ["batch-of-three", "longest-string"]
-RACE_BUTTON = "Train 25 more epochs"
+RACE_BUTTON = "+25 epochs"
 # The pages with an epoch slider of their own, which must open at the epoch Train shows.
 EPOCH_SLIDERS = {
     "Inside the cell": ".st-key-inside-epoch",

@@ -1,5 +1,5 @@
 """Gradient flow's three runs as one race (`ui.gradient_flow.state.GRADIENT_FLOW_RUN`) and its buttons:
-Train 25 more epochs, Train live / Pause, Reset.
++25 epochs, Train live / Pause, Reset.
 
 The race is kept while its task stays the same, so coming back to the page finds it where it
 was; a new task starts a new race. Every button shows the newest epoch afterwards, so the
@@ -52,7 +52,11 @@ def race_buttons(slots: list[Any], contenders: list[Contender]) -> None:
     running = GRADIENT_FLOW_RUN.going()
     step, live, reset = slots
     step.button(
-        f"Train {STEP_EPOCHS} more epochs", key="gradient-flow-step", disabled=race.done or running, on_click=_step_runs
+        f"+{STEP_EPOCHS} epochs",
+        key="gradient-flow-step",
+        disabled=race.done or running,
+        on_click=_step_runs,
+        help=f"Train the three runs {STEP_EPOCHS} more epochs, then stop.",
     )
     live.button(
         "⏸ Pause" if running else "▶ Train live", key="gradient-flow-live", disabled=race.done, on_click=_toggle_live

@@ -55,8 +55,7 @@ def _views(race: Comparison, live: bool) -> None:
     trained = {cell: trainer for cell, trainer in race.trainers.items() if trainer.epoch > 0}
     if not trained:
         st.info(
-            f"Press **Train {STEP_EPOCHS} more epochs** or **▶ Train live** to start; "
-            "the curves appear after the first epoch."
+            f"Press **+{STEP_EPOCHS} epochs** or **▶ Train live** to start; the curves appear after the first epoch."
         )
         return
     show_progress(race, live, idle="stopped: train more or ▶ Train live")
