@@ -138,3 +138,38 @@ def test_a_teachers_locked_controls_hold_when_a_student_picks_a_preset(app_and_b
     page.get_by_text("Kept as your teacher's link locks them").wait_for(timeout=10_000)
     page.screenshot(path=screenshot_path("walk-locks-hold"))
     no_exception(page)
+
+
+def test_a_generated_task_says_what_filling_it_changed(app_and_browser):
+    url, browser = app_and_browser
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(f"{url}/")
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.get_by_text("Generate strings: copy, reverse").click()
+    wait_until_idle(page)
+    page.get_by_role("combobox", name="Task").click()
+    page.get_by_role("option", name="Copy with a delay of k steps").click()
+    wait_until_idle(page)
+    assert page.get_by_label("Length", exact=True).first.input_value() == "16"
+    page.get_by_role("button", name="Fill the strings").click()
+    wait_until_idle(page)
+    page.get_by_text("Generated task “Copy with a delay of k steps” changed").wait_for(timeout=15_000)
+    assert "Recurrent core" in page.get_by_text("Generated task “Copy with a delay of k steps” changed").inner_text()
+    page.screenshot(path=screenshot_path("walk-task-filled"))
+    no_exception(page)
+
+
+def test_a_seed_the_browser_cannot_hold_gets_a_sentence(app_and_browser):
+    url, browser = app_and_browser
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.goto(f"{url}/")
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
+    seed = page.get_by_label("Seed", exact=True).first
+    for typed, sentence in (("99999999999999999999", "Seed must be between 0 and"), ("1e30", "must be a whole number")):
+        seed.fill(typed)
+        seed.press("Enter")
+        wait_until_idle(page)
+        page.get_by_text(sentence).first.wait_for(timeout=15_000)
+    page.screenshot(path=screenshot_path("walk-seed-refused"))
+    no_exception(page)
