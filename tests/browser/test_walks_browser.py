@@ -154,8 +154,10 @@ def test_a_generated_task_says_what_filling_it_changed(app_and_browser):
     assert page.get_by_label("Length", exact=True).first.input_value() == "16"
     page.get_by_role("button", name="Fill the strings").click()
     wait_until_idle(page)
-    page.get_by_text("Generated task “Copy with a delay of k steps” changed").wait_for(timeout=15_000)
-    assert "Recurrent core" in page.get_by_text("Generated task “Copy with a delay of k steps” changed").inner_text()
+    notices = page.get_by_text("Generated task “Copy with a delay of k steps” changed")
+    notices.first.wait_for(timeout=15_000)
+    assert notices.count() == 2  # above the strings and under the button just pressed
+    assert "Recurrent core" in notices.last.inner_text()
     page.screenshot(path=screenshot_path("walk-task-filled"))
     no_exception(page)
 

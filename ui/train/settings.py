@@ -149,14 +149,22 @@ def preset_and_strings() -> None:
     _draw_section("strings")
 
 
+def change_notice(config: RunConfig, source_prefix: str = "") -> str | None:
+    """What the last preset, challenge or generated task (its source starting ``source_prefix``)
+    changed, while ``config`` is still what it made."""
+    change = EXPERIMENT_CHANGE.get()
+    if change is None or change.result != config or not change.source.startswith(source_prefix):
+        return None
+    changed = ", ".join(change.changed) or "nothing: the settings were already these"
+    kept = f" Kept as your teacher's link locks them: {', '.join(change.kept)}." if change.kept else ""
+    return f"{change.source} changed {changed}.{kept}"
+
+
 def _what_changed(config: RunConfig) -> None:
     """What the last preset, challenge or generated task changed, until the learner changes the
     experiment again; and the goal of the challenge being worked on, while its strings are trained."""
-    change = EXPERIMENT_CHANGE.get()
-    if change is not None and change.result == config:
-        changed = ", ".join(change.changed) or "nothing: the settings were already these"
-        kept = f" Kept as your teacher's link locks them: {', '.join(change.kept)}." if change.kept else ""
-        st.caption(escape_markdown(f"{change.source} changed {changed}.{kept}"))
+    if notice := change_notice(config):
+        st.caption(escape_markdown(notice))
     active = CHALLENGES.get(ACTIVE_CHALLENGE.get() or "")
     if active is not None and applies_to(active, config):
         st.info(

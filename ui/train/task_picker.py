@@ -23,7 +23,7 @@ from playground.lessons.tasks import (
 from playground.run.limits import LIMITS
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_config
-from ui.train.settings import config_from_widgets
+from ui.train.settings import change_notice, config_from_widgets
 from ui.train.state import TASK_PICKER_ERROR
 
 TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
@@ -33,6 +33,7 @@ TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
     "task_picker_delay",
 )
 FILL_BUTTON = "task_picker_fill"
+GENERATED_TASK_SOURCE = "Generated task "  # how a fill's change notice begins
 
 
 def _whole(key: str, what: str) -> int:
@@ -61,7 +62,7 @@ def _fill() -> None:
     except PlaygroundError as error:
         TASK_PICKER_ERROR.set(str(error))
         return
-    change_experiment(config, f"Generated task “{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
+    change_experiment(config, f"{GENERATED_TASK_SOURCE}“{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
 def _suggest_options() -> None:
@@ -108,6 +109,8 @@ def task_picker() -> None:
             on_click=_fill,
             help="Writes the generated pairs (seeded by the Seed setting) and settings that suit the task.",
         )
+        if notice := change_notice(get_config(), GENERATED_TASK_SOURCE):  # here too: the top of the page is far
+            st.caption(escape_markdown(notice))
         error = TASK_PICKER_ERROR.get()
         if error:
             st.error(escape_markdown(error), icon=":material/error:")
