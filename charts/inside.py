@@ -12,7 +12,7 @@ import torch
 from plotly.subplots import make_subplots
 
 from charts.labels import char_label, step_name, text_label
-from charts.plotly_figure import TEXT_PX, annotated_heatmap, row_px, row_ticks, step_axis
+from charts.plotly_figure import TEXT_PX, annotated_heatmap, row_px, row_ticks, step_axis, top_title
 from charts.theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
 
 INSIDE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
@@ -34,7 +34,7 @@ def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> 
     figure.update_layout(
         height=140 + round(px * len(units)),
         margin=dict(l=10, r=10, t=80, b=10),
-        title=dict(text=text_label(title), font=dict(size=14), y=0.99),
+        title=top_title(text_label(title)),  # y=0.99 of a short chart put half the title above it
     )
     return figure
 
@@ -57,7 +57,7 @@ def matrix_figure(
     figure.update_layout(
         height=110 + round(px * matrix.shape[0]),
         margin=dict(l=10, r=10, t=60, b=10),
-        title=dict(text=text_label(title), font=dict(size=13), y=0.98),
+        title=top_title(text_label(title), size=13),
     )
     return figure
 

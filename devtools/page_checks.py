@@ -51,7 +51,9 @@ CHART_LAYOUT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(ch
 # axis titles, annotations, legend entries and point labels; the ticks of each log axis; each
 # scatter trace's markers and point labels in point order (a label sits on its own marker);
 # the toolbar (modebar) where it is visible; the smallest number written in a heatmap cell.
-CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(chart => {
+# Charts not shown (in a closed expander, drawn at a width of Plotly's own) are left out.
+CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(chart => chart.checkVisibility())
+        .map(chart => {
     const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
     const drawn = found => [...found].filter(e => e.getBoundingClientRect().width > 0);
     const visible = n => n.textContent.replace(/\\u200b/g, '');
@@ -83,7 +85,11 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(cha
         .map(t => parseFloat(getComputedStyle(t).fontSize));
     const key = [...(chart.closest('[class*="st-key-"]') || {classList: []}).classList]
         .find(c => c.startsWith('st-key-'));
-    return {key, title: chart.layout.title && chart.layout.title.text, frame: box(chart.querySelector('.main-svg')),
+    // What shows of the chart: its drawing, within the box Streamlit gives it.
+    const [svg, given] = [box(chart.querySelector(".main-svg")), box(chart)];
+    const frame = [Math.max(svg[0], given[0]), Math.max(svg[1], given[1]), Math.min(svg[2], given[2]),
+                   Math.min(svg[3], given[3])];
+    return {key, title: chart.layout.title && chart.layout.title.text, frame,
             logAxes, labels, traces, toolbar, cellTextPx: cells.length ? Math.min(...cells) : null};
 })"""
 
