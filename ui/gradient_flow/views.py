@@ -27,7 +27,7 @@ def _summary_table(summaries: list[FlowSummary]) -> None:
                 "‖∂L/∂h₀‖": [f"{s.first:.1e}" for s in summaries],
                 "‖∂L/∂h_last‖": [f"{s.last:.1e}" for s in summaries],
                 "first / last": [f"{s.ratio:.1e}" for s in summaries],
-                "solved at epoch": [str(s.solved_epoch or "not yet") for s in summaries],
+                "solved at": [str(s.solved_epoch or "not yet") for s in summaries],  # "... epoch" overflowed the column
             }
         ),
         hide_index=True,
