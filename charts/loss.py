@@ -164,19 +164,21 @@ def loss_figure(
 
 
 MAX_LOG_TICKS = 8  # labels on a log axis a few hundred pixels tall that stay apart
-# Under this many decades Plotly labels a log axis itself, fully ("0.35, 0.4, 0.45"); from a
-# decade on it would label the 2s and 5s by their first digit alone ("2, 0.1, 5, 2" for 0.2, 0.1,
-# 0.05, 0.02), and its range, padded, can reach a decade from a little less.
-OWN_LOG_TICKS_FROM = 0.8
+# Under this many decades Plotly labels a log axis itself, fully ("0.35, 0.4, 0.45"). From a
+# decade on it labels the 2s and 5s by their first digit alone ("2, 0.1, 5, 2" for 0.2, 0.1, 0.05,
+# 0.02), and from about half of one its evenly spaced labels crowd at the top of the axis.
+OWN_LOG_TICKS_FROM = 0.5
 MANTISSAS_UP_TO = 1.5  # decades over which the 2s and 5s are labelled too; beyond, powers of ten
+MANTISSAS = ((1, 2, 5), (1, 1.5, 2, 3, 5, 7))  # the second where the first labels fewer than two values
 
 
 def log_axis_ticks(values: Sequence[float]) -> dict[str, Any]:
     """A log axis's ticks for ``values``, each labelled with its whole value so that they read in
-    order top to bottom (`log_tick_text`): 1, 2 and 5 times each power of ten up to
-    `MANTISSAS_UP_TO` decades, powers of ten beyond, every second, third... over more than
-    `MAX_LOG_TICKS` decades (an exploding gradient). Under `OWN_LOG_TICKS_FROM` decades, Plotly's
-    own ticks, which label whole values there; ``exponentformat`` makes them read as ours do."""
+    order top to bottom (`log_tick_text`): 1, 2 and 5 times each power of ten (more where those
+    label fewer than two of the values' range) up to `MANTISSAS_UP_TO` decades, powers of ten
+    beyond, every second, third... over more than `MAX_LOG_TICKS` decades (an exploding
+    gradient). Under `OWN_LOG_TICKS_FROM` decades, Plotly's own ticks, which label whole values
+    there; ``exponentformat`` makes them read as ours do."""
     positive = [value for value in values if value > 0 and math.isfinite(value)]
     if not positive:
         return {}
@@ -185,7 +187,10 @@ def log_axis_ticks(values: Sequence[float]) -> dict[str, Any]:
         return dict(exponentformat="e")
     first, last = math.floor(low), math.ceil(high)
     if high - low < MANTISSAS_UP_TO:
-        ticks = [mantissa * 10.0**power for power in range(first, last + 1) for mantissa in (1, 2, 5)]
+        for mantissas in MANTISSAS:
+            ticks = [mantissa * 10.0**power for power in range(first, last + 1) for mantissa in mantissas]
+            if sum(low <= math.log10(tick) <= high for tick in ticks) >= 2:
+                break
     else:
         every = max(1, math.ceil((high - low) / MAX_LOG_TICKS))
         ticks = [10.0**power for power in range(first, last + 1) if power % every == 0]
