@@ -106,8 +106,11 @@ def test_new_characters_replace_a_presets_explicit_vocabulary():
 def test_bad_numbers_are_explained_not_clamped():
     at = run_case("train_hidden_size", 100_000)
     assert any("Hidden size must be between 1 and" in e.value for e in at.error)
+    # A browser's number box cannot send NaN; AppTest can, and Streamlit replaces it by the box's
+    # default, which is the current value (ui/train/settings.py: the default that survives the
+    # browser's early rerun). An empty float box is explained (`from_widget`).
     at = run_case("train_lr", math.nan)
-    assert any("Learning rate must be a positive finite number" in e.value for e in at.error)
+    assert not at.exception and at.number_input(key="train_lr").value == 0.05
     at = run_case("train_lr", 1e9)
     assert any("Learning rate must be at most" in e.value for e in at.error)
 
