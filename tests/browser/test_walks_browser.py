@@ -151,7 +151,8 @@ def test_a_generated_task_says_what_filling_it_changed(app_and_browser):
     page.get_by_role("combobox", name="Task").click()
     page.get_by_role("option", name="Copy with a delay of k steps").click()
     wait_until_idle(page)
-    assert page.get_by_label("Length", exact=True).first.input_value() == "16"
+    length = page.get_by_label("Length", exact=True).first
+    page.wait_for_function("box => box.value === '16'", arg=length.element_handle(), timeout=15_000)
     page.get_by_role("button", name="Fill the strings").click()
     wait_until_idle(page)
     notices = page.get_by_text("Generated task “Copy with a delay of k steps” changed")

@@ -65,6 +65,13 @@ def _fill() -> None:
     change_experiment(config, f"{GENERATED_TASK_SOURCE}“{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
+def _shown(key: str, default: int) -> int:
+    """A box's default: the value it holds (a task's suggestion written by `_suggest_options`), so a
+    rerun the browser sends before applying that value does not carry the old default back."""
+    value = st.session_state.get(key, default)
+    return value if isinstance(value, int) else default
+
+
 def _suggest_options() -> None:
     """A task just picked: its length, pairs and delay start where its explanation says."""
     suggested = GENERATED_TASKS[st.session_state[TASK_KEY]].suggested
@@ -86,17 +93,21 @@ def task_picker() -> None:
         length, pairs, delay = st.columns(3)
         length.number_input(
             "Length",
-            value=DEFAULT_LENGTH,
+            value=_shown(LENGTH_KEY, DEFAULT_LENGTH),
             step=1,
             key=LENGTH_KEY,
             help=f"Characters per string, up to {LIMITS.max_string_length}.",
         )
         pairs.number_input(
-            "Pairs", value=DEFAULT_PAIRS, step=1, key=PAIRS_KEY, help=f"Strings in the batch, up to {LIMITS.max_pairs}."
+            "Pairs",
+            value=_shown(PAIRS_KEY, DEFAULT_PAIRS),
+            step=1,
+            key=PAIRS_KEY,
+            help=f"Strings in the batch, up to {LIMITS.max_pairs}.",
         )
         delay.number_input(
             "Delay k",
-            value=DEFAULT_DELAY,
+            value=_shown(DELAY_KEY, DEFAULT_DELAY),
             step=1,
             key=DELAY_KEY,
             disabled=name != "copy",
