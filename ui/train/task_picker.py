@@ -65,11 +65,14 @@ def _fill() -> None:
     change_experiment(config, f"{GENERATED_TASK_SOURCE}“{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
-def _shown(key: str, default: int) -> int:
-    """A box's default: the value it holds (a task's suggestion written by `_suggest_options`), so a
-    rerun the browser sends before applying that value does not carry the old default back."""
+def _whole_box(column: Any, label: str, key: str, default: int, help: str, disabled: bool = False) -> None:
+    """A whole-number box whose default is the value it holds (a task's suggestion written by
+    `_suggest_options`), so a rerun the browser sends before applying that value does not carry
+    the old default back."""
     value = st.session_state.get(key, default)
-    return value if isinstance(value, int) else default
+    column.number_input(
+        label, value=value if isinstance(value, int) else default, step=1, key=key, help=help, disabled=disabled
+    )
 
 
 def _suggest_options() -> None:
@@ -91,27 +94,17 @@ def task_picker() -> None:
         )
         st.caption(GENERATED_TASKS[name].explanation)
         length, pairs, delay = st.columns(3)
-        length.number_input(
-            "Length",
-            value=_shown(LENGTH_KEY, DEFAULT_LENGTH),
-            step=1,
-            key=LENGTH_KEY,
-            help=f"Characters per string, up to {LIMITS.max_string_length}.",
+        _whole_box(
+            length, "Length", LENGTH_KEY, DEFAULT_LENGTH, f"Characters per string, up to {LIMITS.max_string_length}."
         )
-        pairs.number_input(
-            "Pairs",
-            value=_shown(PAIRS_KEY, DEFAULT_PAIRS),
-            step=1,
-            key=PAIRS_KEY,
-            help=f"Strings in the batch, up to {LIMITS.max_pairs}.",
-        )
-        delay.number_input(
+        _whole_box(pairs, "Pairs", PAIRS_KEY, DEFAULT_PAIRS, f"Strings in the batch, up to {LIMITS.max_pairs}.")
+        _whole_box(
+            delay,
             "Delay k",
-            value=_shown(DELAY_KEY, DEFAULT_DELAY),
-            step=1,
-            key=DELAY_KEY,
+            DELAY_KEY,
+            DEFAULT_DELAY,
+            "Copy only: how many steps the output lags behind the input.",
             disabled=name != "copy",
-            help="Copy only: how many steps the output lags behind the input.",
         )
         st.button(
             "Fill the strings",
