@@ -71,6 +71,8 @@ CONFIGS = {
         sources=("hi there", "hello world"), targets=("ih ereht", "dlrow olleh"), epochs=EPOCHS
     ),
     "longest-string": RunConfig(sources=(LONGEST,), targets=(LONGEST[1:] + LONGEST[0],), epochs=EPOCHS),
+    # An LSTM's h and c panels beside the probabilities, 16 steps: their step labels ran together ("t=8t=12").
+    "lstm-16-steps": RunConfig(sources=(LONGEST[:16],), targets=(LONGEST[1:17],), cell="lstm", layers=2, epochs=EPOCHS),
     "largest-model": RunConfig(
         sources=("hello world",),
         targets=("ello world!",),
