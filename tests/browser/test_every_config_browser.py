@@ -1,6 +1,6 @@
 """Every page at the settings a learner can reach, in a real browser: the lessons' presets, a
-padded batch (the first pair shorter), a string at the length cap and the largest model the caps
-allow, each trained a few epochs.
+padded batch (the first pair shorter), a string at the length cap, an LSTM's h and c panels
+beside the probabilities and the largest model the caps allow, each trained a few epochs.
 
 Train is rewound one epoch first. Then on every page: no two tick labels of a chart overlap,
 no chart is wider than its column or taller than a set bound, every label can be read (a log
