@@ -34,8 +34,9 @@ from charts.vega import Spec, vega_step_axis, vega_title
 
 H_BAR_PX = 76  # the right margin for h's colour bar
 C_BAR_PX = 48  # and beside it for c's, anchored to the figure's right edge ("−8.74"; Chromium)
-# The live chart's own room besides its panels: the unit axis and the legend (measured).
-LIVE_CHROME_PX = 170
+# The live chart's own room besides its panels, the unit axis and the legend (measured): wider
+# with a cell state, whose legend is titled "h; c over its own ±max".
+LIVE_CHROME_PX = {False: 120, True: 170}
 LIVE_PANEL_GAP_PX = 16
 
 
@@ -177,7 +178,7 @@ def hidden_states_chart(hidden, input_chars: Sequence[str], cell=None) -> tuple[
     columns = directions * len(states)
     # Laid out as Train lays out the finished chart: in half the page up to two panels a layer, else across it.
     figure_px = HALF_FIGURE_PX if columns <= 2 else FULL_FIGURE_PX
-    panel_width = (figure_px - LIVE_CHROME_PX - LIVE_PANEL_GAP_PX * (columns - 1)) / columns
+    panel_width = (figure_px - LIVE_CHROME_PX[cell is not None] - LIVE_PANEL_GAP_PX * (columns - 1)) / columns
     row_px = unit_px(units, layers)
     panel_height = max(MIN_PANEL_PX, row_px * units)
     x = {"field": "order", "type": "ordinal", "title": None, "axis": vega_step_axis(input_chars, panel_width)}
