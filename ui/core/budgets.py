@@ -168,11 +168,7 @@ def make_room(value: object, replacing: SessionKey) -> None:
     booked = bookings(state, leaving=replacing.name) if state is not None else {}
     if need + sum(booked.values()) > budget:
         raise BudgetFull(_session_refusal(need, booked, budget))
-    others = sum(
-        sum(bookings(entry.state).values())
-        for entry in SESSIONS.entries()
-        if entry.session_id != session_id
-    )
+    others = sum(sum(bookings(entry.state).values()) for entry in SESSIONS.entries() if entry.session_id != session_id)
     server = int((caps.max_server_megabytes - (SESSIONS.idle_megabytes or 0.0)) * MEGABYTE)
     if need + sum(booked.values()) + others > server:
         raise BudgetFull(
