@@ -58,10 +58,13 @@ PAGE_PADDING_PX = 16  # either side of the main column on a narrow window
 PAGE_PX = SessionKey[float | None]("narrow_screens_page_px", None)
 
 # Reports the width of the page's main column (inside its padding), in whole pixels, whenever it
-# differs from the width the server last heard (``data``): once on a session's first run, then
-# on a resize that changes it. A setStateValue reruns the app.
-WIDTH_SCRIPT = """
+# differs from the width the server last heard (``data``): on a session's first run, then on a
+# resize that changes it. A setStateValue reruns the app, so a page at least as wide as at 1280 px,
+# drawn as the server assumes (``data`` null), reports nothing: a desktop visit costs no extra run.
+WIDTH_SCRIPT = (
+    """
 export default function ({ data, setStateValue }) {
+    const wide = px => px === null || px === undefined || px >= DESKTOP_PAGE_PX;
     const report = () => {
         const main = document.querySelector('[data-testid="stMainBlockContainer"]');
         if (!main) return;
@@ -69,7 +72,7 @@ export default function ({ data, setStateValue }) {
         const px = Math.round(main.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
         if (px > 0 && px !== window.rnnPageWidth) {
             window.rnnPageWidth = px;
-            if (px !== data) setStateValue('page_px', px);
+            if (px !== data && !(wide(px) && wide(data))) setStateValue('page_px', px);
         }
     };
     window.rnnPageWidth = data;
@@ -83,6 +86,7 @@ export default function ({ data, setStateValue }) {
     window.addEventListener('resize', window.rnnPageWidthListener);
 }
 """
+).replace("DESKTOP_PAGE_PX", str(DESKTOP_PAGE_PX))
 _page_width = st.components.v2.component("rnn_page_width", js=WIDTH_SCRIPT)
 
 
