@@ -54,17 +54,20 @@ if (!window.rnnNarrowScreens) {{
 
 COLUMNS_STACK_PX = 640  # Streamlit's "sm" breakpoint: below it a row's columns are drawn one under another
 DESKTOP_PAGE_PX = 820  # the main column's width at 1280 px, sidebar open (Chromium, measured)
+# A main column this wide or wider counts as 1280 px's: a classic scrollbar (Windows: 17 px) must
+# not make a desktop page report its width, rerun the app and redraw its charts a shade narrower.
+WIDE_PAGE_PX = DESKTOP_PAGE_PX - 24
 PAGE_PADDING_PX = 16  # either side of the main column on a narrow window
 PAGE_PX = SessionKey[float | None]("narrow_screens_page_px", None)
 
 # Reports the width of the page's main column (inside its padding), in whole pixels, whenever it
 # differs from the width the server last heard (``data``): on a session's first run, then on a
-# resize that changes it. A setStateValue reruns the app, so a page at least as wide as at 1280 px,
+# resize that changes it. A setStateValue reruns the app, so a page about as wide as at 1280 px,
 # drawn as the server assumes (``data`` null), reports nothing: a desktop visit costs no extra run.
 WIDTH_SCRIPT = (
     """
 export default function ({ data, setStateValue }) {
-    const wide = px => px === null || px === undefined || px >= DESKTOP_PAGE_PX;
+    const wide = px => px === null || px === undefined || px >= WIDE_PAGE_PX;
     const report = () => {
         const main = document.querySelector('[data-testid="stMainBlockContainer"]');
         if (!main) return;
@@ -86,7 +89,7 @@ export default function ({ data, setStateValue }) {
     window.addEventListener('resize', window.rnnPageWidthListener);
 }
 """
-).replace("DESKTOP_PAGE_PX", str(DESKTOP_PAGE_PX))
+).replace("WIDE_PAGE_PX", str(WIDE_PAGE_PX))
 _page_width = st.components.v2.component("rnn_page_width", js=WIDTH_SCRIPT)
 
 
@@ -106,9 +109,9 @@ def fit_narrow_screens() -> None:
 def width_share(column: float = 1.0) -> float:
     """The share of its 1280 px width a chart is drawn at, in a column ``column`` of the page wide
     (½ for one of two columns; a phone stacks columns, each then taking the whole width); 1 on a
-    page at least as wide as at 1280 px, or whose width the browser has not reported yet."""
+    page about as wide as at 1280 px (`WIDE_PAGE_PX`), or whose width the browser has not reported yet."""
     page = PAGE_PX.get()
-    if page is None or page >= DESKTOP_PAGE_PX:
+    if page is None or page >= WIDE_PAGE_PX:
         return 1.0
     stacked = page + 2 * PAGE_PADDING_PX < COLUMNS_STACK_PX  # the window: the page and its padding
     return min(1.0, (page if stacked else page * column) / (DESKTOP_PAGE_PX * column))
