@@ -20,11 +20,11 @@ from functools import lru_cache
 
 import torch
 
-from playground.nn.data import Dataset, build_dataset
+from playground.nn.data import Dataset, build_dataset, build_test_dataset
 from playground.nn.internals import Internals, unrolled_pass
 from playground.nn.model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
 from playground.run.config import RunConfig
-from playground.run.epoch_record import EpochRecord, predicted_strings
+from playground.run.epoch_record import EpochRecord, accuracies, predicted_strings
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.limits import LIMITS, Limits
 from playground.run.settings_checks import validate_settings
@@ -77,10 +77,11 @@ _SEEDED_INIT = threading.Lock()
 
 
 def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
-    """Every check a config must pass before training; returns its encoded data."""
+    """Every check a config must pass before training (its held-out pairs too); returns its encoded training data."""
     validate_settings(config, limits)
     dataset = build_dataset(config, limits)
     check_fits_vocabulary(config, len(dataset.vocab))
+    build_test_dataset(config, dataset.vocab, limits)
     return dataset
 
 
@@ -112,6 +113,8 @@ class TrainerMark:
     detailed_epochs: list[int]
     stride: int
     solved_epoch: int | None
+    best_epoch: int | None
+    best_test_loss: float
     model: dict[str, torch.Tensor]
     optimizer: dict
 
@@ -125,6 +128,8 @@ class Trainer:
         self.stop_when_solved = stop_when_solved
         self.limits = limits
         self.dataset = check_config(config, limits)
+        # Held-out pairs, in the training strings' vocabulary; None when the config has none.
+        self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
         self.model = build_model(config, len(self.dataset.vocab))
         self.optimizer = build_optimizer(config, self.model)
         self.history: list[EpochRecord] = []
@@ -132,10 +137,15 @@ class Trainer:
         self.max_detailed_epochs = self._detail_budget()
         self._stride = 1  # spacing of the kept epochs once a run outgrows its budget
         self.solved_epoch: int | None = None
+        # Early stopping (`RunConfig.patience`): the epoch of the lowest test loss so far, and that loss.
+        self.best_epoch: int | None = None
+        self.best_test_loss = math.inf
         self.train_seconds = 0.0  # CPU seconds of the training thread (see `playground.run.budget`)
         self._inputs = self.dataset.source_indices
         # Only a batch of pairs of different lengths is packed (see `model`): one length stays the lessons' path.
         self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
+        test = self.test_dataset
+        self._test_lengths = torch.tensor(test.lengths) if test is not None and test.padded else None
         self._internals = lru_cache(maxsize=8)(self._compute_internals)
 
     @property
@@ -149,9 +159,26 @@ class Trainer:
         return self.config.epochs
 
     @property
+    def stopped_early(self) -> bool:
+        """Early stopping ended the run: it has held-out pairs, ``patience`` > 0, and the test loss
+        has not improved for ``patience`` epochs (since `best_epoch`, or since the start if no
+        epoch had a finite test loss)."""
+        patience = self.config.patience
+        return (
+            self.test_dataset is not None
+            and patience > 0
+            and self.epoch < self.config.epochs
+            and self.epoch - (self.best_epoch or 0) >= patience
+        )
+
+    @property
     def done(self) -> bool:
-        """All epochs trained, or solved when the run is set to stop there."""
-        return self.epoch >= self.config.epochs or (self.stop_when_solved and self.solved_epoch is not None)
+        """All epochs trained, solved when the run is set to stop there, or stopped early."""
+        return (
+            self.epoch >= self.config.epochs
+            or (self.stop_when_solved and self.solved_epoch is not None)
+            or self.stopped_early
+        )
 
     def can_continue_with(self, config: RunConfig) -> bool:
         """Whether ``config`` describes this very run, only longer or shorter (not below what is trained).
@@ -176,6 +203,8 @@ class Trainer:
             detailed_epochs=list(self.detailed_epochs),
             stride=self._stride,
             solved_epoch=self.solved_epoch,
+            best_epoch=self.best_epoch,
+            best_test_loss=self.best_test_loss,
             model=copy.deepcopy(self.model.state_dict()),
             optimizer=copy.deepcopy(self.optimizer.state_dict()),
         )
@@ -187,11 +216,17 @@ class Trainer:
         self.optimizer.load_state_dict(mark.optimizer)
         self.history, self.detailed_epochs = list(mark.history), list(mark.detailed_epochs)  # the mark stays as it was
         self._stride, self.solved_epoch = mark.stride, mark.solved_epoch
+        self.best_epoch, self.best_test_loss = mark.best_epoch, mark.best_test_loss
         self._internals.cache_clear()
 
     def train_epoch(self) -> EpochRecord:
         """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
         if self.done:
+            if self.stopped_early:
+                raise PlaygroundError(
+                    f"Stopped early at epoch {self.epoch}: the test loss has not improved for "
+                    f"{self.config.patience} epochs (best: epoch {self.best_epoch}); set patience to 0 to train on."
+                )
             if self.epoch < self.config.epochs:
                 raise PlaygroundError(
                     f"Solved at epoch {self.solved_epoch}; turn off stopping when solved to train on."
@@ -216,24 +251,49 @@ class Trainer:
             self.optimizer.step()
             with torch.no_grad():
                 probabilities = torch.softmax(logits.detach(), dim=-1)
-                predicted = probabilities.argmax(dim=-1).tolist()
+                predicted = probabilities.argmax(dim=-1)
+                held_out = self._held_out_measures()
+        train_accuracy, train_string_accuracy = accuracies(predicted, self.dataset)
         record = EpochRecord(
             epoch=self.epoch + 1,
             loss=loss_value,
-            predictions=predicted_strings(self.dataset, predicted),
+            predictions=predicted_strings(self.dataset, predicted.tolist()),
             probabilities=probabilities,
             parameters=snapshot,
             grad_norm=grad_norm,
             clipped_grad_norm=clipped_grad_norm,
+            train_accuracy=train_accuracy,
+            train_string_accuracy=train_string_accuracy,
+            **held_out,
         )
         self.history.append(record)
         self.detailed_epochs.append(record.epoch)
         if self.solved_epoch is None and record.solved(self.dataset.targets):
             self.solved_epoch = record.epoch
+        if record.test_loss < self.best_test_loss:  # a NaN test loss is never an improvement
+            self.best_epoch, self.best_test_loss = record.epoch, record.test_loss
         if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
             self._thin_history()
         self.train_seconds += time.thread_time() - started
         return record
+
+    def _held_out_measures(self) -> dict:
+        """The held-out pairs' `EpochRecord` fields, from one batched forward pass of the model as the
+        update left it (called under no_grad, after the step): nothing here touches the gradients,
+        the optimizer or a random generator, so training runs exactly as without held-out pairs."""
+        test = self.test_dataset
+        if test is None:
+            return {}
+        logits = self.model(test.source_indices, self._test_lengths)
+        loss = sequence_loss(logits, test.target_indices, self.config.loss_reduction).item()
+        predicted = torch.softmax(logits, dim=-1).argmax(dim=-1)
+        per_character, whole_strings = accuracies(predicted, test)
+        return dict(
+            test_loss=loss,
+            test_accuracy=per_character,
+            test_string_accuracy=whole_strings,
+            test_predictions=predicted_strings(test, predicted.tolist()),
+        )
 
     def train(self, max_epochs: int | None = None) -> list[EpochRecord]:
         """Train up to ``max_epochs`` more epochs (None: to the end); returns their records.
@@ -260,7 +320,7 @@ class Trainer:
         on the grid, and when the grid itself outgrows the cap its stride doubles, so the
         kept epochs stay evenly spread over the whole run.
         """
-        protected = {1, self.solved_epoch, self.epoch}
+        protected = {1, self.solved_epoch, self.best_epoch, self.epoch}
         while True:
             dropped = [e for e in self.detailed_epochs if e % self._stride and e not in protected]
             if len(self.detailed_epochs) - len(dropped) <= self.max_detailed_epochs:
