@@ -4,6 +4,7 @@ refused with a sentence when they cannot be measured, and ending a run by early 
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -11,6 +12,7 @@ from torch import nn
 
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.run.epoch_record import EpochRecord
+from playground.run.generalisation import Verdict, generalisation
 
 PAIRS = dict(sources=("hello", "lleho", "ohhel"), targets=("ohlol", "ehlol", "lleoh"), vocab="")
 HELD_OUT = dict(test_sources=("olleh", "hole", "eh"), test_targets=("lohol", "ohle", "he"))
@@ -147,7 +149,8 @@ def test_early_stopping_stops_after_patience_epochs_without_a_better_test_loss(p
     assert trainer.stopped_early == (stop < len(TEST_LOSSES))
     assert [record.test_loss for record in trainer.history] == TEST_LOSSES[:stop]
     if trainer.stopped_early:
-        with pytest.raises(PlaygroundError, match=f"^Stopped early at epoch {stop}: .* for {patience} epochs"):
+        sentence = f"^Stopped early at epoch {stop}: .* for {patience} epochs?; the best was epoch {best} "
+        with pytest.raises(PlaygroundError, match=sentence):
             trainer.train_epoch()
 
 
@@ -176,3 +179,15 @@ def test_rewinding_restores_the_best_epoch():
 def test_a_record_says_whether_it_has_held_out_measures():
     assert not EpochRecord(1, 1.0, ("a",), None, None).has_test
     assert EpochRecord(1, 1.0, ("a",), None, None, test_predictions=("b",)).has_test
+
+
+def test_the_sentence_says_memorised_generalised_or_not_solved():
+    record = EpochRecord(1, 0.1, ("a",) * 8, None, None, test_predictions=("b",) * 32)
+    memorised = replace(record, train_accuracy=1.0, train_string_accuracy=1.0, test_accuracy=0.3125)
+    assert generalisation(memorised).sentence == "memorised: 100 % on the 8 training pairs, 31 % on 32 unseen ones"
+    learned = replace(memorised, test_accuracy=0.999)
+    assert generalisation(learned).sentence == "generalised: 100 % on the 8 training pairs, 99 % on 32 unseen ones"
+    unsolved = replace(memorised, train_accuracy=0.995, train_string_accuracy=0.875)
+    assert generalisation(unsolved).verdict is Verdict.STILL_LEARNING
+    assert generalisation(unsolved).sentence.startswith("not solved yet: 99 % on the 8 training pairs")
+    assert generalisation(replace(record, test_predictions=None)) is None

@@ -171,6 +171,18 @@ class Trainer:
             and self.epoch - (self.best_epoch or 0) >= patience
         )
 
+    def early_stop_sentence(self) -> str:
+        """What ended a run that `stopped_early`, for the CLI and the Train page."""
+        best = (
+            "no epoch had a finite test loss"
+            if self.best_epoch is None
+            else (f"the best was epoch {self.best_epoch} (test loss {self.best_test_loss:.4f})")
+        )
+        return (
+            f"Stopped early at epoch {self.epoch}: the test loss has not improved for "
+            f"{self.config.patience} epoch{'s' * (self.config.patience != 1)}; {best}."
+        )
+
     @property
     def done(self) -> bool:
         """All epochs trained, solved when the run is set to stop there, or stopped early."""
@@ -223,10 +235,7 @@ class Trainer:
         """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
         if self.done:
             if self.stopped_early:
-                raise PlaygroundError(
-                    f"Stopped early at epoch {self.epoch}: the test loss has not improved for "
-                    f"{self.config.patience} epochs (best: epoch {self.best_epoch}); set patience to 0 to train on."
-                )
+                raise PlaygroundError(f"{self.early_stop_sentence()} Set patience to 0 to train on.")
             if self.epoch < self.config.epochs:
                 raise PlaygroundError(
                     f"Solved at epoch {self.solved_epoch}; turn off stopping when solved to train on."
@@ -314,7 +323,7 @@ class Trainer:
         return max(4, min(self.limits.max_recorded_epochs, fitting))
 
     def _thin_history(self) -> None:
-        """Keep detail only on a grid of every `stride`-th epoch, plus the first, solved and latest.
+        """Keep detail only on a grid of every `stride`-th epoch, plus the first, solved, best and latest.
 
         Called after each new epoch: the previous latest epoch loses its detail unless it is
         on the grid, and when the grid itself outgrows the cap its stride doubles, so the
