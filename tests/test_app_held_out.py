@@ -1,0 +1,53 @@
+"""Held-out pairs on the Train page, in AppTest: the memorise preset trains, says it memorised,
+and every held-out pair can be picked in the views, marked as never trained on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from app_driving import rerun_until_stopped
+from playground import Trainer
+from playground.lessons.presets import PRESETS
+from playground.run.generalisation import Verdict, generalisation
+from ui.core.state import TRAIN_GHOST_TEST, TRAIN_LIVE, TRAINER
+from ui.train.settings import PRESET_KEY
+from ui.train.views import HELD_OUT_HEATMAPS, PAIR_KEY
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def trained(preset: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.selectbox(key=PRESET_KEY).set_value(preset).run()
+    at.button(key="train_train_button").click().run()
+    rerun_until_stopped(at, TRAIN_LIVE)
+    assert not at.exception
+    return at
+
+
+def test_the_memorise_preset_says_it_memorised_and_shows_its_held_out_pairs():
+    at = trained("memorise")
+    trainer: Trainer = TRAINER.get(at.session_state)
+    config = PRESETS["memorise"].config
+    assert trainer.config == config and trainer.test_dataset is not None
+    judged = generalisation(trainer.history[-1])
+    assert judged is not None and judged.verdict is Verdict.MEMORISED
+    warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # markdown escapes
+    assert judged.sentence.capitalize() in warnings and "not the rule" in warnings
+    captions = " ".join(c.value for c in at.caption)
+    assert "held-out pairs" in captions and "Accuracy, epoch" in captions
+    picker = at.selectbox(key=PAIR_KEY)
+    held_out = [o for o in picker.options if o.startswith("held-out")]
+    assert len(held_out) == len(config.test_sources) and all("never trained on" in o for o in held_out)
+    picker.set_value(len(config.sources)).run()  # the first held-out pair
+    assert not at.exception
+    assert HELD_OUT_HEATMAPS in [c.value for c in at.caption]
+
+
+def test_a_previous_runs_held_out_losses_are_kept_for_its_ghost():
+    at = trained("memorise")
+    trainer: Trainer = TRAINER.get(at.session_state)
+    at.button(key="train_reset_button").click().run()
+    assert TRAIN_GHOST_TEST.get(at.session_state) == tuple(r.test_loss for r in trainer.history)
