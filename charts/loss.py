@@ -67,6 +67,7 @@ def loss_figure(
     """
     ghosts = [run for run in runs if run.ghost]
     runs = [run for run in runs if not run.ghost]
+    total_or_upper = total_epochs or max((len(run.losses) for run in runs), default=1)
     several = len(runs) > 1 or any(run.name for run in runs)
     held_out = any(run.test_losses for run in runs)
     data: list[dict[str, Any]] = [line for ghost in ghosts for line in _ghost_lines(ghost)]
@@ -75,10 +76,6 @@ def loss_figure(
         losses = list(run.losses)
         name = text_label(run.name)
         colour = (run.colour or SERIES_COLOURS[index % len(SERIES_COLOURS)]) if several else LINE_COLOUR
-        if run.test_losses:
-            data.append(_test_line(run, name if several else "", colour if several else TEST_COLOUR))
-        if run.best_epoch is not None and 1 <= run.best_epoch <= len(run.test_losses):
-            data.append(_best_marker(run, name, colour if several else TEST_COLOUR))
         series = f"{TRAIN_SERIES}<br>" if held_out else ""
         if several:
             data.append(
@@ -107,6 +104,10 @@ def loss_figure(
                     hovertemplate=f"{series}epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
                 )
             )
+        if run.test_losses:
+            data.append(_test_line(run, name if several else "", colour if several else TEST_COLOUR))
+        if run.best_epoch is not None and 1 <= run.best_epoch <= len(run.test_losses):
+            data.append(_best_marker(run, name, colour if several else TEST_COLOUR))
         if selected_epoch is not None and 1 <= selected_epoch <= len(losses):
             data.append(
                 dict(
@@ -117,7 +118,8 @@ def loss_figure(
                     marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
                     cliponaxis=False,  # the newest epoch sits on the right edge: circle it whole
                     hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
-                    **({"legendgroup": name, "showlegend": False} if several else {}),
+                    showlegend=False,
+                    **({"legendgroup": name} if several else {}),
                 )
             )
         solved = run.solved_epoch
@@ -144,10 +146,10 @@ def loss_figure(
                     yref="paper",
                     x=solved,
                     y=1,
-                    xanchor="left",
+                    xanchor="left" if solved < 0.6 * total_or_upper else "right",  # clear of the right edge
                     yanchor="top",
                     showarrow=False,
-                    text=f" solved at {solved}",
+                    text=f" solved at {solved}" if solved < 0.6 * total_or_upper else f"solved at {solved} ",
                     font=dict(color=RIGHT_COLOUR),
                 )
             )

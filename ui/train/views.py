@@ -36,6 +36,7 @@ from ui.train.state import TRAIN_FOLLOWED_EPOCH
 TRAIN_EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
 LARGE_HEATMAPS_KEY = "train_large_heatmaps"
+LISTED_TARGETS = 8  # the solved message names the targets up to this many pairs (the typed pairs' usual count)
 HELD_OUT_HEATMAPS = (
     "Per-step probabilities and hidden states are drawn for the training pairs; "
     "What if? and Inside the cell look inside a held-out string too."
@@ -121,9 +122,14 @@ def progress(trainer: Trainer, running: bool) -> None:
         show_progress(trainer, running)
     config = trainer.config
     if trainer.solved_epoch is not None:
-        targets = ", ".join(escape_markdown(visible(t)) for t in trainer.dataset.targets)
+        strings = trainer.dataset.targets
+        outputs = (
+            f"**{', '.join(escape_markdown(visible(t)) for t in strings)}**"
+            if len(strings) <= LISTED_TARGETS
+            else f"all {len(strings)} target strings"
+        )
         verdict.success(
-            f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
+            f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs {outputs}.",
             icon=":material/check_circle:",
         )
     elif trainer.done:
