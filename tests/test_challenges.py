@@ -10,10 +10,12 @@ import pytest
 from playground import PlaygroundError, Trainer
 from playground.lessons.challenges import (
     CHALLENGES,
+    GRADING_PAIRS,
     MAX_PROGRESS_BYTES,
     Evidence,
     check_run,
     evidence_of,
+    grading_pairs,
     progress_from_json,
     progress_to_json,
     record,
@@ -28,6 +30,8 @@ KNOWN_GOOD = {
     "reverse-small": dict(cell="rnn", hidden_size=8, bidirectional=True),
     "long-memory": dict(cell="gru"),
 }
+# A plain RNN of 128 units that gets every parity string right at epoch 24 but only 69 % of unseen ones.
+MEMORISING_PARITY = dict(hidden_size=128, lr=0.02, epochs=300)
 # Changes that fail it: too slow, too few epochs, a broken rule or too many parameters.
 KNOWN_BAD = {
     "gru-hello": [
@@ -37,7 +41,7 @@ KNOWN_BAD = {
     ],
     "copy-rnn": [{}, dict(cell="lstm", hidden_size=16, lr=0.05, epochs=150)],
     "copy-lstm": [dict(epochs=20), dict(cell="rnn", hidden_size=32, lr=0.05, epochs=300)],
-    "parity": [{}, dict(cell="gru", sources=("0101",) * 16, targets=("0110",) * 16)],
+    "parity": [{}, dict(cell="gru", sources=("0101",) * 16, targets=("0110",) * 16), MEMORISING_PARITY],
     "reverse-small": [{}],
     "long-memory": [
         {},
@@ -173,3 +177,37 @@ def test_hostile_progress_files_get_a_clear_message(raw):
         progress_from_json(raw)
     message = str(error.value)
     assert message.startswith("This ") and len(message) < 200
+
+
+def test_a_memorising_run_that_used_to_pass_now_fails_on_unseen_pairs_and_says_so():
+    challenge = CHALLENGES["parity"]
+    trainer = trained(challenge.start.with_changes(**MEMORISING_PARITY))
+    assert challenge.target.shortfalls(evidence_of(trainer)) == (), "graded on its training strings, it passes"
+    verdict = check_run(challenge, trainer)
+    evidence = verdict.evidence
+    assert not verdict.passed and evidence.errors == 0 and evidence.held_out_pairs == GRADING_PAIRS
+    assert evidence.held_out_accuracy < 0.8
+    (sentence,) = challenge.target.shortfalls(evidence)
+    assert sentence.startswith("every training string was right, but only ") and "memorised" in sentence
+    assert f"accuracy on {GRADING_PAIRS} unseen pairs: {evidence.held_out_accuracy:.1%}" in evidence.lines()
+
+
+def test_grading_pairs_are_fresh_never_trained_on_and_not_the_ones_shown():
+    challenge = CHALLENGES["parity"]
+    pairs = grading_pairs(challenge)
+    assert len(pairs) == GRADING_PAIRS and pairs == grading_pairs(challenge)  # seeded by the challenge
+    sources = {source for source, _ in pairs}
+    assert not sources & set(challenge.start.sources)
+    assert not sources <= set(challenge.start.test_sources), "not the held-out pairs the run shows"
+    assert grading_pairs(CHALLENGES["gru-hello"]) == ()
+
+
+def test_a_progress_file_saved_before_held_out_grading_still_reads():
+    old = Evidence(epochs_trained=30, solved_epoch=9, accuracy=1.0, errors=0, parameters=40).__dict__
+    del old["held_out_accuracy"], old["held_out_pairs"]
+    text = json.dumps({"kind": "rnn-playground-challenge-progress", "version": 1, "passed": {"parity": old}})
+    assert progress_from_json(text.encode())["parity"].held_out_accuracy is None
+    claimed = {**old, "held_out_accuracy": 2.0, "held_out_pairs": 32}
+    text = json.dumps({"kind": "rnn-playground-challenge-progress", "version": 1, "passed": {"parity": claimed}})
+    with pytest.raises(PlaygroundError, match="held-out accuracy outside 0 to 1"):
+        progress_from_json(text.encode())

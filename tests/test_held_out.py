@@ -11,8 +11,12 @@ import torch
 from torch import nn
 
 from playground import PlaygroundError, RunConfig, Trainer
+from playground.run.budget import train_within
+from playground.run.checkpoint import Replay, load_checkpoint, save_checkpoint
+from playground.run.compare import Comparison, hidden_size_contenders
 from playground.run.epoch_record import EpochRecord
 from playground.run.generalisation import Verdict, generalisation
+from playground.run.history import epochs_frame
 
 PAIRS = dict(sources=("hello", "lleho", "ohhel"), targets=("ohlol", "ehlol", "lleoh"), vocab="")
 HELD_OUT = dict(test_sources=("olleh", "hole", "eh"), test_targets=("lohol", "ohle", "he"))
@@ -191,3 +195,30 @@ def test_the_sentence_says_memorised_generalised_or_not_solved():
     assert generalisation(unsolved).verdict is Verdict.STILL_LEARNING
     assert generalisation(unsolved).sentence.startswith("not solved yet: 99 % on the 8 training pairs")
     assert generalisation(replace(record, test_predictions=None)) is None
+
+
+def test_tables_model_files_and_comparisons_carry_the_held_out_numbers():
+    config = CONFIGS["gru-embedding"].with_changes(**HELD_OUT, epochs=6)
+    trainer = trained(config)
+    frame = epochs_frame(trainer)
+    assert list(frame["test loss"]) == [record.test_loss for record in trainer.history]
+    assert list(frame["test accuracy"]) == [record.test_accuracy for record in trainer.history]
+    assert "test loss" not in epochs_frame(trained(CONFIGS["gru-embedding"].with_changes(epochs=2)))
+    checkpoint = load_checkpoint(save_checkpoint(trainer))
+    assert checkpoint.test_losses == tuple(record.test_loss for record in trainer.history)
+    replay = Replay(checkpoint)
+    train_within(replay)
+    assert replay.verified
+    edited = replace(checkpoint, test_losses=(*checkpoint.test_losses[:-1], checkpoint.test_losses[-1] + 1))
+    with pytest.raises(PlaygroundError, match="held-out losses do not match"):
+        train_within(Replay(edited))
+    comparison = Comparison(hidden_size_contenders(config, [4, 8]))
+    train_within(comparison)
+    table = comparison.results_frame()
+    assert list(table["final test loss"]) == [t.history[-1].test_loss for t in comparison.trainers.values()]
+    assert list(table["test accuracy"]) == [t.history[-1].test_accuracy for t in comparison.trainers.values()]
+
+
+def test_the_budget_loop_stops_where_early_stopping_does():
+    trainer = scripted(Trainer(RunConfig(**PAIRS, **HELD_OUT, epochs=12, patience=4)), TEST_LOSSES)
+    assert train_within(trainer, max_seconds=60.0) == 11 and trainer.stopped_early and trainer.best_epoch == 7

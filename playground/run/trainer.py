@@ -287,22 +287,32 @@ class Trainer:
         return record
 
     def _held_out_measures(self) -> dict:
-        """The held-out pairs' `EpochRecord` fields, from one batched forward pass of the model as the
-        update left it (called under no_grad, after the step): nothing here touches the gradients,
-        the optimizer or a random generator, so training runs exactly as without held-out pairs."""
-        test = self.test_dataset
-        if test is None:
-            return {}
-        logits = self.model(test.source_indices, self._test_lengths)
-        loss = sequence_loss(logits, test.target_indices, self.config.loss_reduction).item()
+        """The held-out pairs' `EpochRecord` fields, measured after the step (called under no_grad): nothing
+        here touches the gradients, the optimizer or a random generator, so training runs exactly as
+        without held-out pairs."""
+        return {} if self.test_dataset is None else self._measure(self.test_dataset, self._test_lengths)
+
+    def _measure(self, dataset: Dataset, lengths: torch.Tensor | None) -> dict:
+        """One batched forward pass of ``dataset`` through the model as it is now: the loss (training's
+        function and reduction), the accuracies and the predicted strings, as `EpochRecord`'s test fields."""
+        logits = self.model(dataset.source_indices, lengths)
+        loss = sequence_loss(logits, dataset.target_indices, self.config.loss_reduction).item()
         predicted = torch.softmax(logits, dim=-1).argmax(dim=-1)
-        per_character, whole_strings = accuracies(predicted, test)
+        per_character, whole_strings = accuracies(predicted, dataset)
         return dict(
             test_loss=loss,
             test_accuracy=per_character,
             test_string_accuracy=whole_strings,
-            test_predictions=predicted_strings(test, predicted.tolist()),
+            test_predictions=predicted_strings(dataset, predicted.tolist()),
         )
+
+    def measure(self, dataset: Dataset) -> dict:
+        """Pairs encoded in this run's vocabulary (`playground.nn.data.build_test_dataset`) measured with
+        the current weights, as the held-out pairs are after each epoch: a challenge grades on pairs
+        drawn at grading time with it. Keys are `EpochRecord`'s test fields."""
+        lengths = torch.tensor(dataset.lengths) if dataset.padded else None
+        with ONE_THREAD_ARITHMETIC, torch.no_grad():
+            return self._measure(dataset, lengths)
 
     def train(self, max_epochs: int | None = None) -> list[EpochRecord]:
         """Train up to ``max_epochs`` more epochs (None: to the end); returns their records.
