@@ -11,6 +11,7 @@ from app_driving import rerun_until_stopped
 from playground import Trainer
 from playground.lessons.presets import PRESETS
 from playground.run.generalisation import Verdict, generalisation
+from ui.compare.state import COMPARISON, COMPARISON_LIVE
 from ui.core.state import TRAIN_GHOST_TEST, TRAIN_LIVE, TRAINER
 from ui.train.settings import PRESET_KEY
 from ui.train.views import HELD_OUT_HEATMAPS, PAIR_KEY
@@ -51,3 +52,20 @@ def test_a_previous_runs_held_out_losses_are_kept_for_its_ghost():
     trainer: Trainer = TRAINER.get(at.session_state)
     at.button(key="train_reset_button").click().run()
     assert TRAIN_GHOST_TEST.get(at.session_state) == tuple(r.test_loss for r in trainer.history)
+
+
+def test_compare_shows_each_contenders_held_out_loss_and_accuracy():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/compare.py").run()
+    at.radio(key="compare_source").set_value("preset").run()
+    at.selectbox(key="compare_preset").set_value("memorise").run()
+    next(b for b in at.button if b.label == "Train side by side").click().run()
+    rerun_until_stopped(at, COMPARISON_LIVE)
+    assert not at.exception
+    table = at.dataframe[0].value
+    comparison = COMPARISON.get(at.session_state)
+    finals = [run.trainer.history[-1] for run in comparison.runs]
+    assert list(table["final test loss"]) == [record.test_loss for record in finals]
+    assert list(table["test accuracy"]) == [record.test_accuracy for record in finals]
+    figure = at.get("plotly_chart")[0].proto.spec
+    assert figure.count("held-out pairs") >= len(finals)  # a dotted held-out curve per contender
