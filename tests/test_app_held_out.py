@@ -12,6 +12,7 @@ from playground import Trainer
 from playground.lessons.presets import PRESETS
 from playground.run.generalisation import Verdict, generalisation
 from ui.compare.state import COMPARISON, COMPARISON_LIVE
+from ui.core.held_out_strings import HELD_OUT
 from ui.core.state import TRAIN_GHOST_TEST, TRAIN_LIVE, TRAINER
 from ui.train.settings import PRESET_KEY
 from ui.train.views import HELD_OUT_HEATMAPS, PAIR_KEY
@@ -69,3 +70,20 @@ def test_compare_shows_each_contenders_held_out_loss_and_accuracy():
     assert list(table["test accuracy"]) == [record.test_accuracy for record in finals]
     figure = at.get("plotly_chart")[0].proto.spec
     assert figure.count("held-out pairs") >= len(finals)  # a dotted held-out curve per contender
+
+
+def test_what_if_and_inside_the_cell_look_inside_a_held_out_string():
+    at = trained("memorise")
+    trainer: Trainer = TRAINER.get(at.session_state)
+    held_out = trainer.test_dataset.sources
+    at.switch_page("app_pages/what_if.py").run()
+    at.radio(key="whatif-strings").set_value(HELD_OUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [repr(s) for s in held_out] == list(at.selectbox(key="whatif-item").options)
+    table = at.dataframe[0].value  # inputs, target and predictions of the picked held-out string
+    assert "".join(table.loc["input (original)"]) == held_out[0]
+    at.switch_page("app_pages/inside_cell.py").run()
+    at.radio(key="inside-strings").set_value(HELD_OUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [repr(s) for s in held_out] == list(at.selectbox(key="inside-item").options)
+    assert "MISMATCH" not in " ".join(str(m.value) + str(m.delta) for m in at.metric)
