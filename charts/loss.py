@@ -367,21 +367,18 @@ def loss_chart(
         "title": vega_title("Loss"),
         "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
         "layer": [
-            {
-                "transform": [{"filter": "datum.ghost"}],
-                "mark": {"type": "line", "color": GHOST_COLOUR, "strokeWidth": 2},
-                "encoding": {
-                    "x": x,
-                    "y": y,
-                    "detail": {"field": "series"},
-                    "strokeDash": {
-                        "field": "series",
-                        "scale": {"domain": [TRAIN_SERIES, TEST_SERIES], "range": [[1, 0], [2, 3]]},
-                        "legend": None,
+            *(
+                {
+                    "transform": [{"filter": f"datum.ghost && datum.series === '{name}'"}],
+                    "mark": {"type": "line", "color": GHOST_COLOUR, "strokeWidth": 2, "strokeDash": dash},
+                    "encoding": {
+                        "x": x,
+                        "y": y,
+                        "tooltip": [{"field": "epoch", "title": f"previous run, {name}, epoch"}],
                     },
-                    "tooltip": [{"field": "epoch", "title": "previous run, epoch"}, {"field": "series"}],
-                },
-            },
+                }
+                for name, dash in ((TRAIN_SERIES, [1, 0]), (TEST_SERIES, [2, 3]))
+            ),
             {
                 "transform": [{"filter": "!datum.ghost"}],
                 "mark": {"type": "line"},
