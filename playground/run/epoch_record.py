@@ -61,8 +61,7 @@ def predicted_strings(dataset: Dataset, predicted: list[list[int]]) -> tuple[str
 def accuracies(predicted: torch.Tensor, dataset: Dataset) -> tuple[float, float]:
     """Shares of ``dataset``'s real target characters, and of its whole target strings, that the
     (batch, seq) predicted indices get right; padding counts for neither."""
-    real = dataset.real
-    right = (predicted == dataset.target_indices) & real
-    per_character = right.sum().item() / real.sum().item()
-    whole_strings = (right | ~real).all(dim=1).sum().item() / dataset.batch_size
+    right = predicted == dataset.target_indices  # a padded target (-100) is never predicted
+    per_character = right.sum().item() / sum(dataset.lengths)
+    whole_strings = right.sum(dim=1).eq(torch.tensor(dataset.lengths)).sum().item() / dataset.batch_size
     return per_character, whole_strings
