@@ -13,8 +13,9 @@ from playground.lessons.presets import PRESETS
 from playground.run.generalisation import Verdict, generalisation
 from ui.compare.state import COMPARISON, COMPARISON_LIVE
 from ui.core.held_out_strings import HELD_OUT
-from ui.core.state import TRAIN_GHOST_TEST, TRAIN_LIVE, TRAINER
+from ui.core.state import CONFIG, TRAIN_GHOST_TEST, TRAIN_LIVE, TRAINER
 from ui.train.settings import PRESET_KEY
+from ui.train.task_picker import FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY, TEST_PAIRS_KEY
 from ui.train.views import HELD_OUT_HEATMAPS, PAIR_KEY
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -87,3 +88,33 @@ def test_what_if_and_inside_the_cell_look_inside_a_held_out_string():
     assert not at.exception, [e.value for e in at.exception]
     assert [repr(s) for s in held_out] == list(at.selectbox(key="inside-item").options)
     assert "MISMATCH" not in " ".join(str(m.value) + str(m.delta) for m in at.metric)
+
+
+def test_early_stopping_stops_the_memorise_run_and_says_where_the_best_epoch_was():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.selectbox(key=PRESET_KEY).set_value("memorise").run()
+    at.number_input(key="train_patience").set_value(10).run()
+    at.button(key="train_train_button").click().run()
+    rerun_until_stopped(at, TRAIN_LIVE)
+    assert not at.exception
+    trainer: Trainer = TRAINER.get(at.session_state)
+    assert trainer.stopped_early and trainer.epoch < trainer.config.epochs
+    assert trainer.epoch - trainer.best_epoch == 10  # ten epochs without a lower held-out loss
+    losses = [record.test_loss for record in trainer.history]
+    assert min(losses) == losses[trainer.best_epoch - 1]
+    assert trainer.early_stop_sentence() in [i.value.replace("\\", "") for i in at.info]
+    assert f"Epoch {trainer.epoch} of {trainer.config.epochs}" in at.get("progress")[0].proto.text
+
+
+def test_the_task_picker_fills_test_pairs_and_says_when_the_task_has_fewer():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.selectbox(key=TASK_KEY).set_value("parity").run()
+    at.number_input(key=LENGTH_KEY).set_value(3).run()  # 8 bit strings of length 3 in all
+    at.number_input(key=PAIRS_KEY).set_value(4).run()
+    at.number_input(key=TEST_PAIRS_KEY).set_value(10).run()
+    at.button(key=FILL_BUTTON).click().run()
+    assert not at.exception
+    config = CONFIG.get(at.session_state)
+    assert len(config.sources) == 4 and 0 < len(config.test_sources) < 10
+    assert not set(config.sources) & set(config.test_sources)
+    assert f"Only {len(config.test_sources)} of the 10 test pairs" in at.warning[0].value

@@ -60,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
         "test_sources",
         "tsrc",
         "test-source",
-        "Test source string(s), one per line (optional)",
+        "Test pairs: held-out sources, one per line (optional)",
         "strings",
         row="test_strings",
         help="Held-out strings: never trained on, only measured after every epoch (test loss and accuracy), "
@@ -73,7 +73,7 @@ SETTINGS: tuple[Setting, ...] = (
         "test_targets",
         "ttgt",
         "test-target",
-        "Test target string(s), one per line",
+        "Test pairs: held-out targets, one per line",
         "strings",
         row="test_strings",
         help="What the network should output for each test source; same length as its source.",
