@@ -19,16 +19,25 @@ second, Pause settled ≤ 0.3 s with no epoch trained after it, whatever the mod
 default RNN and an LSTM 128×3 are both timed; `--largest` adds the largest the caps allow).
 
     python -m bench.live_page [--epochs 2000]
+    python -m bench.live_page --speed 10/s --load 30   # a paced run while 30 students press Train
+
+`--load N` has N protocol clients (`bench.server_load`'s bursts) press Train together again and
+again on the same server while the page is measured; `--speed` sets the speed slider's stop.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import re
 import statistics
 import sys
+import threading
 import time
+from collections.abc import Iterator
 
+from bench.bursts import Servers, burst
 from devtools.browser import chromium, chromium_missing_reason, streamlit_server
 from playground.run.limits import LIMITS
 
@@ -80,7 +89,30 @@ def _epoch(text: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def measure(epochs: int, model_params: str, train_for: float) -> dict[str, float]:
+@contextlib.contextmanager
+def class_pressing_train(url: str, students: int) -> Iterator[None]:
+    """While inside: ``students`` protocol clients press Train together, again and again (each
+    burst new sessions, as in `bench.server_load`), so the page is measured on a busy server."""
+    if not students:
+        yield
+        return
+    stopping = threading.Event()
+
+    async def bursts() -> None:
+        while not stopping.is_set():
+            await burst(Servers(url, []), students)
+
+    thread = threading.Thread(target=asyncio.run, args=(bursts(),), daemon=True)
+    thread.start()
+    time.sleep(3.0)  # the first burst's sessions are open and training
+    try:
+        yield
+    finally:
+        stopping.set()
+        thread.join(timeout=120)
+
+
+def measure(epochs: int, model_params: str, train_for: float, speed: str, load: int) -> dict[str, float]:
     """Open a link setting the experiment, press Train, Pause after ``train_for`` seconds; then
     press Train again (the run continues) and Pause again after a third of that (a small network
     at full speed trains half of its 2000 epochs in the first ``train_for``)."""
@@ -89,15 +121,21 @@ def measure(epochs: int, model_params: str, train_for: float) -> dict[str, float
         page = browser.new_page(viewport={"width": 1400, "height": 1600})
         page.goto(f"{url}/?epochs={epochs}{model_params}")
         page.get_by_role("button", name="Train", exact=True).wait_for(timeout=60_000)
-        _full_speed(page)
+        _set_speed(page, speed)
         time.sleep(1.0)
-        results |= _train_and_pause(page, train_for)
-        time.sleep(1.0)
-        second = _train_and_pause(page, train_for / 3)  # what the first left of the 2000 epochs is enough
-    results |= {
+        with class_pressing_train(url, load):
+            results |= _measure_pauses(page, train_for)
+    return results
+
+
+def _measure_pauses(page, train_for: float) -> dict[str, float]:
+    """Train, Pause after ``train_for`` seconds, Train again, Pause after a third of that."""
+    results = _train_and_pause(page, train_for)
+    time.sleep(1.0)
+    second = _train_and_pause(page, train_for / 3)  # what the first left of the 2000 epochs is enough
+    return results | {
         f"{name}_2nd": value for name, value in second.items() if name.startswith(("pause", "epochs", "first_chart"))
     }
-    return results
 
 
 def _train_and_pause(page, train_for: float) -> dict[str, float]:
@@ -128,12 +166,18 @@ def _train_and_pause(page, train_for: float) -> dict[str, float]:
     return results
 
 
-def _full_speed(page) -> None:
-    """Drag the speed slider to its last stop, "full"."""
+def _set_speed(page, speed: str) -> None:
+    """Move the speed slider to ``speed`` as it reads ("full" is its last stop, "10/s" …)."""
     slider = page.get_by_role("slider").first
     slider.focus()
-    slider.press("End")
-    page.get_by_test_id("stSliderThumbValue").get_by_text("full", exact=True).wait_for(timeout=10_000)
+    slider.press("Home")
+    thumb = page.get_by_test_id("stSliderThumbValue")
+    for _ in range(20):
+        if thumb.inner_text().strip() == speed:
+            break
+        slider.press("ArrowRight")
+        time.sleep(0.05)
+    thumb.get_by_text(speed, exact=True).wait_for(timeout=10_000)
 
 
 def _update_rate(times: list[float]) -> dict[str, float]:
@@ -159,14 +203,17 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=2000)
     parser.add_argument("--train-for", type=float, default=3.0, help="seconds of training before Pause")
     parser.add_argument("--largest", action="store_true", help="also time the largest network the caps allow")
+    parser.add_argument("--speed", default="full", help='the speed slider\'s stop: "full" (default), "10/s", …')
+    parser.add_argument("--load", type=int, default=0, metavar="N", help="N protocol clients press Train meanwhile")
     args = parser.parse_args()
     reason = chromium_missing_reason()
     if reason:
         sys.exit(f"cannot run: {reason}")
     for name, params in (MODELS | LARGEST if args.largest else MODELS).items():
-        results = measure(args.epochs, params, args.train_for)
+        results = measure(args.epochs, params, args.train_for, args.speed, args.load)
+        busy = f", {args.load} students pressing Train meanwhile" if args.load else ""
         print(
-            f"Train page, {name}, {args.epochs} epochs at full speed, Pause after {args.train_for:g} s "
+            f"Train page, {name}, {args.epochs} epochs at speed {args.speed}, Pause after {args.train_for:g} s{busy} "
             "(goals: first chart change <= 0.5 s, >= 5 updates/s, Pause settled <= 0.3 s, 0 epochs after Pause)"
         )
         for key, value in results.items():

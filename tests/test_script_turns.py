@@ -1,4 +1,4 @@
-"""Script runs take turns in arrival order, re-entrantly."""
+"""Script runs take turns in arrival order, re-entrantly, a learner's runs before timed ones."""
 
 import threading
 import time
@@ -6,11 +6,12 @@ import time
 from ui.core.script_turns import Turns
 
 
-def _start_waiting(turns: Turns, name: str, log: list[str]) -> threading.Thread:
-    """Start a thread that asks for a turn, and return once it is queued."""
+def _start_waiting(turns: Turns, name: str, log: list[str], promoted=None) -> threading.Thread:
+    """Start a thread that asks for a turn (a timed run's when ``promoted`` is given), and
+    return once it is queued."""
 
     def run() -> None:
-        with turns.turn():
+        with turns.turn(promoted):
             log.append(name)
 
     thread = threading.Thread(target=run)
@@ -72,3 +73,54 @@ def test_outside_without_the_turn_changes_nothing():
     with turns.outside():
         assert turns._owner is None
     assert turns._owner is None and not turns._waiting
+
+
+def test_a_learners_run_goes_before_timed_runs_that_asked_earlier():
+    turns, log = Turns(), []
+    with turns.turn():
+        timed = [_start_waiting(turns, name, log, promoted=lambda: False) for name in ("timed 1", "timed 2")]
+        clicks = [_start_waiting(turns, name, log) for name in ("click 1", "click 2")]
+    for thread in timed + clicks:
+        thread.join(timeout=5)
+    assert log == ["click 1", "click 2", "timed 1", "timed 2"]
+
+
+def test_a_timed_run_a_click_waits_for_is_promoted_while_it_waits():
+    turns, log = Turns(), []
+    click_arrived = threading.Event()
+    with turns.turn():
+        timed = _start_waiting(turns, "timed, other session", log, promoted=lambda: False)
+        waited_for = _start_waiting(turns, "timed, a click waits", log, promoted=click_arrived.is_set)
+        click_arrived.set()
+        time.sleep(0.2)  # several promotion checks
+        click = _start_waiting(turns, "another learner's click", log)
+    for thread in (timed, waited_for, click):
+        thread.join(timeout=5)
+    # promoted, it is a learner's run that asked before the other click
+    assert log == ["timed, a click waits", "another learner's click", "timed, other session"]
+
+
+def test_a_timed_run_training_outside_its_turn_queues_again_as_a_timed_run():
+    turns, log = Turns(), []
+    drawing_may_end = threading.Event()
+
+    def another_sessions_drawing() -> None:
+        with turns.turn():
+            log.append("other drawing")
+            drawing_may_end.wait(timeout=5)
+
+    with turns.turn(promoted=lambda: False):
+        with turns.outside():
+            holder = threading.Thread(target=another_sessions_drawing)
+            holder.start()
+            while turns._owner is None:
+                time.sleep(0.001)
+            log.append("trained")
+            clicks: list[threading.Thread] = []
+            # a click that asks after this run queued again, while the other session still draws
+            threading.Timer(0.05, lambda: clicks.append(_start_waiting(turns, "click", log))).start()
+            threading.Timer(0.3, drawing_may_end.set).start()
+        log.append("drawn")  # back in the turn as a timed run: the click that asked after it went first
+    holder.join(timeout=5)
+    clicks[0].join(timeout=5)
+    assert log == ["other drawing", "trained", "click", "drawn"]

@@ -4,6 +4,7 @@ on must give exactly the numbers of a run that was never taken back."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 
 import pytest
@@ -54,3 +55,23 @@ def test_a_click_mid_slice_takes_the_train_run_back_to_the_epoch_on_screen(monke
     elsewhere = replace(run, rewinds_to_shown=False)  # a page that shows only the progress
     elsewhere._train_until_clicked(trainer, None, elsewhere.slice_seconds)
     assert trainer.epoch == 13
+
+
+def test_a_click_that_arrives_while_the_slice_waits_to_draw_takes_the_run_back_too(monkeypatch):
+    """On a busy server the slice waits for the turn back before it draws: a Pause arriving then
+    was made with the slice's start on screen (bench/live_page.py --speed 10/s --load 30)."""
+    trainer = Trainer(CONFIG.with_changes(epochs=2000))
+    trainer.train(max_epochs=10)  # on screen: epoch 10
+    clicked = []
+
+    class BusyTurns:
+        @contextmanager
+        def outside(self):
+            yield
+            clicked.append(True)  # the click arrives as the slice waits for the turn back
+
+    monkeypatch.setattr(live_run, "SCRIPT_TURNS", BusyTurns())
+    monkeypatch.setattr(live_run, "click_waiting", lambda: bool(clicked))
+    run = replace(TRAIN_RUN, slice_seconds=0.05, finish_within=0.0, pace=None)
+    run._train_until_clicked(trainer, 20, run.slice_seconds)
+    assert clicked and trainer.epoch == 10

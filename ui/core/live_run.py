@@ -22,7 +22,7 @@ from playground import PlaygroundError
 from playground.run.budget import Trainable, train_within
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
-from ui.core.script_turns import SCRIPT_TURNS, taking_turns
+from ui.core.script_turns import SCRIPT_TURNS, taking_timed_turns
 from ui.core.state import LiveKeys, SessionKey
 
 # The timer of views that are still. Streamlit stops a fragment's timer only when the fragment
@@ -131,7 +131,9 @@ class LiveRun(Generic[Target]):
             self.keys.error.set(message)
 
     def train_slice(self) -> bool:
-        """Train one slice of the going run; True when that stopped it (finished or failed)."""
+        """Train one slice of the going run: up to the epochs due (rounds, for a comparison) and
+        ``slice_seconds`` of CPU time, so a Pause that reaches the server mid-slice stops it after
+        the epoch in progress. True when that stopped the run (finished or failed)."""
         target = self.current()
         first = self.keys.pace_mark.get() is None  # the first slice since the run (re)started
         due = self._epochs_due(target)
@@ -139,8 +141,7 @@ class LiveRun(Generic[Target]):
             return False  # ahead of the pace: nothing is due yet
         seconds = FIRST_SLICE_SECONDS if first else self.slice_seconds
         try:
-            with SCRIPT_TURNS.outside():  # arithmetic only: others take their turns meanwhile
-                self._train_until_clicked(target, due, seconds)
+            self._train_until_clicked(target, due, seconds)
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
@@ -150,13 +151,15 @@ class LiveRun(Generic[Target]):
         return False
 
     def _train_until_clicked(self, target: Target, due: int | None, seconds: float) -> None:
-        """Up to ``due`` epochs (rounds, for a comparison) and ``seconds`` of CPU time, none once a
-        click is waiting: a Pause that reaches the server mid-slice stops it after the epoch in progress."""
+        """Up to ``due`` epochs and ``seconds`` of CPU time outside the turn, none once a click is
+        waiting. A click that arrived during the slice, or while it waited for the turn back to
+        draw (long on a busy server), was made with the slice's start on screen: the run goes back there."""
         back_to_start = self._back_to_start(target, due)
-        trained = train_within(
-            target, max_epochs=due, max_seconds=seconds, finish_within=self.finish_within, stop=click_waiting
-        )
-        if back_to_start is not None and trained and click_waiting():  # arrived during the slice, or as it ended
+        with SCRIPT_TURNS.outside():  # arithmetic only: others take their turns meanwhile
+            trained = train_within(
+                target, max_epochs=due, max_seconds=seconds, finish_within=self.finish_within, stop=click_waiting
+            )
+        if back_to_start is not None and trained and click_waiting():
             back_to_start()
 
     def _back_to_start(self, target: Target, due: int | None) -> Callable[[], None] | None:
@@ -195,7 +198,7 @@ class LiveRun(Generic[Target]):
         the run going (rerun every `refresh_every`, a slice each time) or still."""
 
         @st.fragment(run_every=self.refresh_every() if going else NEVER_SECONDS)
-        @taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
+        @taking_timed_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
         def views() -> None:
             if not going:
                 still()

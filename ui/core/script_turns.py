@@ -1,4 +1,4 @@
-"""Script runs take turns: one session's script at a time per server process, first come first served.
+"""Script runs take turns: one session's script at a time per server process, a learner's click first.
 
 CPython runs one thread at a time anyway (the GIL). When a class presses Train together, thirty
 script threads would otherwise interleave every few milliseconds and queue on Streamlit's own
@@ -9,33 +9,49 @@ students see their result almost at once, the last after the sum of the runs bef
 
 So no script run may hold the turn for long: training goes in short slices, one per script
 run (`ui.core.live_run`). The turn is re-entrant: a fragment drawn inside a full run is already in it.
+
+Runs come in two kinds. Most are a learner's doing (a click, a typed value, a page opened); the
+others are timed reruns of live views, the animation of a run in progress. A learner's run goes
+ahead of every timed one waiting: on a busy server a Pause otherwise waited behind every
+student's animation, twice (once for its own page's timed run, which a click waits for, and once
+for itself), and landed a second and ten epochs late at 10 epochs/s. A timed run whose session
+has a click waiting is promoted, since that click cannot run before it ends.
 """
 
 from __future__ import annotations
 
 import functools
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+from ui.core.click_waiting import click_waiting
+
 Result = TypeVar("Result")
+
+# How often a timed run waiting for its turn asks whether its session's click now waits for it.
+PROMOTION_CHECK_SECONDS = 0.02
 
 
 class Turns:
-    """A fair (FIFO), re-entrant lock around script runs."""
+    """A re-entrant lock around script runs: first come first served, a learner's runs before
+    timed ones."""
 
     def __init__(self) -> None:
         self._changed = threading.Condition()
-        self._waiting: deque[int] = deque()
+        self._waiting: list[int] = []  # in arrival order
+        self._timed: set[int] = set()  # those of them that are timed reruns, not yet promoted
         self._owner: int | None = None
+        self._owner_promoted: Callable[[], bool] | None = None  # the kind of run holding the turn
         self._depth = 0
 
     @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Hold the turn for the block, waiting behind everyone who asked before."""
-        self._acquire()
+    def turn(self, promoted: Callable[[], bool] | None = None) -> Iterator[None]:
+        """Hold the turn for the block. A learner's run (``promoted`` None) waits behind the
+        learners' runs that asked before; a timed one (``promoted`` given) also behind every
+        learner's run, until ``promoted()`` says it is holding a learner up."""
+        self._acquire(promoted)
         try:
             yield
         finally:
@@ -52,6 +68,7 @@ class Turns:
         me = threading.get_ident()
         with self._changed:
             depth = self._depth if self._owner == me else 0
+            promoted = self._owner_promoted
             if depth:
                 self._depth, self._owner = 0, None
                 self._changed.notify_all()
@@ -59,25 +76,37 @@ class Turns:
             yield
         finally:
             if depth:
-                self._acquire()
+                self._acquire(promoted)  # in the queue of its kind, as when it first asked
                 with self._changed:
                     self._depth = depth
 
-    def _acquire(self) -> None:
+    def _next(self) -> int | None:
+        """Who goes next: the first learner's run waiting, else the first timed one."""
+        return next((me for me in self._waiting if me not in self._timed), self._waiting[0] if self._waiting else None)
+
+    def _acquire(self, promoted: Callable[[], bool] | None) -> None:
         me = threading.get_ident()
         with self._changed:
             if self._owner == me:
                 self._depth += 1
                 return
             self._waiting.append(me)
+            if promoted is not None:
+                self._timed.add(me)
             try:
-                self._changed.wait_for(lambda: self._owner is None and self._waiting[0] == me)
+                while not (self._owner is None and self._next() == me):
+                    self._changed.wait(PROMOTION_CHECK_SECONDS if me in self._timed else None)
+                    if me in self._timed and promoted():
+                        self._timed.discard(me)
+                        self._changed.notify_all()
             except BaseException:
                 self._waiting.remove(me)
+                self._timed.discard(me)
                 self._changed.notify_all()
                 raise
-            self._waiting.popleft()
-            self._owner, self._depth = me, 1
+            self._waiting.remove(me)
+            self._timed.discard(me)
+            self._owner, self._depth, self._owner_promoted = me, 1, promoted
 
     def _release(self) -> None:
         with self._changed:
@@ -91,12 +120,24 @@ SCRIPT_TURNS = Turns()  # one per server process, shared by every session
 
 
 def taking_turns(function: Callable[..., Result]) -> Callable[..., Result]:
-    """Run ``function`` in a turn: for `st.fragment` bodies, whose timed reruns skip app.py,
-    and for widget callbacks that train, which Streamlit runs before app.py starts."""
+    """Run ``function`` in a learner's turn: for `st.fragment` bodies a click reruns, which skip
+    app.py, and for widget callbacks that train, which Streamlit runs before app.py starts."""
 
     @functools.wraps(function)
     def in_turn(*args, **kwargs) -> Result:
         with SCRIPT_TURNS.turn():
+            return function(*args, **kwargs)
+
+    return in_turn
+
+
+def taking_timed_turns(function: Callable[..., Result]) -> Callable[..., Result]:
+    """Run ``function``, the body of a fragment rerun by its own timer, in a timed run's turn:
+    behind every learner's run, unless its session's click waits for it (`click_waiting`)."""
+
+    @functools.wraps(function)
+    def in_turn(*args, **kwargs) -> Result:
+        with SCRIPT_TURNS.turn(promoted=click_waiting):
             return function(*args, **kwargs)
 
     return in_turn

@@ -17,7 +17,7 @@ import streamlit as st
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.run.limits import LIMITS
 from playground.run.settings import SETTING_BY_FIELD
-from ui.core.script_turns import taking_turns
+from ui.core.script_turns import taking_timed_turns, taking_turns
 from ui.core.session import (
     TRAIN_RUN,
     drop_run,
@@ -112,7 +112,7 @@ def train_if_the_link_says(config_ok: bool) -> None:
 
 
 @st.fragment(run_every=LINK_START_AFTER)
-@taking_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
+@taking_timed_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
 def _start_when_drawn() -> None:
     """Nothing in the run that first draws the page; the next run (this fragment's timer, or any
     full run) starts training, and reruns the page so the panel shows it.
