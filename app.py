@@ -16,12 +16,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from playground.run.errors import CapVariableError
 from playground.run.limits import check_limits
+from ui.core.budgets import enter_session
 from ui.core.classroom_link import show_classroom_banner
 from ui.core.markdown import escape_markdown
 from ui.core.narrow_screens import fit_narrow_screens
 from ui.core.script_turns import SCRIPT_TURNS
 from ui.core.state import URL_PAGE_PATH
 from ui.core.url_sync import restore_config_from_url, sync_url_with_config
+from ui.server.browser_cookie import BrowserCookie
 from ui.server.chart_code_preload import PreloadChartCode
 from ui.server.ignored_links import report_ignored_links
 from ui.server.reconnect import show_lost_session_notice
@@ -55,6 +57,7 @@ def draw_app() -> None:
         st.error(escape_markdown(str(error)), icon=":material/error:")
         return
     with SCRIPT_TURNS.turn():  # sessions' scripts run one after another: see ui/core/script_turns.py
+        enter_session()  # its memory and its browser's training tabs are counted (ui/core/budgets.py)
         show_lost_session_notice()  # a browser whose server lost its session is told so
         restore_config_from_url()  # a shared link sets the experiment on a session's first run
         show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls
@@ -64,6 +67,7 @@ def draw_app() -> None:
 
 if get_script_run_ctx(suppress_warning=True) is None:  # imported by `streamlit run` to find the server app
     report_ignored_links()  # a link too long for Streamlit to read gets a notice, not silence
-    app = st.App(__file__, lifespan=server_lifespan, middleware=[Middleware(PreloadChartCode)])
+    middleware = [Middleware(PreloadChartCode), Middleware(BrowserCookie)]  # BrowserCookie: ui/core/budgets.py
+    app = st.App(__file__, lifespan=server_lifespan, middleware=middleware)
 else:  # a session's script run
     draw_app()

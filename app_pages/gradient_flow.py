@@ -3,6 +3,7 @@ on the Train page's strings or on this page's remember-the-first-letter task."""
 
 import streamlit as st
 
+from ui.core.refusal import stop_on_refusal
 from ui.core.run_summary import show_run_summary
 from ui.core.session import get_trainer
 from ui.gradient_flow.clipping import clipping_section
@@ -16,7 +17,8 @@ start_gradient_flow(trainer)
 st.title("Gradient flow")
 show_run_summary()
 contenders, button_slots = gradient_flow_task(trainer)
-keep_race(contenders)
+with stop_on_refusal():  # no room for the race: the sentence says what to close
+    keep_race(contenders)
 show_batch(contenders)
 GRADIENT_FLOW_RUN.advance()
 race_buttons(button_slots, contenders)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import statistics
+import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from bench.load_test import percentile
@@ -121,9 +122,30 @@ def report(label: str, b: Burst, show_text: bool) -> None:
 
 
 @contextlib.contextmanager
-def one_server() -> Iterator[Servers]:
-    with streamlit_process() as (url, server):
+def one_server(env: dict[str, str] | None = None) -> Iterator[Servers]:
+    with streamlit_process(env) as (url, server):
         yield Servers(url, [server.pid])
+
+
+@contextlib.contextmanager
+def sampling_memory(servers: Servers, every: float = 0.2) -> Iterator[Callable[[], float]]:
+    """Sample the servers' resident memory every `every` seconds in a thread; yields what gives
+    the highest sample so far."""
+    peak = [servers.megabytes()]
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.wait(every):
+            with contextlib.suppress(OSError, RuntimeError):  # a process ending
+                peak[0] = max(peak[0], servers.megabytes())
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield lambda: peak[0]
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextlib.contextmanager

@@ -24,6 +24,8 @@ Three ways to run it:
     python -m bench.server_load --replicas 1 2 --students 30  # through nginx (deploy.classroom)
     python -m bench.server_load --heavy 1 --students 29       # bursts without and with heavy runs, alternating
     python -m bench.server_load --fault --students 30         # one of 2 replicas stops mid-class
+    python -m bench.server_load --hog 10 --students 20        # one student trains the largest model in ten tabs
+    python -m bench.server_load --waves 3 --big 10            # waves of big sessions open, train and close
 
 `--replicas` runs each burst through nginx in front of that many replicas (a column says how
 the sessions were spread) and ends with `replicas: p95 X s with 1, Y s with 2, ratio R, errors E`.
@@ -37,6 +39,13 @@ students reconnect as their browsers do (same cookie, asking for their old sessi
 prints how long the survivors waited for "Solved" and the moved ones for a whole fresh page,
 and how many of those were told their session was lost; it ends with
 `fault: survivors p95 X s, moved students p95 Y s to a fresh page, told N of M, errors E`.
+`--hog H` is `--heavy` for one student: the H clients are tabs of one browser (they share its
+cookies), each pressing Train on the largest model; it also samples the server's resident memory
+throughout and ends with `hog: p95 X s without, Y s with, ratio R, peak RSS M MB, errors E`.
+`--waves W --big B` starts a server whose closed sessions live `WAVE_SESSION_TTL` seconds (Streamlit's
+default is 120), lets B clients (B browsers) train the largest model for `WAVE_TRAIN_SECONDS`, closes
+them and waits until their sessions are released, W times; it ends with
+`waves: idle A MB, peaks P1/P2/... MB, after B MB` (after: once the last wave's sessions are released).
 """
 
 from __future__ import annotations
@@ -47,7 +56,18 @@ import dataclasses
 import statistics
 import time
 
-from bench.bursts import Burst, Servers, behind_nginx, burst, header, one_server, report, warm, warm_up
+from bench.bursts import (
+    Burst,
+    Servers,
+    behind_nginx,
+    burst,
+    header,
+    one_server,
+    report,
+    sampling_memory,
+    warm,
+    warm_up,
+)
 from bench.load_test import percentile
 from deploy.classroom import Classroom, classroom
 from devtools.streamlit_client import Client, load_page
@@ -98,9 +118,14 @@ def run_replicas(replicas: list[int], students: list[int], show_text: bool) -> N
     )
 
 
-async def heavy_burst(servers: Servers, heavy: int, students: int) -> tuple[Burst, list[str]]:
-    """The burst while `heavy` clients train the largest model; also how far each heavy run got."""
-    runners = [await load_page(servers.url, heavy_query()) for _ in range(heavy)]
+async def heavy_burst(
+    servers: Servers, heavy: int, students: int, one_browser: bool = False
+) -> tuple[Burst, list[str]]:
+    """The burst while `heavy` clients (tabs of one browser if `one_browser`) train the largest
+    model; also how far each heavy run got."""
+    runners = [await load_page(servers.url, heavy_query())]
+    for _ in range(heavy - 1):
+        runners.append(await load_page(servers.url, heavy_query(), runners[0].cookie if one_browser else ""))
     for runner in runners:
         await runner.press_train()
     await asyncio.sleep(HEAVY_HEAD_START)
@@ -115,31 +140,74 @@ async def heavy_burst(servers: Servers, heavy: int, students: int) -> tuple[Burs
     return result, progress
 
 
-def run_heavy(heavy: int, students: int, rounds: int, show_text: bool) -> None:
+def run_heavy(heavy: int, students: int, rounds: int, show_text: bool, one_browser: bool = False) -> None:
     """Alternate bursts without and with the heavy clients, after one burst that is not counted.
 
     Later bursts on one server are slower than earlier ones (the closed sessions of earlier
     bursts stay in memory until their time to live passes), so alternating and comparing
-    medians keeps that drift from favouring either side."""
-    print(header("heavy clients"))
+    medians keeps that drift from favouring either side. With `one_browser` (--hog) the heavy
+    clients are one student's tabs, and the server's peak resident memory is reported too."""
+    print(header("hog's tabs" if one_browser else "heavy clients"))
     without: list[Burst] = []
     with_heavy: list[Burst] = []
-    with one_server() as servers:
+    with one_server() as servers, sampling_memory(servers) as peak:
         warm(servers, students, show_text)
         for _ in range(rounds):
             without.append(asyncio.run(burst(servers, students)))
             report("0", without[-1], show_text)
-            result, progress = asyncio.run(heavy_burst(servers, heavy, students))
+            result, progress = asyncio.run(heavy_burst(servers, heavy, students, one_browser))
             with_heavy.append(result)
             report(str(heavy), result, show_text)
             for n, line in enumerate(progress, 1):
-                print(f"  heavy client {n}: {line}")
+                print(f"  {'tab' if one_browser else 'heavy client'} {n}: {line}")
     alone, loaded = (statistics.median(b.p95() for b in bursts) for bursts in (without, with_heavy))
     errors = sum(len(b.errors) for b in without + with_heavy)
-    print(
-        f"heavy: p95 {alone:.2f} s without, {loaded:.2f} s with, ratio {loaded / alone:.2f}, errors {errors}"
-        + (f" (medians of {rounds} alternating rounds)" if rounds > 1 else "")
-    )
+    rounds_note = f" (medians of {rounds} alternating rounds)" if rounds > 1 else ""
+    if one_browser:
+        print(
+            f"hog: p95 {alone:.2f} s without, {loaded:.2f} s with, ratio {loaded / alone:.2f}, "
+            f"peak RSS {peak():.0f} MB, errors {errors}{rounds_note}"
+        )
+    else:
+        print(
+            f"heavy: p95 {alone:.2f} s without, {loaded:.2f} s with, ratio {loaded / alone:.2f}, errors {errors}"
+            + rounds_note
+        )
+
+
+WAVE_SESSION_TTL = 10  # seconds a closed session is kept for a reconnect in --waves (Streamlit's default: 120)
+WAVE_TRAIN_SECONDS = 6.0
+
+
+async def wave(servers: Servers, big: int) -> None:
+    """`big` browsers open the largest model, train it for a while and close."""
+    clients = [await load_page(servers.url, heavy_query()) for _ in range(big)]
+    await asyncio.gather(*(client.press_train() for client in clients))
+    await asyncio.sleep(WAVE_TRAIN_SECONDS)
+    await asyncio.gather(*(client.close() for client in clients), return_exceptions=True)
+
+
+def settled_megabytes(servers: Servers) -> float:
+    """The server's memory once closed sessions have been released: their time to live, the
+    release thread's period, then steady for a few seconds."""
+    time.sleep(WAVE_SESSION_TTL + 10)
+    return servers.megabytes()
+
+
+def run_waves(waves: int, big: int) -> None:
+    env = {"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(WAVE_SESSION_TTL)}
+    peaks: list[float] = []
+    with one_server(env) as servers:
+        asyncio.run(warm_up(servers))
+        idle = settled_megabytes(servers)
+        print(f"idle: {idle:.0f} MB")
+        for n in range(1, waves + 1):
+            with sampling_memory(servers) as peak:
+                asyncio.run(wave(servers, big))
+            peaks.append(peak())
+            print(f"wave {n}: peak {peaks[-1]:.0f} MB, then {settled_megabytes(servers):.0f} MB", flush=True)
+        after = servers.megabytes()
+    print(f"waves: idle {idle:.0f} MB, peaks {'/'.join(f'{p:.0f}' for p in peaks)} MB, after {after:.0f} MB")
 
 
 async def fault(room: Classroom, students: int) -> None:
@@ -203,12 +271,19 @@ def main() -> None:
     parser.add_argument("--heavy", type=int, default=0, help="clients training the largest model meanwhile")
     parser.add_argument("--rounds", type=int, default=3, help="with --heavy: alternating bursts of each kind")
     parser.add_argument("--fault", action="store_true", help="stop one of 2 replicas mid-class")
+    parser.add_argument("--hog", type=int, default=0, help="tabs of one browser training the largest model meanwhile")
+    parser.add_argument("--waves", type=int, default=0, help="waves of big sessions that open, train and close")
+    parser.add_argument("--big", type=int, default=10, help="with --waves: big sessions per wave")
     parser.add_argument("--show-text", action="store_true", help="print the solved message one client saw")
     args = parser.parse_args()
     if args.fault:
         run_fault(args.students[-1])
     elif args.replicas:
         run_replicas(args.replicas, args.students, args.show_text)
+    elif args.waves:
+        run_waves(args.waves, args.big)
+    elif args.hog:
+        run_heavy(args.hog, args.students[-1], args.rounds, args.show_text, one_browser=True)
     elif args.heavy:
         run_heavy(args.heavy, args.students[-1], args.rounds, args.show_text)
     else:

@@ -11,7 +11,10 @@ left behind. Ctrl-C (or SIGTERM) stops nginx, then every replica.
     python -m deploy.classroom --replicas 2 --port 8080
 
 The replicas share one cookie secret, so a browser moved to another replica (its own replica
-stopped) keeps a valid XSRF cookie for uploads.
+stopped) keeps a valid XSRF cookie for uploads. Each replica's memory budget is its share of the
+host's (`RNN_PLAYGROUND_MAX_SERVER_MEGABYTES`, unless the host set it: `playground.run.limits`).
+While it runs, the command watches its replicas: one that died is reported on the command's output
+and started again on its port (`Classroom.revive`), so its students' browsers reconnect to it.
 """
 
 from __future__ import annotations
@@ -28,11 +31,12 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.nginx import Health, main_config, render_site
+from playground.run.limits import server_megabytes
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CANDIDATES = ("/usr/sbin/nginx", "nginx")
@@ -104,10 +108,27 @@ class Classroom:
     replicas: list[Replica]
     nginx: subprocess.Popen
     folder: Path  # nginx's configuration and logs, and each replica's log
+    env: dict[str, str]  # the replicas' environment, to start one again
 
     def replica_numbered(self, number: str) -> Replica:
         """The replica nginx names in its X-Rnnp-Replica header (and cookie): "1" is the first."""
         return self.replicas[int(number) - 1]
+
+    def revive(self, say: Callable[[str], None] = print) -> int:
+        """Start again, on its port, every replica whose process has ended, saying so in a line each;
+        returns how many. nginx meanwhile sends their browsers to the others (docs/classroom.md)."""
+        revived = 0
+        for number, replica in enumerate(self.replicas, 1):
+            code = replica.process.poll()
+            if code is None:
+                continue
+            log = self.folder / f"replica-{replica.port}.log"
+            say(f"replica {number} on port {replica.port} stopped (exit code {code}); starting it again")
+            self.replicas[number - 1] = start_replica(replica.port, self.folder, self.env)
+            wait_until_healthy(self.replicas[number - 1].url, self.replicas[number - 1].process, "replica", log)
+            say(f"replica {number} on port {replica.port} is back")
+            revived += 1
+        return revived
 
 
 def streamlit_command(port: int, script: Path = ROOT / "app.py") -> list[str]:
@@ -134,7 +155,7 @@ def streamlit_command(port: int, script: Path = ROOT / "app.py") -> list[str]:
 
 def start_replica(port: int, folder: Path, env: dict[str, str]) -> Replica:
     command = streamlit_command(port)
-    log = open(folder / f"replica-{port}.log", "w")
+    log = open(folder / f"replica-{port}.log", "a")  # a replica started again keeps its earlier lines
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     log.close()  # the child holds its own copy
     return Replica(port, process)
@@ -171,6 +192,7 @@ def classroom(
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rnnp-classroom-")))
         folder.chmod(0o755)  # nginx's workers (user nobody when started as root) read and write here
         replica_env = {
+            "RNN_PLAYGROUND_MAX_SERVER_MEGABYTES": str(server_megabytes(replicas)),  # a share of the host each
             **os.environ,
             "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32),
             **(env or {}),
@@ -193,7 +215,7 @@ def classroom(
         stack.callback(_stop, proxy)
         url = f"http://127.0.0.1:{port}"
         wait_until_healthy(url, proxy, "nginx", folder / "error.log")
-        yield Classroom(url, started, proxy, folder)
+        yield Classroom(url, started, proxy, folder, replica_env)
 
 
 def main() -> None:
@@ -211,11 +233,17 @@ def main() -> None:
     try:
         with classroom(args.replicas, args.port) as room:
             ports = ", ".join(str(r.port) for r in room.replicas)
-            print(f"Classroom at {room.url} : {len(room.replicas)} replica(s) on ports {ports}. Ctrl-C stops it.")
-            while not stop["now"]:
+            print(
+                f"Classroom at {room.url} : {len(room.replicas)} replica(s) on ports {ports}. Ctrl-C stops it.",
+                flush=True,
+            )
+            while True:
+                time.sleep(0.5)
+                if stop["now"]:  # Ctrl-C reaches the replicas too: none is started again then
+                    break
                 if room.nginx.poll() is not None:
                     raise ClassroomError(f"nginx stopped; see {room.folder / 'error.log'}")
-                time.sleep(0.5)
+                room.revive(lambda line: print(f"{time.strftime('%H:%M:%S')} {line}", flush=True))
     except ClassroomError as error:
         print(f"error: {error}", file=sys.stderr)
         sys.exit(2)

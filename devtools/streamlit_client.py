@@ -171,13 +171,16 @@ class WidgetStore:
 
 
 def get_page(url: str, cookie: str = "") -> tuple[str, str]:
-    """GET the page as a browser would: (the cookie to send from now on, the replica that answered)."""
+    """GET the page as a browser would: (the cookies to send from now on, the replica that answered).
+    Every cookie the answer sets (nginx's replica, the app's browser cookie) joins those sent."""
     request = urllib.request.Request(f"{url}/", headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
         response.read()
-        set_cookie = response.headers.get("Set-Cookie", "")
+        set_cookies = response.headers.get_all("Set-Cookie") or []
         replica = response.headers.get(REPLICA_HEADER, "")
-    return (set_cookie.split(";", 1)[0] if set_cookie else cookie), replica
+    jar = dict(pair.split("=", 1) for pair in cookie.split("; ") if "=" in pair)
+    jar.update(line.split(";", 1)[0].split("=", 1) for line in set_cookies if "=" in line.split(";", 1)[0])
+    return "; ".join(f"{name}={value}" for name, value in jar.items()), replica
 
 
 @dataclass
@@ -188,6 +191,7 @@ class Client:
     query_string: str = ""  # the link's query, without "?": sets the experiment on the first run
     cookie: str = ""
     replica: str = ""  # which replica answered the page (behind nginx), else ""
+    page_fetched: bool = False
     socket: websockets.ClientConnection | None = None
     session_id: str = ""
     page_script_hash: str = ""
@@ -208,8 +212,9 @@ class Client:
 
     async def connect(self, resume_session: str = "") -> None:
         """Open the websocket (resuming `resume_session` if the server holds it) and run the page."""
-        if not self.cookie and not resume_session:
-            self.cookie, self.replica = await asyncio.to_thread(get_page, self.url)
+        if not self.page_fetched and not resume_session:  # the page first, with the browser's cookies if any
+            self.cookie, self.replica = await asyncio.to_thread(get_page, self.url, self.cookie)
+            self.page_fetched = True
         ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
         self.loaded.clear()
         self.socket = await websockets.connect(
@@ -358,9 +363,10 @@ class Client:
                 self.timers.pop(fragment_id)[1].cancel()
 
 
-async def load_page(url: str, query_string: str = "") -> Client:
-    """A connected client whose first script run has finished."""
-    client = Client(url, query_string)
+async def load_page(url: str, query_string: str = "", cookie: str = "") -> Client:
+    """A connected client whose first script run has finished; ``cookie``: the browser's cookies (another
+    tab of the browser that has them), else a new browser's."""
+    client = Client(url, query_string, cookie)
     await client.connect()
     await client.wait_for(client.loaded)
     return client

@@ -12,6 +12,7 @@ keep working, and a student of the stopped one lands in a fresh session that say
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -127,3 +128,34 @@ def test_the_classroom_command_serves_and_stops_cleanly_on_sigterm():
     finally:
         if command.poll() is None:
             command.kill()
+
+
+def test_the_classroom_command_starts_a_dead_replica_again_and_says_so():
+    port = free_port()
+    command = subprocess.Popen(
+        [sys.executable, "-m", "deploy.classroom", "--replicas", "1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first_line = command.stdout.readline()
+        assert first_line.startswith(f"Classroom at http://127.0.0.1:{port} : 1 replica(s) on ports "), first_line
+        replica_port = int(first_line.split("on ports ")[1].split(".")[0])
+        children = Path(f"/proc/{command.pid}/task/{command.pid}/children").read_text().split()
+        replica = next(int(pid) for pid in children if "streamlit" in Path(f"/proc/{pid}/cmdline").read_text())
+        os.kill(replica, signal.SIGKILL)  # the replica dies mid-class
+        stopped, back = command.stdout.readline(), command.stdout.readline()
+        assert f"replica 1 on port {replica_port} stopped (exit code -9); starting it again" in stopped
+        assert f"replica 1 on port {replica_port} is back" in back
+        assert healthy(f"http://127.0.0.1:{replica_port}") and healthy(f"http://127.0.0.1:{port}")
+
+        async def visit() -> bool:  # students reach it through nginx again
+            client = await load_page(f"http://127.0.0.1:{port}")
+            await client.close()
+            return client.train_button_id is not None
+
+        assert asyncio.run(visit())
+    finally:
+        command.send_signal(signal.SIGTERM)
+        command.wait(timeout=60)

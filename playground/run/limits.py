@@ -20,6 +20,23 @@ from dataclasses import dataclass, fields
 
 from playground.run.errors import CapVariableError
 
+# The share of the host's memory one server process may hold by default. `python -m deploy.classroom`
+# gives each of its replicas that share divided by their number (it sets `RNN_PLAYGROUND_MAX_SERVER_MEGABYTES`).
+HOST_SHARE = 0.75
+
+
+def host_megabytes() -> float:
+    """The host's physical memory in MB (4096 where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+    except (ValueError, OSError, AttributeError):
+        return 4096.0
+
+
+def server_megabytes(replicas: int = 1) -> float:
+    """The default memory budget of one server process among ``replicas`` on this host."""
+    return float(round(host_megabytes() * HOST_SHARE / replicas))
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -40,6 +57,14 @@ class Limits:
     # What if?: multiply-adds of the recurrence one view may cost (scoring every unit, animating epochs),
     # about a second on one core; scoring the top layer of the largest network would cost 45 times that.
     max_what_if_multiply_adds: int = 3_000_000_000
+    # Memory one session may hold: its runs with their histories and weight snapshots, Compare's and
+    # Gradient flow's contenders, a model file being replayed (playground.run.memory counts them). The
+    # largest network the caps above allow, with its history, books about 250 MB of it.
+    max_session_megabytes: float = 600.0
+    # Memory one server process may hold in all, idle process (about 450 MB) and every session together.
+    max_server_megabytes: float = server_megabytes()
+    # Tabs of one browser that may train at once: ten tabs still get one share of the CPU.
+    max_training_tabs_per_browser: int = 1
 
 
 # The most a host may allow, where more would break the arithmetic rather than a lesson: an optimizer

@@ -16,7 +16,6 @@ import math
 import threading
 import time
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import torch
 
@@ -34,6 +33,8 @@ from playground.run.settings_checks import validate_settings
 # the same config and seed would give other last digits, which chaotic runs amplify. Tiny models
 # gain nothing from threads anyway, and a shared server keeps its other cores for other work.
 ONE_THREAD = 1
+# Epochs whose internals (`Trainer.internals`) stay computed: the pages look at a few epochs at a time.
+INTERNALS_KEPT = 8
 
 
 class OneThreadArithmetic:
@@ -146,7 +147,9 @@ class Trainer:
         self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
         test = self.test_dataset
         self._test_lengths = torch.tensor(test.lengths) if test is not None and test.padded else None
-        self._internals = lru_cache(maxsize=8)(self._compute_internals)
+        # The latest `INTERNALS_KEPT` epochs' internals, oldest first. A plain dict, not an lru_cache of a bound
+        # method: that would be a reference cycle, and a dropped run's tensors would wait for the collector.
+        self.internals_kept: dict[int, Internals] = {}
 
     @property
     def epoch(self) -> int:
@@ -229,7 +232,7 @@ class Trainer:
         self.history, self.detailed_epochs = list(mark.history), list(mark.detailed_epochs)  # the mark stays as it was
         self._stride, self.solved_epoch = mark.stride, mark.solved_epoch
         self.best_epoch, self.best_test_loss = mark.best_epoch, mark.best_test_loss
-        self._internals.cache_clear()
+        self.internals_kept.clear()
 
     def train_epoch(self) -> EpochRecord:
         """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
@@ -324,12 +327,15 @@ class Trainer:
             remaining -= 1
         return records
 
-    def _detail_budget(self) -> int:
-        """How many epochs' weights and probabilities fit in the per-run memory cap."""
+    def detail_bytes(self) -> int:
+        """Bytes of one detailed epoch: its weight snapshot and its probabilities (float32)."""
         weights = sum(p.numel() for p in self.model.parameters())
         probabilities = self.dataset.batch_size * self.dataset.seq_len * len(self.dataset.vocab)
-        bytes_per_epoch = 4 * (weights + probabilities)
-        fitting = int(self.limits.max_history_megabytes * 2**20 // bytes_per_epoch)
+        return 4 * (weights + probabilities)
+
+    def _detail_budget(self) -> int:
+        """How many epochs' weights and probabilities fit in the per-run memory cap."""
+        fitting = int(self.limits.max_history_megabytes * 2**20 // self.detail_bytes())
         return max(4, min(self.limits.max_recorded_epochs, fitting))
 
     def _thin_history(self) -> None:
@@ -348,7 +354,7 @@ class Trainer:
         for epoch in dropped:
             self.history[epoch - 1] = replace(self.history[epoch - 1], probabilities=None, parameters=None)
         self.detailed_epochs = [e for e in self.detailed_epochs if e not in dropped]
-        self._internals.cache_clear()
+        self.internals_kept.clear()
 
     def nearest_detailed_epoch(self, epoch: int) -> int:
         """The kept epoch closest to ``epoch`` (for a scrubber over a thinned long run)."""
@@ -368,7 +374,11 @@ class Trainer:
     def internals(self, epoch: int) -> Internals:
         """Hidden/cell states, gates and gradients of epoch ``epoch`` (1-based), cached."""
         self._detailed_record(epoch)
-        return self._internals(epoch)
+        internals = self.internals_kept.pop(epoch, None) or self._compute_internals(epoch)
+        self.internals_kept[epoch] = internals  # the most recently used last
+        if len(self.internals_kept) > INTERNALS_KEPT:
+            del self.internals_kept[next(iter(self.internals_kept))]
+        return internals
 
     def _detailed_record(self, epoch: int) -> EpochRecord:
         if not 1 <= epoch <= self.epoch:

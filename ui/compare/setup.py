@@ -18,6 +18,7 @@ from playground.nn.text import quoted, visible
 from playground.run.compare import CONTENDER_KINDS, Comparison, contenders_for
 from playground.run.limits import LIMITS
 from ui.compare.state import COMPARE_RUN, COMPARISON
+from ui.core.budgets import BudgetFull, make_room
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_config
 from ui.core.url_sync import page_param_from_link, set_page_params, show_share_link
@@ -127,8 +128,12 @@ def start_comparison(setup: CompareSetup) -> None:
     """Make the form's contenders the session's comparison and start it; a refusal clears it."""
     try:
         chosen = setup.base.with_changes(epochs=setup.epochs, **({"head": "linear"} if setup.linear_head else {}))
-        COMPARISON.set(Comparison(contenders_for(setup.kind, chosen, setup.values_text)))
+        comparison = Comparison(contenders_for(setup.kind, chosen, setup.values_text))
+        make_room(comparison, replacing=COMPARISON)  # the race already there stays if there is no room
+        COMPARISON.set(comparison)
         COMPARE_RUN.start()
+    except BudgetFull as error:
+        st.error(escape_markdown(str(error)))
     except PlaygroundError as error:
         COMPARISON.clear()
         COMPARE_RUN.clear()

@@ -6,7 +6,7 @@ from playground.run.compare import Comparison
 from ui.core.live_run import LiveRun
 from ui.core.state import SessionKey, live_keys
 
-COMPARISON: SessionKey[Comparison | None] = SessionKey("compare_comparison", None)
+COMPARISON: SessionKey[Comparison | None] = SessionKey("compare_comparison", None, holds="Compare's race")
 COMPARISON_LIVE = live_keys("compare")
 # A comparison draws a chart per contender, so it trains longer between redraws than the Train page.
 COMPARE_RUN: LiveRun[Comparison] = LiveRun(

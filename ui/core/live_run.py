@@ -20,6 +20,7 @@ import streamlit as st
 
 from playground import PlaygroundError
 from playground.run.budget import Trainable, train_within
+from ui.core.budgets import training_elsewhere
 from ui.core.click_waiting import click_waiting
 from ui.core.markdown import escape_markdown
 from ui.core.script_turns import SCRIPT_TURNS, taking_timed_turns
@@ -52,6 +53,9 @@ class Rewindable(Trainable, Protocol[Mark]):
 
 
 Target = TypeVar("Target", bound=Trainable)
+# Every kind of run a session can have going, each declared once with its page (`LiveRun.__post_init__`):
+# whether another tab of a browser trains is read from them (`ui.core.budgets.training_elsewhere`).
+LIVE_RUNS: list[LiveRun] = []
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,23 @@ class LiveRun(Generic[Target]):
     rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
     one_fragment: bool = False  # the still views are drawn by the live views' fragment, which keeps the charts
 
+    def __post_init__(self) -> None:
+        LIVE_RUNS.append(self)
+
     def current(self) -> Target | None:
         return self.target.get()
 
-    def going(self) -> bool:
-        target = self.current()
-        return self.keys.running.get() and target is not None and not target.done
+    def going(self, state: object = None) -> bool:
+        """Whether the run trains: this session's, or the one whose ``state`` is given."""
+        target = self.target.get(state)
+        return self.keys.running.get(state) and target is not None and not target.done
 
     def start(self) -> None:
+        """Start training, unless another tab of this browser trains: then say so instead."""
         self.keys.error.clear()
+        if refusal := training_elsewhere(lambda state: any(run.going(state) for run in LIVE_RUNS)):
+            self.stop(refusal)
+            return
         self.keys.pace_mark.clear()  # the pace counts from now
         self.keys.running.set(True)
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from playground import RunConfig, Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.run.config_change import change_with_locks
+from ui.core.budgets import make_room
 from ui.core.live_run import LiveRun
 from ui.core.state import (
     CLASSROOM_LINK,
@@ -88,9 +89,11 @@ def use_trainer(trainer: Trainer) -> None:
 
 
 def new_trainer() -> Trainer:
-    """A fresh run of the current config; raises `PlaygroundError` for invalid settings."""
+    """A fresh run of the current config; raises `PlaygroundError` for invalid settings, or when
+    the session's or the server's memory has no room for it (the current run then stays)."""
     config = get_config()
     trainer = Trainer(config, stop_when_solved=stops_when_solved(config))
+    make_room(trainer, replacing=TRAINER)
     use_trainer(trainer)
     return trainer
 

@@ -27,12 +27,23 @@ from playground.url_state import ClassroomLink
 Value = TypeVar("Value")
 
 
+# What the learner calls each value that keeps a run's memory, by key (`ui.core.budgets` names them in
+# its refusals): filled by the keys declared with ``holds``.
+HOLDINGS: dict[str, str] = {}
+
+
 @dataclass(frozen=True)
 class SessionKey(Generic[Value]):
-    """One session value: its key and what reading it gives before anything was stored."""
+    """One session value: its key, what reading it gives before anything was stored and, for a value
+    that keeps runs, what the learner calls it ("the Train page's run")."""
 
     name: str
     default: Value
+    holds: str = ""
+
+    def __post_init__(self) -> None:
+        if self.holds:
+            HOLDINGS[self.name] = self.holds
 
     def get(self, state: Any = None) -> Value:
         state = _session(state)
@@ -83,7 +94,7 @@ def live_keys(prefix: str) -> LiveKeys:
 
 # The experiment: the Train page's settings and the run every page looks at (`ui.core.session`).
 CONFIG: SessionKey[RunConfig | None] = SessionKey("run_config", None)
-TRAINER: SessionKey[Trainer | None] = SessionKey("trainer", None)
+TRAINER: SessionKey[Trainer | None] = SessionKey("trainer", None, holds="the Train page's run")
 TRAIN_LIVE = live_keys("train")
 # The epoch the Train views show (the scrubber's), with the id of the run it belongs to: the
 # other pages open at it, so rewinding on Train and opening Inside the cell shows that epoch.

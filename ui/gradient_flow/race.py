@@ -13,16 +13,20 @@ from typing import Any
 import streamlit as st
 
 from playground.run.compare import Comparison, Contender
+from ui.core.budgets import make_room
 from ui.core.script_turns import taking_turns
 from ui.gradient_flow.state import GRADIENT_FLOW_RACE, GRADIENT_FLOW_RUN, STEP_EPOCHS
 from ui.gradient_flow.views import GRADIENT_FLOW_EPOCH_KEY
 
 
 def keep_race(contenders: list[Contender]) -> None:
-    """The session's race, unless it trains other contenders: then a new one, not going."""
+    """The session's race, unless it trains other contenders: then a new one, not going (refused
+    with `ui.core.budgets.BudgetFull` when the session's memory has no room for it)."""
     race = GRADIENT_FLOW_RACE.get()
     if race is None or race.contenders != contenders:
-        GRADIENT_FLOW_RACE.set(Comparison(contenders))
+        race = Comparison(contenders)
+        make_room(race, replacing=GRADIENT_FLOW_RACE)
+        GRADIENT_FLOW_RACE.set(race)
         GRADIENT_FLOW_RUN.clear()
 
 

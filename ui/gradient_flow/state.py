@@ -12,7 +12,9 @@ RUN_TASK, MEMORY_TASK = "run", "memory"  # the Train run's strings; the page's o
 STEP_EPOCHS = 25  # what the page's step button trains
 # The run whose strings the page last started from (id of the trainer).
 GRADIENT_FLOW_FOLLOWED_RUN: SessionKey[int | None] = SessionKey("gradient_flow_followed_run", None)
-GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey("gradient_flow_race", None)
+GRADIENT_FLOW_RACE: SessionKey[Comparison | None] = SessionKey(
+    "gradient_flow_race", None, holds="Gradient flow's three runs"
+)
 GRADIENT_FLOW_LIVE = live_keys("gradient_flow")
 # The race advances ten epochs per refresh, so its curves can be watched changing.
 GRADIENT_FLOW_RUN: LiveRun[Comparison] = LiveRun(

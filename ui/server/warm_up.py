@@ -15,6 +15,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from ui.server.session_release import start_releasing
+
 # What the Train page (the first page a visitor sees) imports: torch, the engine and its views.
 TRAIN_PAGE_MODULES = (
     "playground",
@@ -33,6 +35,7 @@ async def server_lifespan(_app: Any) -> AsyncIterator[None]:
     for module in TRAIN_PAGE_MODULES:
         importlib.import_module(module)
     await asyncio.to_thread(warm_up)
+    start_releasing()  # closed sessions' memory comes back (ui/server/session_release.py)
     yield
 
 
