@@ -33,21 +33,23 @@ def encoding_heatmap(matrix: torch.Tensor, chars: tuple[str, ...], epoch: int) -
     return figure
 
 
-def drift_animation(drift: DriftFrames, chars: tuple[str, ...]) -> go.Figure:
+def drift_animation(drift: DriftFrames, chars: tuple[str, ...], width_share: float = 1.0) -> go.Figure:
     """Characters as points on two fixed principal axes, one frame per recorded epoch; each
     frame's labels placed apart (`charts.plotly_figure.placed_labels`), so none covers another
-    character or its point."""
+    character or its point. ``width_share`` is the share of its 1280 px width the chart is drawn
+    at (a phone's is smaller)."""
     points = drift.points
     low = points.amin(dim=(0, 1)).tolist()
     high = points.amax(dim=(0, 1)).tolist()
     pad = [max(0.1, 0.1 * (top - bottom)) for bottom, top in zip(low, high)]
     ranges = ((low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1]))
     labels = [char_label(c) for c in chars]
+    plot_px = (DRIFT_PLOT_PX[0] * width_share, DRIFT_PLOT_PX[1])
 
     def scatter(frame: int) -> go.Scatter:
         xs, ys = points[frame, :, 0].tolist(), points[frame, :, 1].tolist()
         text, places = placed_labels(
-            list(zip(xs, ys)), labels, ranges, DRIFT_PLOT_PX, LABEL_FONT_PX, [MARKER_PX] * len(chars)
+            list(zip(xs, ys)), labels, ranges, plot_px, LABEL_FONT_PX, [MARKER_PX] * len(chars)
         )
         return go.Scatter(
             x=xs,

@@ -17,19 +17,30 @@ from charts.theme import DIVERGING, GATE, diverging_colorbar, symmetric_bound
 
 INSIDE_PLOT_PX = 560  # the plotting width of a full-width chart on a wide page at 1280 px, about
 MATRIX_PLOT_PX = 180  # the plotting width of a weight matrix in its three-eighths of that page, about
+TERM_NUMBER_PX = 30  # a cell's width that holds "-0.419" at 10 px
+TERM_HEAD_PX = 50  # a term's heading ("W_hi·h"), at 11 px, and a gap
 
 
-def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str) -> go.Figure:
-    """Each term of the equation as one column of a heatmap, one row per hidden unit."""
+def terms_figure(labels: list[str], columns: list[torch.Tensor], title: str, width_share: float = 1.0) -> go.Figure:
+    """Each term of the equation as one column of a heatmap, one row per hidden unit. Drawn
+    narrower than at 1280 px (``width_share`` below 1: a phone), cells too narrow for their
+    numbers are left blank and only every few terms is headed (hover names each)."""
     values = torch.stack(columns, dim=1)
     units = [f"unit {k}" for k in range(values.shape[0])]
     # Horizontal labels, a sum broken before its "+": rotated, LSTM's sixteen terms overlapped.
     heads = [text_label(label).replace("+", "<br>+") for label in labels]
-    figure = go.Figure(annotated_heatmap(values, list(range(len(labels))), units, digits=3, legend="value"))
+    cell_px = INSIDE_PLOT_PX * width_share / len(labels)
+    numbers = cell_px >= TERM_NUMBER_PX
+    figure = go.Figure(
+        annotated_heatmap(values, list(range(len(labels))), units, digits=3, legend="value", numbers=numbers)
+    )
     px = row_px(len(units), 26)
     figure.update_yaxes(autorange="reversed", **row_ticks(units, px))
+    # At 1280 px every heading fits (tests/browser reads them); narrower, every few.
+    headed = row_ticks(list(range(len(labels))), cell_px, TERM_HEAD_PX) if width_share < 1 else {}
+    every = headed.get("tickvals", list(range(len(labels))))
     figure.update_xaxes(
-        side="top", tickangle=0, tickvals=list(range(len(labels))), ticktext=heads, tickfont=dict(size=11)
+        side="top", tickangle=0, tickvals=every, ticktext=[heads[k] for k in every], tickfont=dict(size=11)
     )
     figure.update_layout(
         height=140 + round(px * len(units)),
@@ -68,6 +79,7 @@ def sequence_heatmaps(
     step: int | None = None,
     title: str = "",
     reach: dict[str, float] | None = None,
+    width_share: float = 1.0,
 ) -> go.Figure:
     """Time × unit heatmaps side by side (gates over the whole sequence); marks ``step``.
 
@@ -75,10 +87,11 @@ def sequence_heatmaps(
     state leaves [−1, 1]); sigmoid gates, which live in [0, 1], use a sequential scale of their own.
     ``reach`` gives a panel's colour range where it must match another page's: Train colours a
     string's states over all its layers and directions, so one layer's panel alone would
-    otherwise paint the same c in another shade."""
+    otherwise paint the same c in another shade. ``width_share`` is the share of its 1280 px width the
+    chart is drawn at (a phone's is smaller): its step labels are spaced for it."""
     names = list(panels)
     figure = make_subplots(rows=1, cols=len(names), subplot_titles=names, horizontal_spacing=0.04)
-    plot_px = INSIDE_PLOT_PX / len(names)
+    plot_px = INSIDE_PLOT_PX * width_share / len(names)
     hover = [f"{step_name(t)} ({char_label(c)})" for t, c in enumerate(chars)]
     for col, name in enumerate(names, start=1):
         values = panels[name].detach()

@@ -238,13 +238,19 @@ def outline(x: float, y: float, xref: str = "x", yref: str = "y") -> dict[str, A
 
 
 def annotated_heatmap(
-    values: torch.Tensor, x: list[str], y: list[str], digits: int = 2, legend: str | None = None
+    values: torch.Tensor,
+    x: list[str],
+    y: list[str],
+    digits: int = 2,
+    legend: str | None = None,
+    numbers: bool = True,
 ) -> go.Heatmap:
     """A heatmap of a small tensor on the one diverging scale, each value written in its cell
-    (left blank when large). ``legend`` titles the scale's colour bar; None hides it (a page
-    whose small matrices sit side by side shows the legend once)."""
+    (left blank when large, or when ``numbers`` is False: cells too narrow for them). ``legend``
+    titles the scale's colour bar; None hides it (a page whose small matrices sit side by side
+    shows the legend once)."""
     text_values = values.tolist()
-    show_text = values.numel() <= 400
+    show_text = numbers and values.numel() <= 400
     bound = symmetric_bound(values.abs().max().item() if values.numel() else 0.0)
     return go.Heatmap(
         z=text_values,

@@ -20,8 +20,10 @@ OUTPUT_AT = 1.1  # the output labels' height above the top row, in rows
 STAGGER = 0.5  # in rows: two heights of output labels, their text 16 px tall, a row 40 px or more
 
 
-def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
-    """Boxes for every (layer, direction, time step), arrows for what feeds what."""
+def unrolled_diagram(spec: ShapeSpec, width_share: float = 1.0) -> go.Figure:
+    """Boxes for every (layer, direction, time step), arrows for what feeds what.
+    ``width_share`` is the share of its 1280 px width the chart is drawn at (a phone's is
+    smaller): boxes and labels are sized for it."""
     directions = spec.num_directions
     rows = spec.layers * directions
     figure = go.Figure()
@@ -30,7 +32,7 @@ def unrolled_diagram(spec: ShapeSpec) -> go.Figure:
     def y_of(layer: int, direction: int) -> float:
         return 1 + layer * directions + direction
 
-    step_px = DIAGRAM_PLOT_PX / (spec.seq_len + 1)
+    step_px = DIAGRAM_PLOT_PX * width_share / (spec.seq_len + 1)
     box = min(BOX_PX, step_px - BOX_GAP_PX)
     named = box >= len(name) * BOX_FONT_PX * 0.55 + 4  # "RNNCell" overflows a small box: its title says it
     staggered = step_px < OUTPUT_LABEL_PX  # "output[10]" is wider than a step: alternate two heights

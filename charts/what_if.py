@@ -34,13 +34,15 @@ def state_comparison(
     title: str,
     step: int | None = None,
     reach: float = 1.0,
+    width_share: float = 1.0,
 ) -> go.Figure:
     """(seq, hidden) states of both runs as time × unit heatmaps, then changed − original.
 
     Time ticks name the character each run fed, so a changed input shows in the axis too;
     ``step`` (the intervened one) is boxed. Both runs are coloured over ±``reach`` (the
     string's states over every layer and direction, as Train colours them), widened only if
-    a value shown here goes further.
+    a value shown here goes further. ``width_share`` is the share of its 1280 px width the chart
+    is drawn at (a phone's is smaller): its step labels are spaced for it.
     """
     difference = changed - original
     reach = max(reach, original.abs().max().item(), changed.abs().max().item())
@@ -73,7 +75,7 @@ def state_comparison(
         )
         if step is not None:
             figure.add_vrect(x0=step - 0.5, x1=step + 0.5, line=dict(color="black", width=2), row=1, col=col)
-        figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX), row=1, col=col)
+        figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX * width_share), row=1, col=col)
         figure.update_yaxes(autorange="reversed", showticklabels=col == 1, row=1, col=col, **row_ticks(units, px))
     figure.update_layout(
         height=156 + round(px * len(units)),
@@ -90,9 +92,11 @@ def probability_comparison(
     original_chars: Sequence[str],
     changed_chars: Sequence[str],
     title: str,
+    width_share: float = 1.0,
 ) -> go.Figure:
     """(seq, vocab) probabilities of both runs, characters down, steps across; the predicted
-    (most likely) character of each step is written in its cell, red where the runs disagree."""
+    (most likely) character of each step is written in its cell, red where the runs disagree.
+    ``width_share`` is the share of its 1280 px width the chart is drawn at (a phone's is smaller)."""
     figure = make_subplots(rows=1, cols=2, subplot_titles=["original", "changed"], horizontal_spacing=0.06)
     rows = [char_label(c) for c in vocab]
     px = row_px(len(rows), 20)
@@ -126,7 +130,7 @@ def probability_comparison(
         figure.update_yaxes(
             autorange="reversed", type="category", showticklabels=col == 1, row=1, col=col, **row_ticks(rows, px)
         )
-        figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX * 1.5), row=1, col=col)
+        figure.update_xaxes(**step_axis(list(chars), PANEL_PLOT_PX * 1.5 * width_share), row=1, col=col)
     figure.update_layout(
         height=150 + round(px * len(rows)),
         margin=dict(l=10, r=10, t=70, b=10),
@@ -164,6 +168,7 @@ def trajectory_animation(
     sources: Sequence[Sequence[str]],
     explained: tuple[float, float],
     chosen_epoch: int,
+    width_share: float = 1.0,
 ) -> go.Figure:
     """h_t of every string as a path on two fixed principal axes, one frame per epoch.
 
@@ -171,6 +176,7 @@ def trajectory_animation(
     at each step where the label stays clear of the others (`placed_labels`; hover names
     every step), and starts at the frame of ``chosen_epoch``. A string shorter than ``seq``
     ends with its characters: the points past it are padding and are not drawn.
+    ``width_share`` is the share of its 1280 px width the chart is drawn at (a phone's is smaller).
     """
     real = torch.cat([points[:, item, : len(chars)] for item, chars in enumerate(sources)], dim=1)
     low = real.amin(dim=(0, 1)).tolist()
@@ -180,7 +186,7 @@ def trajectory_animation(
     names = [text_label("".join(chars)) for chars in sources]
     # Several strings get a legend at the right, which takes from the plot's width.
     legend_px = 50 + TRAJECTORY_FONT_PX * 0.65 * label_chars(names) if len(sources) > 1 else 0
-    plot_px = (TRAJECTORY_PLOT_PX[0] - legend_px, TRAJECTORY_PLOT_PX[1])
+    plot_px = (TRAJECTORY_PLOT_PX[0] * width_share - legend_px, TRAJECTORY_PLOT_PX[1])
     labels = [[char_label(c) for c in chars] for chars in sources]
     sizes = [[12] + [7] * (len(chars) - 1) for chars in sources]
 

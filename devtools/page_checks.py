@@ -50,6 +50,7 @@ CHART_LAYOUT = """() => [...document.querySelectorAll('.js-plotly-plot')].map(ch
 # as drawn, a superscript after a caret: Plotly's 10<sup>−3</sup> reads "10^−3"), the title,
 # axis titles, annotations, legend entries and point labels; the ticks of each log axis; each
 # scatter trace's markers and point labels in point order (a label sits on its own marker);
+# the numbers written in heatmap cells (as labels of their own kind: on a phone they ran together);
 # the toolbar (modebar) where it is visible; the smallest number written in a heatmap cell.
 # Charts not shown (in a closed expander, drawn at a width of Plotly's own) are left out.
 CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(chart => chart.checkVisibility())
@@ -71,6 +72,7 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(
         ...texts('annotation', 'g.annotation text'),
         ...texts('legend', 'text.legendtext'),
         ...texts('point label', 'g.textpoint text'),
+        ...texts('cell number', '.heatmaplayer text'),
     ];
     // A point's index is Plotly's own (its calcdata's i): a point with a blank label draws no text.
     const traces = [...chart.querySelectorAll('g.trace.scatter')].map(trace => ({
@@ -161,17 +163,21 @@ def clipped_labels(chart: dict, kinds: set[str] | None = None) -> list[str]:
 
 
 TITLES = {"title", "axis title", "annotation", "legend"}
+CELL_NUMBERS = {"cell number"}  # checked among themselves: Train's ✗ sits on its cell's corner by design
+CELL_NUMBER_GAP_PX = 4  # between two numbers in neighbouring cells, at least: about a space and a half
 
 
-def crowded_labels(chart: dict, kinds: set[str]) -> list[str]:
-    """Labels of ``kinds`` that overlap one another or sit under the visible toolbar (tick labels
-    are `CHART_LAYOUT`'s to check)."""
+def crowded_labels(chart: dict, kinds: set[str], gap_px: float = 0) -> list[str]:
+    """Labels of ``kinds`` that overlap one another (or come closer side by side than ``gap_px``:
+    numbers in cells that touch read as one, "0.100.09") or sit under the visible toolbar (tick
+    labels are `CHART_LAYOUT`'s to check)."""
     labels = [label for label in chart["labels"] if label["kind"] in kinds]
+    wider = lambda box: [box[0] - gap_px, box[1], box[2] + gap_px, box[3]]  # noqa: E731
     problems = [
         f"{a['kind']} {a['text']!r} overlaps {b['kind']} {b['text']!r}"
         for index, a in enumerate(labels)
         for b in labels[index + 1 :]
-        if _overlap(a["box"], b["box"])
+        if _overlap(wider(a["box"]), b["box"])
     ]
     problems += [
         f"{label['kind']} {label['text']!r} under the toolbar"

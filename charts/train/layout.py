@@ -56,12 +56,13 @@ NUMBER_CELL_PX = 22  # a cell's width that holds "0.00" at `CELL_NUMBER_PX`, wit
 NUMBERS_PLOT_PX = 250
 
 
-def numbers_fit(seq_len: int, vocab_size: int) -> bool:
+def numbers_fit(seq_len: int, vocab_size: int, width_share: float = 1.0) -> bool:
     """Whether the probabilities heatmap writes each probability in its cell: only while a cell
     is wide and tall enough for "0.00" at a readable `CELL_NUMBER_PX` (the live chart asks the
-    same, so the two agree). Plotly would shrink the numbers to fit a narrower cell instead."""
+    same, so the two agree). Plotly would shrink the numbers to fit a narrower cell instead.
+    ``width_share`` is the share of its 1280 px width the chart is drawn at (on a phone, less)."""
     row_px = min(VOCAB_ROW_PX, VOCAB_PLOT_PX / vocab_size)
-    fits_across = NUMBERS_PLOT_PX / seq_len >= NUMBER_CELL_PX
+    fits_across = NUMBERS_PLOT_PX * width_share / seq_len >= NUMBER_CELL_PX
     return seq_len * vocab_size <= 300 and fits_across and row_px >= VOCAB_ROW_PX
 
 

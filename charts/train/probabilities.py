@@ -34,12 +34,14 @@ def probabilities_figure(
     epoch: int | None = None,
     theme: ChartTheme = LIGHT,
     figure_px: float = HALF_FIGURE_PX,
+    width_share: float = 1.0,
 ) -> go.Figure:
     """Softmax probabilities of one pair, vocabulary × time step, the target cells outlined.
 
     ``probabilities`` is (seq, vocab), as recorded for one batch item; the heatmap's z is
     its transpose so time runs left to right like the string. ``figure_px`` is about the
-    figure's width, for step labels spaced for the plot's room.
+    figure's width at 1280 px and ``width_share`` the share of it the figure is drawn at (a
+    phone's is smaller), for step labels and numbers in cells spaced for the plot's room.
     """
     z = probabilities.detach().float().T.tolist()
     vocab_size, seq_len = len(z), len(z[0])
@@ -62,7 +64,7 @@ def probabilities_figure(
             colorscale=PROBABILITY,
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
-            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size) else "",
+            texttemplate="%{z:.2f}" if numbers_fit(seq_len, vocab_size, width_share) else "",
             textfont=dict(size=CELL_NUMBER_PX),  # a set size: Plotly's own shrinks to the cell, unreadably
             # x=1 (not Plotly's 1.02 of the plot width): the bar keeps to the margin asked for at any width
             colorbar=dict(title=dict(text="P"), thickness=12, len=0.9, x=1, xanchor="left"),
@@ -75,7 +77,7 @@ def probabilities_figure(
     layout = dict(
         xaxis=step_axis(
             list(input_chars),
-            figure_px - left - COLOUR_BAR_PX,
+            figure_px * width_share - left - COLOUR_BAR_PX,
             title=dict(text="input character at each step (target outlined)"),
         ),
         yaxis=char_axis(vocab_labels, title=dict(text="predicted character"), autorange="reversed")
@@ -92,8 +94,10 @@ def probabilities_chart(
     vocab: Sequence[str],
     input_chars: Sequence[str],
     target_indices: Sequence[int],
+    width_share: float = 1.0,
 ) -> tuple[pd.DataFrame, Spec]:
-    """Softmax probabilities of one pair (seq, vocab) as step × character cells, targets outlined."""
+    """Softmax probabilities of one pair (seq, vocab) as step × character cells, targets outlined;
+    ``width_share`` as `probabilities_figure`'s."""
     records = []
     for step, row in enumerate(probabilities.tolist()):
         for index, p in enumerate(row):
@@ -107,13 +111,13 @@ def probabilities_chart(
                 }
             )
     rows = pd.DataFrame(records)
-    written = numbers_fit(len(input_chars), len(vocab))  # as the plotly figure: numbers only while they fit
+    written = numbers_fit(len(input_chars), len(vocab), width_share)  # as the plotly figure's numbers
     position = {
         "x": {
             "field": "order",
             "type": "ordinal",
             "title": "input character at each step (target outlined)",
-            "axis": vega_step_axis(input_chars, LIVE_PROBABILITIES_PX),
+            "axis": vega_step_axis(input_chars, LIVE_PROBABILITIES_PX * width_share),
         },
         "y": {"field": "char", "type": "ordinal", "title": "predicted character", "sort": list(map(plain_char, vocab))},
     }

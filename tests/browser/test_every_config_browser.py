@@ -14,9 +14,11 @@ What if?, and a probability the same colour on Train and What if? — read from 
 Plotly drew. Runs at one viewport (test_visual_browser.py covers two, for one config); every
 case tours all the pages. axe-core's WCAG 2 A/AA rules run on the largest model.
 
-A phone-width tour (390×844) of the pages whose charts were made readable there: after each
-page is chosen the sidebar has closed, and no chart's titles, annotations or legend overlap one
-another or the toolbar, or are clipped.
+A phone-width tour (390×844) of the pages whose charts were made readable there, a run of 11
+steps trained (and Inside the cell's inputs and weights opened): after each page is chosen the
+sidebar has closed, and the 1280 px tour's label checks pass there too — no tick labels, titles,
+point labels or numbers in cells run together or sit under the toolbar, none is clipped or on
+another point's marker, and no table in a narrow column is cut off.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from devtools.browser import (
     wait_until_idle,
 )
 from devtools.page_checks import (
+    CELL_NUMBER_GAP_PX,
+    CELL_NUMBERS,
     CHART_LAYOUT,
     CHART_TEXTS,
     SIDEBAR_OPEN,
@@ -45,6 +49,7 @@ from devtools.page_checks import (
     crowded_labels,
     cut_off_tables,
     heatmaps,
+    labels_on_markers,
     unreadable_labels,
     violations,
 )
@@ -226,13 +231,15 @@ def test_every_page_keeps_its_charts_readable_and_says_which_run_and_epoch(app, 
 PHONE = {"width": 390, "height": 844}
 PHONE_CONFIG = RunConfig(sources=("hello world",), targets=("ello world!",), cell="lstm", layers=2, epochs=EPOCHS)
 # The pages whose charts were made readable at a phone's width.
-PHONE_PAGES = ["Train", "Shapes", "What if?", "Embeddings", "Gradient flow"]
+PHONE_PAGES = ["Train", "Shapes", "Inside the cell", "What if?", "Embeddings", "Gradient flow"]
+EXPANDERS = {"Inside the cell": "The inputs and weights of this step"}  # opened: their charts are checked too
 
 
-def test_at_a_phone_width_the_sidebar_closes_on_choosing_a_page_and_chart_titles_stay_apart(app):
+def test_at_a_phone_width_the_sidebar_closes_on_choosing_a_page_and_chart_labels_stay_apart(app):
     """At 390×844 the sidebar covers the page while open: choosing a page must close it. Each
-    chart's titles, subplot titles, annotations and legend neither overlap one another nor sit
-    under the toolbar, nor are clipped."""
+    chart's tick labels, titles, subplot titles, annotations, legend, point labels and numbers
+    in cells neither overlap one another nor sit under the toolbar, nor are clipped; no label
+    sits on another point's marker and no table in a narrow column is cut off."""
     url, browser = app
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
@@ -248,11 +255,21 @@ def test_at_a_phone_width_the_sidebar_closes_on_choosing_a_page_and_chart_titles
                 page.get_by_test_id("stSidebarCollapseButton").locator("button").click(force=True)
         if title == "Gradient flow":
             train_the_race(page)
+        if title in EXPANDERS:
+            page.get_by_text(EXPANDERS[title]).click()
+            wait_until_idle(page)
         page.mouse.move(0, 0)  # no chart hovered: its toolbar shows as it does at rest
         page.wait_for_timeout(300)
         screenshot_whole_page(page, screenshot_path(f"phone-{slug(title)}"))
+        for chart in page.evaluate(CHART_LAYOUT):
+            if chart["overlaps"]:
+                problems.append((title, chart["key"], "tick labels overlap", chart["overlaps"][:3]))
         for chart in page.evaluate(CHART_TEXTS):
-            if found := crowded_labels(chart, TITLES) + clipped_labels(chart, TITLES):
+            found = crowded_labels(chart, TITLES | {"point label"})
+            found += crowded_labels(chart, CELL_NUMBERS, CELL_NUMBER_GAP_PX)
+            if found := found + clipped_labels(chart) + labels_on_markers(chart):
                 problems.append((title, chart["key"], found[:4]))
+        if found := cut_off_tables(page.evaluate(TABLES)):
+            problems.append((title, found))
     context.close()
     assert not problems, "\n".join(map(str, problems))

@@ -10,6 +10,7 @@ from playground import Trainer
 from playground.probes.projection import encoding_drift
 from playground.run.config import ENCODING_LABELS
 from ui.core.draw import draw_plotly
+from ui.core.narrow_screens import width_share
 from ui.core.session import get_config
 from ui.core.shown_epoch import start_at_shown_epoch
 from ui.core.train_here import start_training
@@ -56,7 +57,7 @@ def embeddings_views(trainer: Trainer) -> None:
 
     # One column: beside the charts, the lookup tables had a third of the page and hid their columns.
     drift = encoding_drift(trainer)
-    draw_plotly(st, drift_animation(drift, vocab.chars), "embeddings-drift", "embeddings-drift")
+    draw_plotly(st, drift_animation(drift, vocab.chars, width_share()), "embeddings-drift", "embeddings-drift")
     st.caption(
         "Press Play or drag the slider under the chart to watch the characters drift. All epochs are "
         "projected on the same axes (PCA of the last epoch's vectors, by SVD in torch; each axis's "

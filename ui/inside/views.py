@@ -15,6 +15,7 @@ from playground.nn.internals import Internals
 from playground.probes.equations import ModuleStates, StepEquation, equations_for, unit_latex
 from ui.core.draw import draw_plotly
 from ui.core.markdown import escape_markdown
+from ui.core.narrow_screens import width_share
 from ui.inside.pickers import InsidePick
 
 
@@ -75,6 +76,7 @@ def unit_with_numbers(equation: StepEquation, pick: InsidePick) -> None:
             [t.label for t in equation.terms],
             [t.values for t in equation.terms],
             f"Every term at {step_name(step)} ({plain_char(chars[step])}), {layer_name(pick.layer)}{direction_note}",
+            width_share(),
         ),
         "inside-terms",
         "inside-terms",
@@ -82,24 +84,27 @@ def unit_with_numbers(equation: StepEquation, pick: InsidePick) -> None:
 
 
 def step_inputs_and_weights(equation: StepEquation) -> None:
-    """x_t, h_{t-1} and the two weight matrices of the step, in a collapsed expander."""
+    """x_t, h_{t-1} and the two weight matrices of the step, in a collapsed expander: the vectors in
+    a row of their own (in an eighth of the page each, Plotly drew them 150 px wide, cut off by
+    their 86 px columns), the matrices under them."""
     with st.expander("The inputs and weights of this step"):
         features = [str(k) for k in range(equation.x.shape[0])]
-        columns = st.columns([1, 1, 3, 3])
+        columns = st.columns(4)
         draw_plotly(columns[0], matrix_figure(equation.x, "x_t", x=["x_t"]), "inside-x", "inside-x", narrow=True)
         draw_plotly(
             columns[1], matrix_figure(equation.h_prev, "h_{t-1}", x=["h"]), "inside-h", "inside-h-prev", narrow=True
         )
         w_ih, w_hh, b_ih, b_hh = equation.weights
+        columns = st.columns(2)
         draw_plotly(
-            columns[2],
+            columns[0],
             matrix_figure(w_ih, f"W_ih {tuple(w_ih.shape)}", x=features),
             "inside-wih",
             "inside-w-ih",
             narrow=True,
         )
         draw_plotly(
-            columns[3], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh", narrow=True
+            columns[1], matrix_figure(w_hh, f"W_hh {tuple(w_hh.shape)}"), "inside-whh", "inside-w-hh", narrow=True
         )
         st.caption(
             "For LSTM and GRU the rows of W_ih and W_hh stack the gates in PyTorch's order "
@@ -129,6 +134,7 @@ def whole_sequence(config: RunConfig, internals: Internals, pick: InsidePick) ->
             step,
             f"Time × unit: gates and states, epoch {epoch} ({step_name(step)} boxed)",
             reach,
+            width_share(),
         ),
         "inside-gates",
         "inside-gates",

@@ -33,10 +33,14 @@ def _size_box(container: Any, label: str, field: str, high: int) -> int:
     return container.number_input(label, step=1, key=SHAPES_KEYS[field], help=f"1 to {high} on this page.")
 
 
+COLUMNS = (1, 2.2)  # the controls' column and the diagram's
+DIAGRAM_COLUMN = COLUMNS[1] / sum(COLUMNS)  # the diagram's share of the page's width
+
+
 def shapes_controls() -> tuple[ShapeSpec, Any]:
     """The module and its sizes in a narrow column; the spec they make, and the wide column
     beside them for the diagram."""
-    controls, diagram = st.columns([1, 2.2], gap="large")
+    controls, diagram = st.columns(list(COLUMNS), gap="large")
     with controls:
         module = st.radio(
             "Module",

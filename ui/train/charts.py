@@ -23,6 +23,7 @@ from charts.train.probabilities import probabilities_chart, probabilities_figure
 from playground import Trainer
 from playground.nn.cells import CELLS
 from ui.core.draw import chart_theme, draw_plotly
+from ui.core.narrow_screens import width_share
 from ui.core.state import TRAIN_GHOST, TRAIN_GHOST_STRINGS, TRAIN_GHOST_TEST
 
 TIMELINE_ROWS = 16  # each row is a line of text the browser redraws on every refresh
@@ -127,6 +128,7 @@ def vega_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
             dataset.vocab.chars,
             dataset.source_chars[pair],
             targets(trainer, pair),
+            width_share=width_share(0.5),
         )
         st.vega_lite_chart(rows, spec, key="train_live_probabilities_chart", width="stretch")
     cell = internals.cell[:, :, pair, :length] if internals.cell is not None else None
@@ -202,6 +204,7 @@ def plotly_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
             targets(trainer, pair),
             epoch,
             theme=chart_theme(),
+            width_share=width_share(0.5),
         ),
         "train_probabilities_chart",
         "train-probabilities",

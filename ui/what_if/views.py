@@ -18,6 +18,7 @@ from playground.probes.unit_importance import unit_importance
 from playground.run import limits
 from ui.core.draw import draw_plotly
 from ui.core.markdown import escape_markdown
+from ui.core.narrow_screens import width_share
 from ui.what_if.controls import BIDIRECTIONAL_NOTE, IMPORTANCE_KEY, TRAJECTORY_KEY, View, predictions_table
 
 
@@ -65,6 +66,7 @@ def side_by_side(config: RunConfig, dataset: Dataset, result: WhatIf, view: View
                 f"{name}_t, {where}: time × unit",
                 step,
                 colour_bound(old[:, :, view.item, :length]),  # the string's states, every layer: Train's colours
+                width_share(),
             ),
             f"whatif-{name}",
             f"what-if-{name}",
@@ -78,6 +80,7 @@ def side_by_side(config: RunConfig, dataset: Dataset, result: WhatIf, view: View
             original.source_chars[view.item],
             changed.source_chars[view.item],
             "Per-step probabilities",
+            width_share(),
         ),
         "whatif-probabilities",
         "what-if-probabilities",
@@ -140,7 +143,12 @@ def trajectory(trainer: Trainer, view: View, held_out: bool = False) -> None:
         draw_plotly(
             st,
             trajectory_animation(
-                paths.epochs, paths.points, dataset.source_chars, paths.projection.explained, view.epoch
+                paths.epochs,
+                paths.points,
+                dataset.source_chars,
+                paths.projection.explained,
+                view.epoch,
+                width_share(),
             ),
             "whatif-trajectory-chart",
             "what-if-trajectory",
