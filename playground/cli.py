@@ -7,7 +7,7 @@
     python -m playground train --task copy --length 10 --pairs 8 --delay 5 --test-pairs 32
     python -m playground train --source hello --target ohlol --test-source holle --test-target ohlle
     python -m playground challenges
-    python -m playground challenge copy-rnn --hidden-size 32 --epochs 300
+    python -m playground challenge copy-rnn --hidden-size 64 --epochs 200
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
@@ -304,6 +304,7 @@ def _challenge(args: argparse.Namespace) -> int:
     verdict = check_run(challenge, trainer)
     lines = [challenge.title, f"goal: {challenge.goal}", *verdict.evidence.lines()]
     lines += [f"rule not kept: {rule}" for rule in verdict.broken_rules]
+    lines += [f"goal not reached: {short}" for short in verdict.shortfalls]
     lines.append("PASS" if verdict.passed else "FAIL")
     _write("".join(f"{line}\n" for line in lines))
     return 0 if verdict.passed else 1

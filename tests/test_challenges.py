@@ -20,18 +20,25 @@ from playground.lessons.challenges import (
     progress_to_json,
     record,
 )
+from playground.run.generalisation import percent
 
 # Changes to each challenge's starting config that pass it, found by trying.
 KNOWN_GOOD = {
     "gru-hello": dict(encoding="embedding", lr=0.1),
-    "copy-rnn": dict(hidden_size=32, lr=0.05, epochs=300),
-    "copy-lstm": {},
+    "copy-rnn": dict(hidden_size=64, epochs=200),  # solved at epoch 72, 99 % of unseen characters
+    "copy-lstm": dict(encoding="onehot", epochs=600),  # solved at epoch 486, 98 % unseen, then and at 600
     "parity": dict(cell="gru"),
     "reverse-small": dict(cell="rnn", hidden_size=8, bidirectional=True),
     "long-memory": dict(cell="gru"),
 }
-# A plain RNN of 128 units that gets every parity string right at epoch 24 but only 69 % of unseen ones.
-MEMORISING_PARITY = dict(hidden_size=128, lr=0.02, epochs=300)
+# Per generated challenge, changes that get every training string right but not the unseen ones: a plain
+# RNN of 128 units right on every parity string at epoch 24, 69 % of unseen characters; a plain RNN of
+# 192 units right on every copy string at epoch 100, 86 %; an embedded LSTM of 64 units at epoch 143, 50 %.
+MEMORISING = {
+    "parity": dict(hidden_size=128, lr=0.02, epochs=300),
+    "copy-rnn": dict(hidden_size=192, lr=0.02, epochs=150),
+    "copy-lstm": dict(hidden_size=64, lr=0.02, epochs=200),
+}
 # Changes that fail it: too slow, too few epochs, a broken rule or too many parameters.
 KNOWN_BAD = {
     "gru-hello": [
@@ -39,9 +46,9 @@ KNOWN_BAD = {
         dict(encoding="embedding", lr=0.1, cell="lstm"),
         dict(encoding="embedding", lr=0.1, hidden_size=8),
     ],
-    "copy-rnn": [{}, dict(cell="lstm", hidden_size=16, lr=0.05, epochs=150)],
-    "copy-lstm": [dict(epochs=20), dict(cell="rnn", hidden_size=32, lr=0.05, epochs=300)],
-    "parity": [{}, dict(cell="gru", sources=("0101",) * 16, targets=("0110",) * 16), MEMORISING_PARITY],
+    "copy-rnn": [{}, dict(cell="lstm", encoding="onehot", epochs=600)],
+    "copy-lstm": [{}, dict(cell="rnn", hidden_size=64, epochs=200)],
+    "parity": [{}, dict(cell="gru", sources=("0101",) * 16, targets=("0110",) * 16)],
     "reverse-small": [{}],
     "long-memory": [
         {},
@@ -69,6 +76,8 @@ def test_known_good_config_passes(name):
     assert verdict.passed, verdict
     assert verdict.broken_rules == ()
     assert verdict.evidence.solved_epoch is not None and verdict.evidence.errors == 0
+    if challenge.task is not None:
+        assert verdict.evidence.held_out_pairs == GRADING_PAIRS and verdict.evidence.held_out_accuracy >= 0.95
 
 
 @pytest.mark.parametrize("name", CHALLENGES)
@@ -179,21 +188,32 @@ def test_hostile_progress_files_get_a_clear_message(raw):
     assert message.startswith("This ") and len(message) < 200
 
 
-def test_a_memorising_run_that_used_to_pass_now_fails_on_unseen_pairs_and_says_so():
-    challenge = CHALLENGES["parity"]
-    trainer = trained(challenge.start.with_changes(**MEMORISING_PARITY))
+def test_every_challenge_of_generated_strings_is_graded_on_unseen_ones_but_reverse():
+    graded = {name for name, challenge in CHALLENGES.items() if challenge.task is not None}
+    assert graded == set(MEMORISING) == {"copy-rnn", "copy-lstm", "parity"}
+
+
+@pytest.mark.parametrize("name", MEMORISING)
+def test_a_memorising_run_that_used_to_pass_now_fails_on_unseen_pairs_and_says_so(name):
+    challenge = CHALLENGES[name]
+    trainer = trained(challenge.start.with_changes(**MEMORISING[name]))
     assert challenge.target.shortfalls(evidence_of(trainer)) == (), "graded on its training strings, it passes"
     verdict = check_run(challenge, trainer)
     evidence = verdict.evidence
     assert not verdict.passed and evidence.errors == 0 and evidence.held_out_pairs == GRADING_PAIRS
-    assert evidence.held_out_accuracy < 0.8
-    (sentence,) = challenge.target.shortfalls(evidence)
+    assert evidence.held_out_accuracy < 0.9
+    (sentence,) = verdict.shortfalls
     assert sentence.startswith("every training string was right, but only ") and "memorised" in sentence
-    assert f"accuracy on {GRADING_PAIRS} unseen pairs: {evidence.held_out_accuracy:.1%}" in evidence.lines()
+    side_by_side = (
+        f"accuracy at the latest epoch: 100.0% on the training strings (0 wrong characters) · "
+        f"{percent(evidence.held_out_accuracy)} on {GRADING_PAIRS} unseen strings"
+    )
+    assert side_by_side in evidence.lines()
 
 
-def test_grading_pairs_are_fresh_never_trained_on_and_not_the_ones_shown():
-    challenge = CHALLENGES["parity"]
+@pytest.mark.parametrize("name", MEMORISING)
+def test_grading_pairs_are_fresh_never_trained_on_and_not_the_ones_shown(name):
+    challenge = CHALLENGES[name]
     pairs = grading_pairs(challenge)
     assert len(pairs) == GRADING_PAIRS and pairs == grading_pairs(challenge)  # seeded by the challenge
     sources = {source for source, _ in pairs}
