@@ -3,6 +3,7 @@
 import streamlit as st
 
 from playground.probes.interventions import snapshot, what_if
+from ui.core.held_out_strings import strings_to_look_at
 from ui.core.refusal import stop_on_refusal
 from ui.core.run_summary import show_run_summary
 from ui.core.shown_epoch import start_at_shown_epoch
@@ -13,7 +14,7 @@ from ui.what_if.views import side_by_side, trajectory, units_that_matter
 
 st.title("What if?")
 trainer = trained_run("whatif")
-config, dataset = trainer.config, trainer.dataset
+config = trainer.config
 show_run_summary()  # after trained_run: a run it starts is shown as trained
 st.caption(
     "Change one thing and the network runs again from the same weights: "
@@ -21,6 +22,7 @@ st.caption(
 )
 
 start_at_shown_epoch(trainer, WHAT_IF_EPOCH_KEY, WHAT_IF_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
+dataset, held_out = strings_to_look_at(trainer, "whatif-strings")
 view = view_controls(trainer.detailed_epochs, config, dataset)
 intervention, step = intervention_controls(config, dataset, view)
 params = snapshot(trainer, view.epoch)
@@ -29,4 +31,4 @@ with stop_on_refusal():
 
 side_by_side(config, dataset, result, view, step)
 units_that_matter(config, params, dataset, view)
-trajectory(trainer, view)
+trajectory(trainer, view, held_out)

@@ -20,6 +20,7 @@ default RNN and an LSTM 128×3 are both timed; `--largest` adds the largest the 
 
     python -m bench.live_page [--epochs 2000]
     python -m bench.live_page --speed 10/s --load 30   # a paced run while 30 students press Train
+    python -m bench.live_page --held-out               # with 32 held-out pairs measured every epoch
 
 `--load N` has N protocol clients (`bench.server_load`'s bursts) press Train together again and
 again on the same server while the page is measured; `--speed` sets the speed slider's stop.
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import random
 import re
 import statistics
 import sys
@@ -76,6 +78,11 @@ WATCH = """
 }
 """
 MODELS = {"default RNN": "", "LSTM 128x3": "&cell=lstm&hidden=128&layers=3"}
+# With --held-out: 32 held-out pairs measured after every epoch (characters of hello → ohlol, shuffled).
+HELD_OUT = "".join(
+    f"&tsrc={''.join(random.Random(n).sample('hello', 5))}&ttgt={''.join(random.Random(-n).sample('ohlol', 5))}"
+    for n in range(32)
+)
 # The largest network the caps allow (playground/run/limits.py), timed with --largest.
 LARGEST = {
     f"bidirectional LSTM {LIMITS.max_hidden_size}x{LIMITS.max_layers}": (
@@ -205,13 +212,16 @@ def main() -> None:
     parser.add_argument("--largest", action="store_true", help="also time the largest network the caps allow")
     parser.add_argument("--speed", default="full", help='the speed slider\'s stop: "full" (default), "10/s", …')
     parser.add_argument("--load", type=int, default=0, metavar="N", help="N protocol clients press Train meanwhile")
+    parser.add_argument("--held-out", action="store_true", help="with 32 held-out pairs measured every epoch")
     args = parser.parse_args()
     reason = chromium_missing_reason()
     if reason:
         sys.exit(f"cannot run: {reason}")
     for name, params in (MODELS | LARGEST if args.largest else MODELS).items():
-        results = measure(args.epochs, params, args.train_for, args.speed, args.load)
+        held_out = HELD_OUT if args.held_out else ""
+        results = measure(args.epochs, params + held_out, args.train_for, args.speed, args.load)
         busy = f", {args.load} students pressing Train meanwhile" if args.load else ""
+        busy += ", 32 held-out pairs" if args.held_out else ""
         print(
             f"Train page, {name}, {args.epochs} epochs at speed {args.speed}, Pause after {args.train_for:g} s{busy} "
             "(goals: first chart change <= 0.5 s, >= 5 updates/s, Pause settled <= 0.3 s, 0 epochs after Pause)"

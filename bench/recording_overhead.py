@@ -6,19 +6,27 @@ units + Linear on hello → ohlol) with no recording at all; the contender is
 snapshot every epoch. Both run in this process, interleaved in rounds so that machine noise
 hits both alike; the median round decides. Target: ratio >= 0.8.
 
-    python -m bench.recording_overhead [--epochs 300] [--rounds 15]
+With ``--test-pairs N`` it also measures what evaluating N held-out pairs after every epoch
+costs: the epoch time of a run with them over the same run without, for the app's default
+experiment (N held-out strings of its length drawn from its letters) and for a generated task
+with its default options (copy). Target: at most 1.25 (evaluation <= 25 % of an epoch).
+
+    python -m bench.recording_overhead [--epochs 300] [--rounds 15] [--test-pairs 32]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
 
 import torch
 
-from playground import Trainer
+from playground import RunConfig, Trainer
 from playground.lessons.presets import PRESETS
+from playground.lessons.tasks import TaskOptions, task_config
+from playground.url_state import default_config
 
 CONFIG = PRESETS["hello-embedding-2layer"].config
 
@@ -59,20 +67,54 @@ def bare_loop_seconds(epochs: int) -> float:
     return time.perf_counter() - started
 
 
-def trainer_seconds(epochs: int) -> float:
-    trainer = Trainer(CONFIG.with_changes(epochs=epochs))
+def trainer_seconds(epochs: int, config: RunConfig = CONFIG) -> float:
+    trainer = Trainer(config.with_changes(epochs=epochs))
     started = time.perf_counter()
     while not trainer.done:
         trainer.train_epoch()
     return time.perf_counter() - started
 
 
+def held_out_configs(pairs: int) -> dict[str, RunConfig]:
+    """Runs with ``pairs`` held-out pairs, by name; each is measured against itself without them."""
+    default = default_config()
+    rng = random.Random(0)
+    letters, length = sorted(set(default.sources[0])), len(default.sources[0])
+    sources = tuple("".join(rng.choice(letters) for _ in range(length)) for _ in range(pairs))
+    targets = tuple("".join(rng.choice(letters) for _ in range(length)) for _ in range(pairs))
+    return {
+        "default experiment": default.with_changes(test_sources=sources, test_targets=targets),
+        "copy task (defaults)": task_config("copy", TaskOptions(test_pairs=pairs), RunConfig()),
+    }
+
+
+def held_out_overhead(pairs: int, epochs: int, rounds: int) -> None:
+    """Print, per config, the median ratio of epoch time with ``pairs`` held-out pairs to without."""
+    for name, config in held_out_configs(pairs).items():
+        without = config.with_changes(test_sources=(), test_targets=())
+        trainer_seconds(50, config), trainer_seconds(50, without)  # warm up both paths
+        ratios, times = [], []
+        for _ in range(rounds):
+            plain, measured = trainer_seconds(epochs, without), trainer_seconds(epochs, config)
+            ratios.append(measured / plain)
+            times.append((plain / epochs, measured / epochs))
+        plain_ms = 1000 * statistics.median(t[0] for t in times)
+        measured_ms = 1000 * statistics.median(t[1] for t in times)
+        print(
+            f"{name}: epoch {plain_ms:.2f} ms without, {measured_ms:.2f} ms with {len(config.test_sources)} "
+            f"held-out pairs; ratio with / without, median of {rounds} rounds: {statistics.median(ratios):.3f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--test-pairs", type=int, default=0, help="also measure evaluating N held-out pairs")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.test_pairs:
+        held_out_overhead(args.test_pairs, args.epochs, args.rounds)
     bare_loop_seconds(50), trainer_seconds(50)  # warm up both paths
     ratios, bare, recorded = [], [], []
     for _ in range(args.rounds):

@@ -22,14 +22,16 @@ LETTER_PX = 14  # a column narrower than this cannot hold a readable letter
 
 
 def comparison_loss_figure(comparison: Comparison, theme: ChartTheme = LIGHT) -> go.Figure:
-    """One loss curve per contender that trained; a star marks the first epoch that predicted the target."""
+    """One loss curve per contender that trained, and its held-out pairs' loss dotted in its colour;
+    a star marks the first epoch that predicted the target."""
     runs = [
         LossRun(
             [record.loss for record in run.trainer.history],
             run.trainer.solved_epoch,
             run.contender.label,
             SERIES_COLOURS[index % len(SERIES_COLOURS)],
-        )  # a contender keeps its colour as others fail
+            test_losses=[record.test_loss for record in run.trainer.history if record.has_test],
+        )  # a contender keeps its colour as others fail; its held-out loss is dotted in that colour
         for index, run in enumerate(comparison.runs)
         if run.trainer is not None and run.trainer.history
     ]

@@ -24,6 +24,7 @@ from charts.theme import (
     RIGHT_COLOUR,
     SERIES_COLOURS,
     SERIES_DASHES,
+    TEST_COLOUR,
     ChartTheme,
 )
 from charts.train.layout import MARKERS_UP_TO
@@ -39,6 +40,11 @@ class LossRun:
     name: str = ""
     colour: str | None = None  # a colour of its own; else the run's place in `SERIES_COLOURS`
     ghost: bool = False  # a previous run kept for comparison: a faint line behind the others, no legend
+    test_losses: Sequence[float] = ()  # the held-out pairs' loss per epoch, if the run has any
+    best_epoch: int | None = None  # the epoch of the lowest held-out loss, marked when early stopping is on
+
+
+TRAIN_SERIES, TEST_SERIES = "training pairs", "held-out pairs"  # the two curves of a run with held-out pairs
 
 
 def loss_figure(
@@ -61,13 +67,16 @@ def loss_figure(
     """
     ghosts = [run for run in runs if run.ghost]
     runs = [run for run in runs if not run.ghost]
+    total_or_upper = total_epochs or max((len(run.losses) for run in runs), default=1)
     several = len(runs) > 1 or any(run.name for run in runs)
-    data: list[dict[str, Any]] = [_ghost_line(ghost) for ghost in ghosts]
+    held_out = any(run.test_losses for run in runs)
+    data: list[dict[str, Any]] = [line for ghost in ghosts for line in _ghost_lines(ghost)]
     shapes, annotations = [], []
     for index, run in enumerate(runs):
         losses = list(run.losses)
         name = text_label(run.name)
         colour = (run.colour or SERIES_COLOURS[index % len(SERIES_COLOURS)]) if several else LINE_COLOUR
+        series = f"{TRAIN_SERIES}<br>" if held_out else ""
         if several:
             data.append(
                 dict(
@@ -90,9 +99,15 @@ def loss_figure(
                     mode="lines+markers" if len(losses) <= MARKERS_UP_TO else "lines",
                     line=dict(color=colour, width=2),
                     marker=dict(size=5),
-                    hovertemplate="epoch %{x}<br>loss %{y:.4f}<extra></extra>",
+                    name=TRAIN_SERIES,
+                    showlegend=held_out,
+                    hovertemplate=f"{series}epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
                 )
             )
+        if run.test_losses:
+            data.append(_test_line(run, name if several else "", colour if several else TEST_COLOUR))
+        if run.best_epoch is not None and 1 <= run.best_epoch <= len(run.test_losses):
+            data.append(_best_marker(run, name, colour if several else TEST_COLOUR))
         if selected_epoch is not None and 1 <= selected_epoch <= len(losses):
             data.append(
                 dict(
@@ -103,7 +118,8 @@ def loss_figure(
                     marker=dict(size=13, color="rgba(0,0,0,0)", line=dict(color=OUTLINE_COLOUR, width=2)),
                     cliponaxis=False,  # the newest epoch sits on the right edge: circle it whole
                     hovertemplate="shown: epoch %{x}<br>loss %{y:.4f}<extra></extra>",
-                    **({"legendgroup": name, "showlegend": False} if several else {}),
+                    showlegend=False,
+                    **({"legendgroup": name} if several else {}),
                 )
             )
         solved = run.solved_epoch
@@ -130,10 +146,10 @@ def loss_figure(
                     yref="paper",
                     x=solved,
                     y=1,
-                    xanchor="left",
+                    xanchor="left" if solved < 0.6 * total_or_upper else "right",  # clear of the right edge
                     yanchor="top",
                     showarrow=False,
-                    text=f" solved at {solved}",
+                    text=f" solved at {solved}" if solved < 0.6 * total_or_upper else f"solved at {solved} ",
                     font=dict(color=RIGHT_COLOUR),
                 )
             )
@@ -154,7 +170,7 @@ def loss_figure(
         # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
         margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
     )
-    if several:
+    if several or held_out:
         # The legend sits in a bottom margin of its own, under the axis title.
         layout |= dict(
             showlegend=True, legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0, yanchor="bottom")
@@ -210,19 +226,55 @@ def log_tick_text(value: float) -> str:
 
 def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
     """Ticks of a log-scale loss axis that never collide and read in order (`log_axis_ticks`)."""
-    return log_axis_ticks([loss for run in runs for loss in run.losses])
+    return log_axis_ticks([loss for run in runs for losses in (run.losses, run.test_losses) for loss in losses])
 
 
-def _ghost_line(run: LossRun) -> dict[str, Any]:
+def _ghost_lines(run: LossRun) -> list[dict[str, Any]]:
+    """A previous run's curves, faint grey: its training loss solid, its held-out loss dotted."""
     name = text_label(run.name or "previous run")
+    return [
+        dict(
+            type="scatter",
+            x=list(range(1, len(losses) + 1)),
+            y=list(losses),
+            mode="lines",
+            showlegend=False,
+            line=dict(color=GHOST_COLOUR, width=2, dash=dash),
+            hovertemplate=f"{name}{series}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+        )
+        for losses, dash, series in ((run.losses, "solid", ""), (run.test_losses, "dot", f", {TEST_SERIES}"))
+        if losses
+    ]
+
+
+def _test_line(run: LossRun, name: str, colour: str) -> dict[str, Any]:
+    """A run's held-out loss: its own colour beside the training loss, or dotted in the run's colour
+    among several runs."""
+    label = f"{name}, {TEST_SERIES}" if name else TEST_SERIES
     return dict(
         type="scatter",
-        x=list(range(1, len(run.losses) + 1)),
-        y=list(run.losses),
+        x=list(range(1, len(run.test_losses) + 1)),
+        y=list(run.test_losses),
         mode="lines",
+        name=label,
+        legendgroup=name or TEST_SERIES,
+        line=dict(color=colour, width=2.5 if name else 2, dash="dot" if name else "solid"),
+        hovertemplate=f"{label}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+    )
+
+
+def _best_marker(run: LossRun, name: str, colour: str) -> dict[str, Any]:
+    """The epoch of the lowest held-out loss, where early stopping keeps the run's best."""
+    epoch = run.best_epoch
+    return dict(
+        type="scatter",
+        x=[epoch],
+        y=[run.test_losses[epoch - 1]],
+        mode="markers",
+        legendgroup=name or TEST_SERIES,
         showlegend=False,
-        line=dict(color=GHOST_COLOUR, width=2),
-        hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+        marker=dict(symbol="diamond", size=12, color=colour, line=dict(color=OUTLINE_COLOUR, width=1)),
+        hovertemplate=f"{name + ': ' if name else ''}lowest held-out loss at epoch {epoch}<extra></extra>",
     )
 
 
@@ -267,23 +319,35 @@ def loss_chart(
     log_scale: bool,
     shown_epoch: int | None = None,
     ghost: Sequence[float] = (),
+    test_losses: Sequence[float] = (),
+    ghost_test: Sequence[float] = (),
+    best_epoch: int | None = None,
 ) -> tuple[pd.DataFrame, Spec]:
     """Loss per epoch as a line (a point per epoch up to `MARKERS_UP_TO`), the solving epoch a
     dashed green rule, the shown epoch (a paused run's scrubber) circled, and a previous run's
-    losses (``ghost``) a faint grey line behind. All of these are rows, so a run going, paused
-    and scrubbed is one spec, updated in place. A long run's curve keeps the lowest and highest
-    loss of each stretch of epochs (`LIVE_LOSS_POINTS` in all), so a spike still shows."""
+    losses (``ghost``) a faint grey line behind. With held-out pairs, their loss (``test_losses``)
+    is a second line in its own colour, with a legend, and ``best_epoch`` (early stopping's) a
+    diamond on it. All of these are rows, so a run going, paused and scrubbed is one spec, updated
+    in place. A long run's curve keeps the lowest and highest loss of each stretch of epochs
+    (`LIVE_LOSS_POINTS` in all), so a spike still shows."""
     count = len(losses)
-    kept = drawn_epochs(losses, {1, count, solved_epoch, shown_epoch})
-    ghost_kept = drawn_epochs(ghost, {1, len(ghost)})
+    always = {1, count, solved_epoch, shown_epoch}
+    parts = [
+        (TRAIN_SERIES, False, losses, drawn_epochs(losses, always)),
+        (TEST_SERIES, False, test_losses, drawn_epochs(test_losses, always | {best_epoch})),
+        (TRAIN_SERIES, True, ghost, drawn_epochs(ghost, {1, len(ghost)})),
+        (TEST_SERIES, True, ghost_test, drawn_epochs(ghost_test, {1, len(ghost_test)})),
+    ]
     rows = pd.DataFrame(
         {
-            "epoch": [*kept, *ghost_kept],
-            "loss": [losses[e - 1] for e in kept] + [ghost[e - 1] for e in ghost_kept],
-            "solved": [epoch == solved_epoch for epoch in kept] + [False] * len(ghost_kept),
-            "shown": [epoch == shown_epoch for epoch in kept] + [False] * len(ghost_kept),
-            "ghost": [False] * len(kept) + [True] * len(ghost_kept),
-            "marked": [count <= MARKERS_UP_TO] * len(kept) + [False] * len(ghost_kept),
+            "epoch": [e for *_, kept in parts for e in kept],
+            "loss": [values[e - 1] for _, _, values, kept in parts for e in kept],
+            "series": [series for series, _, _, kept in parts for _ in kept],
+            "solved": [not g and s == TRAIN_SERIES and e == solved_epoch for s, g, _, kept in parts for e in kept],
+            "shown": [not g and s == TRAIN_SERIES and e == shown_epoch for s, g, _, kept in parts for e in kept],
+            "best": [not g and s == TEST_SERIES and e == best_epoch for s, g, _, kept in parts for e in kept],
+            "ghost": [g for _, g, _, kept in parts for _ in kept],
+            "marked": [not g and s == TRAIN_SERIES and count <= MARKERS_UP_TO for s, g, _, kept in parts for _ in kept],
         }
     )
     x = {"field": "epoch", "type": "quantitative", "title": "epoch"}
@@ -293,19 +357,32 @@ def loss_chart(
         "title": "loss (log scale)" if log_scale else "loss",
         "scale": {"type": "log"} if log_scale else {"zero": True},
     }
+    series = {
+        "field": "series",
+        "type": "nominal",
+        "scale": {"domain": [TRAIN_SERIES, TEST_SERIES], "range": [LINE_COLOUR, TEST_COLOUR]},
+        "legend": {"orient": "bottom", "title": None} if test_losses else None,
+    }
     spec = {
         "title": vega_title("Loss"),
         "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
         "layer": [
-            {
-                "transform": [{"filter": "datum.ghost"}],
-                "mark": {"type": "line", "color": GHOST_COLOUR, "strokeWidth": 2},
-                "encoding": {"x": x, "y": y, "tooltip": [{"field": "epoch", "title": "previous run, epoch"}]},
-            },
+            *(
+                {
+                    "transform": [{"filter": f"datum.ghost && datum.series === '{name}'"}],
+                    "mark": {"type": "line", "color": GHOST_COLOUR, "strokeWidth": 2, "strokeDash": dash},
+                    "encoding": {
+                        "x": x,
+                        "y": y,
+                        "tooltip": [{"field": "epoch", "title": f"previous run, {name}, epoch"}],
+                    },
+                }
+                for name, dash in ((TRAIN_SERIES, [1, 0]), (TEST_SERIES, [2, 3]))
+            ),
             {
                 "transform": [{"filter": "!datum.ghost"}],
-                "mark": {"type": "line", "color": LINE_COLOUR},
-                "encoding": {"x": x, "y": y},
+                "mark": {"type": "line"},
+                "encoding": {"x": x, "y": y, "color": series},
             },
             {
                 "transform": [{"filter": "datum.marked"}],
@@ -316,6 +393,18 @@ def loss_chart(
                 "transform": [{"filter": "datum.solved"}],
                 "mark": {"type": "rule", "color": RIGHT_COLOUR, "strokeDash": [6, 4], "strokeWidth": 2},
                 "encoding": {"x": x, "tooltip": [{"field": "epoch", "title": "solved at epoch"}]},
+            },
+            {
+                "transform": [{"filter": "datum.best"}],
+                "mark": {
+                    "type": "point",
+                    "shape": "diamond",
+                    "size": 110,
+                    "filled": True,
+                    "color": TEST_COLOUR,
+                    "stroke": OUTLINE_COLOUR,
+                },
+                "encoding": {"x": x, "y": y, "tooltip": [{"field": "epoch", "title": "lowest held-out loss at epoch"}]},
             },
             {
                 "transform": [{"filter": "datum.shown"}],

@@ -4,13 +4,17 @@
     python -m playground train --preset hihell-sequence --json
     python -m playground export --preset hello-gru --epochs 50 > hello_gru.py
     python -m playground presets
-    python -m playground train --task copy --length 10 --pairs 8 --delay 5
+    python -m playground train --task copy --length 10 --pairs 8 --delay 5 --test-pairs 32
+    python -m playground train --source hello --target ohlol --test-source holle --test-target ohlle
     python -m playground challenges
-    python -m playground challenge copy-rnn --hidden-size 32 --epochs 300
+    python -m playground challenge copy-rnn --hidden-size 64 --epochs 200
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
-seeded by ``--seed``, with the settings that suit the task; other flags still apply on top.
+seeded by ``--seed``, with ``--test-pairs`` held-out pairs (32) and the settings that suit the
+task; other flags still apply on top. Held-out pairs (generated, or typed with ``--test-source``
+and ``--test-target``) are measured after every epoch: each line shows their loss, and a run
+ends with a line saying whether it learned or memorised (`playground.run.generalisation`).
 ``challenge NAME`` trains a challenge's starting config with the flags on top and prints its
 evidence, then PASS or FAIL (exit status 0 or 1).
 
@@ -18,10 +22,10 @@ evidence, then PASS or FAIL (exit status 0 or 1).
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
 ``export`` take the same flags, one per setting of `playground.run.settings`.
 
-stdout carries only the output (the epochs, the script, the lists), so it can be piped; an
-unsolved ``train`` ends with the Train page's advice (`playground.run.advice`) on stderr, with
-or without ``--json``. An error is one line on stderr, ``error: ...``, never a usage or a
-traceback (``--help`` prints the usage). Exit status:
+stdout carries only the output (the epochs, the script, the lists), so it can be piped; the
+summary goes to stderr, with or without ``--json``: too few held-out pairs, early stopping, learned
+or memorised, and an unsolved run's advice (`playground.run.advice`). An error is one line on
+stderr, ``error: ...``, never a usage or a traceback (``--help`` prints the usage). Exit status:
 
 - 0: done (``train`` solved or not; ``challenge`` PASS);
 - 1: ``challenge`` FAIL; training diverged (the epochs so far are printed); or the output
@@ -49,6 +53,7 @@ from playground.run.advice import conflict, not_solved_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
+from playground.run.generalisation import generalisation
 from playground.run.limits import check_limits
 from playground.run.setting_type import Setting
 from playground.run.settings import in_config_order
@@ -90,6 +95,7 @@ def _preset_name(text: str) -> str:
 
 
 _NUMBER_TYPES = {int: _whole_number, float: _number}
+TASK_FLAGS = ("length", "pairs", "delay", "test_pairs")  # a generated task's options, not settings
 
 
 class _OutputFailed(Exception):
@@ -151,6 +157,12 @@ def _add_settings(parser: argparse.ArgumentParser, presets: bool = True) -> None
     generated.add_argument(
         "--delay", type=_whole_number, metavar="K", help=f"copy: steps of delay ({tasks.DEFAULT_DELAY})"
     )
+    generated.add_argument(
+        "--test-pairs",
+        type=_whole_number,
+        metavar="N",
+        help=f"held-out pairs, never trained on ({tasks.DEFAULT_TEST_PAIRS})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,26 +187,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _task_options(options: dict[str, Any], seed: int) -> tasks.TaskOptions:
+    return tasks.TaskOptions(
+        length=options.get("length", tasks.DEFAULT_LENGTH),
+        pairs=options.get("pairs", tasks.DEFAULT_PAIRS),
+        delay=options.get("delay", tasks.DEFAULT_DELAY),
+        test_pairs=options.get("test_pairs", tasks.DEFAULT_TEST_PAIRS),
+        seed=seed,
+    )
+
+
 def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[str, Any]) -> RunConfig:
     """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
     name = changes.get("task")
-    task_flags = [f"--{flag}" for flag in ("length", "pairs", "delay") if flag in options]
+    task_flags = [f"--{flag.replace('_', '-')}" for flag in TASK_FLAGS if flag in options]
     if name not in tasks.GENERATED_TASKS:
         if task_flags:
             raise PlaygroundError(
                 f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.GENERATED_TASKS)}}}."
             )
         return config
-    if "sources" in changes or "targets" in changes:
-        raise PlaygroundError(f"--task {name} generates the strings; leave out --source and --target.")
+    typed = [field for field in ("sources", "targets", "test_sources", "test_targets") if field in changes]
+    if typed:
+        raise PlaygroundError(
+            f"--task {name} generates the strings and their held-out pairs; leave out --source, --target, "
+            "--test-source and --test-target (--test-pairs N sets how many held-out pairs)."
+        )
     del changes["task"]
-    task_options = tasks.TaskOptions(
-        length=options.get("length", tasks.DEFAULT_LENGTH),
-        pairs=options.get("pairs", tasks.DEFAULT_PAIRS),
-        delay=options.get("delay", tasks.DEFAULT_DELAY),
-        seed=changes.get("seed", config.seed),
-    )
-    return tasks.task_config(name, task_options, config)
+    return tasks.task_config(name, _task_options(options, changes.get("seed", config.seed)), config)
+
+
+def held_out_note(args: argparse.Namespace, config: RunConfig) -> str | None:
+    """For a generated ``--task``: a sentence if it has fewer held-out pairs than asked for."""
+    options = vars(args)
+    if options.get("task") not in tasks.GENERATED_TASKS:
+        return None
+    return tasks.held_out_note(_task_options(options, config.seed), config)
 
 
 def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) -> RunConfig:
@@ -221,23 +249,50 @@ def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) ->
 
 
 def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
+    """One epoch's line; with held-out pairs, their loss too (and in JSON their accuracies)."""
     if as_json:
         prediction = record.predictions[0] if len(record.predictions) == 1 else list(record.predictions)
-        return json.dumps({"epoch": record.epoch, "loss": record.loss, "prediction": prediction}, ensure_ascii=False)
-    return f"Predicted: {' '.join(record.predictions)}, Epoch [{record.epoch}/{epochs}] loss={record.loss:.4f}"
+        line: dict[str, Any] = {"epoch": record.epoch, "loss": record.loss, "prediction": prediction}
+        if record.has_test:
+            line |= {
+                "accuracy": record.train_accuracy,
+                "string_accuracy": record.train_string_accuracy,
+                "test_loss": record.test_loss,
+                "test_accuracy": record.test_accuracy,
+                "test_string_accuracy": record.test_string_accuracy,
+                "test_prediction": list(record.test_predictions),
+            }
+        return json.dumps(line, ensure_ascii=False)
+    test = f" test_loss={record.test_loss:.4f}" if record.has_test else ""
+    return f"Predicted: {' '.join(record.predictions)}, Epoch [{record.epoch}/{epochs}] loss={record.loss:.4f}{test}"
+
+
+def summary_lines(trainer: Trainer) -> list[str]:
+    """What a finished run ends with on stderr: early stopping, learned or memorised, an unsolved run's advice."""
+    lines = [trainer.early_stop_sentence()] if trainer.stopped_early else []
+    judged = generalisation(trainer.history[-1]) if trainer.history else None
+    if judged is not None:
+        lines.append(judged.sentence)
+    if trainer.solved_epoch is None:
+        dataset = trainer.dataset
+        unreachable = conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)
+        lines.append(not_solved_message(trainer.epoch, [r.loss for r in trainer.history], unreachable))
+    return lines
 
 
 def _train(args: argparse.Namespace) -> int:
     """One line per epoch on stdout; an unsolved run's advice after them, on stderr."""
     config = config_from_args(args)
     trainer = Trainer(config)
+    note = held_out_note(args, config)
+    if note:
+        print(note, file=sys.stderr)
     as_json = getattr(args, "json", False)
     while not trainer.done:
         record = trainer.train_epoch()
         _write(format_line(record, config.epochs, as_json) + "\n")
-    if trainer.solved_epoch is None:
-        unreachable = conflict(trainer.dataset.source_chars, trainer.dataset.target_chars, config.bidirectional)
-        print(not_solved_message(config.epochs, [r.loss for r in trainer.history], unreachable), file=sys.stderr)
+    for line in summary_lines(trainer):
+        print(line, file=sys.stderr)
     return 0
 
 
@@ -249,6 +304,7 @@ def _challenge(args: argparse.Namespace) -> int:
     verdict = check_run(challenge, trainer)
     lines = [challenge.title, f"goal: {challenge.goal}", *verdict.evidence.lines()]
     lines += [f"rule not kept: {rule}" for rule in verdict.broken_rules]
+    lines += [f"goal not reached: {short}" for short in verdict.shortfalls]
     lines.append("PASS" if verdict.passed else "FAIL")
     _write("".join(f"{line}\n" for line in lines))
     return 0 if verdict.passed else 1

@@ -11,6 +11,11 @@ familiar line plus the loss's exact value (``repr``), which the tests compare to
 A batch of pairs of different lengths gets what the app does for it, and nothing more for one
 of a single length: the data padded (targets with -100, which ``nn.CrossEntropyLoss`` ignores),
 a ``lengths`` tensor, the fused core fed a packed sequence and the hand loop told each length.
+
+Held-out pairs (`RunConfig.test_sources`) get their own tensors and, after every update, an
+evaluation under ``torch.no_grad()`` with the same loss; the line then ends with the test loss and its
+exact value too, which equals the app's `EpochRecord.test_loss` bit for bit. When only one of the two
+sets is padded, ``forward`` takes ``lengths=None`` and packs only when it is given.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import inspect
 
 from playground.nn.cells import CELLS
-from playground.nn.data import PAD_SOURCE, PAD_TARGET
+from playground.nn.data import PAD_SOURCE, PAD_TARGET, Dataset, build_test_dataset
 from playground.nn.rnncell_loop import loop_cells
 from playground.run.config import ENCODING_LABELS, HEAD_LABELS, RunConfig
 from playground.run.trainer import check_config
@@ -32,25 +37,17 @@ def _python_list(items: list) -> str:
     return "[" + ", ".join(repr(item) for item in items) + "]"
 
 
-def _data_section(config: RunConfig) -> list[str]:
-    dataset = check_config(config)
-    vocab = list(dataset.vocab.chars)
+def _rows(name: str, rows: list[list[int]], texts: tuple[str, ...]) -> list[str]:
+    return [f"{name} = [", *[f"    {row},  # {text!r}" for row, text in zip(rows, texts)], "]"]
+
+
+def _data_section(dataset: Dataset, test: Dataset | None) -> list[str]:
     lines = [
         "# Data: every character gets an index; idx2char turns indices back into characters.",
-        f"idx2char = {_python_list(vocab)}",
+        f"idx2char = {_python_list(list(dataset.vocab.chars))}",
         "",
-    ]
-    x_rows = dataset.source_indices.tolist()
-    y_rows = dataset.target_indices.tolist()
-    lines.append("x_data = [")
-    for row, text in zip(x_rows, dataset.sources):
-        lines.append(f"    {row},  # {text!r}")
-    lines.append("]")
-    lines.append("y_data = [")
-    for row, text in zip(y_rows, dataset.targets):
-        lines.append(f"    {row},  # {text!r}")
-    lines.append("]")
-    lines += [
+        *_rows("x_data", dataset.source_indices.tolist(), dataset.sources),
+        *_rows("y_data", dataset.target_indices.tolist(), dataset.targets),
         "",
         "inputs = torch.LongTensor(x_data)  # (batch, seq) character indices",
         "labels = torch.LongTensor(y_data)  # (batch, seq) target indices",
@@ -61,6 +58,21 @@ def _data_section(config: RunConfig) -> list[str]:
             f"{PAD_SOURCE} and targets",
             f"# with {PAD_TARGET}, which nn.CrossEntropyLoss ignores; each pair's real length:",
             f"lengths = torch.LongTensor({list(dataset.lengths)})",
+        ]
+    if test is None:
+        return lines
+    lines += [
+        "",
+        "# Held-out pairs: never trained on, measured after every update (same vocabulary)",
+        *_rows("test_x_data", test.source_indices.tolist(), test.sources),
+        *_rows("test_y_data", test.target_indices.tolist(), test.targets),
+        "test_inputs = torch.LongTensor(test_x_data)",
+        "test_labels = torch.LongTensor(test_y_data)",
+    ]
+    if test.padded:
+        lines += [
+            f"# padded like the training pairs (inputs {PAD_SOURCE}, targets {PAD_TARGET}); each pair's real length:",
+            f"test_lengths = torch.LongTensor({list(test.lengths)})",
         ]
     return lines
 
@@ -182,7 +194,21 @@ def _packed_lines(config: RunConfig, state: str) -> list[str]:
     return lines
 
 
-def _model_section(config: RunConfig, padded: bool) -> list[str]:
+def _optional_packing_lines(config: RunConfig) -> list[str]:
+    """A fused core's forward when one set of pairs is padded and the other not: pack only with lengths."""
+
+    def indented(lines: list[str]) -> list[str]:
+        return ["    " + line for line in lines]
+
+    return [
+        "        if lengths is None:",
+        *indented(_core_forward_lines(config, False)),
+        "        else:",
+        *indented(_core_forward_lines(config, True)),
+    ]
+
+
+def _model_section(config: RunConfig, padded: bool, optional_lengths: bool = False) -> list[str]:
     cell = CELLS[config.cell]
     lines = [
         *_loop_section(config),
@@ -198,8 +224,13 @@ def _model_section(config: RunConfig, padded: bool) -> list[str]:
     if config.head == "linear":
         width = "hidden_size" if cell.hand_looped else "hidden_size * num_directions"
         lines.append(f"        self.head = nn.Linear({width}, num_classes)")
-    signature = "def forward(self, x, lengths):" if padded else "def forward(self, x):"
-    lines += ["", f"    {signature}", *_encode_lines(config), *_core_forward_lines(config, padded)]
+    if optional_lengths:  # one set of pairs padded, the other not
+        signature = "def forward(self, x, lengths=None):"
+        core = _core_forward_lines(config, True) if cell.hand_looped else _optional_packing_lines(config)
+    else:
+        signature = "def forward(self, x, lengths):" if padded else "def forward(self, x):"
+        core = _core_forward_lines(config, padded)
+    lines += ["", f"    {signature}", *_encode_lines(config), *core]
     if config.head == "linear":
         lines.append("        return self.head(out)  # (batch, seq, num_classes) scores")
     else:
@@ -207,19 +238,36 @@ def _model_section(config: RunConfig, padded: bool) -> list[str]:
     return lines
 
 
-def _loss_lines(config: RunConfig, padded: bool) -> list[str]:
+def _loss_lines(config: RunConfig, padded: bool, prefix: str = "", indent: str = "    ") -> list[str]:
+    """The loss of ``{prefix}outputs`` against ``{prefix}labels`` as ``{prefix}loss`` (``test_``: held-out)."""
+    outputs, labels, loss = f"{prefix}outputs", f"{prefix}labels", f"{prefix}loss"
     if config.loss_reduction == "sum":
         averaged = "averaged over the pairs that have a character there" if padded else "batch-averaged"
-        return [
-            f"    # Sum over time steps of each step's ({averaged}) cross-entropy",
-            "    loss = 0",
-            "    for t in range(outputs.size(1)):",
-            "        loss = loss + criterion(outputs[:, t], labels[:, t])",
+        lines = [
+            f"# Sum over time steps of each step's ({averaged}) cross-entropy",
+            f"{loss} = 0",
+            f"for t in range({outputs}.size(1)):",
+            f"    {loss} = {loss} + criterion({outputs}[:, t], {labels}[:, t])",
         ]
+    else:
+        lines = [
+            "# Cross-entropy averaged over every step of every string"
+            + (" (the padding's -100 targets left out)" if padded else ""),
+            f"{loss} = criterion({outputs}.reshape(-1, num_classes), {labels}.reshape(-1))",
+        ]
+    return [indent + line for line in lines]
+
+
+def _evaluation_lines(config: RunConfig, test: Dataset | None) -> list[str]:
+    """The held-out pairs' loss with the weights after this epoch's update (nothing without them)."""
+    if test is None:
+        return []
     return [
-        "    # Cross-entropy averaged over every step of every string"
-        + (" (the padding's -100 targets left out)" if padded else ""),
-        "    loss = criterion(outputs.reshape(-1, num_classes), labels.reshape(-1))",
+        "",
+        "    # Held-out pairs: the weights after this update, without gradients",
+        "    with torch.no_grad():",
+        f"        test_outputs = model(test_inputs{', test_lengths' if test.padded else ''})",
+        *_loss_lines(config, test.padded, prefix="test_", indent="        "),
     ]
 
 
@@ -241,6 +289,9 @@ def _prediction_lines(padded: bool) -> list[str]:
 def export_script(config: RunConfig) -> str:
     """A runnable script training ``config`` exactly like the app; raises PlaygroundError."""
     dataset = check_config(config)
+    test = build_test_dataset(config, dataset.vocab)
+    padded = dataset.padded or (test is not None and test.padded)
+    optional_lengths = padded and not (dataset.padded and (test is None or test.padded))
     pairs = ", ".join(f"{s} -> {t}" for s, t in zip(dataset.sources, dataset.targets))
     lines = [
         f'"""RNN Playground experiment: {pairs}',
@@ -253,12 +304,12 @@ def export_script(config: RunConfig) -> str:
         "import torch",
         "from torch import nn",
         "",
-        *_data_section(config),
+        *_data_section(dataset, test),
         "",
         *_settings_section(config, len(dataset.vocab)),
         "",
         "",
-        *_model_section(config, dataset.padded),
+        *_model_section(config, padded, optional_lengths),
         "",
         "",
         "torch.set_num_threads(1)  # the app trains on one thread: more threads sum in another order",
@@ -278,12 +329,20 @@ def export_script(config: RunConfig) -> str:
             else []
         ),
         "    optimizer.step()",
+        *_evaluation_lines(config, test),
         "",
         "    # Prediction: the most probable character at every step",
         "    idx = torch.softmax(outputs.detach(), dim=-1).argmax(dim=-1)",
         *_prediction_lines(dataset.padded),
         "    print(f\"Predicted: {' '.join(predicted)}, Epoch [{epoch + 1}/{num_epochs}] \"",
-        '          f"loss={loss.item():.4f} (exact {loss.item()!r})")',
+        *(
+            [
+                '          f"loss={loss.item():.4f} (exact {loss.item()!r}) "',
+                '          f"test_loss={test_loss.item():.4f} (exact {test_loss.item()!r})")',
+            ]
+            if test is not None
+            else ['          f"loss={loss.item():.4f} (exact {loss.item()!r})")']
+        ),
         "",
     ]
     return "\n".join(lines)

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app_driving import rerun_until_stopped
 from playground.lessons.challenges import CHALLENGES, progress_to_json
 from playground.lessons.tasks import TaskOptions, task_config
-from ui.challenges.board import load_button_key
+from ui.challenges.board import UNSEEN_NOTE, load_button_key
 from ui.challenges.state import CHALLENGE_PROGRESS
 from ui.core.state import CONFIG, TRAIN_LIVE
 from ui.train.task_picker import DELAY_KEY, FILL_BUTTON, LENGTH_KEY, PAIRS_KEY, TASK_KEY
@@ -42,11 +42,14 @@ def texts(elements) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", element.value) for element in elements]
 
 
-def train_on_train_page(at: AppTest, **widget_values) -> AppTest:
+def train_on_train_page(at: AppTest, numbers: dict | None = None, **widget_values) -> AppTest:
+    """Set the Train page's select boxes (``widget_values``) and number inputs (``numbers``), train, come back."""
     at.switch_page(TRAIN)
     run(at)
     for key, value in widget_values.items():
         at.selectbox(key=key).set_value(value)
+    for key, value in (numbers or {}).items():
+        at.number_input(key=key).set_value(value)
     run(at)
     at.button(key="train_train_button").click()
     rerun_until_stopped(run(at), TRAIN_LIVE)
@@ -81,6 +84,29 @@ def test_load_train_and_get_graded():
     assert f"1 of {len(CHALLENGES)} passed" in at.get("progress")[0].proto.text
 
 
+def test_a_memorising_run_fails_on_unseen_strings_and_a_learning_one_passes_with_both_accuracies():
+    at = open_challenges()
+    assert UNSEEN_NOTE in [caption.value for caption in at.caption]  # said before grading, strings not shown
+    at.button(key=load_button_key("copy-lstm")).click()
+    run(at)
+
+    # An embedded LSTM of 64 units gets every training string right but half the unseen characters.
+    at = train_on_train_page(at, numbers=dict(train_hidden_size=64, train_lr=0.02, train_epochs=200))
+    # Graded against both copy challenges (the same strings); the plain RNN's names its broken rule too.
+    (warning,) = [text for text in texts(at.warning) if "Not yet." in text and "rule not kept" not in text]
+    assert "0 wrong characters) · 50 % on 32 unseen strings" in warning
+    assert "it memorised the training strings instead of learning the task" in warning
+    assert CHALLENGE_PROGRESS.get(at.session_state) == {}
+
+    # One-hot letters learn to copy: every training string right at epoch 486, where the run stops.
+    at = train_on_train_page(
+        at, numbers=dict(train_hidden_size=16, train_lr=0.05, train_epochs=600), train_encoding="onehot"
+    )
+    (passed,) = [text for text in texts(at.success) if "Passed** by your current run" in text]
+    assert "100.0% on the training strings (0 wrong characters) · 98 % on 32 unseen strings" in passed
+    assert set(CHALLENGE_PROGRESS.get(at.session_state)) == {"copy-lstm"}
+
+
 def test_loaded_config_reaches_the_train_controls():
     at = open_challenges()
     at.button(key=load_button_key("copy-rnn")).click()
@@ -100,6 +126,7 @@ def test_progress_uploads_and_joins_the_session():
     run(at)
     assert set(CHALLENGE_PROGRESS.get(at.session_state)) == {"reverse-small"}
     assert any("parameters: 536" in text for text in texts(at.success))
+    assert any("the file's word" in caption.value for caption in at.caption)  # an upload is the learner's claim
 
 
 @pytest.mark.parametrize(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
-from playground import RunConfig
+from playground import RunConfig, Trainer
 from playground.cli import build_parser, config_from_args, main
 from playground.lessons.challenges import CHALLENGES
 from playground.lessons.tasks import TaskOptions, task_config
@@ -105,3 +106,54 @@ def as_flags(changes: dict) -> list[str]:
 def test_known_good_configs_pass_from_the_command_line(name, capsys):
     assert main(["challenge", name, *as_flags(KNOWN_GOOD[name])]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "PASS"
+
+
+def test_a_generated_task_measures_its_held_out_pairs_on_every_line(capsys):
+    argv = ["train", "--task", "copy", "--length", "6", "--pairs", "4", "--test-pairs", "5", "--epochs", "3"]
+    assert main([*argv, "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    trainer = Trainer(config_from_args(build_parser().parse_args(argv)))
+    trainer.train()
+    assert len(trainer.config.test_sources) == 5
+    for line, record in zip(lines, trainer.history, strict=True):
+        assert line["test_loss"] == record.test_loss and line["test_accuracy"] == record.test_accuracy
+        assert line["test_string_accuracy"] == record.test_string_accuracy
+        assert line["accuracy"] == record.train_accuracy and line["test_prediction"] == list(record.test_predictions)
+    assert main(argv) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[-1].endswith(f"loss={trainer.history[-1].loss:.4f} test_loss={trainer.history[-1].test_loss:.4f}")
+
+
+def test_a_memorised_run_says_so_after_its_epochs(capsys):
+    assert main(["train", "--preset", "memorise"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["memorised: 100 % on the 4 training pairs, 66 % on 32 unseen ones"]
+
+
+def test_early_stopping_ends_the_run_and_says_where(capsys):
+    argv = ["train", "--preset", "memorise", "--patience", "5", "--json"]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    trainer = Trainer(config_from_args(build_parser().parse_args(argv)))
+    trainer.train()
+    assert trainer.stopped_early and len(captured.out.splitlines()) == trainer.epoch < trainer.config.epochs
+    assert captured.err.splitlines()[0] == trainer.early_stop_sentence()
+    assert captured.err.splitlines()[0].startswith(f"Stopped early at epoch {trainer.epoch}: ")
+
+
+def test_too_few_held_out_strings_are_said_before_training(capsys):
+    assert main(["train", "--task", "parity", "--length", "2", "--pairs", "4", "--epochs", "1"]) == 0
+    assert capsys.readouterr().err.startswith("Only 0 of the 32 test pairs asked for: at length 2")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--test-pairs", "3"], "Use --test-pairs with a generated task"),
+        (["--task", "copy", "--test-source", "ab", "--test-target", "ba"], "leave out --source, --target, --test"),
+        (["--task", "copy", "--test-pairs", "65"], "test pairs must be between 0 and 64; got 65"),
+    ],
+)
+def test_held_out_flags_that_do_not_fit_exit_2(argv, message, capsys):
+    assert main(["train", *argv]) == 2
+    assert message in capsys.readouterr().err

@@ -7,6 +7,7 @@ one where a second thread sums in another order and the losses part after a few 
 """
 
 import json
+import re
 import subprocess
 import sys
 
@@ -68,6 +69,10 @@ PADDED_LOOP_FLAGS = [
     *PADDED_FLAGS,
     *("--cell", "rnncell", "--layers", "2", "--no-batch-first", "--loss-reduction", "sum", "--epochs", "20"),
 ]
+# Held-out pairs (padded, while the training pairs are not), measured after every update.
+HELD_OUT = CONFIG.with_changes(test_sources=("dlrow olleh", "hello"), test_targets=("hello world", "olleh"))
+HELD_OUT_FLAGS = [*FLAGS, "--test-source", "dlrow olleh", "--test-target", "hello world"]
+HELD_OUT_FLAGS += ["--test-source", "hello", "--test-target", "olleh"]
 RUNS = pytest.mark.parametrize(
     ("config", "flags"),
     [
@@ -75,18 +80,23 @@ RUNS = pytest.mark.parametrize(
         (CLIPPED, CLIPPED_FLAGS),
         (PADDED, PADDED_BILSTM_FLAGS),
         (PADDED_LOOP, PADDED_LOOP_FLAGS),
+        (HELD_OUT, HELD_OUT_FLAGS),
     ],
-    ids=["plain", "clipped", "padded-bilstm", "padded-rnncell-loop"],
+    ids=["plain", "clipped", "padded-bilstm", "padded-rnncell-loop", "held-out"],
 )
 
 
 def app_losses(config: RunConfig) -> list[float]:
+    """Each epoch's loss, and its test loss after it when the run has held-out pairs."""
     trainer = Trainer(config)
     trainer.train_epoch()  # the Step button: one epoch before any timed slice
     trainer.train()
     if config.clip_grad_norm:
         assert any(record.grad_norm > record.clipped_grad_norm for record in trainer.history)
-    return [record.loss for record in trainer.history]
+    losses = []
+    for record in trainer.history:
+        losses += [record.loss, record.test_loss] if record.has_test else [record.loss]
+    return losses
 
 
 @RUNS
@@ -95,7 +105,9 @@ def test_the_command_line_trains_the_apps_numbers(config, flags):
         [sys.executable, "-m", "playground", "train", *flags, "--json"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    assert [json.loads(line)["loss"] for line in result.stdout.splitlines()] == app_losses(config)
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    losses = [loss for line in lines for loss in (line["loss"], line.get("test_loss")) if loss is not None]
+    assert losses == app_losses(config)
 
 
 @RUNS
@@ -108,5 +120,5 @@ def test_the_exported_script_prints_the_apps_numbers(config, flags, tmp_path):
     script.write_text(exported.stdout, encoding="utf-8")
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    exact = [float(line.rsplit("(exact ", 1)[1].rstrip(")")) for line in result.stdout.splitlines()]
+    exact = [float(value) for line in result.stdout.splitlines() for value in re.findall(r"\(exact ([^)]+)\)", line)]
     assert exact == app_losses(config)

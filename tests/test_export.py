@@ -19,7 +19,8 @@ from playground.lessons.presets import PRESETS
 
 LINE = re.compile(
     r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "
-    r"loss=(?P<short>\d+\.\d{4}) \(exact (?P<exact>[^)]+)\)$"
+    r"loss=(?P<short>\d+\.\d{4}) \(exact (?P<exact>[^)]+)\)"
+    r"( test_loss=(?P<test_short>\d+\.\d{4}) \(exact (?P<test_exact>[^)]+)\))?$"
 )
 
 # Settings no preset uses, so every branch of the generator is run.
@@ -49,6 +50,34 @@ EXTRA_CONFIGS = {
         encoding="onehot",
         head="hidden",
         hidden_size=3,
+        epochs=12,
+    ),
+    # Held-out pairs: of one length, padded while the training pairs are not (the fused core packs only
+    # them), the other way round through the hand loop, and a next-character text's.
+    "gru-held-out": RunConfig(cell="gru", test_sources=("olleh", "lehol"), test_targets=("lohol", "ohlol"), epochs=12),
+    "bilstm-held-out-padded": RunConfig(
+        cell="lstm",
+        bidirectional=True,
+        batch_first=False,
+        test_sources=("holle", "leh"),
+        test_targets=("ohlol", "ohl"),
+        epochs=12,
+    ),
+    "rnncell-padded-held-out-sum": RunConfig(
+        sources=("hello", "hel"),
+        targets=("ohlol", "ohl"),
+        vocab="",
+        cell="rnncell",
+        loss_reduction="sum",
+        test_sources=("lleho",),
+        test_targets=("lohle",),
+        epochs=12,
+    ),
+    "next-char-held-out": RunConfig(
+        sources=("if you want you",),
+        targets=(),
+        task="next-char",
+        test_sources=("you want", "if you"),
         epochs=12,
     ),
 }
@@ -107,6 +136,11 @@ def test_exported_script_reproduces_every_epoch(name, script_outputs):
         assert match["prediction"] == " ".join(record.predictions)
         assert float(match["exact"]) == pytest.approx(record.loss, abs=1e-6)
         assert match["short"] == f"{record.loss:.4f}"
+        if record.has_test:
+            assert float(match["test_exact"]) == record.test_loss  # bit for bit
+            assert match["test_short"] == f"{record.test_loss:.4f}"
+        else:
+            assert match["test_exact"] is None
 
 
 def test_a_script_runs_standalone_with_python(script_outputs):

@@ -45,7 +45,15 @@ HOSTILE_VALUES = {
     "object": '{"a": 1}',
     "deep nesting": "[" * 3000 + "]" * 3000,
 }
-GOOD_EVIDENCE = Evidence(epochs_trained=40, solved_epoch=9, accuracy=1.0, errors=0, parameters=3_000)
+GOOD_EVIDENCE = Evidence(
+    epochs_trained=40,
+    solved_epoch=9,
+    accuracy=1.0,
+    errors=0,
+    parameters=3_000,
+    held_out_accuracy=1.0,
+    held_out_pairs=32,
+)
 FIELDS = ["kind", "version", "passed", "passed.parity", *(f"passed.parity.{key}" for key in vars(GOOD_EVIDENCE))]
 VALID = {("passed.parity.solved_epoch", "null")}  # an entry may say it was never solved
 

@@ -91,6 +91,9 @@ def test_url_names_stay_those_of_links_already_shared():
         "epochs": "epochs",
         "seed": "seed",
         "clip_grad_norm": "clip",
+        "test_sources": "tsrc",
+        "test_targets": "ttgt",
+        "patience": "patience",
     }
 
 

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
+
 import pytest
 
 from playground import PlaygroundError, RunConfig, Trainer
-from playground.lessons.tasks import GENERATED_TASKS, PATTERN, TEXT, TaskOptions, generate, task_config
+from playground.lessons.tasks import (
+    GENERATED_TASKS,
+    PATTERN,
+    TEXT,
+    TaskOptions,
+    generate,
+    held_out_note,
+    task_config,
+)
 from playground.run.limits import LIMITS, Limits
 
 LENGTHS = (1, 2, 5, 8, 13, LIMITS.max_string_length)
@@ -134,3 +145,59 @@ def test_at_its_suggested_options_the_core_fill_picks_learns_what_a_plain_rnn_do
     plain.train()
     assert filled.solved_epoch is not None and plain.solved_epoch is None
     assert f"{task.suggested.pairs} strings of {task.suggested.length}" in task.explanation
+
+
+def drawn_cases(count: int) -> list[tuple[str, int, int, int, int]]:
+    """(task, length, pairs, test pairs, seed), drawn at random once (seeded): small spaces and large."""
+    rng = random.Random(28)
+    return [
+        (
+            rng.choice(sorted(GENERATED_TASKS)),
+            rng.choice([1, 2, 3, 4, 6, 8, 12, 24]),
+            rng.randint(1, LIMITS.max_pairs),
+            rng.randint(0, LIMITS.max_test_pairs),
+            rng.randint(0, 2**32 - 1),
+        )
+        for _ in range(count)
+    ]
+
+
+@pytest.mark.parametrize(("name", "length", "pairs", "test_pairs", "seed"), drawn_cases(200))
+def test_held_out_pairs_never_overlap_the_training_pairs(name, length, pairs, test_pairs, seed):
+    """Distinct, not a training source, only training characters, the task's rule, as many as asked
+    for or a sentence saying why not; and the training pairs are those of a task without held-out pairs."""
+    options = TaskOptions(length=max(length, GENERATED_TASKS[name].min_length), pairs=pairs, test_pairs=test_pairs)
+    options = replace(options, delay=max(1, options.length // 3), seed=seed)
+    config = task_config(name, options, RunConfig())
+    held_out = list(zip(config.test_sources, config.test_targets, strict=True))
+    assert len(set(config.test_sources)) == len(held_out) <= test_pairs
+    assert not set(config.test_sources) & set(config.sources)
+    known = set("".join(config.sources + config.targets))
+    for source, target in held_out:
+        assert set(source + target) <= known and len(source) == len(target) == options.length
+        assert follows_rule(name, source, target, options)
+    assert (held_out_note(options, config) is None) == (len(held_out) == test_pairs)
+    assert list(zip(config.sources, config.targets)) == list(generate(name, replace(options, test_pairs=0)))
+
+
+@pytest.mark.parametrize("name", ["copy", "parity", "count", "brackets", "reverse", "text"])
+def test_a_task_with_room_gives_every_held_out_pair_asked_for(name):
+    options = TaskOptions(length=12, pairs=LIMITS.max_pairs, test_pairs=LIMITS.max_test_pairs)
+    config = task_config(name, options, RunConfig())
+    assert len(config.test_sources) == LIMITS.max_test_pairs and held_out_note(options, config) is None
+    Trainer(config)  # the held-out pairs fit the training strings' vocabulary
+
+
+def test_too_few_strings_for_held_out_pairs_says_so():
+    options = TaskOptions(length=2, pairs=8, test_pairs=32)
+    config = task_config("parity", options, RunConfig())
+    assert config.test_sources == ()
+    assert held_out_note(options, config) == (
+        "Only 0 of the 32 test pairs asked for: at length 2 the task has no more strings that are not "
+        "training strings and use only their characters."
+    )
+
+
+def test_test_pairs_out_of_range_are_refused_with_the_cap():
+    with pytest.raises(PlaygroundError, match=f"test pairs must be between 0 and {LIMITS.max_test_pairs}; got 65"):
+        generate("copy", TaskOptions(test_pairs=LIMITS.max_test_pairs + 1))

@@ -134,6 +134,9 @@ def test_every_setting_round_trips_when_changed():
         epochs=77,
         seed=0,
         vocab="leho",
+        test_sources=("hel", "l&h ,é"),
+        test_targets=("ohl", "lho"),
+        patience=5,
     )
     params = config_to_params(changed)
     assert set(params) == set(URL_NAMES) - {"src", "tgt", "cell"}

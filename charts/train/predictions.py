@@ -52,6 +52,7 @@ def predictions_figure(
     max_rows: int = 20,
     theme: ChartTheme = LIGHT,
     plot_px: float = HALF_PLOT_PX,
+    held_out: bool = False,
 ) -> go.Figure:
     """The predicted string of each epoch, one row each, every character green when right and
     vermillion with a ✗ in its corner when wrong (two cues: colour alone fails one boy in twelve).
@@ -64,12 +65,14 @@ def predictions_figure(
     characters as the vocabulary. The first epoch whose whole batch prediction equals the
     targets is outlined and labelled.
     ``total_epochs`` reserves the final height so the page does not jump as rows arrive.
+    With ``held_out``, ``pair`` is a held-out pair's place and its rows are what the network
+    predicted for it, never trained on (`EpochRecord.test_predictions`).
     """
     epochs = timeline_epochs(len(history), max_rows, solved_epoch, selected_epoch)
     targets = list(target_indices)
     z, text, hover = [], [], []
     for epoch in epochs:
-        row = split_characters(history[epoch - 1].predictions[pair])
+        row = split_characters(predicted_string(history[epoch - 1], pair, held_out))
         z.append([int(char == vocab[t]) for char, t in zip(row, targets)])
         text.append([char_label(char) for char in row])
         hover.append(
@@ -156,7 +159,16 @@ def predictions_figure(
         stride = math.ceil(CHAR_TICK_PX * columns / plot_px)
         layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
         layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
-    return assemble(data, layout, "Predictions, epoch by epoch", 120 + ROW_HEIGHT * rows_reserved, theme)
+    return assemble(data, layout, timeline_title(held_out), 120 + ROW_HEIGHT * rows_reserved, theme)
+
+
+def predicted_string(record: EpochRecord, pair: int, held_out: bool) -> str:
+    """What the epoch predicted for a training pair, or for a held-out one (``held_out``)."""
+    return record.test_predictions[pair] if held_out else record.predictions[pair]
+
+
+def timeline_title(held_out: bool) -> str:
+    return "Held-out pair: predictions, epoch by epoch" if held_out else "Predictions, epoch by epoch"
 
 
 def timeline_chart(
@@ -167,14 +179,15 @@ def timeline_chart(
     solved_epoch: int | None,
     max_rows: int,
     shown_epoch: int | None = None,
+    held_out: bool = False,
 ) -> tuple[pd.DataFrame, Spec]:
     """Predicted strings of the newest epochs, one row each, every character green when right,
     vermillion with a ✗ when wrong; the target characters head the columns and the shown epoch
-    (a paused run's scrubber) is marked ▶, as in the plotly figure."""
+    (a paused run's scrubber) is marked ▶, as in the plotly figure; ``held_out`` as there."""
     targets = [vocab[t] for t in target_indices]
     records = []
     for epoch in timeline_epochs(len(history), max_rows, solved_epoch, shown_epoch):
-        predicted = split_characters(history[epoch - 1].predictions[pair])
+        predicted = split_characters(predicted_string(history[epoch - 1], pair, held_out))
         label = f"epoch {epoch}" + (" ✓ solved" if epoch == solved_epoch else "")
         label = f"▶ {label}" if epoch == shown_epoch else label
         for step, (char, target) in enumerate(zip(predicted, targets)):
@@ -205,7 +218,7 @@ def timeline_chart(
         "y": {"field": "row", "type": "ordinal", "title": None, "sort": {"field": "order", "order": "ascending"}},
     }
     spec = {
-        "title": vega_title("Predictions, epoch by epoch"),
+        "title": vega_title(timeline_title(held_out)),
         "height": {"step": ROW_HEIGHT},
         "width": {"step": COLUMN_PX},
         "layer": [

@@ -6,6 +6,9 @@ length, drawn from a `random.Random` seeded with the run's seed, so the same nam
 pairs and seed always give the same strings (and a shared link or a CLI call repeats them).
 A task also names the settings that suit it, so picking one gives a run that can succeed.
 
+Each task also draws held-out pairs (`generate_held_out`) from a stream of its own, never among
+the training pairs, so a run can tell learning the rule from memorising the strings.
+
 Every target character is a function of the source characters up to it (except ``reverse``,
 which needs the future, and the two next-character tasks, whose next character comes from
 the text the window was cut from): that rule is what tests/test_tasks.py checks.
@@ -36,6 +39,8 @@ TEXT = (
     "then the sun set and the cat and the dog slept on the mat by the door. "
 )
 DEFAULT_LENGTH, DEFAULT_PAIRS, DEFAULT_DELAY = 8, 8, 3
+DEFAULT_TEST_PAIRS = 32  # held-out pairs a generated task measures after every epoch
+HELD_OUT_SALT = "held-out"  # the held-out pairs' own random stream: the training pairs' draws stay as they were
 _DISTINCT_TRIES = 50  # draws per wanted pair before duplicates are allowed (tiny lengths have few strings)
 
 
@@ -47,6 +52,7 @@ class TaskOptions:
     pairs: int = DEFAULT_PAIRS  # strings in the batch
     delay: int = DEFAULT_DELAY  # copy only: how many steps the output lags behind
     seed: int = 777
+    test_pairs: int = DEFAULT_TEST_PAIRS  # held-out pairs, never among the training pairs (0: none)
 
 
 @dataclass(frozen=True)
@@ -246,6 +252,10 @@ def check_options(task: GeneratedTask, options: TaskOptions, limits: Limits = LI
         )
     if not 1 <= options.pairs <= limits.max_pairs:
         raise PlaygroundError(f"The number of pairs must be between 1 and {limits.max_pairs}; got {options.pairs}.")
+    if not 0 <= options.test_pairs <= limits.max_test_pairs:
+        raise PlaygroundError(
+            f"The number of test pairs must be between 0 and {limits.max_test_pairs}; got {options.test_pairs}."
+        )
     if task.rule is copy_delayed and not 1 <= options.delay < options.length:
         raise PlaygroundError(
             f"The copy delay must be at least 1 and shorter than the strings ({options.length}); got {options.delay}."
@@ -284,8 +294,41 @@ def generate(name: str, options: TaskOptions, limits: Limits = LIMITS) -> Pairs:
     return tuple(pairs)
 
 
+def generate_held_out(name: str, options: TaskOptions, training: Pairs, salt: str = HELD_OUT_SALT) -> Pairs:
+    """Up to ``options.test_pairs`` distinct pairs for measuring, never trained on: drawn from their own
+    stream (seeded by the task, the seed and ``salt``), none with a source of ``training``, and none with
+    a character the training pairs lack (the network has no input or score for it).
+
+    Fewer when the task has too few such strings of that length (`held_out_note` says so).
+    """
+    task = get_task(name)
+    seen_sources = {source for source, _ in training}
+    known = {char for pair in training for text in pair for char in text}
+    rng = random.Random(f"{name}/{options.seed}/{salt}")
+    pairs: list[tuple[str, str]] = []
+    for _ in range(options.test_pairs * _DISTINCT_TRIES):
+        if len(pairs) == options.test_pairs:
+            break
+        pair = _pair(task, task.make_source(rng, options), options)
+        if pair[0] not in seen_sources and set(pair[0] + pair[1]) <= known:
+            seen_sources.add(pair[0])
+            pairs.append(pair)
+    return tuple(pairs)
+
+
+def held_out_note(options: TaskOptions, config: RunConfig) -> str | None:
+    """A sentence when a task's config holds fewer held-out pairs than ``options`` asked for, else None."""
+    got = len(config.test_sources)
+    if got >= options.test_pairs:
+        return None
+    return (
+        f"Only {got} of the {options.test_pairs} test pairs asked for: at length {options.length} the task has "
+        "no more strings that are not training strings and use only their characters."
+    )
+
+
 def task_config(name: str, options: TaskOptions, base: RunConfig, limits: Limits = LIMITS) -> RunConfig:
-    """``base`` with the task's generated strings and the settings that suit it.
+    """``base`` with the task's generated strings, its held-out pairs and the settings that suit it.
 
     The pairs are trained as given (task "translate"), with the vocabulary built from them,
     by one layer (the explanations speak of one hidden state). The Linear head is used
@@ -293,9 +336,12 @@ def task_config(name: str, options: TaskOptions, base: RunConfig, limits: Limits
     the tasks' vocabularies do not match.
     """
     pairs = generate(name, options, limits)
+    held_out = generate_held_out(name, options, pairs)
     changes: dict[str, Any] = dict(
         sources=tuple(source for source, _ in pairs),
         targets=tuple(target for _, target in pairs),
+        test_sources=tuple(source for source, _ in held_out),
+        test_targets=tuple(target for _, target in held_out),
         task="translate",
         vocab="",
         vocab_order="sorted",

@@ -88,11 +88,13 @@ class Dataset:
         return self.source_indices.shape[1]
 
 
-def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
-    """The (source, target) pairs a config trains on; next-char derives them from one string."""
+def _pairs(
+    config: RunConfig, sources: tuple[str, ...], targets: tuple[str, ...], what: str
+) -> tuple[tuple[str, str], ...]:
+    """(source, target) pairs of ``sources`` and ``targets``; next-char derives them from each source alone."""
     if config.task == "next-char":
         pairs = []
-        for text in config.sources:
+        for text in sources:
             chars = split_characters(text)
             if len(chars) < 2:
                 raise PlaygroundError(
@@ -100,12 +102,22 @@ def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
                 )
             pairs.append(("".join(chars[:-1]), "".join(chars[1:])))
         return tuple(pairs)
-    if len(config.sources) != len(config.targets):
+    if len(sources) != len(targets):
         raise PlaygroundError(
-            f"There are {len(config.sources)} source string(s) but {len(config.targets)} target "
+            f"There are {len(sources)} {what}source string(s) but {len(targets)} {what}target "
             "string(s); give one target for every source."
         )
-    return tuple(zip(config.sources, config.targets))
+    return tuple(zip(sources, targets))
+
+
+def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
+    """The (source, target) pairs a config trains on; next-char derives them from one string."""
+    return _pairs(config, config.sources, config.targets, "")
+
+
+def held_out_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
+    """The held-out (source, target) pairs a config measures after every epoch (none by default)."""
+    return _pairs(config, config.test_sources, config.test_targets, "test ")
 
 
 def build_vocabulary(
@@ -146,35 +158,27 @@ def _check_string(text: str, what: str, limits: Limits) -> list[str]:
     return chars
 
 
-def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
-    """Validate the strings of ``config`` and encode them; raises `PlaygroundError`."""
-    if not config.sources:
-        raise PlaygroundError("Type a source string to train on.")
-    pairs = training_pairs(config)
-    if len(pairs) > limits.max_pairs:
-        raise PlaygroundError(f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch.")
+def _checked_chars(
+    pairs: tuple[tuple[str, str], ...], what: str, limits: Limits
+) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """Each pair split into characters, checked: printable, not empty, within the length cap, aligned."""
     source_chars, target_chars = [], []
     for number, (source, target) in enumerate(pairs, start=1):
         label = f" on line {number}" if len(pairs) > 1 else ""
-        src = _check_string(source, f"source string{label}", limits)
-        tgt = _check_string(target, f"target string{label}", limits)
+        src = _check_string(source, f"{what}source string{label}", limits)
+        tgt = _check_string(target, f"{what}target string{label}", limits)
         if len(src) != len(tgt):
             raise PlaygroundError(
-                f"The source{label} {quoted(source)} has {len(src)} characters but the target "
+                f"The {what}source{label} {quoted(source)} has {len(src)} characters but the {what}target "
                 f"{quoted(target)} has {len(tgt)}; each source character needs one target character."
             )
         source_chars.append(tuple(src))
         target_chars.append(tuple(tgt))
-    vocab = build_vocabulary(config, source_chars, target_chars, limits)
-    for kind, rows in (("source", source_chars), ("target", target_chars)):
-        for chars in rows:
-            missing = [c for c in chars if c not in vocab.chars]
-            if missing:
-                raise PlaygroundError(
-                    f"The {kind} character {quoted(missing[0])} is not in the vocabulary "
-                    f"{quoted(''.join(vocab.chars))}; add it to the vocabulary or leave the vocabulary "
-                    "empty to build it from the strings."
-                )
+    return source_chars, target_chars
+
+
+def _encoded(vocab: Vocabulary, source_chars: list[tuple[str, ...]], target_chars: list[tuple[str, ...]]) -> Dataset:
+    """Pairs already checked against ``vocab`` as padded tensors."""
     seq_len = max(len(chars) for chars in source_chars)
 
     def padded(rows: list[tuple[str, ...]], pad: int) -> torch.Tensor:
@@ -195,3 +199,51 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
         source_onehot=torch.nn.functional.one_hot(source_indices, len(vocab)).float() * real.unsqueeze(-1),
         lengths=lengths,
     )
+
+
+def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
+    """Validate the strings of ``config`` and encode them; raises `PlaygroundError`."""
+    if not config.sources:
+        raise PlaygroundError("Type a source string to train on.")
+    pairs = training_pairs(config)
+    if len(pairs) > limits.max_pairs:
+        raise PlaygroundError(f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch.")
+    source_chars, target_chars = _checked_chars(pairs, "", limits)
+    vocab = build_vocabulary(config, source_chars, target_chars, limits)
+    for kind, rows in (("source", source_chars), ("target", target_chars)):
+        for chars in rows:
+            missing = [c for c in chars if c not in vocab.chars]
+            if missing:
+                raise PlaygroundError(
+                    f"The {kind} character {quoted(missing[0])} is not in the vocabulary "
+                    f"{quoted(''.join(vocab.chars))}; add it to the vocabulary or leave the vocabulary "
+                    "empty to build it from the strings."
+                )
+    return _encoded(vocab, source_chars, target_chars)
+
+
+def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LIMITS) -> Dataset | None:
+    """The held-out pairs of ``config`` encoded with the training strings' ``vocab``; None without any.
+
+    A held-out character the vocabulary lacks has no input vector and no output score, so it is
+    refused with a sentence naming it rather than silently dropped.
+    """
+    pairs = held_out_pairs(config)
+    if not pairs:
+        return None
+    if len(pairs) > limits.max_test_pairs:
+        raise PlaygroundError(
+            f"{len(pairs)} test pairs is more than the limit of {limits.max_test_pairs} (a cap set by the host)."
+        )
+    source_chars, target_chars = _checked_chars(pairs, "test ", limits)
+    for kind, rows in (("source", source_chars), ("target", target_chars)):
+        for number, chars in enumerate(rows, start=1):
+            missing = [c for c in chars if c not in vocab.chars]
+            if missing:
+                line = f" on line {number}" if len(rows) > 1 else ""
+                raise PlaygroundError(
+                    f"The test {kind}{line} has the character {quoted(missing[0])}, which no training string "
+                    f"contains: the network only knows the training strings' characters "
+                    f"{quoted(''.join(vocab.chars))}. Leave it out of the test strings or add it to a training string."
+                )
+    return _encoded(vocab, source_chars, target_chars)

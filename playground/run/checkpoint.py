@@ -42,6 +42,7 @@ class Checkpoint:
     state_dict: dict[str, torch.Tensor]
     losses: tuple[float, ...]
     predictions: tuple[tuple[str, ...], ...]
+    test_losses: tuple[float, ...] = ()  # per epoch, for a run with held-out pairs (files before them: none)
 
     @property
     def epochs_trained(self) -> int:
@@ -61,6 +62,7 @@ def save_checkpoint(trainer: Trainer) -> bytes:
         "history": {
             "losses": [record.loss for record in trainer.history],
             "predictions": [list(record.predictions) for record in trainer.history],
+            "test_losses": [record.test_loss for record in trainer.history if record.has_test],
         },
     }
     buffer = io.BytesIO()
@@ -120,10 +122,16 @@ def _read(data: bytes) -> object:
         ) from None
 
 
-def _history(raw: object) -> tuple[tuple[float, ...], tuple[tuple[str, ...], ...]]:
+def _history(raw: object) -> tuple[tuple[float, ...], tuple[tuple[str, ...], ...], tuple[float, ...]]:
     if not isinstance(raw, dict):
         raise PlaygroundError("The model file's training history is missing or damaged.")
-    losses, predictions = raw.get("losses"), raw.get("predictions")
+    losses, predictions, test_losses = raw.get("losses"), raw.get("predictions"), raw.get("test_losses", [])
+    if (
+        not isinstance(test_losses, list)
+        or len(test_losses) not in (0, len(losses or []))
+        or not all(isinstance(x, float) for x in test_losses)
+    ):
+        raise PlaygroundError("The model file's held-out losses are missing or damaged.")
     if (
         not isinstance(losses, list)
         or not isinstance(predictions, list)
@@ -132,7 +140,7 @@ def _history(raw: object) -> tuple[tuple[float, ...], tuple[tuple[str, ...], ...
         or not all(isinstance(p, list) and all(isinstance(s, str) for s in p) for p in predictions)
     ):
         raise PlaygroundError("The model file's training history is missing or damaged.")
-    return tuple(losses), tuple(tuple(p) for p in predictions)
+    return tuple(losses), tuple(tuple(p) for p in predictions), tuple(test_losses)
 
 
 def _check_state_dict(config: RunConfig, state_dict: object) -> dict[str, torch.Tensor]:
@@ -181,12 +189,14 @@ def load_checkpoint(data: bytes) -> Checkpoint:
     except PlaygroundError as error:
         raise PlaygroundError(f"The model file's settings are not valid: {error}") from None
     state_dict = _check_state_dict(config, payload.get("state_dict"))
-    losses, predictions = _history(payload.get("history"))
+    losses, predictions, test_losses = _history(payload.get("history"))
     if not 1 <= len(losses) <= config.epochs:
         raise PlaygroundError(
             f"The model file records {len(losses)} epochs, but its settings allow 1 to {config.epochs}."
         )
-    return Checkpoint(config=config, state_dict=state_dict, losses=losses, predictions=predictions)
+    return Checkpoint(
+        config=config, state_dict=state_dict, losses=losses, predictions=predictions, test_losses=test_losses
+    )
 
 
 class Replay:
@@ -233,6 +243,14 @@ class Replay:
 
 def _check_replay(trainer: Trainer, checkpoint: Checkpoint) -> None:
     """Refuse a file whose history or weights differ from what its own settings train to."""
+    replayed = [record.test_loss for record in trainer.history if record.has_test]
+    if len(replayed) != len(checkpoint.test_losses) or any(
+        abs(a - b) > WEIGHT_TOLERANCE * max(1.0, abs(b)) for a, b in zip(replayed, checkpoint.test_losses)
+    ):
+        raise PlaygroundError(
+            "The model file's held-out losses do not match its settings; "
+            "the file was modified, or saved by an incompatible version."
+        )
     for record, loss, predictions in zip(trainer.history, checkpoint.losses, checkpoint.predictions):
         if abs(record.loss - loss) > WEIGHT_TOLERANCE * max(1.0, abs(loss)) or record.predictions != predictions:
             raise PlaygroundError(

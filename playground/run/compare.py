@@ -171,7 +171,7 @@ class Comparison:
                 run.error = str(error)
 
     def results_frame(self) -> pd.DataFrame:
-        """The results table: one row per contender."""
+        """The results table: one row per contender; with held-out pairs, its final test loss and accuracy."""
         rows = []
         for run in self.runs:
             trainer = run.trainer
@@ -183,6 +183,9 @@ class Comparison:
                     "first correct epoch": trainer.solved_epoch if trainer is not None else None,
                     "final loss": trainer.history[-1].loss if trained else None,
                     "final prediction": " | ".join(trainer.history[-1].predictions) if trained else None,
+                    # only when some contender has held-out pairs (their curves: each trainer's history)
+                    "final test loss": trainer.history[-1].test_loss if trained else None,
+                    "test accuracy": trainer.history[-1].test_accuracy if trained else None,
                     "parameters": parameter_count(trainer) if trainer is not None else None,
                     "epochs": trainer.epoch if trainer is not None else 0,
                     "training time (s)": seconds,
@@ -191,6 +194,8 @@ class Comparison:
                 }
             )
         frame = pd.DataFrame(rows)
+        if not any(run.trainer is not None and run.trainer.test_dataset is not None for run in self.runs):
+            frame = frame.drop(columns=["final test loss", "test accuracy"])
         frame["first correct epoch"] = frame["first correct epoch"].astype("Int64")
         frame["parameters"] = frame["parameters"].astype("Int64")
         return frame

@@ -44,7 +44,7 @@ HEAD_LABELS = {"hidden": "hidden state as logits", "linear": "nn.Linear head"}
 
 @dataclass(frozen=True)
 class RunConfig:
-    """One experiment. For ``task="next-char"`` only ``sources`` is used."""
+    """One experiment. For ``task="next-char"`` only ``sources`` (and ``test_sources``) are used."""
 
     sources: tuple[str, ...] = ("hello",)
     targets: tuple[str, ...] = ("ohlol",)
@@ -67,6 +67,10 @@ class RunConfig:
     epochs: int = 30
     seed: int = 777
     clip_grad_norm: float = 0.0  # 0 is off; else the largest gradient norm an update may use
+    # Held-out pairs: measured after every epoch, never trained on (for next-char only the sources).
+    test_sources: tuple[str, ...] = ()
+    test_targets: tuple[str, ...] = ()
+    patience: int = 0  # early stopping: 0 is off; else stop after this many epochs without a better test loss
 
     @property
     def num_directions(self) -> int:
@@ -76,10 +80,7 @@ class RunConfig:
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["sources"] = list(self.sources)
-        data["targets"] = list(self.targets)
-        return data
+        return {name: list(value) if isinstance(value, tuple) else value for name, value in asdict(self).items()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunConfig:

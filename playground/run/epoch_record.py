@@ -29,6 +29,21 @@ class EpochRecord:
     # (equal when clipping is off or the norm was below it); NaN in records made before they were kept.
     grad_norm: float = math.nan
     clipped_grad_norm: float = math.nan
+    # Shares of the training pairs' characters and of whole strings this epoch's predictions got right.
+    train_accuracy: float = math.nan
+    train_string_accuracy: float = math.nan
+    # The held-out pairs (`RunConfig.test_sources`), measured under no_grad with the weights after this
+    # epoch's update: loss (the training loss's function and reduction), accuracies and predictions.
+    # NaN and None for a run without held-out pairs.
+    test_loss: float = math.nan
+    test_accuracy: float = math.nan
+    test_string_accuracy: float = math.nan
+    test_predictions: tuple[str, ...] | None = None
+
+    @property
+    def has_test(self) -> bool:
+        """Whether held-out pairs were measured this epoch."""
+        return self.test_predictions is not None
 
     @property
     def detailed(self) -> bool:
@@ -41,3 +56,12 @@ class EpochRecord:
 def predicted_strings(dataset: Dataset, predicted: list[list[int]]) -> tuple[str, ...]:
     """Each pair's predicted characters, up to its own length: nothing is predicted on padding."""
     return tuple(dataset.vocab.decode(row[:length]) for row, length in zip(predicted, dataset.lengths))
+
+
+def accuracies(predicted: torch.Tensor, dataset: Dataset) -> tuple[float, float]:
+    """Shares of ``dataset``'s real target characters, and of its whole target strings, that the
+    (batch, seq) predicted indices get right; padding counts for neither."""
+    right = predicted == dataset.target_indices  # a padded target (-100) is never predicted
+    per_character = right.sum().item() / sum(dataset.lengths)
+    whole_strings = right.sum(dim=1).eq(torch.tensor(dataset.lengths)).sum().item() / dataset.batch_size
+    return per_character, whole_strings

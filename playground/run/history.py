@@ -17,17 +17,24 @@ PREDICTION_SEPARATOR = " | "  # between the strings of a batch; a space could be
 
 
 def epochs_frame(trainer: Trainer) -> pd.DataFrame:
-    """One row per trained epoch: loss, prediction(s) and whether they equal the targets."""
-    targets = trainer.dataset.targets
-    return pd.DataFrame(
-        {
-            "epoch": [record.epoch for record in trainer.history],
-            "loss": [record.loss for record in trainer.history],
-            "prediction": [PREDICTION_SEPARATOR.join(record.predictions) for record in trainer.history],
-            "correct": [record.solved(targets) for record in trainer.history],
-        },
-        columns=["epoch", "loss", "prediction", "correct"],
-    )
+    """One row per trained epoch: loss, prediction(s) and whether they equal the targets; a run with
+    held-out pairs adds the accuracies, the test loss and the held-out predictions."""
+    targets, history = trainer.dataset.targets, trainer.history
+    columns = {
+        "epoch": [record.epoch for record in history],
+        "loss": [record.loss for record in history],
+        "prediction": [PREDICTION_SEPARATOR.join(record.predictions) for record in history],
+        "correct": [record.solved(targets) for record in history],
+    }
+    if trainer.test_dataset is not None:
+        columns |= {
+            "accuracy": [record.train_accuracy for record in history],
+            "test loss": [record.test_loss for record in history],
+            "test accuracy": [record.test_accuracy for record in history],
+            "test string accuracy": [record.test_string_accuracy for record in history],
+            "test prediction": [PREDICTION_SEPARATOR.join(record.test_predictions) for record in history],
+        }
+    return pd.DataFrame(columns, columns=list(columns))
 
 
 def probability_column(char: str) -> str:

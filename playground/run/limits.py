@@ -41,7 +41,10 @@ def server_megabytes(replicas: int = 1) -> float:
 @dataclass(frozen=True)
 class Limits:
     max_string_length: int = 64
-    max_pairs: int = 16
+    # Pairs per batch: 64 lets a generated task hold enough pairs to generalise (the memorise/generalise
+    # lesson); a batch is one forward pass, and max_train_seconds still bounds a run.
+    max_pairs: int = 64
+    max_test_pairs: int = 64  # held-out pairs evaluated after every epoch
     max_hidden_size: int = 256
     max_layers: int = 4
     max_embedding_size: int = 256

@@ -19,11 +19,11 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from playground.nn.data import Dataset, build_dataset
+from playground.nn.data import Dataset, build_dataset, build_test_dataset
 from playground.nn.internals import Internals, unrolled_pass
 from playground.nn.model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
 from playground.run.config import RunConfig
-from playground.run.epoch_record import EpochRecord, predicted_strings
+from playground.run.epoch_record import EpochRecord, accuracies, predicted_strings
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.limits import LIMITS, Limits
 from playground.run.settings_checks import validate_settings
@@ -78,10 +78,11 @@ _SEEDED_INIT = threading.Lock()
 
 
 def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
-    """Every check a config must pass before training; returns its encoded data."""
+    """Every check a config must pass before training (its held-out pairs too); returns its encoded training data."""
     validate_settings(config, limits)
     dataset = build_dataset(config, limits)
     check_fits_vocabulary(config, len(dataset.vocab))
+    build_test_dataset(config, dataset.vocab, limits)
     return dataset
 
 
@@ -113,6 +114,8 @@ class TrainerMark:
     detailed_epochs: list[int]
     stride: int
     solved_epoch: int | None
+    best_epoch: int | None
+    best_test_loss: float
     model: dict[str, torch.Tensor]
     optimizer: dict
 
@@ -126,6 +129,8 @@ class Trainer:
         self.stop_when_solved = stop_when_solved
         self.limits = limits
         self.dataset = check_config(config, limits)
+        # Held-out pairs, in the training strings' vocabulary; None when the config has none.
+        self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
         self.model = build_model(config, len(self.dataset.vocab))
         self.optimizer = build_optimizer(config, self.model)
         self.history: list[EpochRecord] = []
@@ -133,10 +138,15 @@ class Trainer:
         self.max_detailed_epochs = self._detail_budget()
         self._stride = 1  # spacing of the kept epochs once a run outgrows its budget
         self.solved_epoch: int | None = None
+        # Early stopping (`RunConfig.patience`): the epoch of the lowest test loss so far, and that loss.
+        self.best_epoch: int | None = None
+        self.best_test_loss = math.inf
         self.train_seconds = 0.0  # CPU seconds of the training thread (see `playground.run.budget`)
         self._inputs = self.dataset.source_indices
         # Only a batch of pairs of different lengths is packed (see `model`): one length stays the lessons' path.
         self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
+        test = self.test_dataset
+        self._test_lengths = torch.tensor(test.lengths) if test is not None and test.padded else None
         # The latest `INTERNALS_KEPT` epochs' internals, oldest first. A plain dict, not an lru_cache of a bound
         # method: that would be a reference cycle, and a dropped run's tensors would wait for the collector.
         self.internals_kept: dict[int, Internals] = {}
@@ -152,9 +162,38 @@ class Trainer:
         return self.config.epochs
 
     @property
+    def stopped_early(self) -> bool:
+        """Early stopping ended the run: it has held-out pairs, ``patience`` > 0, and the test loss
+        has not improved for ``patience`` epochs (since `best_epoch`, or since the start if no
+        epoch had a finite test loss)."""
+        patience = self.config.patience
+        return (
+            self.test_dataset is not None
+            and patience > 0
+            and self.epoch < self.config.epochs
+            and self.epoch - (self.best_epoch or 0) >= patience
+        )
+
+    def early_stop_sentence(self) -> str:
+        """What ended a run that `stopped_early`, for the CLI and the Train page."""
+        best = (
+            "no epoch had a finite test loss"
+            if self.best_epoch is None
+            else (f"the best was epoch {self.best_epoch} (test loss {self.best_test_loss:.4f})")
+        )
+        return (
+            f"Stopped early at epoch {self.epoch}: the test loss has not improved for "
+            f"{self.config.patience} epoch{'s' * (self.config.patience != 1)}; {best}."
+        )
+
+    @property
     def done(self) -> bool:
-        """All epochs trained, or solved when the run is set to stop there."""
-        return self.epoch >= self.config.epochs or (self.stop_when_solved and self.solved_epoch is not None)
+        """All epochs trained, solved when the run is set to stop there, or stopped early."""
+        return (
+            self.epoch >= self.config.epochs
+            or (self.stop_when_solved and self.solved_epoch is not None)
+            or self.stopped_early
+        )
 
     def can_continue_with(self, config: RunConfig) -> bool:
         """Whether ``config`` describes this very run, only longer or shorter (not below what is trained).
@@ -179,6 +218,8 @@ class Trainer:
             detailed_epochs=list(self.detailed_epochs),
             stride=self._stride,
             solved_epoch=self.solved_epoch,
+            best_epoch=self.best_epoch,
+            best_test_loss=self.best_test_loss,
             model=copy.deepcopy(self.model.state_dict()),
             optimizer=copy.deepcopy(self.optimizer.state_dict()),
         )
@@ -190,11 +231,14 @@ class Trainer:
         self.optimizer.load_state_dict(mark.optimizer)
         self.history, self.detailed_epochs = list(mark.history), list(mark.detailed_epochs)  # the mark stays as it was
         self._stride, self.solved_epoch = mark.stride, mark.solved_epoch
+        self.best_epoch, self.best_test_loss = mark.best_epoch, mark.best_test_loss
         self.internals_kept.clear()
 
     def train_epoch(self) -> EpochRecord:
         """One forward/backward/update, as in the lessons; raises `TrainingDiverged` on NaN."""
         if self.done:
+            if self.stopped_early:
+                raise PlaygroundError(f"{self.early_stop_sentence()} Set patience to 0 to train on.")
             if self.epoch < self.config.epochs:
                 raise PlaygroundError(
                     f"Solved at epoch {self.solved_epoch}; turn off stopping when solved to train on."
@@ -219,24 +263,59 @@ class Trainer:
             self.optimizer.step()
             with torch.no_grad():
                 probabilities = torch.softmax(logits.detach(), dim=-1)
-                predicted = probabilities.argmax(dim=-1).tolist()
+                predicted = probabilities.argmax(dim=-1)
+                held_out = self._held_out_measures()
+        train_accuracy, train_string_accuracy = accuracies(predicted, self.dataset)
         record = EpochRecord(
             epoch=self.epoch + 1,
             loss=loss_value,
-            predictions=predicted_strings(self.dataset, predicted),
+            predictions=predicted_strings(self.dataset, predicted.tolist()),
             probabilities=probabilities,
             parameters=snapshot,
             grad_norm=grad_norm,
             clipped_grad_norm=clipped_grad_norm,
+            train_accuracy=train_accuracy,
+            train_string_accuracy=train_string_accuracy,
+            **held_out,
         )
         self.history.append(record)
         self.detailed_epochs.append(record.epoch)
         if self.solved_epoch is None and record.solved(self.dataset.targets):
             self.solved_epoch = record.epoch
+        if record.test_loss < self.best_test_loss:  # a NaN test loss is never an improvement
+            self.best_epoch, self.best_test_loss = record.epoch, record.test_loss
         if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
             self._thin_history()
         self.train_seconds += time.thread_time() - started
         return record
+
+    def _held_out_measures(self) -> dict:
+        """The held-out pairs' `EpochRecord` fields, measured after the step (called under no_grad): nothing
+        here touches the gradients, the optimizer or a random generator, so training runs exactly as
+        without held-out pairs."""
+        return {} if self.test_dataset is None else self._measure(self.test_dataset, self._test_lengths)
+
+    def _measure(self, dataset: Dataset, lengths: torch.Tensor | None) -> dict:
+        """One batched forward pass of ``dataset`` through the model as it is now: the loss (training's
+        function and reduction), the accuracies and the predicted strings, as `EpochRecord`'s test fields."""
+        logits = self.model(dataset.source_indices, lengths)
+        loss = sequence_loss(logits, dataset.target_indices, self.config.loss_reduction).item()
+        predicted = logits.argmax(dim=-1)  # the most probable character: softmax keeps the order
+        per_character, whole_strings = accuracies(predicted, dataset)
+        return dict(
+            test_loss=loss,
+            test_accuracy=per_character,
+            test_string_accuracy=whole_strings,
+            test_predictions=predicted_strings(dataset, predicted.tolist()),
+        )
+
+    def measure(self, dataset: Dataset) -> dict:
+        """Pairs encoded in this run's vocabulary (`playground.nn.data.build_test_dataset`) measured with
+        the current weights, as the held-out pairs are after each epoch: a challenge grades on pairs
+        drawn at grading time with it. Keys are `EpochRecord`'s test fields."""
+        lengths = torch.tensor(dataset.lengths) if dataset.padded else None
+        with ONE_THREAD_ARITHMETIC, torch.no_grad():
+            return self._measure(dataset, lengths)
 
     def train(self, max_epochs: int | None = None) -> list[EpochRecord]:
         """Train up to ``max_epochs`` more epochs (None: to the end); returns their records.
@@ -260,13 +339,13 @@ class Trainer:
         return max(4, min(self.limits.max_recorded_epochs, fitting))
 
     def _thin_history(self) -> None:
-        """Keep detail only on a grid of every `stride`-th epoch, plus the first, solved and latest.
+        """Keep detail only on a grid of every `stride`-th epoch, plus the first, solved, best and latest.
 
         Called after each new epoch: the previous latest epoch loses its detail unless it is
         on the grid, and when the grid itself outgrows the cap its stride doubles, so the
         kept epochs stay evenly spread over the whole run.
         """
-        protected = {1, self.solved_epoch, self.epoch}
+        protected = {1, self.solved_epoch, self.best_epoch, self.epoch}
         while True:
             dropped = [e for e in self.detailed_epochs if e % self._stride and e not in protected]
             if len(self.detailed_epochs) - len(dropped) <= self.max_detailed_epochs:

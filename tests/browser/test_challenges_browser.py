@@ -71,7 +71,7 @@ def test_task_generator_fills_the_strings():
         page.wait_for_timeout(500)
         page.screenshot(path=screenshot_path("challenges-task-picker-open"), full_page=True)
         page.get_by_role("button", name="Fill the strings").click()
-        source = page.get_by_role("textbox", name="Source string(s), one per line")
+        source = page.get_by_role("textbox", name="Source string(s), one per line", exact=True)
         # Until the rerun ends, the replaced text area can stay beside the new one: wait for the one left.
         page.wait_for_function(
             "(() => { const boxes = document.querySelectorAll('textarea[aria-label^=\"Source string\"]');"

@@ -13,6 +13,7 @@ import streamlit as st
 from playground import PlaygroundError
 from playground.lessons.challenges import (
     CHALLENGES,
+    GRADING_PAIRS,
     Challenge,
     Evidence,
     Progress,
@@ -31,6 +32,10 @@ from ui.core.session import change_experiment, get_trainer
 from ui.core.state import ACTIVE_CHALLENGE
 
 PROGRESS_FILE_NAME = "rnn-playground-challenges.json"
+UNSEEN_NOTE = (
+    f"Graded on unseen strings too: {GRADING_PAIRS} more strings of the same task, drawn when your run is "
+    "graded (only their accuracy is shown). A run that learned its training strings by heart, not the rule, fails."
+)
 TRAIN_PAGE = "app_pages/train.py"
 
 
@@ -79,6 +84,8 @@ def challenge_card(challenge: Challenge, verdict: Verdict | None) -> None:
         st.write(challenge.story)
         rules = "; ".join(rule.text for rule in challenge.rules)
         st.markdown(f"**Goal:** {escape_markdown(challenge.goal)}  \n**Rules:** {escape_markdown(rules)}")
+        if challenge.task is not None:
+            st.caption(UNSEEN_NOTE)
         if best is not None and (verdict is None or verdict.evidence != best):
             st.success("**Passed.** Your best run so far:\n\n" + _evidence_list(best), icon=":material/emoji_events:")
         if verdict is not None:
@@ -101,6 +108,8 @@ def _show_verdict(verdict: Verdict) -> None:
     text = _evidence_list(verdict.evidence)
     for rule in verdict.broken_rules:
         text += f"\n- rule not kept: {escape_markdown(rule)}"
+    for short in verdict.shortfalls:
+        text += f"\n- goal not reached: {escape_markdown(short)}"
     if verdict.passed:
         st.success("**Passed** by your current run:\n\n" + text, icon=":material/emoji_events:")
     else:
@@ -122,7 +131,8 @@ def progress_files() -> None:
     uploaded = st.file_uploader("Upload a progress file", type=["json"], max_upload_size=1)  # MB; files are < 2 KB
     st.caption(
         "An uploaded file is your own claim: each entry's evidence is checked against its challenge's goal, "
-        "but the run behind it is not trained again here."
+        "but the run behind it is not trained again here, so its accuracies, on unseen strings too, are "
+        "the file's word."
     )
     if uploaded is None or CHALLENGE_UPLOADED_FILE.get() == uploaded.file_id:
         return

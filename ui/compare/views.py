@@ -32,6 +32,10 @@ def _draw(comparison: Comparison, running: bool) -> None:
         hide_index=True,
         column_config={
             "final loss": st.column_config.NumberColumn(format="%.6f"),
+            "final test loss": st.column_config.NumberColumn(format="%.6f", help="Loss on the held-out pairs"),
+            "test accuracy": st.column_config.NumberColumn(
+                format="percent", help="Share of the held-out pairs' characters predicted right"
+            ),
             "training time (s)": st.column_config.NumberColumn(format="%.3f"),
             "epochs/s": st.column_config.NumberColumn(format="%.0f"),
         },

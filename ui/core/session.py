@@ -24,6 +24,7 @@ from ui.core.state import (
     EXPERIMENT_CHANGE,
     TRAIN_GHOST,
     TRAIN_GHOST_STRINGS,
+    TRAIN_GHOST_TEST,
     TRAIN_LIVE,
     TRAIN_PACE,
     TRAIN_STOP_WHEN_SOLVED,
@@ -70,6 +71,7 @@ def drop_run() -> None:
     trainer = TRAINER.get()
     if trainer is not None and trainer.epoch:
         TRAIN_GHOST.set(tuple(record.loss for record in trainer.history))
+        TRAIN_GHOST_TEST.set(tuple(record.test_loss for record in trainer.history if record.has_test))
         TRAIN_GHOST_STRINGS.set((trainer.config.sources, trainer.config.targets))
     TRAINER.clear()
     TRAIN_LIVE.running.set(False)

@@ -106,6 +106,7 @@ EXPERIMENT_CHANGE: SessionKey[ExperimentChange | None] = SessionKey("experiment_
 # The challenge whose starting config was loaded last: its goal shows on Train while the strings are its.
 ACTIVE_CHALLENGE: SessionKey[str | None] = SessionKey("active_challenge", None)
 TRAIN_GHOST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost", ())  # the previous run's losses
+TRAIN_GHOST_TEST: SessionKey[tuple[float, ...]] = SessionKey("train_ghost_test", ())  # ... on its held-out pairs
 # ...and the strings it trained: the ghost is drawn only behind a run of the same strings.
 TRAIN_GHOST_STRINGS: SessionKey[tuple[tuple[str, ...], tuple[str, ...]] | None] = SessionKey(
     "train_ghost_strings", None

@@ -14,6 +14,7 @@ import streamlit as st
 
 from charts.labels import direction_name, layer_name, plain_char, step_name
 from playground import Trainer
+from playground.nn.data import Dataset
 from ui.core.shown_epoch import start_at_shown_epoch
 from ui.inside.state import INSIDE_EPOCH_KEY, INSIDE_FOLLOWED_EPOCH
 
@@ -31,9 +32,9 @@ class InsidePick:
     chars: tuple[str, ...]
 
 
-def inside_pickers(trainer: Trainer) -> InsidePick:
-    """Draw the pickers; what they pick."""
-    config, dataset = trainer.config, trainer.dataset
+def inside_pickers(trainer: Trainer, dataset: Dataset) -> InsidePick:
+    """Draw the pickers for the run's ``dataset`` (its training or its held-out pairs); what they pick."""
+    config = trainer.config
     choices = (
         ["epoch"]
         + (["layer"] if config.layers > 1 else [])

@@ -24,7 +24,7 @@ from playground import Trainer
 from playground.nn.cells import CELLS
 from ui.core.draw import chart_theme, draw_plotly
 from ui.core.narrow_screens import width_share
-from ui.core.state import TRAIN_GHOST, TRAIN_GHOST_STRINGS
+from ui.core.state import TRAIN_GHOST, TRAIN_GHOST_STRINGS, TRAIN_GHOST_TEST
 
 TIMELINE_ROWS = 16  # each row is a line of text the browser redraws on every refresh
 # Heatmap cells (hidden and cell states, every layer and direction) drawn as Vega-Lite: an LSTM
@@ -46,15 +46,34 @@ def heatmap_cells(trainer: Trainer) -> int:
 def ghost_losses(trainer: Trainer) -> tuple[float, ...]:
     """The previous run's losses, drawn as a grey line behind this run's when it trained the same
     strings (a curve from another task would compare nothing)."""
-    same = TRAIN_GHOST_STRINGS.get() == (trainer.config.sources, trainer.config.targets)
-    return TRAIN_GHOST.get() if same else ()
+    return TRAIN_GHOST.get() if _same_strings_as_ghost(trainer) else ()
+
+
+def ghost_held_out_losses(trainer: Trainer) -> tuple[float, ...]:
+    """The previous run's held-out losses, a dotted grey line, on the same terms as `ghost_losses`."""
+    return TRAIN_GHOST_TEST.get() if _same_strings_as_ghost(trainer) else ()
+
+
+def _same_strings_as_ghost(trainer: Trainer) -> bool:
+    return TRAIN_GHOST_STRINGS.get() == (trainer.config.sources, trainer.config.targets)
+
+
+def held_out_losses(trainer: Trainer) -> list[float]:
+    """The held-out pairs' loss per epoch; none for a run without held-out pairs."""
+    return [record.test_loss for record in trainer.history if record.has_test]
+
+
+def best_epoch(trainer: Trainer) -> int | None:
+    """The epoch of the lowest held-out loss, marked when early stopping watches it."""
+    return trainer.best_epoch if trainer.config.patience else None
 
 
 def curve_toggles(trainer: Trainer) -> None:
     """Under the loss chart (so both chart tops line up): what its grey line is, its scale, and
     whether heatmaps follow training."""
     if ghost_losses(trainer):
-        st.caption("Grey line: your previous run on these strings, for comparison.")
+        dotted = " (dotted: its held-out pairs)" if ghost_held_out_losses(trainer) else ""
+        st.caption(f"Grey line: your previous run on these strings{dotted}, for comparison.")
     st.toggle("Log-scale loss", key=LOG_KEY)
     st.toggle(
         "Heatmaps follow training live",
@@ -65,8 +84,9 @@ def curve_toggles(trainer: Trainer) -> None:
     )
 
 
-def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None) -> None:
-    """Loss curve and predictions timeline, side by side; ``shown_epoch`` marked (a paused run's)."""
+def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None, held_out: bool = False) -> None:
+    """Loss curve and predictions timeline, side by side; ``shown_epoch`` marked (a paused run's);
+    ``held_out``: ``pair`` is a held-out pair."""
     dataset = trainer.dataset
     left, right = st.columns(2, gap="medium")
     with left:
@@ -76,6 +96,9 @@ def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None) -> 
             bool(st.session_state.get(LOG_KEY)),
             shown_epoch,
             ghost_losses(trainer),
+            held_out_losses(trainer),
+            ghost_held_out_losses(trainer),
+            best_epoch(trainer),
         )
         st.vega_lite_chart(rows, spec, key=LIVE_LOSS_KEY, width="stretch")
         curve_toggles(trainer)
@@ -84,10 +107,11 @@ def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None) -> 
             trainer.history,
             pair,
             dataset.vocab.chars,
-            targets(trainer, pair),
-            trainer.solved_epoch,
+            targets(trainer, pair, held_out),
+            None if held_out else trainer.solved_epoch,
             TIMELINE_ROWS,
             shown_epoch,
+            held_out,
         )
         st.vega_lite_chart(rows, spec, key="train_live_predictions_chart")
 
@@ -114,18 +138,29 @@ def vega_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
     (st.container() if wide else right).vega_lite_chart(rows, spec, key="train_live_hidden_chart")
 
 
-def plotly_curves(trainer: Trainer, pair: int, epoch: int) -> None:
-    """Loss curve and predictions timeline of a finished run, side by side, ``epoch`` marked."""
+def plotly_curves(trainer: Trainer, pair: int, epoch: int, held_out: bool = False) -> None:
+    """Loss curve and predictions timeline of a finished run, side by side, ``epoch`` marked;
+    ``held_out``: ``pair`` is a held-out pair."""
     dataset = trainer.dataset
     left, right = st.columns(2, gap="medium")
     with left:
         chart = st.empty()  # the toggles sit under the chart so both chart tops line up
         curve_toggles(trainer)
-        ghost = [LossRun(losses, name="previous run", ghost=True)] if (losses := ghost_losses(trainer)) else []
+        ghost = (
+            [LossRun(losses, name="previous run", ghost=True, test_losses=ghost_held_out_losses(trainer))]
+            if (losses := ghost_losses(trainer))
+            else []
+        )
+        run = LossRun(
+            [r.loss for r in trainer.history],
+            trainer.solved_epoch,
+            test_losses=held_out_losses(trainer),
+            best_epoch=best_epoch(trainer),
+        )
         draw_plotly(
             chart,
             loss_figure(
-                [LossRun([r.loss for r in trainer.history], trainer.solved_epoch), *ghost],
+                [run, *ghost],
                 epoch,
                 bool(st.session_state.get(LOG_KEY)),
                 trainer.config.epochs,
@@ -140,12 +175,13 @@ def plotly_curves(trainer: Trainer, pair: int, epoch: int) -> None:
             trainer.history,
             pair,
             dataset.vocab.chars,
-            targets(trainer, pair),
-            trainer.solved_epoch,
+            targets(trainer, pair, held_out),
+            None if held_out else trainer.solved_epoch,
             epoch,
             trainer.config.epochs,
             max_rows=TIMELINE_ROWS,
             theme=chart_theme(),
+            held_out=held_out,
         ),
         "train_predictions_chart",
         "train-predictions",
@@ -191,6 +227,7 @@ def plotly_heatmaps(trainer: Trainer, pair: int, epoch: int) -> None:
     )
 
 
-def targets(trainer: Trainer, pair: int) -> list[int]:
+def targets(trainer: Trainer, pair: int, held_out: bool = False) -> list[int]:
     """The pair's target indices up to its length: the padding after it has no target to draw."""
-    return trainer.dataset.target_indices[pair, : trainer.dataset.lengths[pair]].tolist()
+    dataset = trainer.test_dataset if held_out else trainer.dataset
+    return dataset.target_indices[pair, : dataset.lengths[pair]].tolist()

@@ -7,5 +7,7 @@ from ui.core.state import SessionKey
 TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
 # The task generator (`ui.train.task_picker`): why the last fill was refused.
 TASK_PICKER_ERROR: SessionKey[str | None] = SessionKey("task_picker_error", None)
+# ... and what the last fill could not give as asked (fewer test pairs than asked for).
+TASK_PICKER_NOTE: SessionKey[str | None] = SessionKey("task_picker_note", None)
 # A link that starts training as it opens: "" until its page is drawn, "drawn", then "started" (once a session).
 URL_TRAIN_ON_OPEN: SessionKey[str] = SessionKey("url_train_on_open", "")

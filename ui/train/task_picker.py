@@ -16,20 +16,23 @@ from playground.lessons.tasks import (
     DEFAULT_DELAY,
     DEFAULT_LENGTH,
     DEFAULT_PAIRS,
+    DEFAULT_TEST_PAIRS,
     GENERATED_TASKS,
     TaskOptions,
+    held_out_note,
     task_config,
 )
 from playground.run.limits import LIMITS
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_config
 from ui.train.settings import change_notice, config_from_widgets
-from ui.train.state import TASK_PICKER_ERROR
+from ui.train.state import TASK_PICKER_ERROR, TASK_PICKER_NOTE
 
-TASK_KEY, LENGTH_KEY, PAIRS_KEY, DELAY_KEY = (
+TASK_KEY, LENGTH_KEY, PAIRS_KEY, TEST_PAIRS_KEY, DELAY_KEY = (
     "task_picker_task",
     "task_picker_length",
     "task_picker_pairs",
+    "task_picker_test_pairs",
     "task_picker_delay",
 )
 FILL_BUTTON = "task_picker_fill"
@@ -47,6 +50,7 @@ def _whole(key: str, what: str) -> int:
 def _fill() -> None:
     """Button callback: generate the pairs and write them, with the task's settings, into the controls."""
     TASK_PICKER_ERROR.clear()
+    TASK_PICKER_NOTE.clear()
     try:
         base = config_from_widgets()
     except PlaygroundError:
@@ -57,11 +61,13 @@ def _fill() -> None:
             pairs=_whole(PAIRS_KEY, "number of pairs"),
             delay=_whole(DELAY_KEY, "delay"),
             seed=base.seed,
+            test_pairs=_whole(TEST_PAIRS_KEY, "number of test pairs"),
         )
         config = task_config(st.session_state[TASK_KEY], options, base)
     except PlaygroundError as error:
         TASK_PICKER_ERROR.set(str(error))
         return
+    TASK_PICKER_NOTE.set(held_out_note(options, config))  # fewer held-out strings than asked for: said, filled
     change_experiment(config, f"{GENERATED_TASK_SOURCE}“{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
@@ -93,11 +99,19 @@ def task_picker() -> None:
             on_change=_suggest_options,
         )
         st.caption(GENERATED_TASKS[name].explanation)
-        length, pairs, delay = st.columns(3)
+        length, pairs, test_pairs, delay = st.columns(4)
         _whole_box(
             length, "Length", LENGTH_KEY, DEFAULT_LENGTH, f"Characters per string, up to {LIMITS.max_string_length}."
         )
         _whole_box(pairs, "Pairs", PAIRS_KEY, DEFAULT_PAIRS, f"Strings in the batch, up to {LIMITS.max_pairs}.")
+        _whole_box(
+            test_pairs,
+            "Test pairs",
+            TEST_PAIRS_KEY,
+            DEFAULT_TEST_PAIRS,
+            "Held-out pairs drawn from the same task, never among the training pairs: measured after every "
+            f"epoch, never trained on. 0 for none; up to {LIMITS.max_test_pairs}.",
+        )
         _whole_box(
             delay,
             "Delay k",
@@ -115,6 +129,8 @@ def task_picker() -> None:
         )
         if notice := change_notice(get_config(), GENERATED_TASK_SOURCE):  # here too: the top of the page is far
             st.caption(escape_markdown(notice))
+        if note := TASK_PICKER_NOTE.get():
+            st.warning(escape_markdown(note), icon=":material/info:")
         error = TASK_PICKER_ERROR.get()
         if error:
             st.error(escape_markdown(error), icon=":material/error:")

@@ -18,6 +18,7 @@ import streamlit as st
 from playground import Trainer
 from playground.nn.text import visible
 from playground.run.advice import conflict, not_solved_message
+from playground.run.generalisation import Verdict, generalisation, percent
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
 from ui.core.state import TRAIN_SHOWN_EPOCH
@@ -35,6 +36,11 @@ from ui.train.state import TRAIN_FOLLOWED_EPOCH
 TRAIN_EPOCH_KEY = "train_view_epoch"
 PAIR_KEY = "train_pair"
 LARGE_HEATMAPS_KEY = "train_large_heatmaps"
+LISTED_TARGETS = 8  # the solved message names the targets up to this many pairs (the typed pairs' usual count)
+HELD_OUT_HEATMAPS = (
+    "Per-step probabilities and hidden states are drawn for the training pairs; "
+    "What if? and Inside the cell look inside a held-out string too."
+)
 
 
 def not_started_views() -> None:
@@ -52,10 +58,12 @@ def live_views(trainer: Trainer) -> None:
     progress(trainer, running=True)
     if not trainer.epoch:
         return
-    pair = _pair_picker(trainer)
-    vega_curves(trainer, pair)
+    pair, held_out = _pair_picker(trainer)
+    vega_curves(trainer, pair, held_out=held_out)
     st.empty()  # where a paused run's scrubber goes
-    if not st.session_state[LIVE_HEATMAPS_KEY]:
+    if held_out:
+        st.caption(HELD_OUT_HEATMAPS)
+    elif not st.session_state[LIVE_HEATMAPS_KEY]:
         st.caption(
             "Per-step probabilities and hidden states appear when you pause or when "
             "training ends; then drag the epoch slider through the whole run."
@@ -75,10 +83,13 @@ def paused_views(trainer: Trainer) -> None:
     A network too large for the live heatmaps draws them as plotly figures, on request:
     they take the browser a second or more, which a Pause should not wait for."""
     progress(trainer, running=False)
-    pair = _pair_picker(trainer)
+    pair, held_out = _pair_picker(trainer)
     epoch = _shown_epoch(trainer)
-    vega_curves(trainer, pair, epoch)
+    vega_curves(trainer, pair, epoch, held_out)
     _epoch_slider(trainer)
+    if held_out:
+        st.caption(HELD_OUT_HEATMAPS)
+        return
     epoch = _kept_epoch(trainer, epoch)
     if heatmap_cells(trainer) <= LIVE_HEATMAP_CELLS:
         vega_heatmaps(trainer, pair, epoch)
@@ -93,10 +104,13 @@ def paused_views(trainer: Trainer) -> None:
 def finished_views(trainer: Trainer) -> None:
     """A finished run at the scrubbed epoch, in the full plotly figures."""
     progress(trainer, running=False)
-    pair = _pair_picker(trainer)
+    pair, held_out = _pair_picker(trainer)
     epoch = _shown_epoch(trainer)
-    plotly_curves(trainer, pair, epoch)
+    plotly_curves(trainer, pair, epoch, held_out)
     _epoch_slider(trainer)
+    if held_out:
+        st.caption(HELD_OUT_HEATMAPS)
+        return
     plotly_heatmaps(trainer, pair, _kept_epoch(trainer, epoch))
 
 
@@ -108,15 +122,53 @@ def progress(trainer: Trainer, running: bool) -> None:
         show_progress(trainer, running)
     config = trainer.config
     if trainer.solved_epoch is not None:
-        targets = ", ".join(escape_markdown(visible(t)) for t in trainer.dataset.targets)
+        strings = trainer.dataset.targets
+        outputs = (
+            f"**{', '.join(escape_markdown(visible(t)) for t in strings)}**"
+            if len(strings) <= LISTED_TARGETS
+            else f"all {len(strings)} target strings"
+        )
         verdict.success(
-            f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs **{targets}**.",
+            f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs {outputs}.",
             icon=":material/check_circle:",
         )
     elif trainer.done:
         losses = [record.loss for record in trainer.history]
         message = not_solved_message(config.epochs, losses, _unreachable(trainer))
         verdict.warning(escape_markdown(message), icon=":material/info:")  # it may quote typed characters
+    _held_out_line(trainer)
+
+
+def _held_out_line(trainer: Trainer) -> None:
+    """Under the progress, for a run with held-out pairs: training against held-out accuracy at the
+    newest epoch, and once the run ends, whether it learned the task or memorised its strings."""
+    if not trainer.epoch or (judged := generalisation(trainer.history[-1])) is None:
+        return
+    record = trainer.history[-1]
+    st.caption(
+        f"Accuracy, epoch {record.epoch}: training pairs {percent(judged.train_accuracy)} of characters "
+        f"({percent(record.train_string_accuracy)} of strings) · held-out pairs "
+        f"{percent(judged.test_accuracy)} ({percent(record.test_string_accuracy)} of strings) · "
+        f"held-out loss {record.test_loss:.4f}"
+    )
+    if trainer.stopped_early:
+        st.info(escape_markdown(trainer.early_stop_sentence()), icon=":material/front_hand:")
+    if not trainer.done:
+        return
+    if judged.verdict is Verdict.MEMORISED:
+        st.warning(
+            f"**{escape_markdown(judged.sentence.capitalize())}.** The network got every training pair right "
+            "but many strings it never saw wrong: it learned these strings, not the rule that makes them. "
+            "More training pairs (or a smaller network) push it towards the rule; the presets "
+            "*memorise* and *generalise* show the difference.",
+            icon=":material/psychology_alt:",
+        )
+    elif judged.verdict is Verdict.GENERALISED:
+        st.success(
+            f"**{escape_markdown(judged.sentence.capitalize())}.** It gets strings it never trained on right "
+            "too: it learned the rule, not just the strings.",
+            icon=":material/lightbulb:",
+        )
 
 
 def _shown_epoch(trainer: Trainer) -> int:
@@ -159,20 +211,26 @@ def _kept_epoch(trainer: Trainer, epoch: int) -> int:
     return kept
 
 
-def _pair_picker(trainer: Trainer) -> int:
-    """Which pair of a batch the views show; a single pair holds its place with an empty element."""
-    dataset = trainer.dataset
-    if dataset.batch_size == 1:
+def _pair_picker(trainer: Trainer) -> tuple[int, bool]:
+    """Which pair the views show, and whether it is a held-out one (listed after the training
+    pairs, marked as such); a single pair holds its place with an empty element."""
+    dataset, test = trainer.dataset, trainer.test_dataset
+    held_out_pairs = test.batch_size if test is not None else 0
+    choices = dataset.batch_size + held_out_pairs
+    if choices == 1:
         st.empty()
-        return 0
-    if st.session_state.get(PAIR_KEY, 0) >= dataset.batch_size:
+        return 0, False
+    if st.session_state.get(PAIR_KEY, 0) >= choices:
         st.session_state[PAIR_KEY] = 0
-    return st.selectbox(
-        "Pair shown in the views",
-        range(dataset.batch_size),
-        key=PAIR_KEY,
-        format_func=lambda b: f"{b}: {dataset.sources[b]} → {dataset.targets[b]}",  # strings count from 0
-    )
+
+    def label(choice: int) -> str:  # strings count from 0
+        if choice < dataset.batch_size:
+            return f"{choice}: {dataset.sources[choice]} → {dataset.targets[choice]}"
+        pair = choice - dataset.batch_size
+        return f"held-out {pair}: {test.sources[pair]} → {test.targets[pair]} (never trained on)"
+
+    choice = st.selectbox("Pair shown in the views", range(choices), key=PAIR_KEY, format_func=label)
+    return (choice, False) if choice < dataset.batch_size else (choice - dataset.batch_size, True)
 
 
 def _unreachable(trainer: Trainer) -> str | None:

@@ -131,10 +131,13 @@ def units_that_matter(config: RunConfig, params: Parameters, dataset: Dataset, v
             )
 
 
-def trajectory(trainer: Trainer, view: View) -> None:
-    """Every string's h_t as a path through the two main directions of the hidden space."""
+def trajectory(trainer: Trainer, view: View, held_out: bool = False) -> None:
+    """Every training string's h_t as a path through the two main directions of the hidden space."""
     config, dataset = trainer.config, trainer.dataset
     st.subheader("Hidden-state trajectory")
+    if held_out:
+        st.caption("The trajectories follow the training strings over the epochs; pick them above to see them.")
+        return
     if st.toggle("Show h_t of every string as a path through the hidden space", True, key=TRAJECTORY_KEY):
         paths = hidden_trajectories(trainer, view.epoch, view.layer)
         draw_plotly(
