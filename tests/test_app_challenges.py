@@ -121,12 +121,24 @@ def test_loaded_config_reaches_the_train_controls():
 def test_progress_uploads_and_joins_the_session():
     at = open_challenges()
     good = json.loads(progress_to_json({}))
-    good["passed"]["reverse-small"] = dict(epochs_trained=300, solved_epoch=25, accuracy=1.0, errors=0, parameters=536)
+    good["passed"]["parity-small"] = dict(epochs_trained=300, solved_epoch=45, accuracy=1.0, errors=0, parameters=18)
     at.file_uploader[0].set_value(("progress.json", json.dumps(good).encode(), "application/json"))
     run(at)
-    assert set(CHALLENGE_PROGRESS.get(at.session_state)) == {"reverse-small"}
-    assert any("parameters: 536" in text for text in texts(at.success))
+    assert set(CHALLENGE_PROGRESS.get(at.session_state)) == {"parity-small"}
+    assert any("parameters: 18" in text for text in texts(at.success))
     assert any("the file's word" in caption.value for caption in at.caption)  # an upload is the learner's claim
+
+
+def test_an_upload_naming_a_retired_challenge_loads_the_rest_and_says_what_it_skipped():
+    at = open_challenges()
+    old = json.loads(progress_to_json({}))
+    old["passed"]["reverse-small"] = dict(epochs_trained=300, solved_epoch=25, accuracy=1.0, errors=0, parameters=536)
+    old["passed"]["gru-hello"] = dict(epochs_trained=30, solved_epoch=12, accuracy=1.0, errors=0, parameters=70)
+    at.file_uploader[0].set_value(("progress.json", json.dumps(old).encode(), "application/json"))
+    run(at)
+    assert not at.exception and not at.error
+    assert set(CHALLENGE_PROGRESS.get(at.session_state)) == {"gru-hello"}
+    assert any("'reverse-small' is no longer a challenge" in info and "skipped" in info for info in texts(at.info))
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from playground.lessons.challenges import (
     CHALLENGES,
     MAX_PROGRESS_BYTES,
     Evidence,
+    Upload,
     progress_from_json,
     progress_from_upload,
     progress_to_json,
@@ -162,7 +163,8 @@ def test_the_issues_forged_file_passes_nothing():
     "name,evidence,shortfall",
     [
         ("gru-hello", dict(solved_epoch=31, epochs_trained=40), "right first at epoch 31, after epoch 30"),
-        ("reverse-small", dict(parameters=601), "601 parameters, more than 600"),
+        ("parity-small", dict(parameters=25), "25 parameters, more than 24"),
+        ("parity-small", dict(parameters=18, held_out_accuracy=0.84), "only 84 % of the characters"),
         ("parity", dict(solved_epoch=None, errors=2, accuracy=0.9), "no epoch got every prediction right"),
     ],
 )
@@ -175,8 +177,21 @@ def test_an_entry_short_of_its_goal_is_refused_naming_the_challenge_and_the_shor
 
 
 def test_an_entry_that_reaches_its_goal_counts():
-    entries = {name: Evidence(40, 9, 1.0, 0, 500) for name in ("gru-hello", "parity", "reverse-small")}
-    assert progress_from_upload(progress_to_json(entries).encode()) == entries
+    entries = {name: Evidence(40, 9, 1.0, 0, 18) for name in ("gru-hello", "parity", "parity-small")}
+    assert progress_from_upload(progress_to_json(entries).encode()) == Upload(entries)
+
+
+def test_an_entry_of_a_retired_challenge_is_skipped_with_a_sentence():
+    """reverse-small graded memorised strings (no network it allowed learned to reverse unseen ones); a file
+    saved while it existed still loads, its other entries count, and that entry is said to be skipped."""
+    entries = {"parity": Evidence(40, 9, 1.0, 0, 500), "reverse-small": Evidence(300, 25, 1.0, 0, 536)}
+    upload = progress_from_upload(progress_to_json(entries).encode())
+    assert upload.progress == {"parity": entries["parity"]}
+    (sentence,) = upload.skipped
+    assert sentence.startswith("'reverse-small' is no longer a challenge (") and sentence.endswith(
+        "its entry was skipped."
+    )
+    assert progress_from_json(progress_to_json(entries).encode()) == {"parity": entries["parity"]}
 
 
 def test_the_challenges_page_counts_no_forged_pass_and_says_uploads_are_a_claim():

@@ -26,7 +26,7 @@ from playground.lessons.challenges import (
     record,
 )
 from playground.nn.text import visible
-from ui.challenges.state import CHALLENGE_PROGRESS, CHALLENGE_UPLOADED_FILE
+from ui.challenges.state import CHALLENGE_PROGRESS, CHALLENGE_UPLOAD_SKIPPED, CHALLENGE_UPLOADED_FILE
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_trainer
 from ui.core.state import ACTIVE_CHALLENGE
@@ -134,6 +134,9 @@ def progress_files() -> None:
         "but the run behind it is not trained again here, so its accuracies, on unseen strings too, are "
         "the file's word."
     )
+    if uploaded is not None and CHALLENGE_UPLOADED_FILE.get() == uploaded.file_id:
+        for sentence in CHALLENGE_UPLOAD_SKIPPED.get():
+            st.info(escape_markdown(sentence), icon=":material/info:")
     if uploaded is None or CHALLENGE_UPLOADED_FILE.get() == uploaded.file_id:
         return
     try:
@@ -145,5 +148,6 @@ def progress_files() -> None:
         )
         return
     CHALLENGE_UPLOADED_FILE.set(uploaded.file_id)
-    CHALLENGE_PROGRESS.set(merge(progress, loaded))
+    CHALLENGE_UPLOAD_SKIPPED.set(loaded.skipped)
+    CHALLENGE_PROGRESS.set(merge(progress, loaded.progress))
     st.rerun()  # redraw the cards with the joined progress
