@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import statistics
 import time
 
@@ -72,7 +71,7 @@ from bench.load_test import percentile
 from deploy.classroom import Classroom, classroom
 from devtools.streamlit_client import Client, load_page
 from playground.run.config import RunConfig
-from playground.run.limits import LIMITS
+from playground.run.limits import largest_network
 from playground.url_state import query_string
 from ui.server.reconnect import LOST_SESSION_MESSAGE
 
@@ -81,16 +80,7 @@ HEAVY_HEAD_START = 2.0  # seconds the heavy runs train before the class presses 
 
 def heavy_query() -> str:
     """The link of the largest model the host's caps allow, on the default task."""
-    config = dataclasses.replace(
-        RunConfig(),
-        cell="lstm",
-        hidden_size=LIMITS.max_hidden_size,
-        layers=LIMITS.max_layers,
-        bidirectional=True,
-        head="linear",
-        epochs=LIMITS.max_epochs,
-    )
-    return query_string(config)
+    return query_string(largest_network(RunConfig()))
 
 
 def run_plain(students: list[int], show_text: bool) -> None:

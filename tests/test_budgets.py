@@ -22,7 +22,7 @@ from playground import RunConfig, Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.run import limits
 from playground.run.compare import Comparison, Contender
-from playground.run.limits import LIMITS
+from playground.run.limits import LIMITS, largest_network
 from playground.run.memory import MEGABYTE, booked_bytes, held_bytes, trainer_booked_bytes, trainer_bytes
 from ui.compare.state import COMPARISON
 from ui.core import budgets
@@ -32,15 +32,7 @@ from ui.server import session_release
 from ui.server.session_release import release_ended_sessions
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-LARGEST = dataclasses.replace(
-    RunConfig(),
-    cell="lstm",
-    hidden_size=LIMITS.max_hidden_size,
-    layers=LIMITS.max_layers,
-    bidirectional=True,
-    head="linear",
-    epochs=LIMITS.max_epochs,
-)
+LARGEST = largest_network(RunConfig())
 
 
 def reachable_tensor_bytes(root: object) -> int:

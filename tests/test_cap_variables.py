@@ -38,6 +38,7 @@ CLI_CASES = [
     ("RNN_PLAYGROUND_MAX_SESSION_MEGABYTES", "0"),
     ("RNN_PLAYGROUND_MAX_SERVER_MEGABYTES", "-1"),
     ("RNN_PLAYGROUND_MAX_TRAINING_TABS_PER_BROWSER", "1.5"),
+    ("RNN_PLAYGROUND_MAX_TEST_PAIRS", "many"),
 ]
 PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py"))
 

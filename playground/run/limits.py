@@ -17,8 +17,12 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from playground.run.errors import CapVariableError
+
+if TYPE_CHECKING:
+    from playground.run.config import RunConfig
 
 # The share of the host's memory one server process may hold by default. `python -m deploy.classroom`
 # gives each of its replicas that share divided by their number (it sets `RNN_PLAYGROUND_MAX_SERVER_MEGABYTES`).
@@ -120,3 +124,17 @@ def check_limits() -> None:
     """Raise `CapVariableError` if an ``RNN_PLAYGROUND_<NAME>`` variable of this process is not a valid cap."""
     if _CAP_PROBLEM is not None:
         raise CapVariableError(_CAP_PROBLEM)
+
+
+def largest_network(config: RunConfig, limits: Limits = LIMITS) -> RunConfig:
+    """``config`` with the largest network the caps allow (a bidirectional LSTM of the most units
+    and layers, a Linear head, the most epochs): what a hostile student can ask of a shared server,
+    and what its budgets and benchmarks are sized against."""
+    return config.with_changes(
+        cell="lstm",
+        hidden_size=limits.max_hidden_size,
+        layers=limits.max_layers,
+        bidirectional=True,
+        head="linear",
+        epochs=limits.max_epochs,
+    )
