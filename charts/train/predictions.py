@@ -148,7 +148,7 @@ def predictions_figure(
             [char_label(vocab[t]) for t in targets],
             side="top",
             title=dict(text="target", standoff=4),
-            range=[-0.5, columns + 1.3],
+            range=[-0.5, columns - 0.5 + solved_label_room(columns, plot_px)],
         ),
         yaxis=dict(tickvals=list(range(len(epochs))), ticktext=row_labels, autorange="reversed", showgrid=False),
         shapes=shapes,
@@ -160,6 +160,15 @@ def predictions_figure(
         layout["xaxis"]["tickvals"] = layout["xaxis"]["tickvals"][::stride]
         layout["xaxis"]["ticktext"] = layout["xaxis"]["ticktext"][::stride]
     return assemble(data, layout, timeline_title(held_out), 120 + ROW_HEIGHT * rows_reserved, theme)
+
+
+SOLVED_LABEL_PX = 64  # "✓ solved" at 13 px, right of the solving epoch's row
+
+
+def solved_label_room(columns: int, plot_px: float) -> float:
+    """Columns of room right of the cells for "✓ solved": its width in the columns' scale, so at
+    16 steps in half the page it is not cut off by the chart's edge (1.8 columns were enough at 5)."""
+    return max(1.8, SOLVED_LABEL_PX * columns / max(plot_px - SOLVED_LABEL_PX, 1.0))
 
 
 def predicted_string(record: EpochRecord, pair: int, held_out: bool) -> str:
