@@ -136,11 +136,13 @@ def test_a_link_too_long_to_read_says_so(app_and_browser):
     context.close()
 
 
-# Every frame the browser paints: the text boxes' values and the progress text.
+# Every frame the browser paints: the training strings' boxes' values (the first two text areas; the
+# test pairs' follow them) and the progress text.
 RECORD_FRAMES = """
 window.__frames = [];
 const tick = () => {
-  const boxes = Array.from(document.querySelectorAll('[data-testid="stTextArea"] textarea')).map(box => box.value);
+  const boxes = Array.from(document.querySelectorAll('[data-testid="stTextArea"] textarea'))
+    .slice(0, 2).map(box => box.value);
   const progress = document.querySelector('[data-testid="stProgress"]');
   const text = progress ? progress.innerText : null;
   const last = window.__frames[window.__frames.length - 1];
