@@ -25,8 +25,10 @@ from dataclasses import dataclass
 
 import torch
 
+from playground.nn.data import Vocabulary
 from playground.nn.model import State
 from playground.nn.text import quoted, split_characters
+from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
 from playground.run.trainer import ONE_THREAD_ARITHMETIC, Trainer
@@ -111,10 +113,11 @@ def _whole_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LIMITS) -> list[int]:
-    """Every check a sample must pass, with a sentence for each; returns the prime's indices."""
+def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings, limits: Limits = LIMITS) -> list[int]:
+    """Every check a sample of a run of ``config`` (trained on ``vocab``) must pass, with a sentence
+    for each; returns the prime's indices. The exported script is checked before any training."""
     cap = limits.max_sample_length
-    if trainer.config.bidirectional:
+    if config.bidirectional:
         raise PlaygroundError(
             "A bidirectional network reads each string from its end too, which a text still being written "
             "does not have; train it with bidirectional off to let it write."
@@ -141,7 +144,6 @@ def check_sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LI
         raise PlaygroundError("Type a prime, at least one character for the network to read before it writes.")
     if len(prime) > cap:
         raise PlaygroundError(f"The prime has {len(prime)} characters; at most {cap} (a cap set by the host) are read.")
-    vocab = trainer.dataset.vocab
     unseen = [char for char in dict.fromkeys(prime) if char not in vocab.chars]
     if unseen:
         raise PlaygroundError(
@@ -158,7 +160,7 @@ def sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LIMITS) 
     Raises `PlaygroundError` with a sentence for settings it cannot use (see `check_sample`).
     Greedy and sampled side by side are two calls, the first with temperature 0.
     """
-    prime = check_sample(trainer, settings, limits)
+    prime = check_sample(trainer.config, trainer.dataset.vocab, settings, limits)
     model, chars = trainer.model, trainer.dataset.vocab.chars
     generator = torch.Generator().manual_seed(settings.seed)
     steps: list[WrittenStep] = []
