@@ -168,3 +168,12 @@ def test_a_bidirectional_network_cannot_write():
     trainer = Trainer(NEXT_CHAR.with_changes(bidirectional=True, epochs=1))
     with pytest.raises(PlaygroundError, match="bidirectional network reads each string from its end"):
         sample(trainer, SampleSettings("y"))
+
+
+@pytest.mark.parametrize("temperature", [0, 1.0])
+def test_scores_that_are_not_finite_get_a_sentence(temperature):
+    trainer = Trainer(NEXT_CHAR.with_changes(epochs=1))
+    with torch.no_grad():
+        trainer.model.head.bias[0] = math.inf
+    with pytest.raises(PlaygroundError, match="The network's scores are not finite numbers, so it cannot write"):
+        sample(trainer, SampleSettings("y", 5, temperature))

@@ -171,17 +171,16 @@ def sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LIMITS) 
             scores, features, state = model.run(torch.tensor([[index]]), state)
         for step in range(settings.length):
             scores, features = scores[0, -1], features[0, -1]
-            if not torch.isfinite(scores).all():
+            probabilities = torch.softmax(scores, dim=-1)
+            top = torch.topk(probabilities, min(LIKELIEST_SHOWN, len(chars)))
+            # NaN or infinite scores make every probability NaN (read here from the likeliest, at no cost)
+            if math.isnan(top.values[0].item()):
                 raise PlaygroundError(
                     "The network's scores are not finite numbers, so it cannot write; train it again."
                 )
             index, distribution = draw(scores, settings.temperature, settings.top_k, generator)
-            probabilities = torch.softmax(scores, dim=-1)
-            top = torch.topk(probabilities, min(LIKELIEST_SHOWN, len(chars)))
-            likeliest = tuple(
-                Candidate(chars[i], p, distribution[i].item())
-                for p, i in zip(top.values.tolist(), top.indices.tolist())
-            )
+            candidates = zip(top.indices.tolist(), top.values.tolist(), distribution[top.indices].tolist())
+            likeliest = tuple(Candidate(chars[i], p, drawn) for i, p, drawn in candidates)
             steps.append(WrittenStep(chars[index.item()], likeliest))
             hidden.append(features)
             if step + 1 < settings.length:
