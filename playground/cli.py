@@ -8,6 +8,7 @@
     python -m playground train --source hello --target ohlol --test-source holle --test-target ohlle
     python -m playground challenges
     python -m playground challenge copy-rnn --hidden-size 64 --epochs 200
+    python -m playground sample --preset next-char --prime yo --length 80 --temperature 0.8 --top-k 5 --seed 1
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
@@ -17,6 +18,12 @@ and ``--test-target``) are measured after every epoch: each line shows their los
 ends with a line saying whether it learned or memorised (`playground.run.generalisation`).
 ``challenge NAME`` trains a challenge's starting config with the flags on top and prints its
 evidence, then PASS or FAIL (exit status 0 or 1).
+
+``sample`` trains like ``train`` (the summary on stderr), then prints the prime and what the network
+writes after it (`playground.run.sampling`): ``--prime``, ``--length`` (a generated task's length is
+``--task-length`` there), ``--temperature``, ``--top-k`` and ``--sample-seed``, which seeds the draws
+and defaults to ``--seed`` (so ``--seed 1`` sets the training's and the draws' seed).
+``export`` with ``--sample-prime`` (``--sample-length`` ...) adds the same writing to the script.
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
