@@ -264,10 +264,17 @@ def _task_options(options: dict[str, Any], seed: int) -> tasks.TaskOptions:
     )
 
 
+def _task_flag(option: str, command: str) -> str:
+    """A generated task's option as typed: ``sample``'s own ``--length`` makes its ``--task-length``."""
+    if option == "length" and command == "sample":
+        return "--task-length"
+    return f"--{option.replace('_', '-')}"
+
+
 def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[str, Any]) -> RunConfig:
     """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
     name = changes.get("task")
-    task_flags = [f"--{flag.replace('_', '-')}" for flag in TASK_FLAGS if flag in options]
+    task_flags = [_task_flag(flag, options["command"]) for flag in TASK_FLAGS if flag in options]
     if name not in tasks.GENERATED_TASKS:
         if task_flags:
             raise PlaygroundError(

@@ -177,3 +177,24 @@ def test_scores_that_are_not_finite_get_a_sentence(temperature):
         trainer.model.head.bias[0] = math.inf
     with pytest.raises(PlaygroundError, match="The network's scores are not finite numbers, so it cannot write"):
         sample(trainer, SampleSettings("y", 5, temperature))
+
+
+def test_a_translate_model_writes_its_outputs_fed_back_in():
+    """hello → ohlol's model was never fed its outputs; it still writes, from its own vocabulary."""
+    trainer = trained(RunConfig(epochs=5))
+    written = sample(trainer, SampleSettings("h", 40, 1.0, 0, 1))
+    chars = trainer.dataset.vocab.chars
+    indices = torch.tensor([[chars.index(c) for c in "h" + written.text]])
+    with torch.no_grad():
+        probabilities = torch.softmax(trainer.model(indices)[0, :-1], dim=-1)
+    first = torch.tensor([step.likeliest[0].probability for step in written.steps])
+    assert torch.allclose(first, probabilities.max(dim=-1).values, atol=1e-6)
+
+
+def test_a_prime_is_read_character_by_character_as_the_training_strings_were():
+    """An emoji with its modifier is one character of the vocabulary, in the prime as in training."""
+    trainer = trained(NEXT_CHAR.with_changes(sources=("hi 👋🏽 hi 👋🏽",), epochs=5))
+    written = sample(trainer, SampleSettings("👋🏽", 20, 1.0, 0, 1))
+    assert all(step.char in trainer.dataset.vocab.chars for step in written.steps)
+    with pytest.raises(PlaygroundError, match="has '👋'"):
+        sample(trainer, SampleSettings("👋", 20))

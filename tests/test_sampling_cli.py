@@ -99,6 +99,10 @@ def test_export_without_a_prime_writes_nothing(capsys):
         (["sample", "--prime", "y", "--top-k", "nan"], "error: --top-k: 'nan' is not a whole number"),
         (["sample", "--prime", "y", "--sample-seed", "x"], "error: --sample-seed: 'x' is not a whole number"),
         (
+            ["sample", "--prime", "y", "--task-length", "5"],
+            "error: Use --task-length with a generated task: --task {shift,copy,reverse,parity,count,brackets,text}.",
+        ),
+        (
             ["export", "--preset", "next-char", "--sample-prime", "yo!"],
             "error: The prime 'yo!' has '!': the network never saw it in training; use its characters: 'if youwant'.",
         ),
