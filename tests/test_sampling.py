@@ -133,6 +133,8 @@ SMALL = Limits(max_sample_length=10)
         ),
         (SampleSettings("hey", 5), r"has 'h', 'e': the network never saw them"),
         (SampleSettings("", 5), "Type a prime, at least one character"),
+        (SampleSettings("ABCDEFG", 5), "has 'A', 'B', 'C', 'D', 'E' and 2 more: the network never saw them"),
+        (SampleSettings("y", 5, True), "Temperature must be.*got True"),
         (SampleSettings("y" * 11, 5), "The prime has 11 characters; at most 10"),
         (SampleSettings("y", 11), r"whole number from 1 to 10 \(a cap set by the host\); got 11"),
         (SampleSettings("y", 0), "from 1 to 10.*got 0"),

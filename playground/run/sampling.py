@@ -38,6 +38,7 @@ MAX_TEMPERATURE = 2.0
 # softmax is NaN; already at 0.01 nearly every draw is the likeliest character.
 MIN_TEMPERATURE = 0.01
 LIKELIEST_SHOWN = 5  # candidates kept per step, for a page's bars
+UNSEEN_NAMED = 5  # characters a prime's sentence names before "and N more"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,12 @@ def draw(
     return torch.multinomial(distribution, 1, generator=generator)[0], distribution
 
 
+def _listed(chars: list[str], shown: int = UNSEEN_NAMED) -> str:
+    """The first ``shown`` characters quoted, and how many more."""
+    listed = ", ".join(quoted(char) for char in chars[:shown])
+    return listed if len(chars) <= shown else f"{listed} and {len(chars) - shown} more"
+
+
 def _whole_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -128,7 +135,8 @@ def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings,
             f"got {settings.length}."
         )
     temperature = settings.temperature
-    if not (isinstance(temperature, int | float) and math.isfinite(temperature)) or not (
+    is_number = isinstance(temperature, int | float) and not isinstance(temperature, bool)
+    if not (is_number and math.isfinite(temperature)) or not (
         temperature == 0 or MIN_TEMPERATURE <= temperature <= MAX_TEMPERATURE
     ):
         raise PlaygroundError(
@@ -147,7 +155,7 @@ def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings,
     unseen = [char for char in dict.fromkeys(prime) if char not in vocab.chars]
     if unseen:
         raise PlaygroundError(
-            f"The prime {quoted(settings.prime, 40)} has {', '.join(quoted(char) for char in unseen)}: "
+            f"The prime {quoted(settings.prime, 40)} has {_listed(unseen)}: "
             f"the network never saw {'it' if len(unseen) == 1 else 'them'} in training; "
             f"use its characters: {quoted(''.join(vocab.chars))}."
         )
