@@ -8,6 +8,7 @@
     python -m playground train --source hello --target ohlol --test-source holle --test-target ohlle
     python -m playground challenges
     python -m playground challenge copy-rnn --hidden-size 64 --epochs 200
+    python -m playground sample --preset next-char --prime yo --length 80 --temperature 0.8 --top-k 5 --seed 1
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
@@ -17,6 +18,12 @@ and ``--test-target``) are measured after every epoch: each line shows their los
 ends with a line saying whether it learned or memorised (`playground.run.generalisation`).
 ``challenge NAME`` trains a challenge's starting config with the flags on top and prints its
 evidence, then PASS or FAIL (exit status 0 or 1).
+
+``sample`` trains like ``train`` (the summary on stderr), then prints the prime and what the network
+writes after it (`playground.run.sampling`): ``--prime``, ``--length`` (a generated task's length is
+``--task-length`` there), ``--temperature``, ``--top-k`` and ``--sample-seed``, which seeds the draws
+and defaults to ``--seed`` (so ``--seed 1`` sets the training's and the draws' seed).
+``export`` with ``--sample-prime`` (``--sample-length`` ...) adds the same writing to the script.
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
@@ -55,6 +62,7 @@ from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.generalisation import generalisation
 from playground.run.limits import check_limits
+from playground.run.sampling import SampleSettings, check_sample, sample
 from playground.run.setting_type import Setting
 from playground.run.settings import in_config_order
 from playground.run.trainer import Trainer
@@ -142,7 +150,56 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
     parser.add_argument(f"--{setting.flag}", **options)
 
 
-def _add_settings(parser: argparse.ArgumentParser, presets: bool = True) -> None:
+def _add_sample_flags(parser: argparse.ArgumentParser, prefix: str) -> None:
+    """What a trained network writes (`playground.run.sampling`): ``--prime`` ... for ``sample``,
+    ``--sample-prime`` ... for ``export``; ``--sample-seed`` in both, the config's ``--seed`` if not given."""
+    group = parser.add_argument_group("writing (after training)")
+    defaults = SampleSettings("")
+    group.add_argument(f"--{prefix}prime", dest="sample_prime", metavar="TEXT", help="what the network reads first")
+    group.add_argument(
+        f"--{prefix}length",
+        dest="sample_length",
+        type=_whole_number,
+        metavar="N",
+        default=defaults.length,
+        help=f"characters to write ({defaults.length})",
+    )
+    group.add_argument(
+        f"--{prefix}temperature",
+        dest="sample_temperature",
+        type=_number,
+        metavar="X",
+        default=defaults.temperature,
+        help=f"0: always the likeliest character; up to 2 ({defaults.temperature:g})",
+    )
+    group.add_argument(
+        f"--{prefix}top-k",
+        dest="sample_top_k",
+        type=_whole_number,
+        metavar="K",
+        default=defaults.top_k,
+        help="draw among the K likeliest characters; 0: among all (0)",
+    )
+    group.add_argument(
+        "--sample-seed", type=_whole_number, metavar="N", help="seeds the draws (default: the training --seed)"
+    )
+
+
+def _sample_settings(args: argparse.Namespace, config: RunConfig) -> SampleSettings | None:
+    """The writing flags as `SampleSettings`; None without a prime (``export`` then only trains)."""
+    options = vars(args)
+    if options.get("sample_prime") is None:
+        return None
+    return SampleSettings(
+        prime=options["sample_prime"],
+        length=options["sample_length"],
+        temperature=options["sample_temperature"],
+        top_k=options["sample_top_k"],
+        seed=options.get("sample_seed", config.seed),
+    )
+
+
+def _add_settings(parser: argparse.ArgumentParser, presets: bool = True, task_length: str = "--length") -> None:
     if presets:
         parser.add_argument(
             "--preset", type=_preset_name, metavar="NAME", help="start from a lesson's settings (see `presets`)"
@@ -151,7 +208,11 @@ def _add_settings(parser: argparse.ArgumentParser, presets: bool = True) -> None
         _add_setting(parser, setting)
     generated = parser.add_argument_group("generated tasks (with --task NAME other than translate/next-char)")
     generated.add_argument(
-        "--length", type=_whole_number, metavar="N", help=f"characters per string ({tasks.DEFAULT_LENGTH})"
+        task_length,
+        dest="length",
+        type=_whole_number,
+        metavar="N",
+        help=f"characters per string ({tasks.DEFAULT_LENGTH})",
     )
     generated.add_argument("--pairs", type=_whole_number, metavar="N", help=f"string pairs ({tasks.DEFAULT_PAIRS})")
     generated.add_argument(
@@ -176,6 +237,12 @@ def build_parser() -> argparse.ArgumentParser:
         "export", help="print the experiment as a standalone PyTorch script", argument_default=argparse.SUPPRESS
     )
     _add_settings(export)
+    _add_sample_flags(export, "sample-")
+    sample = commands.add_parser(
+        "sample", help="train, then print what the network writes after --prime", argument_default=argparse.SUPPRESS
+    )
+    _add_settings(sample, task_length="--task-length")
+    _add_sample_flags(sample, "")
     commands.add_parser("challenges", help="list the challenges: NAME<TAB>title")
     challenge = commands.add_parser(
         "challenge",
@@ -197,10 +264,17 @@ def _task_options(options: dict[str, Any], seed: int) -> tasks.TaskOptions:
     )
 
 
+def _task_flag(option: str, command: str) -> str:
+    """A generated task's option as typed: ``sample``'s own ``--length`` makes its ``--task-length``."""
+    if option == "length" and command == "sample":
+        return "--task-length"
+    return f"--{option.replace('_', '-')}"
+
+
 def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[str, Any]) -> RunConfig:
     """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
     name = changes.get("task")
-    task_flags = [f"--{flag.replace('_', '-')}" for flag in TASK_FLAGS if flag in options]
+    task_flags = [_task_flag(flag, options["command"]) for flag in TASK_FLAGS if flag in options]
     if name not in tasks.GENERATED_TASKS:
         if task_flags:
             raise PlaygroundError(
@@ -296,6 +370,21 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sample(args: argparse.Namespace) -> int:
+    """Train (the summary on stderr, as ``train``'s), then print the prime and what the network wrote."""
+    config = config_from_args(args)
+    writing = _sample_settings(args, config)
+    if writing is None:
+        raise PlaygroundError("Give --prime TEXT: the characters the network reads before it writes.")
+    trainer = Trainer(config)
+    check_sample(config, trainer.dataset.vocab, writing, trainer.limits)  # before training, not after
+    trainer.train()
+    for line in summary_lines(trainer):
+        print(line, file=sys.stderr)
+    _write(writing.prime + sample(trainer, writing).text + "\n")
+    return 0
+
+
 def _challenge(args: argparse.Namespace) -> int:
     """Train the challenge's config to its last epoch; the evidence, then PASS or FAIL last."""
     challenge = get_challenge(args.name)
@@ -322,8 +411,11 @@ def _run(argv: Sequence[str] | None) -> int:
             _write("".join(f"{challenge.name}\t{challenge.title}\n" for challenge in CHALLENGES.values()))
             return 0
         if args.command == "export":
-            _write(export_script(config_from_args(args)))
+            config = config_from_args(args)
+            _write(export_script(config, _sample_settings(args, config)))
             return 0
+        if args.command == "sample":
+            return _sample(args)
         if args.command == "challenge":
             return _challenge(args)
         return _train(args)

@@ -26,6 +26,7 @@ from playground.nn.cells import CELLS
 from playground.nn.data import PAD_SOURCE, PAD_TARGET, Dataset, build_test_dataset
 from playground.nn.rnncell_loop import loop_cells
 from playground.run.config import ENCODING_LABELS, HEAD_LABELS, RunConfig
+from playground.run.sampling import SampleSettings, check_sample, draw
 from playground.run.trainer import check_config
 
 
@@ -208,7 +209,53 @@ def _optional_packing_lines(config: RunConfig) -> list[str]:
     ]
 
 
-def _model_section(config: RunConfig, padded: bool, optional_lengths: bool = False) -> list[str]:
+def _step_method(config: RunConfig) -> list[str]:
+    """Model.step for writing: one character in, its scores out, the state carried (`RecurrentModel.run`)."""
+    if CELLS[config.cell].hand_looped:
+        core = ["        out, state = loop_cells(self.core, x, hidden=state)  # each layer's h carried on"]
+    else:
+        core = ["        out, state = self.core(x, state)  # one step of one string: the same in either layout"]
+    scores = "self.head(out)" if config.head == "linear" else "out"
+    return [
+        "",
+        "    def step(self, x, state):",
+        '        """One character (1, 1) in, its scores (num_classes,) out, the state carried on (None: zeros)."""',
+        *_encode_lines(config),
+        *core,
+        f"        return {scores}[0, -1], state",
+    ]
+
+
+def _sample_section(prime: list[int], settings: SampleSettings) -> list[str]:
+    """Writing after training: the app's own `draw` (`playground.run.sampling`), copied, fed its draws back."""
+    return [
+        "",
+        "",
+        "# Writing: the trained network reads the prime, then draws each next character and reads it back,",
+        "# carrying its state. draw() is the app's own (softmax of scores / temperature over the top_k",
+        "# likeliest, one torch.multinomial draw; temperature 0 takes the likeliest).",
+        *inspect.getsource(draw).splitlines(),
+        "",
+        "",
+        f"prime = {prime}  # {settings.prime!r}",
+        f"sample_length = {settings.length}",
+        f"temperature = {settings.temperature!r}",
+        f"top_k = {settings.top_k}  # 0: all characters",
+        f"generator = torch.Generator().manual_seed({settings.seed})  # the same seed writes the same text",
+        "written = ''",
+        "state = None",
+        "with torch.no_grad():",
+        "    for index in prime:",
+        "        scores, state = model.step(torch.LongTensor([[index]]), state)",
+        "    for _ in range(sample_length):",
+        "        index, _ = draw(scores, temperature, top_k, generator)",
+        "        written += idx2char[index]",
+        "        scores, state = model.step(index.view(1, 1), state)",
+        "print(''.join(idx2char[i] for i in prime) + written)",
+    ]
+
+
+def _model_section(config: RunConfig, padded: bool, optional_lengths: bool = False, writes: bool = False) -> list[str]:
     cell = CELLS[config.cell]
     lines = [
         *_loop_section(config),
@@ -235,7 +282,7 @@ def _model_section(config: RunConfig, padded: bool, optional_lengths: bool = Fal
         lines.append("        return self.head(out)  # (batch, seq, num_classes) scores")
     else:
         lines.append("        return out  # the hidden state is the (batch, seq, num_classes) scores")
-    return lines
+    return lines + (_step_method(config) if writes else [])
 
 
 def _loss_lines(config: RunConfig, padded: bool, prefix: str = "", indent: str = "    ") -> list[str]:
@@ -286,9 +333,11 @@ def _prediction_lines(padded: bool) -> list[str]:
     return ["    predicted = [''.join(idx2char[i] for i in row) for row in idx.tolist()]"]
 
 
-def export_script(config: RunConfig) -> str:
-    """A runnable script training ``config`` exactly like the app; raises PlaygroundError."""
+def export_script(config: RunConfig, writing: SampleSettings | None = None) -> str:
+    """A runnable script training ``config`` exactly like the app, then, with ``writing``, printing
+    the text `playground.run.sampling.sample` writes; raises PlaygroundError."""
     dataset = check_config(config)
+    prime = None if writing is None else check_sample(config, dataset.vocab, writing)
     test = build_test_dataset(config, dataset.vocab)
     padded = dataset.padded or (test is not None and test.padded)
     optional_lengths = padded and not (dataset.padded and (test is None or test.padded))
@@ -309,7 +358,7 @@ def export_script(config: RunConfig) -> str:
         *_settings_section(config, len(dataset.vocab)),
         "",
         "",
-        *_model_section(config, padded, optional_lengths),
+        *_model_section(config, padded, optional_lengths, writes=writing is not None),
         "",
         "",
         "torch.set_num_threads(1)  # the app trains on one thread: more threads sum in another order",
@@ -343,6 +392,7 @@ def export_script(config: RunConfig) -> str:
             if test is not None
             else ['          f"loss={loss.item():.4f} (exact {loss.item()!r})")']
         ),
+        *([] if writing is None else _sample_section(prime, writing)),
         "",
     ]
     return "\n".join(lines)

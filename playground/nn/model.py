@@ -24,6 +24,9 @@ from playground.nn.rnncell_loop import loop_cells
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 
+# A core's state between calls: nn.RNN's and nn.GRU's h, nn.LSTM's (h, c), the hand loop's h of each layer.
+State = torch.Tensor | tuple[torch.Tensor, torch.Tensor] | list[torch.Tensor]
+
 
 def input_size(config: RunConfig, vocab_size: int) -> int:
     """Width of the vectors the recurrent core receives at each time step."""
@@ -110,26 +113,46 @@ class RecurrentModel(nn.Module):
         weight = None if self.encoder is None else self.encoder.weight
         return encode_indices(self.config.encoding, indices, self.vocab_size, weight)
 
-    def _run_module(self, inputs: torch.Tensor, lengths: torch.Tensor | None) -> torch.Tensor:
+    def _zero_state(self, inputs: torch.Tensor) -> State:
+        """h_0 (and c_0) zeros for the batch of ``inputs``, as in the lessons."""
         config = self.config
         h_0 = inputs.new_zeros(config.layers * config.num_directions, inputs.shape[0], config.hidden_size)
-        state = self.cell.initial_state(h_0)
-        if lengths is not None:
-            return run_packed(self.core, inputs, lengths, state, config.batch_first)
-        if config.batch_first:
-            output, _ = self.core(inputs, state)
-            return output
-        output, _ = self.core(inputs.transpose(0, 1), state)
-        return output.transpose(0, 1)
+        return self.cell.initial_state(h_0)
+
+    def _scores(self, features: torch.Tensor) -> torch.Tensor:
+        return features if self.head is None else self.head(features)
+
+    def run(self, indices: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, torch.Tensor, State]:
+        """Pairs of one length from ``state`` (None: zeros): the scores (batch, seq, vocab), the top
+        layer's h at every step (batch, seq, hidden) and the state after the last step.
+
+        The state is the core's own (the fused module's h_n, or (h_n, c_n); the hand loop's list of
+        each layer's h), so a text read or written a piece at a time carries it from call to call
+        (`playground.run.sampling`).
+        """
+        inputs = self.encode(indices)
+        if self.cell.hand_looped:
+            features, state = loop_cells(self.core, inputs, hidden=state)
+            return self._scores(features), features, state
+        if state is None:
+            state = self._zero_state(inputs)
+        if self.config.batch_first:
+            features, state = self.core(inputs, state)
+        else:
+            features, state = self.core(inputs.transpose(0, 1), state)
+            features = features.transpose(0, 1)
+        return self._scores(features), features, state
 
     def forward(self, indices: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
         """``lengths`` (batch,) only for a batch of pairs of different lengths (see the module's docstring)."""
+        if lengths is None:
+            return self.run(indices)[0]
         inputs = self.encode(indices)
         if self.cell.hand_looped:
             features = loop_cells(self.core, inputs, lengths)[0]
         else:
-            features = self._run_module(inputs, lengths)
-        return features if self.head is None else self.head(features)
+            features = run_packed(self.core, inputs, lengths, self._zero_state(inputs), self.config.batch_first)
+        return self._scores(features)
 
 
 def sequence_loss(logits: torch.Tensor, targets: torch.Tensor, reduction: str) -> torch.Tensor:

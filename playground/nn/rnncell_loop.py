@@ -15,16 +15,23 @@ from torch import nn
 
 
 def loop_cells(
-    cells: Sequence[nn.Module], inputs: torch.Tensor, lengths: torch.Tensor | None = None
+    cells: Sequence[nn.Module],
+    inputs: torch.Tensor,
+    lengths: torch.Tensor | None = None,
+    hidden: list[torch.Tensor] | None = None,
 ) -> tuple[torch.Tensor, list[torch.Tensor]]:
     """Example 12-1's loop: one cell call per layer per time step, written out by hand.
 
-    ``inputs`` is (batch, seq, features) and every h_0 is zeros. Returns the top layer's
+    ``inputs`` is (batch, seq, features); each layer starts from ``hidden`` (a text written one
+    character at a time carries it on), zeros if None. Returns the top layer's
     h_t at every step, (batch, seq, hidden), and each layer's last hidden state.
     With ``lengths`` (batch,), a pair shorter than the batch stops at its end: its state
     is held from there on and its outputs are zeros, as packing gives the fused modules.
     """
-    hidden = [inputs.new_zeros(inputs.shape[0], cell.hidden_size) for cell in cells]
+    if hidden is None:
+        hidden = [inputs.new_zeros(inputs.shape[0], cell.hidden_size) for cell in cells]
+    else:
+        hidden = list(hidden)
     outputs = []
     for step in range(inputs.shape[1]):
         x = inputs[:, step]

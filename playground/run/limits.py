@@ -69,6 +69,9 @@ class Limits:
     max_server_megabytes: float = server_megabytes()
     # Tabs of one browser that may train at once: ten tabs still get one share of the CPU.
     max_training_tabs_per_browser: int = 1
+    # Characters a trained network writes in one go, and the longest prime it reads first
+    # (playground.run.sampling): one step of the network each, a few tenths of a second for 500.
+    max_sample_length: int = 500
 
 
 # The most a host may allow, where more would break the arithmetic rather than a lesson: an optimizer
