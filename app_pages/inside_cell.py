@@ -17,7 +17,7 @@ config = trainer.config
 show_run_summary()  # after trained_run: a run it starts is shown as trained
 
 dataset, held_out = strings_to_look_at(trainer, "inside-strings")
-pick = inside_pickers(trainer, dataset)
+pick = inside_pickers(trainer, dataset, held_out)
 params = trainer.history[pick.epoch - 1].parameters
 with stop_on_refusal():
     states = module_states(config, params, dataset)

@@ -23,7 +23,7 @@ st.caption(
 
 start_at_shown_epoch(trainer, WHAT_IF_EPOCH_KEY, WHAT_IF_FOLLOWED_EPOCH)  # opens at the epoch the Train page shows
 dataset, held_out = strings_to_look_at(trainer, "whatif-strings")
-view = view_controls(trainer.detailed_epochs, config, dataset)
+view = view_controls(trainer.detailed_epochs, config, dataset, held_out)
 intervention, step = intervention_controls(config, dataset, view)
 params = snapshot(trainer, view.epoch)
 with stop_on_refusal():

@@ -80,13 +80,13 @@ def test_what_if_and_inside_the_cell_look_inside_a_held_out_string():
     at.switch_page("app_pages/what_if.py").run()
     at.radio(key="whatif-strings").set_value(HELD_OUT).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [repr(s) for s in held_out] == list(at.selectbox(key="whatif-item").options)
+    assert [repr(s) for s in held_out] == list(at.selectbox(key="whatif-item-held-out").options)
     table = at.dataframe[0].value  # inputs, target and predictions of the picked held-out string
     assert "".join(table.loc["input (original)"]) == held_out[0]
     at.switch_page("app_pages/inside_cell.py").run()
     at.radio(key="inside-strings").set_value(HELD_OUT).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [repr(s) for s in held_out] == list(at.selectbox(key="inside-item").options)
+    assert [repr(s) for s in held_out] == list(at.selectbox(key="inside-item-held-out").options)
     assert "MISMATCH" not in " ".join(str(m.value) + str(m.delta) for m in at.metric)
 
 

@@ -22,3 +22,10 @@ def strings_to_look_at(trainer: Trainer, key: str) -> tuple[Dataset, bool]:
         return trainer.dataset, False
     choice = st.radio("Strings", (TRAINING, HELD_OUT), horizontal=True, key=key)
     return (trainer.test_dataset, True) if choice == HELD_OUT else (trainer.dataset, False)
+
+
+def string_picker_key(key: str, held_out: bool) -> str:
+    """The key of a page's string picker for the training or the held-out strings: one widget each,
+    so the browser never shows a string of the other list (a keyed selectbox whose options change
+    under it kept showing the old list's string as picked)."""
+    return f"{key}-held-out" if held_out else key

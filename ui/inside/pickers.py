@@ -15,6 +15,7 @@ import streamlit as st
 from charts.labels import direction_name, layer_name, plain_char, step_name
 from playground import Trainer
 from playground.nn.data import Dataset
+from ui.core.held_out_strings import string_picker_key
 from ui.core.shown_epoch import start_at_shown_epoch
 from ui.inside.state import INSIDE_EPOCH_KEY, INSIDE_FOLLOWED_EPOCH
 
@@ -32,8 +33,9 @@ class InsidePick:
     chars: tuple[str, ...]
 
 
-def inside_pickers(trainer: Trainer, dataset: Dataset) -> InsidePick:
-    """Draw the pickers for the run's ``dataset`` (its training or its held-out pairs); what they pick."""
+def inside_pickers(trainer: Trainer, dataset: Dataset, held_out: bool = False) -> InsidePick:
+    """Draw the pickers for the run's ``dataset`` (its training pairs, or its held-out ones when
+    ``held_out``); what they pick."""
     config = trainer.config
     choices = (
         ["epoch"]
@@ -62,7 +64,10 @@ def inside_pickers(trainer: Trainer, dataset: Dataset) -> InsidePick:
     )
     item = (
         row["item"].selectbox(
-            "Batch item", range(dataset.batch_size), key="inside-item", format_func=lambda b: repr(dataset.sources[b])
+            "Batch item",
+            range(dataset.batch_size),
+            key=string_picker_key("inside-item", held_out),
+            format_func=lambda b: repr(dataset.sources[b]),
         )
         if "item" in row
         else 0

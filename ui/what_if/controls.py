@@ -18,6 +18,7 @@ from playground import RunConfig
 from playground.nn.cells import CELLS
 from playground.nn.data import Dataset
 from playground.probes.interventions import Clamp, InputChange, Intervention, WhatIf
+from ui.core.held_out_strings import string_picker_key
 
 WHAT_IF_EPOCH_KEY = "whatif-epoch"
 ITEM_KEY = "whatif-item"
@@ -66,8 +67,9 @@ class View:
     direction: int
 
 
-def view_controls(epochs: list[int], config: RunConfig, dataset: Dataset) -> View:
-    """Epoch, string, layer and direction: shared by the intervention and the figures."""
+def view_controls(epochs: list[int], config: RunConfig, dataset: Dataset, held_out: bool = False) -> View:
+    """Epoch, string (of ``dataset``: the held-out pairs when ``held_out``), layer and direction:
+    shared by the intervention and the figures."""
     columns = st.columns([3, 1, 1, 1])
     epoch = (
         columns[0].select_slider("Epoch (the weights that epoch's forward pass used)", epochs, key=WHAT_IF_EPOCH_KEY)
@@ -76,7 +78,10 @@ def view_controls(epochs: list[int], config: RunConfig, dataset: Dataset) -> Vie
     )
     item = (
         columns[1].selectbox(
-            "String", range(dataset.batch_size), key=ITEM_KEY, format_func=lambda b: repr(dataset.sources[b])
+            "String",
+            range(dataset.batch_size),
+            key=string_picker_key(ITEM_KEY, held_out),
+            format_func=lambda b: repr(dataset.sources[b]),
         )
         if dataset.batch_size > 1
         else 0
