@@ -27,7 +27,7 @@ from playground.run.epoch_record import EpochRecord, accuracies, predicted_strin
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.limits import LIMITS, Limits
 from playground.run.minibatches import SHOWN_PAIRS, batch_rows, epoch_order, in_minibatches
-from playground.run.settings_checks import validate_settings
+from playground.run.settings_checks import check_architecture, validate_settings
 
 # Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model
 # file; exported scripts set the same): a multi-threaded matrix product sums in another order, so
@@ -78,9 +78,21 @@ ONE_THREAD_ARITHMETIC = OneThreadArithmetic()
 _SEEDED_INIT = threading.Lock()
 
 
+# What the pages say of an encoder–decoder run (a link or a file may hold one): its views come next.
+SEQ2SEQ_NOT_ON_PAGES = (
+    "The encoder–decoder trains from the command line for now (python -m playground train --architecture "
+    "seq2seq …); the pages show the per-step network only."
+)
+
+
 def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
-    """Every check a config must pass before training (its held-out pairs too); returns its encoded training data."""
+    """Every check a config must pass before training (its held-out pairs too); returns its encoded training data.
+
+    For the per-step network: an encoder–decoder is checked by `playground.run.seq2seq_trainer`."""
     validate_settings(config, limits)
+    check_architecture(config)
+    if config.architecture == "seq2seq":
+        raise PlaygroundError(SEQ2SEQ_NOT_ON_PAGES)
     dataset = build_dataset(config, limits)
     check_fits_vocabulary(config, len(dataset.vocab))
     build_test_dataset(config, dataset.vocab, limits)
