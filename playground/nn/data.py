@@ -160,7 +160,7 @@ def build_vocabulary(
     return Vocabulary(tuple(chars))
 
 
-def _check_string(text: str, what: str, limits: Limits) -> list[str]:
+def check_string(text: str, what: str, limits: Limits) -> list[str]:
     check_printable(text, what)
     if not text.strip():
         raise PlaygroundError(f"The {what} is empty; type at least one character.")
@@ -180,8 +180,8 @@ def _checked_chars(
     source_chars, target_chars = [], []
     for number, (source, target) in enumerate(pairs, start=1):
         label = f" on line {number}" if len(pairs) > 1 else ""
-        src = _check_string(source, f"{what}source string{label}", limits)
-        tgt = _check_string(target, f"{what}target string{label}", limits)
+        src = check_string(source, f"{what}source string{label}", limits)
+        tgt = check_string(target, f"{what}target string{label}", limits)
         if len(src) != len(tgt):
             raise PlaygroundError(
                 f"The {what}source{label} {quoted(source)} has {len(src)} characters but the {what}target "
@@ -246,6 +246,13 @@ def check_pair_count(config: RunConfig, count: int, limits: Limits = LIMITS) -> 
         )
 
 
+def check_test_pair_count(count: int, limits: Limits = LIMITS) -> None:
+    if count > limits.max_test_pairs:
+        raise PlaygroundError(
+            f"{count} test pairs is more than the limit of {limits.max_test_pairs} (a cap set by the host)."
+        )
+
+
 def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
     """Validate the strings (or the text) of ``config`` and encode them; raises `PlaygroundError`."""
     if config.text:
@@ -258,6 +265,14 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
         check_pair_count(config, len(pairs), limits)
         source_chars, target_chars = _checked_chars(pairs, "", limits)
     vocab = build_vocabulary(config, source_chars, target_chars, limits)
+    check_in_vocabulary(vocab, source_chars, target_chars)
+    return _encoded(vocab, source_chars, target_chars)
+
+
+def check_in_vocabulary(
+    vocab: Vocabulary, source_chars: list[tuple[str, ...]], target_chars: list[tuple[str, ...]]
+) -> None:
+    """Every training character has its index: an explicit vocabulary may lack one the strings have."""
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for chars in rows:
             missing = [c for c in chars if c not in vocab.chars]
@@ -267,23 +282,24 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
                     f"{quoted(''.join(vocab.chars))}; add it to the vocabulary or leave the vocabulary "
                     "empty to build it from the strings."
                 )
-    return _encoded(vocab, source_chars, target_chars)
 
 
 def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LIMITS) -> Dataset | None:
-    """The held-out pairs of ``config`` encoded with the training strings' ``vocab``; None without any.
-
-    A held-out character the vocabulary lacks has no input vector and no output score, so it is
-    refused with a sentence naming it rather than silently dropped.
-    """
+    """The held-out pairs of ``config`` encoded with the training strings' ``vocab``; None without any."""
     pairs = held_out_pairs(config)
     if not pairs:
         return None
-    if len(pairs) > limits.max_test_pairs:
-        raise PlaygroundError(
-            f"{len(pairs)} test pairs is more than the limit of {limits.max_test_pairs} (a cap set by the host)."
-        )
+    check_test_pair_count(len(pairs), limits)
     source_chars, target_chars = _checked_chars(pairs, "test ", limits)
+    check_known_test_characters(vocab, source_chars, target_chars)
+    return _encoded(vocab, source_chars, target_chars)
+
+
+def check_known_test_characters(
+    vocab: Vocabulary, source_chars: list[tuple[str, ...]], target_chars: list[tuple[str, ...]]
+) -> None:
+    """A held-out character the vocabulary lacks has no input vector and no output score: refused with a
+    sentence naming it rather than silently dropped."""
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for number, chars in enumerate(rows, start=1):
             missing = [c for c in chars if c not in vocab.chars]
@@ -294,7 +310,6 @@ def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LI
                     f"contains: the network only knows the training strings' characters "
                     f"{quoted(''.join(vocab.chars))}. Leave it out of the test strings or add it to a training string."
                 )
-    return _encoded(vocab, source_chars, target_chars)
 
 
 def select_pairs(dataset: Dataset, rows: range | list[int]) -> Dataset:

@@ -46,6 +46,10 @@ class EpochRecord:
     test_predictions: tuple[str, ...] | None = None
     # The loss of each optimizer step, in order: one for an epoch in one batch (its ``loss``).
     batch_losses: tuple[float, ...] = ()
+    # An encoder–decoder's greedy decoding of the shown pairs: each decoder step's weights over the source
+    # characters, (batch, steps, source steps), zeros on the padding and past a pair's last step; None
+    # without attention (or for the per-step network), and in the epochs a long run keeps no detail of.
+    attention: torch.Tensor | None = None
 
     @property
     def has_test(self) -> bool:
