@@ -63,6 +63,7 @@ from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.generalisation import generalisation
 from playground.run.limits import check_limits
 from playground.run.sampling import SampleSettings, check_sample, sample
+from playground.run.seq2seq_trainer import trainer_for
 from playground.run.setting_type import Setting
 from playground.run.settings import in_config_order
 from playground.run.trainer import Trainer
@@ -347,17 +348,21 @@ def summary_lines(trainer: Trainer) -> list[str]:
     judged = generalisation(trainer.history[-1]) if trainer.history else None
     if judged is not None:
         lines.append(judged.sentence)
+    aligned = trainer.config.architecture == "aligned"
     if trainer.solved_epoch is None:
-        dataset = trainer.dataset
-        unreachable = conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)
+        dataset, unreachable = trainer.dataset, None
+        if aligned:  # pairs that no network reading step by step can both get right
+            unreachable = conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)
         lines.append(not_solved_message(trainer.epoch, [r.loss for r in trainer.history], unreachable))
+    elif not aligned:  # an encoder–decoder's strings have lengths of their own: when it wrote them all is news
+        lines.append(f"Solved at epoch {trainer.solved_epoch}: every decoded string is its target.")
     return lines
 
 
 def _train(args: argparse.Namespace) -> int:
     """One line per epoch on stdout; an unsolved run's advice after them, on stderr."""
     config = config_from_args(args)
-    trainer = Trainer(config)
+    trainer = trainer_for(config)
     note = held_out_note(args, config)
     if note:
         print(note, file=sys.stderr)
@@ -376,6 +381,11 @@ def _sample(args: argparse.Namespace) -> int:
     writing = _sample_settings(args, config)
     if writing is None:
         raise PlaygroundError("Give --prime TEXT: the characters the network reads before it writes.")
+    if config.architecture != "aligned":
+        raise PlaygroundError(
+            "sample writes with a next-character model; the encoder–decoder translates a source into a target: "
+            "use train (or leave out --architecture seq2seq)."
+        )
     trainer = Trainer(config)
     check_sample(config, trainer.dataset.vocab, writing, trainer.limits)  # before training, not after
     trainer.train()
@@ -388,7 +398,7 @@ def _sample(args: argparse.Namespace) -> int:
 def _challenge(args: argparse.Namespace) -> int:
     """Train the challenge's config to its last epoch; the evidence, then PASS or FAIL last."""
     challenge = get_challenge(args.name)
-    trainer = Trainer(config_from_args(args, base=challenge.start))
+    trainer = trainer_for(config_from_args(args, base=challenge.start))
     trainer.train()
     verdict = check_run(challenge, trainer)
     lines = [challenge.title, f"goal: {challenge.goal}", *verdict.evidence.lines()]
