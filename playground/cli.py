@@ -55,7 +55,7 @@ from typing import Any, NoReturn
 import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
-from playground.lessons.presets import PRESETS
+from playground.lessons.presets import ALL_PRESETS
 from playground.run.advice import conflict, not_solved_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
@@ -98,7 +98,7 @@ def _number(text: str) -> float:
 
 def _preset_name(text: str) -> str:
     """A preset's name; argparse's ``choices`` would list all of them in the error and the usage."""
-    if text not in PRESETS:
+    if text not in ALL_PRESETS:
         raise argparse.ArgumentTypeError(f"there is no preset {text!r} (python -m playground presets lists them)")
     return text
 
@@ -138,7 +138,7 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
     if setting.kind is bool:
         options["action"] = argparse.BooleanOptionalAction
     elif setting.field == "task":  # the config's tasks, or a task whose strings are generated
-        options["choices"] = setting.choices + tuple(tasks.GENERATED_TASKS)
+        options["choices"] = setting.choices + tuple(tasks.ALL_TASKS)
         options["help"] = f"{'/'.join(TASK_KINDS)}, or generate the pairs of a task (see --length)"
     elif setting.choices:
         options["choices"] = setting.choices
@@ -276,10 +276,10 @@ def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[st
     """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
     name = changes.get("task")
     task_flags = [_task_flag(flag, options["command"]) for flag in TASK_FLAGS if flag in options]
-    if name not in tasks.GENERATED_TASKS:
+    if name not in tasks.ALL_TASKS:
         if task_flags:
             raise PlaygroundError(
-                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.GENERATED_TASKS)}}}."
+                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.ALL_TASKS)}}}."
             )
         return config
     typed = [field for field in ("sources", "targets", "test_sources", "test_targets") if field in changes]
@@ -295,7 +295,7 @@ def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[st
 def held_out_note(args: argparse.Namespace, config: RunConfig) -> str | None:
     """For a generated ``--task``: a sentence if it has fewer held-out pairs than asked for."""
     options = vars(args)
-    if options.get("task") not in tasks.GENERATED_TASKS:
+    if options.get("task") not in tasks.ALL_TASKS:
         return None
     return tasks.held_out_note(_task_options(options, config.seed), config)
 
@@ -309,7 +309,7 @@ def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) ->
     """
     options = vars(args)
     if "preset" in options:
-        config = PRESETS[options["preset"]].config
+        config = ALL_PRESETS[options["preset"]].config
     else:
         config = base or RunConfig()
     changes = {
@@ -415,7 +415,7 @@ def _run(argv: Sequence[str] | None) -> int:
         check_limits()
         args = build_parser().parse_args(argv)
         if args.command == "presets":
-            _write("".join(f"{preset.name:24} {preset.title}\n" for preset in PRESETS.values()))
+            _write("".join(f"{preset.name:24} {preset.title}\n" for preset in ALL_PRESETS.values()))
             return 0
         if args.command == "challenges":
             _write("".join(f"{challenge.name}\t{challenge.title}\n" for challenge in CHALLENGES.values()))
