@@ -9,6 +9,12 @@
     python -m playground challenges
     python -m playground challenge copy-rnn --hidden-size 64 --epochs 200
     python -m playground sample --preset next-char --prime yo --length 80 --temperature 0.8 --top-k 5 --seed 1
+    python -m playground train --architecture seq2seq --attention dot --source cat --target chat
+
+``--architecture seq2seq`` trains the encoder–decoder (`playground.run.seq2seq_trainer`): each line shows
+every pair's decoded string, of its own length, and a run whose strings are all right ends with
+``Solved at epoch N: ...`` on stderr. Its tasks (``--task rle``, dates, words, roman, reverse-words, sort)
+and presets (cat-chat, dates-attention, reverse-attention) are the CLI's until the pages show such a run.
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
