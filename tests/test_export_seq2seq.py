@@ -5,9 +5,6 @@ The scripts run in one Python subprocess (importing torch costs seconds), as in 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
@@ -15,6 +12,7 @@ from playground import PlaygroundError, RunConfig
 from playground.export import export_script
 from playground.run.sampling import SampleSettings
 from playground.run.seq2seq_trainer import Seq2SeqTrainer
+from script_runner import run_scripts
 
 LINE = re.compile(
     r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/\d+\] loss=\d+\.\d{4} \(exact (?P<exact>[^)]+)\)"
@@ -44,40 +42,12 @@ CONFIGS = {
         test_targets=("chat", "bon"),
     ),
 }
-RUNNER = textwrap.dedent(
-    """
-    import runpy, sys
-    for path in sys.argv[1:]:
-        print("=== " + path, flush=True)
-        runpy.run_path(path, run_name="__main__")
-    """
-)
 
 
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("seq2seq_exported")
-    paths = {}
-    for name, config in CONFIGS.items():
-        paths[name] = directory / f"{name}.py"
-        paths[name].write_text(export_script(config), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNER, *map(str, paths.values())],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        cwd=directory,
-    )
-    assert result.returncode == 0, result.stderr
-    lines: dict[str, list[str]] = {}
-    by_path = {str(path): name for name, path in paths.items()}
-    for line in result.stdout.splitlines():
-        if line.startswith("=== "):
-            current = lines.setdefault(by_path[line[4:]], [])
-        else:
-            current.append(line)
-    return lines
+    scripts = {name: export_script(config) for name, config in CONFIGS.items()}
+    return run_scripts(tmp_path_factory.mktemp("seq2seq_exported"), scripts)[1]
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))

@@ -22,14 +22,9 @@ from playground.nn.data import (
     PAD_SOURCE,
     PAD_TARGET,
     Vocabulary,
-    build_vocabulary,
-    check_in_vocabulary,
-    check_known_test_characters,
-    check_pair_count,
     check_string,
-    check_test_pair_count,
-    held_out_pairs,
-    training_pairs,
+    held_out_characters,
+    training_characters,
 )
 from playground.nn.text import quoted
 from playground.run.config import RunConfig
@@ -131,22 +126,10 @@ def select_seq2seq_pairs(dataset: Seq2SeqDataset, rows: range | list[int]) -> Se
 
 def build_seq2seq_dataset(config: RunConfig, limits: Limits = LIMITS) -> Seq2SeqDataset:
     """Validate the typed pairs of ``config`` and encode them; raises `PlaygroundError`."""
-    if not config.sources:
-        raise PlaygroundError("Type a source string to train on.")
-    pairs = training_pairs(config)
-    check_pair_count(config, len(pairs), limits)
-    source_chars, target_chars = _checked_pairs(pairs, "", limits)
-    vocab = build_vocabulary(config, source_chars, target_chars, limits)
-    check_in_vocabulary(vocab, source_chars, target_chars)
-    return encode_pairs(vocab, source_chars, target_chars)
+    return encode_pairs(*training_characters(config, limits, _checked_pairs))
 
 
 def build_seq2seq_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LIMITS) -> Seq2SeqDataset | None:
     """The held-out pairs of ``config`` in the training strings' ``vocab``; None without any."""
-    pairs = held_out_pairs(config)
-    if not pairs:
-        return None
-    check_test_pair_count(len(pairs), limits)
-    source_chars, target_chars = _checked_pairs(pairs, "test ", limits)
-    check_known_test_characters(vocab, source_chars, target_chars)
-    return encode_pairs(vocab, source_chars, target_chars)
+    chars = held_out_characters(config, vocab, limits, _checked_pairs)
+    return None if chars is None else encode_pairs(vocab, *chars)
