@@ -13,7 +13,7 @@
 
 ``--architecture seq2seq`` trains the encoder–decoder (`playground.run.seq2seq_trainer`): each line shows
 every pair's decoded string, of its own length, and a run whose strings are all right ends with
-``Solved at epoch N: ...`` on stderr. Its tasks (``--task rle``, dates, words, roman, reverse-words, sort)
+``Solved at epoch N: ...`` on stderr. Its tasks (``--task rle``, dates, words, roman, reverse-words, sort-letters)
 and presets (cat-chat, dates-attention, reverse-attention) are the CLI's until the pages show such a run.
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of

@@ -47,7 +47,7 @@ def follows_rule(name: str, source: str, target: str) -> bool:
         return total == int(source) and "IIII" not in target
     if name == "reverse-words":
         return target.split(" ") == source.split(" ")[::-1]
-    if name == "sort":
+    if name == "sort-letters":
         return target == "".join(sorted(source))
     if name == "words":
         return target == words(int(source))
@@ -56,7 +56,7 @@ def follows_rule(name: str, source: str, target: str) -> bool:
 
 def test_the_pages_ladder_and_the_encoder_decoders_tasks_are_apart():
     assert not set(GENERATED_TASKS) & set(ENCODER_DECODER_TASKS)
-    assert set(ENCODER_DECODER_TASKS) == {"rle", "dates", "words", "roman", "reverse-words", "sort"}
+    assert set(ENCODER_DECODER_TASKS) == {"rle", "dates", "words", "roman", "reverse-words", "sort-letters"}
 
 
 @pytest.mark.parametrize("name", ENCODER_DECODER_TASKS)
@@ -83,7 +83,7 @@ def test_every_pair_follows_its_rule_is_seeded_and_fits_the_cap(name, seed, leng
         ("roman", "14", "XIV"),
         ("roman", "999", "CMXCIX"),
         ("reverse-words", "ab cde f", "f cde ab"),
-        ("sort", "dacb", "abcd"),
+        ("sort-letters", "dacb", "abcd"),
     ],
 )
 def test_the_issues_examples(name, source, target):

@@ -391,7 +391,7 @@ ENCODER_DECODER_TASKS: dict[str, GeneratedTask] = {
             min_length=3,
         ),
         GeneratedTask(
-            "sort",
+            "sort-letters",
             "Sort the letters: dacb → abcd",
             "The source's letters in alphabetical order: each output letter may come from anywhere in the "
             "source, so the network must read all of it first, and keep count of each letter.",
