@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from playground import PlaygroundError
-from playground.nn.data import training_pairs
+from playground.nn.data import text_windows, training_pairs
 from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, read_text, text_byte_bound
 from playground.run.limits import LIMITS
 from ui.core.budgets import forget_upload
@@ -30,7 +30,7 @@ from ui.train.task_picker import whole_box, whole_number
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
 PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data_batch_size"
 USE_TEXT_BUTTON, DOWNLOAD_BUTTON = "own_data_use_text", "own_data_download"
-OWN_DATA_SOURCE = "Your own "  # how a change notice of this panel begins
+OWN_DATA_SOURCE = "Your "  # how a change notice of this panel begins
 PASTED = "the pasted text"  # how a refusal names a text that came from no file
 # What the paste box takes: the cap with room for the line breaks a text loses (the reader names the count).
 PASTE_MAX_CHARS = 2 * LIMITS.max_corpus_characters
@@ -47,6 +47,14 @@ def _base():
         return config_from_widgets()
     except PlaygroundError:
         return get_config()
+
+
+def _batch_size(asked: int, pairs: int) -> int:
+    """The batch size asked for, or the largest one when more ``pairs`` than one batch holds need
+    mini-batches and the one asked for cannot make them (0, or past the cap)."""
+    if pairs > LIMITS.max_pairs and not 0 < asked <= LIMITS.max_pairs:
+        return LIMITS.max_pairs
+    return asked
 
 
 def _read_text_upload(uploaded: UploadedFile) -> None:
@@ -72,18 +80,16 @@ def _use_text() -> None:
     name = file[0] if file is not None and file[1] == pasted else ""  # edited after the upload: pasted
     try:
         text = pasted if name else read_text(io.BytesIO(pasted.encode()), PASTED)
+        window = whole_number(WINDOW_KEY, "window")
+        windows = len(text_windows(text, window)) if window > 0 else 0  # a bad window: the page says why
+        batch_size = _batch_size(whole_number(BATCH_KEY, "batch size"), windows)
         config = _base().with_changes(
-            task="next-char",
-            text=text,
-            window=whole_number(WINDOW_KEY, "window"),
-            batch_size=whole_number(BATCH_KEY, "batch size"),
-            data_file=name,
-            vocab="",
+            task="next-char", text=text, window=window, batch_size=batch_size, data_file=name, vocab=""
         )
     except PlaygroundError as error:
         OWN_DATA_ERROR.set(str(error))
         return
-    change_experiment(config, f"{OWN_DATA_SOURCE}text" + (f" “{name}”" if name else ""))
+    change_experiment(config, f"{OWN_DATA_SOURCE}text file “{name}”" if name else f"{OWN_DATA_SOURCE}pasted text")
 
 
 def _read_pairs_upload(uploaded: UploadedFile) -> None:
@@ -98,9 +104,7 @@ def _read_pairs_upload(uploaded: UploadedFile) -> None:
     finally:
         forget_upload(uploaded)
     base = _base()
-    batch_size = base.batch_size
-    if len(pairs) > LIMITS.max_pairs and not 0 < batch_size <= LIMITS.max_pairs:
-        batch_size = LIMITS.max_pairs  # more pairs than one batch holds: mini-batches of the most it does
+    batch_size = _batch_size(base.batch_size, len(pairs))
     config = base.with_changes(
         task="translate",
         sources=tuple(source for source, _ in pairs),
@@ -112,7 +116,7 @@ def _read_pairs_upload(uploaded: UploadedFile) -> None:
         batch_size=batch_size,
         vocab="",
     )
-    change_experiment(config, f"{OWN_DATA_SOURCE}pairs “{uploaded.name}”")
+    change_experiment(config, f"{OWN_DATA_SOURCE}pairs file “{uploaded.name}”")
     st.rerun()  # the controls above were drawn before: show the file's experiment
 
 
@@ -150,7 +154,8 @@ def _text_tab() -> None:
         "Batch size",
         BATCH_KEY,
         config.batch_size,
-        f"Windows per optimizer step, up to {LIMITS.max_pairs}; 0 puts every window in one batch.",
+        f"Windows per optimizer step, up to {LIMITS.max_pairs}; 0 puts every window in one batch when they fit "
+        f"one, else batches of {LIMITS.max_pairs}.",
     )
     st.button(
         "Learn to write this text",
