@@ -17,10 +17,11 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.nn.data_files import pairs_csv, read_pairs
 from playground.run.limits import LIMITS
 from playground.url_state import data_left_out
-from ui.core.state import CONFIG, TRAIN_LIVE, TRAINER
+from ui.core.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
 from ui.train.data_in_use import TYPE_STRINGS_BUTTON
 from ui.train.own_data import (
     BATCH_KEY,
@@ -129,6 +130,8 @@ def test_a_text_file_past_the_cap_is_refused_before_it_reaches_the_paste_box():
 
 def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     at = open_app()
+    at.number_input(key="train_epochs").set_value(2)
+    rerun_until_stopped(run(at).button(key="train_train_button").click().run(), TRAIN_LIVE)  # the typed strings
     at.text_area(key=PASTE_KEY).set_value("the cat sat\non the mat.\n\nthe dog sat on the log,\tthe end")
     at.number_input(key=WINDOW_KEY).set_value(6)
     at.number_input(key=BATCH_KEY).set_value(2)
@@ -150,6 +153,9 @@ def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     rerun_until_stopped(run(at).button(key="train_train_button").click().run(), TRAIN_LIVE)
     assert TRAINER.get(at.session_state).epoch == 4
     assert not at.error
+    # the typed strings' run is no grey curve behind the text's, though the text's config keeps them unused
+    assert TRAIN_GHOST.get(at.session_state) and config.sources == PRESETS[DEFAULT_PRESET].config.sources
+    assert not any("Grey line" in caption for caption in texts(at.caption))
 
 
 def test_an_uploaded_text_fills_the_paste_box_and_names_its_file():
