@@ -160,7 +160,9 @@ def build_vocabulary(
     return Vocabulary(tuple(chars))
 
 
-def _check_string(text: str, what: str, limits: Limits) -> list[str]:
+def check_string(text: str, what: str, limits: Limits) -> list[str]:
+    """``text`` split into characters, or `PlaygroundError` naming ``what``: printable, not empty,
+    within the length cap (typed strings here, a pairs file's cells in `playground.nn.data_files`)."""
     check_printable(text, what)
     if not text.strip():
         raise PlaygroundError(f"The {what} is empty; type at least one character.")
@@ -180,8 +182,8 @@ def _checked_chars(
     source_chars, target_chars = [], []
     for number, (source, target) in enumerate(pairs, start=1):
         label = f" on line {number}" if len(pairs) > 1 else ""
-        src = _check_string(source, f"{what}source string{label}", limits)
-        tgt = _check_string(target, f"{what}target string{label}", limits)
+        src = check_string(source, f"{what}source string{label}", limits)
+        tgt = check_string(target, f"{what}target string{label}", limits)
         if len(src) != len(tgt):
             raise PlaygroundError(
                 f"The {what}source{label} {quoted(source)} has {len(src)} characters but the {what}target "

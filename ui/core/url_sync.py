@@ -25,12 +25,14 @@ from streamlit.runtime.state.query_params import (
     CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
 )
 
+from playground import RunConfig
 from playground.url_state import (
     CLASSROOM_PARAMS,
     classroom_from_params,
     classroom_to_params,
     config_from_params,
     config_to_params,
+    data_left_out,
     query_string,
 )
 from ui.core.markdown import escape_markdown
@@ -66,11 +68,19 @@ def restore_config_from_url() -> None:
         CLASSROOM_LINK.set(classroom)
         if state.has_settings:
             set_config(state.config)
-        notices = (*ignored, *state.notices, *classroom_notices)
+        left_out = data_left_out(state.config) if state.has_settings and state.config.data_file else None
+        notices = (*ignored, *state.notices, *classroom_notices, *([left_out] if left_out else []))
         if notices:
             URL_NOTICES.set((get_config(), notices))
     URL_PAGE_PARAMS.set({})
     show_url_notices()
+
+
+def data_left_out_by_link(config: RunConfig) -> bool:
+    """Whether ``config`` is a link's that names a data file it could not carry (its strings are the
+    default's until the learner uploads the file), as the link's notices say while it is unchanged."""
+    notice_config, notices = URL_NOTICES.get()
+    return notice_config == config and data_left_out(config) in notices
 
 
 def ignored_link_notice(size: str) -> str:

@@ -1,0 +1,214 @@
+"""The Train page's "Your own data": a text to learn to write, a file of pairs, the pairs as CSV.
+
+An upload is handed to the engine's readers (`playground.nn.data_files`) as the file-like object
+Streamlit gives, so they read it in chunks and refuse it early; its bytes are dropped once read
+(`ui.core.budgets.forget_upload`). What was read becomes the experiment as a preset does
+(`change_experiment`), so it lives in the session's config and survives a walk to another page;
+a refusal is kept as a sentence shown under the panel, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import PurePath
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from playground import PlaygroundError
+from playground.nn.data import training_pairs
+from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, read_text, text_byte_bound
+from playground.run.limits import LIMITS
+from ui.core.budgets import forget_upload
+from ui.core.markdown import escape_markdown
+from ui.core.session import change_experiment, get_config
+from ui.train.settings import change_notice, config_from_widgets
+from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
+from ui.train.task_picker import whole_box, whole_number
+
+TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
+PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data_batch_size"
+USE_TEXT_BUTTON, DOWNLOAD_BUTTON = "own_data_use_text", "own_data_download"
+OWN_DATA_SOURCE = "Your own "  # how a change notice of this panel begins
+PASTED = "the pasted text"  # how a refusal names a text that came from no file
+# What the paste box takes: the cap with room for the line breaks a text loses (the reader names the count).
+PASTE_MAX_CHARS = 2 * LIMITS.max_corpus_characters
+
+
+def _megabytes(size: int) -> int:
+    """An upload cap in whole MB, as `st.file_uploader` takes it (the browser refuses a larger file)."""
+    return math.ceil(size / 2**20)
+
+
+def _base():
+    """The experiment the page's controls describe, or the last good one when a box holds no number."""
+    try:
+        return config_from_widgets()
+    except PlaygroundError:
+        return get_config()
+
+
+def _read_text_upload(uploaded: UploadedFile) -> None:
+    """A new .txt upload: its text goes into the paste box (applied by the button), or its refusal is kept."""
+    OWN_TEXT_READ.set(uploaded.file_id)
+    OWN_DATA_ERROR.clear()
+    try:
+        text = read_text(uploaded, uploaded.name)
+    except PlaygroundError as error:
+        OWN_DATA_ERROR.set(str(error))
+        return
+    finally:
+        forget_upload(uploaded)
+    OWN_TEXT_FILE.set((uploaded.name, text))
+    st.session_state[PASTE_KEY] = text
+
+
+def _use_text() -> None:
+    """Button callback: the pasted (or uploaded) text, its window and batch size become the experiment."""
+    OWN_DATA_ERROR.clear()
+    pasted = st.session_state.get(PASTE_KEY) or ""
+    file = OWN_TEXT_FILE.get()
+    name = file[0] if file is not None and file[1] == pasted else ""  # edited after the upload: pasted
+    try:
+        text = pasted if name else read_text(io.BytesIO(pasted.encode()), PASTED)
+        config = _base().with_changes(
+            task="next-char",
+            text=text,
+            window=whole_number(WINDOW_KEY, "window"),
+            batch_size=whole_number(BATCH_KEY, "batch size"),
+            data_file=name,
+            vocab="",
+        )
+    except PlaygroundError as error:
+        OWN_DATA_ERROR.set(str(error))
+        return
+    change_experiment(config, f"{OWN_DATA_SOURCE}text" + (f" “{name}”" if name else ""))
+
+
+def _read_pairs_upload(uploaded: UploadedFile) -> None:
+    """A new .csv/.tsv upload: its pairs become the experiment at once, or its refusal is kept."""
+    OWN_PAIRS_READ.set(uploaded.file_id)
+    OWN_DATA_ERROR.clear()
+    try:
+        pairs = read_pairs(uploaded, uploaded.name)
+    except PlaygroundError as error:
+        OWN_DATA_ERROR.set(str(error))
+        return
+    finally:
+        forget_upload(uploaded)
+    base = _base()
+    batch_size = base.batch_size
+    if len(pairs) > LIMITS.max_pairs and not 0 < batch_size <= LIMITS.max_pairs:
+        batch_size = LIMITS.max_pairs  # more pairs than one batch holds: mini-batches of the most it does
+    config = base.with_changes(
+        task="translate",
+        sources=tuple(source for source, _ in pairs),
+        targets=tuple(target for _, target in pairs),
+        test_sources=(),
+        test_targets=(),
+        text="",
+        data_file=uploaded.name,
+        batch_size=batch_size,
+        vocab="",
+    )
+    change_experiment(config, f"{OWN_DATA_SOURCE}pairs “{uploaded.name}”")
+    st.rerun()  # the controls above were drawn before: show the file's experiment
+
+
+def _text_tab() -> None:
+    config = get_config()
+    uploaded = st.file_uploader(
+        "A text file (.txt, UTF-8)",
+        type=["txt"],
+        key=TEXT_UPLOAD_KEY,
+        max_upload_size=_megabytes(text_byte_bound()),
+        help=f"Up to {LIMITS.max_corpus_characters:,} characters; line breaks and tabs become spaces.",
+    )
+    if uploaded is not None and OWN_TEXT_READ.get() != uploaded.file_id:
+        _read_text_upload(uploaded)
+    if PASTE_KEY not in st.session_state:  # first drawn, or again after a walk to another page
+        st.session_state[PASTE_KEY] = config.text
+    st.text_area(
+        "Or paste a text",
+        key=PASTE_KEY,
+        height=120,
+        max_chars=PASTE_MAX_CHARS,
+        placeholder="A poem, a page of a book, your own sentences…",
+    )
+    window, batch = st.columns(2)
+    whole_box(
+        window,
+        "Window",
+        WINDOW_KEY,
+        config.window,
+        f"Characters each training pair reads, 2 to {LIMITS.max_string_length}: the text is cut into windows "
+        "of this many, and the network learns each character's successor in each.",
+    )
+    whole_box(
+        batch,
+        "Batch size",
+        BATCH_KEY,
+        config.batch_size,
+        f"Windows per optimizer step, up to {LIMITS.max_pairs}; 0 puts every window in one batch.",
+    )
+    st.button(
+        "Learn to write this text",
+        key=USE_TEXT_BUTTON,
+        icon=":material/edit_note:",
+        on_click=_use_text,
+        help="Sets the task to next-character prediction on this text, with its window and batch size.",
+    )
+
+
+def _pairs_tab() -> None:
+    uploaded = st.file_uploader(
+        "A pairs file (.csv or .tsv)",
+        type=["csv", "tsv"],
+        key=PAIRS_UPLOAD_KEY,
+        max_upload_size=_megabytes(pairs_byte_bound()),
+        help=f"One source,target pair per row (a tab between them in a .tsv), an optional header row "
+        f"source,target; up to {LIMITS.max_file_pairs:,} pairs of up to {LIMITS.max_string_length} characters, "
+        f"trained in batches of up to {LIMITS.max_pairs}.",
+    )
+    if uploaded is not None and OWN_PAIRS_READ.get() != uploaded.file_id:
+        _read_pairs_upload(uploaded)
+    _download_pairs()
+
+
+def _download_pairs() -> None:
+    """The current pairs (typed, generated or uploaded) as CSV; a text's windows are not offered."""
+    config = get_config()
+    if config.text:
+        st.caption("A text trains on its windows; its pairs are not offered as a file.")
+        return
+    try:
+        pairs = training_pairs(config)
+    except PlaygroundError:
+        pairs = ()
+    stem = PurePath(config.data_file).stem if config.data_file else "pairs"
+    st.download_button(
+        "Download pairs as CSV",
+        data=pairs_csv((source for source, _ in pairs), (target for _, target in pairs)),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=DOWNLOAD_BUTTON,
+        icon=":material/download:",
+        on_click="ignore",
+        disabled=not pairs,
+        help="The pairs the network trains on now, typed, generated or uploaded: a file to edit and upload again.",
+    )
+
+
+def own_data() -> None:
+    """A collapsed panel beside "Generate strings": your own text, your own pairs, the pairs as CSV."""
+    with st.expander("Your own data: a text to learn to write, or a file of pairs", icon=":material/upload_file:"):
+        text_tab, pairs_tab = st.tabs(["Your own text", "Your own pairs"])
+        with text_tab:
+            _text_tab()
+        with pairs_tab:
+            _pairs_tab()
+        if notice := change_notice(get_config(), OWN_DATA_SOURCE):
+            st.caption(escape_markdown(notice))
+        if error := OWN_DATA_ERROR.get():
+            st.error(f"Nothing was changed. {escape_markdown(error)}", icon=":material/error:")
