@@ -211,6 +211,7 @@ def test_a_link_cannot_carry_the_file_and_says_which_one_to_upload():
     sentence = data_left_out(config)
     assert sentence is not None and "words.csv" in sentence
     assert sentence in texts(at.info)
+    assert any("'ab' → 'ba', 'cd' → 'dc' from 'words.csv'" in line for line in texts(at.caption))  # the summary
     params = dict(at.query_params)
     assert "src" not in params and params["file"] == "words.csv"
     opened = AppTest.from_file(APP, default_timeout=60)
@@ -219,3 +220,5 @@ def test_a_link_cannot_carry_the_file_and_says_which_one_to_upload():
     assert any(sentence in warning for warning in texts(opened.warning))
     assert not any("Training on the pairs of" in info for info in texts(opened.info))  # the boxes, not the file
     assert opened.text_area(key=SOURCES_KEY).value == "hello"
+    (panel,) = [expander for expander in opened.expander if expander.label.startswith("Your own data")]
+    assert panel.proto.expanded  # open where the file is uploaded

@@ -23,6 +23,7 @@ from playground.run.limits import LIMITS
 from ui.core.budgets import forget_upload
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_config
+from ui.core.url_sync import data_left_out_by_link
 from ui.train.settings import change_notice, config_from_widgets
 from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
 from ui.train.task_picker import whole_box, whole_number
@@ -30,6 +31,7 @@ from ui.train.task_picker import whole_box, whole_number
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
 PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data_batch_size"
 USE_TEXT_BUTTON, DOWNLOAD_BUTTON = "own_data_use_text", "own_data_download"
+PANEL_KEY, TABS_KEY = "own_data_panel", "own_data_tabs"
 OWN_DATA_SOURCE = "Your "  # how a change notice of this panel begins
 PASTED = "the pasted text"  # how a refusal names a text that came from no file
 # What the paste box takes: the cap with room for the line breaks a text loses (the reader names the count).
@@ -207,8 +209,15 @@ def _download_pairs() -> None:
 
 def own_data() -> None:
     """A collapsed panel beside "Generate strings": your own text, your own pairs, the pairs as CSV."""
-    with st.expander("Your own data: a text to learn to write, or a file of pairs", icon=":material/upload_file:"):
-        text_tab, pairs_tab = st.tabs(["Your own text", "Your own pairs"])
+    # Keyed, so the panel stays open on the tab in use when an upload changes the page above it
+    # (the string boxes give way to one line), which would otherwise remount it closed.
+    with st.expander(
+        "Your own data: a text to learn to write, or a file of pairs",
+        icon=":material/upload_file:",
+        expanded=data_left_out_by_link(get_config()),  # open for the file a link names
+        key=PANEL_KEY,
+    ):
+        text_tab, pairs_tab = st.tabs(["Your own text", "Your own pairs"], key=TABS_KEY)
         with text_tab:
             _text_tab()
         with pairs_tab:
