@@ -18,6 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.lessons.sample_text import SAMPLE_TEXT
 from playground.nn.data_files import pairs_csv, read_pairs
 from playground.run.limits import LIMITS
 from playground.url_state import data_left_out
@@ -28,6 +29,7 @@ from ui.train.own_data import (
     DOWNLOAD_BUTTON,
     PAIRS_UPLOAD_KEY,
     PASTE_KEY,
+    SAMPLE_BUTTON,
     TEXT_UPLOAD_KEY,
     USE_TEXT_BUTTON,
     WINDOW_KEY,
@@ -171,6 +173,17 @@ def test_an_uploaded_text_fills_the_paste_box_and_names_its_file():
     assert any(info.startswith("Learning to write poem.txt: 28 characters") for info in texts(at.info))
 
 
+def test_the_sample_text_fills_the_paste_box_and_trains_as_one_line():
+    at = open_app()
+    at.button(key=SAMPLE_BUTTON).click()
+    at = run(at)
+    assert at.text_area(key=PASTE_KEY).value == SAMPLE_TEXT
+    at.button(key=USE_TEXT_BUTTON).click()
+    config = CONFIG.get(run(at).session_state)
+    assert config.text == " ".join(SAMPLE_TEXT.split("\n")).strip() and config.data_file == ""
+    assert config.text.startswith("The Owl and the Pussy-cat went to sea In a beautiful")
+
+
 def test_a_pasted_text_with_a_control_character_names_its_line():
     at = open_app()
     before = CONFIG.get(at.session_state)
@@ -222,3 +235,9 @@ def test_a_link_cannot_carry_the_file_and_says_which_one_to_upload():
     assert opened.text_area(key=SOURCES_KEY).value == "hello"
     (panel,) = [expander for expander in opened.expander if expander.label.startswith("Your own data")]
     assert panel.proto.expanded  # open where the file is uploaded
+    assert CONFIG.get(opened.session_state).data_file == ""  # the session holds no file until it is uploaded
+    opened.number_input(key="train_hidden_size").set_value(12)
+    opened = run(opened)
+    assert opened.text_area(key=SOURCES_KEY).value == "hello"  # still the boxes after any change
+    upload_pairs(opened, "words.csv", b"ab,ba\ncd,dc\n")
+    assert CONFIG.get(opened.session_state) == config.with_changes(hidden_size=12)

@@ -25,7 +25,6 @@ from streamlit.runtime.state.query_params import (
     CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
 )
 
-from playground import RunConfig
 from playground.url_state import (
     CLASSROOM_PARAMS,
     classroom_from_params,
@@ -39,6 +38,7 @@ from ui.core.markdown import escape_markdown
 from ui.core.session import get_config, set_config
 from ui.core.state import (
     CLASSROOM_LINK,
+    URL_ASKED_FILE,
     URL_LINK_PAGE_PARAMS,
     URL_NOTICES,
     URL_PAGE_PARAMS,
@@ -66,9 +66,12 @@ def restore_config_from_url() -> None:
         state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS)
         classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
         CLASSROOM_LINK.set(classroom)
-        if state.has_settings:
-            set_config(state.config)
+        # A link names its data file but cannot hold it: the session's config names no file until the
+        # learner uploads it, and the link's notices say which one (`link_asks_for_file`).
         left_out = data_left_out(state.config) if state.has_settings and state.config.data_file else None
+        if state.has_settings:
+            set_config(state.config.with_changes(data_file="") if left_out else state.config)
+            URL_ASKED_FILE.set(state.config.data_file if left_out else "")
         notices = (*ignored, *state.notices, *classroom_notices, *([left_out] if left_out else []))
         if notices:
             URL_NOTICES.set((get_config(), notices))
@@ -76,11 +79,10 @@ def restore_config_from_url() -> None:
     show_url_notices()
 
 
-def data_left_out_by_link(config: RunConfig) -> bool:
-    """Whether ``config`` is a link's that names a data file it could not carry (its strings are the
-    default's until the learner uploads the file), as the link's notices say while it is unchanged."""
-    notice_config, notices = URL_NOTICES.get()
-    return notice_config == config and data_left_out(config) in notices
+def link_asks_for_file() -> bool:
+    """Whether the link that opened this session named a data file it could not carry, and the
+    experiment is still the link's (the file not uploaded yet): its notice says which file."""
+    return bool(URL_ASKED_FILE.get()) and URL_NOTICES.get()[0] == get_config()
 
 
 def ignored_link_notice(size: str) -> str:

@@ -2,9 +2,8 @@
 
 A file's 2,000 pairs or a text's windows would flood the boxes (and pass their length cap), so the
 page says instead what trains: the file or pasted text, how many pairs or characters and windows,
-and in what batches; a button goes back to typed strings. A link cannot carry the data: a config
-opened from one names the file but holds the default strings, so the boxes stay, and the link's
-notice (`ui.core.url_sync`) says which file to upload.
+and in what batches; a button goes back to typed strings. (A link cannot carry the data: the
+experiment it opens names no file, and the link's notice says which one to upload, `ui.core.url_sync`.)
 """
 
 from __future__ import annotations
@@ -18,14 +17,13 @@ from playground.run.limits import LIMITS
 from playground.run.settings_checks import text_characters
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_config
-from ui.core.url_sync import data_left_out_by_link
 
 TYPE_STRINGS_BUTTON = "train_type_strings_instead"
 
 
 def own_data_in_use(config: RunConfig) -> bool:
-    """Whether ``config`` trains on a text of its own or on a file's pairs that this session read."""
-    return bool(config.text) or (bool(config.data_file) and not data_left_out_by_link(config))
+    """Whether ``config`` trains on a text of its own or on a file's pairs."""
+    return bool(config.text or config.data_file)
 
 
 def _batches(config: RunConfig, count: int) -> str:

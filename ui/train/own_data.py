@@ -17,20 +17,21 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from playground import PlaygroundError
+from playground.lessons.sample_text import SAMPLE_TEXT, SAMPLE_TITLE
 from playground.nn.data import text_windows, training_pairs
 from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, read_text, text_byte_bound
 from playground.run.limits import LIMITS
 from ui.core.budgets import forget_upload
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_config
-from ui.core.url_sync import data_left_out_by_link
+from ui.core.url_sync import link_asks_for_file
 from ui.train.settings import change_notice, config_from_widgets
 from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
 from ui.train.task_picker import whole_box, whole_number
 
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
 PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data_batch_size"
-USE_TEXT_BUTTON, DOWNLOAD_BUTTON = "own_data_use_text", "own_data_download"
+USE_TEXT_BUTTON, DOWNLOAD_BUTTON, SAMPLE_BUTTON = "own_data_use_text", "own_data_download", "own_data_sample"
 PANEL_KEY, TABS_KEY = "own_data_panel", "own_data_tabs"
 OWN_DATA_SOURCE = "Your "  # how a change notice of this panel begins
 PASTED = "the pasted text"  # how a refusal names a text that came from no file
@@ -72,6 +73,12 @@ def _read_text_upload(uploaded: UploadedFile) -> None:
         forget_upload(uploaded)
     OWN_TEXT_FILE.set((uploaded.name, text))
     st.session_state[PASTE_KEY] = text
+
+
+def _fill_sample() -> None:
+    """Button callback: the bundled sample text in the paste box (applied by "Learn to write this text")."""
+    st.session_state[PASTE_KEY] = SAMPLE_TEXT
+    OWN_DATA_ERROR.clear()
 
 
 def _use_text() -> None:
@@ -135,6 +142,14 @@ def _text_tab() -> None:
         _read_text_upload(uploaded)
     if PASTE_KEY not in st.session_state:  # first drawn, or again after a walk to another page
         st.session_state[PASTE_KEY] = config.text
+    st.button(
+        "Fill in a sample text",
+        key=SAMPLE_BUTTON,
+        icon=":material/menu_book:",
+        on_click=_fill_sample,
+        type="tertiary",
+        help=f"Puts {SAMPLE_TITLE} in the box below, to learn to write before you have a text of your own.",
+    )
     st.text_area(
         "Or paste a text",
         key=PASTE_KEY,
@@ -214,7 +229,7 @@ def own_data() -> None:
     with st.expander(
         "Your own data: a text to learn to write, or a file of pairs",
         icon=":material/upload_file:",
-        expanded=data_left_out_by_link(get_config()),  # open for the file a link names
+        expanded=link_asks_for_file(),  # open for the file a link names
         key=PANEL_KEY,
     ):
         text_tab, pairs_tab = st.tabs(["Your own text", "Your own pairs"], key=TABS_KEY)
