@@ -16,7 +16,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from app_driving import rerun_until_stopped
+from app_driving import go, rerun_until_stopped, run
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.lessons.sample_text import SAMPLE_TEXT
 from playground.nn.data_files import pairs_csv, read_pairs
@@ -40,17 +40,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAIN, EXPORT, CHALLENGES = "app_pages/train.py", "app_pages/export.py", "app_pages/challenges.py"
 # 80 pairs: more than one batch holds (64), so the upload sets a batch size
 PAIRS = tuple((f"{a}{b}{c}", f"{c}{b}{a}") for a in "abcde" for b in "abcd" for c in "abcd")
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page)
-    return run(at)
 
 
 def unescaped(text: str) -> str:

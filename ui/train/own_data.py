@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import math
+from collections.abc import Callable
 from pathlib import PurePath
+from typing import TypeVar
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -24,6 +26,7 @@ from playground.run.limits import LIMITS
 from ui.core.budgets import forget_upload
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment, get_config
+from ui.core.state import SessionKey
 from ui.core.url_sync import link_asks_for_file
 from ui.train.settings import change_notice, config_from_widgets
 from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
@@ -34,6 +37,7 @@ PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data
 USE_TEXT_BUTTON, DOWNLOAD_BUTTON, SAMPLE_BUTTON = "own_data_use_text", "own_data_download", "own_data_sample"
 PANEL_KEY, TABS_KEY = "own_data_panel", "own_data_tabs"
 OWN_DATA_SOURCE = "Your "  # how a change notice of this panel begins
+Data = TypeVar("Data")
 PASTED = "the pasted text"  # how a refusal names a text that came from no file
 # What the paste box takes: the cap with room for the line breaks a text loses (the reader names the count).
 PASTE_MAX_CHARS = 2 * LIMITS.max_corpus_characters
@@ -60,19 +64,22 @@ def _batch_size(asked: int, pairs: int) -> int:
     return asked
 
 
-def _read_text_upload(uploaded: UploadedFile) -> None:
-    """A new .txt upload: its text goes into the paste box (applied by the button), or its refusal is kept."""
-    OWN_TEXT_READ.set(uploaded.file_id)
+def _read_once(
+    uploaded: UploadedFile | None, read_key: SessionKey[str | None], read: Callable[..., Data]
+) -> Data | None:
+    """A new upload's data by ``read`` (one of `playground.nn.data_files`), read once by its file id and
+    then forgotten; None when there is no new upload, or it was refused (the sentence is kept)."""
+    if uploaded is None or read_key.get() == uploaded.file_id:
+        return None
+    read_key.set(uploaded.file_id)
     OWN_DATA_ERROR.clear()
     try:
-        text = read_text(uploaded, uploaded.name)
+        return read(uploaded, uploaded.name)
     except PlaygroundError as error:
         OWN_DATA_ERROR.set(str(error))
-        return
+        return None
     finally:
         forget_upload(uploaded)
-    OWN_TEXT_FILE.set((uploaded.name, text))
-    st.session_state[PASTE_KEY] = text
 
 
 def _fill_sample() -> None:
@@ -101,17 +108,8 @@ def _use_text() -> None:
     change_experiment(config, f"{OWN_DATA_SOURCE}text file “{name}”" if name else f"{OWN_DATA_SOURCE}pasted text")
 
 
-def _read_pairs_upload(uploaded: UploadedFile) -> None:
-    """A new .csv/.tsv upload: its pairs become the experiment at once, or its refusal is kept."""
-    OWN_PAIRS_READ.set(uploaded.file_id)
-    OWN_DATA_ERROR.clear()
-    try:
-        pairs = read_pairs(uploaded, uploaded.name)
-    except PlaygroundError as error:
-        OWN_DATA_ERROR.set(str(error))
-        return
-    finally:
-        forget_upload(uploaded)
+def _use_pairs(name: str, pairs: tuple[tuple[str, str], ...]) -> None:
+    """An uploaded file's pairs become the experiment at once, in mini-batches when one batch cannot hold them."""
     base = _base()
     batch_size = _batch_size(base.batch_size, len(pairs))
     config = base.with_changes(
@@ -121,11 +119,11 @@ def _read_pairs_upload(uploaded: UploadedFile) -> None:
         test_sources=(),
         test_targets=(),
         text="",
-        data_file=uploaded.name,
+        data_file=name,
         batch_size=batch_size,
         vocab="",
     )
-    change_experiment(config, f"{OWN_DATA_SOURCE}pairs file “{uploaded.name}”")
+    change_experiment(config, f"{OWN_DATA_SOURCE}pairs file “{name}”")
     st.rerun()  # the controls above were drawn before: show the file's experiment
 
 
@@ -138,8 +136,9 @@ def _text_tab() -> None:
         max_upload_size=_megabytes(text_byte_bound()),
         help=f"Up to {LIMITS.max_corpus_characters:,} characters; line breaks and tabs become spaces.",
     )
-    if uploaded is not None and OWN_TEXT_READ.get() != uploaded.file_id:
-        _read_text_upload(uploaded)
+    if (text := _read_once(uploaded, OWN_TEXT_READ, read_text)) is not None:
+        OWN_TEXT_FILE.set((uploaded.name, text))
+        st.session_state[PASTE_KEY] = text  # applied by the button below, as a pasted text is
     if PASTE_KEY not in st.session_state:  # first drawn, or again after a walk to another page
         st.session_state[PASTE_KEY] = config.text
     st.button(
@@ -193,8 +192,8 @@ def _pairs_tab() -> None:
         f"source,target; up to {LIMITS.max_file_pairs:,} pairs of up to {LIMITS.max_string_length} characters, "
         f"trained in batches of up to {LIMITS.max_pairs}.",
     )
-    if uploaded is not None and OWN_PAIRS_READ.get() != uploaded.file_id:
-        _read_pairs_upload(uploaded)
+    if (pairs := _read_once(uploaded, OWN_PAIRS_READ, read_pairs)) is not None:
+        _use_pairs(uploaded.name, pairs)
     _download_pairs()
 
 
