@@ -22,6 +22,7 @@ from playground.run.setting_type import Setting
 from playground.run.settings import SETTING_BY_FIELD, SETTINGS, in_config_order
 from playground.run.settings_checks import validate_settings
 from playground.url_state import config_from_params, data_left_out, default_config, query_string
+from ui.train.settings import OWN_DATA_FIELDS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 FIELDS = [field.name for field in fields(RunConfig)]
@@ -187,6 +188,8 @@ def test_the_train_page_draws_a_widget_for_every_field():
     assert not at.exception
     config = default_config()
     for setting in SETTINGS:
+        if setting.field in OWN_DATA_FIELDS:
+            continue  # the "Your own data" panel's uploads and paste box (tests/test_app_own_data.py)
         key = f"train_{setting.field}"
         if setting.kind is tuple:
             widget = at.text_area(key=key)
