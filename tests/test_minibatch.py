@@ -165,6 +165,12 @@ def test_the_views_see_the_first_pairs_with_the_weights_after_the_epoch():
     assert trainer.detail_bytes() == 4 * (sum(p.numel() for p in trainer.model.parameters()) + shown_probabilities)
 
 
+def test_fewer_pairs_than_are_shown_are_all_shown():
+    trainer = Trainer(file_config(sources=("cat", "bird", "ox"), targets=("tac", "drib", "xo"), batch_size=2))
+    assert trainer.minibatches and trainer.dataset.sources == ("cat", "bird", "ox")
+    assert len(trainer.train_epoch().batch_losses) == 2
+
+
 def test_held_out_pairs_are_measured_after_each_mini_batch_epoch():
     config = text_config(test_sources=("the cat sat", "a dog and a log"))
     trainer = Trainer(config)
