@@ -189,7 +189,7 @@ def test_the_train_page_draws_a_widget_for_every_field():
     config = default_config()
     for setting in SETTINGS:
         if setting.field in OWN_DATA_FIELDS:
-            continue  # the "Your own data" panel's uploads and paste box (tests/test_app_own_data.py)
+            continue  # drawn by the "Your own data" panel (`ui.train.own_data`) as uploads and a paste box
         key = f"train_{setting.field}"
         if setting.kind is tuple:
             widget = at.text_area(key=key)
