@@ -84,7 +84,10 @@ def config_to_params(config: RunConfig, base: RunConfig | None = None) -> dict[s
     """The query parameters of ``config``: only the settings that differ from ``base``."""
     left_out = LEFT_OUT_WITH_DATA if data_left_out(config) else frozenset()
     base = default_config() if base is None else base
-    base = _base_for_strings(base, config.sources, config.targets, own_data=bool(left_out))
+    # As the reader will: a file's run (known by its name) starts from an automatic vocabulary; a run on a
+    # text of its own leaves its strings out, so its link starts from the base's.
+    if config.data_file or not left_out:
+        base = _base_for_strings(base, config.sources, config.targets, own_data=bool(config.data_file))
     params: dict[str, str | list[str]] = {}
     for setting in in_config_order():
         value = getattr(config, setting.field)

@@ -132,8 +132,9 @@ class Trainer:
         # Every training pair; in mini-batches the views see only the first `SHOWN_PAIRS` of them (`dataset`).
         self.training_set = check_config(config, limits)
         self.minibatches = in_minibatches(config, self.training_set.batch_size)
-        shown = select_pairs(self.training_set, range(SHOWN_PAIRS)) if self.minibatches else self.training_set
-        self.dataset = shown  # what every view draws: predictions, probabilities, internals
+        pairs = self.training_set.batch_size
+        shown = select_pairs(self.training_set, range(min(SHOWN_PAIRS, pairs))) if self.minibatches else None
+        self.dataset = shown or self.training_set  # what every view draws: predictions, probabilities, internals
         # Held-out pairs, in the training strings' vocabulary; None when the config has none.
         self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
         self.model = build_model(config, len(self.dataset.vocab))
