@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_driving import go, rerun_until_stopped, run
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
-from playground.lessons.sample_text import SAMPLE_TEXT
+from playground.nn.data import text_windows
 from playground.nn.data_files import pairs_csv, read_pairs
 from playground.run.limits import LIMITS
 from playground.url_state import data_left_out
@@ -29,7 +29,6 @@ from ui.train.own_data import (
     DOWNLOAD_BUTTON,
     PAIRS_UPLOAD_KEY,
     PASTE_KEY,
-    SAMPLE_BUTTON,
     TEXT_UPLOAD_KEY,
     USE_TEXT_BUTTON,
     WINDOW_KEY,
@@ -162,15 +161,17 @@ def test_an_uploaded_text_fills_the_paste_box_and_names_its_file():
     assert any(info.startswith("Learning to write poem.txt: 28 characters") for info in texts(at.info))
 
 
-def test_the_sample_text_fills_the_paste_box_and_trains_as_one_line():
+def test_the_story_preset_shows_its_text_in_one_line_not_as_pasted():
     at = open_app()
-    at.button(key=SAMPLE_BUTTON).click()
+    at.selectbox(key="train_preset").set_value("story")
     at = run(at)
-    assert at.text_area(key=PASTE_KEY).value == SAMPLE_TEXT
-    at.button(key=USE_TEXT_BUTTON).click()
-    config = CONFIG.get(run(at).session_state)
-    assert config.text == " ".join(SAMPLE_TEXT.split("\n")).strip() and config.data_file == ""
-    assert config.text.startswith("The Owl and the Pussy-cat went to sea In a beautiful")
+    config = PRESETS["story"].config
+    windows = len(text_windows(config.text, config.window))
+    line = (
+        f"Learning to write the text of the preset “story”: {len(config.text):,} characters, {windows} windows of "
+        f"up to {config.window} characters, in batches of {config.batch_size}."
+    )
+    assert line in texts(at.info)
 
 
 def test_a_pasted_text_with_a_control_character_names_its_line():

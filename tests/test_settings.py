@@ -188,8 +188,6 @@ def test_the_train_page_draws_a_widget_for_every_field():
     assert not at.exception
     config = default_config()
     for setting in SETTINGS:
-        if setting.field in OWN_DATA_FIELDS:
-            continue  # drawn by the "Your own data" panel (`ui.train.own_data`) as uploads and a paste box
         key = f"train_{setting.field}"
         if setting.field in OWN_DATA_FIELDS:  # an upload and a paste box of their own: tests/test_app_own_data.py
             assert not [widget for widget in at.text_input if widget.key == key]

@@ -24,7 +24,7 @@ TEXT_START = 30  # characters of a text of one's own the line quotes
 def experiment_text(config: RunConfig) -> str:
     """The strings and the network of ``config`` in one line of plain text (not yet escaped)."""
     if config.text:  # its source strings are unused
-        strings = f"next character of {repr(config.data_file) if config.data_file else 'your own text'}, "
+        strings = f"next character of {repr(config.data_file) if config.data_file else 'a text'}, "
         strings += repr(config.text[:TEXT_START]) + ("…" if len(config.text) > TEXT_START else "")
     elif config.task == "next-char":
         strings = "next character of " + ", ".join(repr(s) for s in config.sources[:SHOWN_PAIRS])

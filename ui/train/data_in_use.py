@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import PlaygroundError, RunConfig
+from playground.lessons.presets import PRESETS
 from playground.nn.data import training_pairs
 from playground.nn.text import visible
 from playground.run.limits import LIMITS
@@ -32,9 +33,15 @@ def _batches(config: RunConfig, count: int) -> str:
     return f"in batches of {config.batch_size}"
 
 
+def _unnamed_text(config: RunConfig) -> str:
+    """How the line names a text from no file: a preset's, or the learner's pasted one."""
+    preset = next((preset for preset in PRESETS.values() if preset.config.text == config.text), None)
+    return f"the text of the preset “{escape_markdown(preset.name)}”" if preset else "your pasted text"
+
+
 def data_in_use_line(config: RunConfig) -> None:
     """What trains, in one line, and the way back to typing strings."""
-    name = f"**{escape_markdown(visible(config.data_file))}**" if config.data_file else "your pasted text"
+    name = f"**{escape_markdown(visible(config.data_file))}**" if config.data_file else _unnamed_text(config)
     try:
         count = len(training_pairs(config))
     except PlaygroundError:

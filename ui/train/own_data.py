@@ -19,7 +19,6 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from playground import PlaygroundError
-from playground.lessons.sample_text import SAMPLE_TEXT, SAMPLE_TITLE
 from playground.nn.data import text_windows, training_pairs
 from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, read_text, text_byte_bound
 from playground.run.limits import LIMITS
@@ -34,7 +33,7 @@ from ui.train.task_picker import whole_box, whole_number
 
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
 PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data_batch_size"
-USE_TEXT_BUTTON, DOWNLOAD_BUTTON, SAMPLE_BUTTON = "own_data_use_text", "own_data_download", "own_data_sample"
+USE_TEXT_BUTTON, DOWNLOAD_BUTTON = "own_data_use_text", "own_data_download"
 PANEL_KEY, TABS_KEY = "own_data_panel", "own_data_tabs"
 OWN_DATA_SOURCE = "Your "  # how a change notice of this panel begins
 Data = TypeVar("Data")
@@ -80,12 +79,6 @@ def _read_once(
         return None
     finally:
         forget_upload(uploaded)
-
-
-def _fill_sample() -> None:
-    """Button callback: the bundled sample text in the paste box (applied by "Learn to write this text")."""
-    st.session_state[PASTE_KEY] = SAMPLE_TEXT
-    OWN_DATA_ERROR.clear()
 
 
 def _use_text() -> None:
@@ -141,14 +134,6 @@ def _text_tab() -> None:
         st.session_state[PASTE_KEY] = text  # applied by the button below, as a pasted text is
     if PASTE_KEY not in st.session_state:  # first drawn, or again after a walk to another page
         st.session_state[PASTE_KEY] = config.text
-    st.button(
-        "Fill in a sample text",
-        key=SAMPLE_BUTTON,
-        icon=":material/menu_book:",
-        on_click=_fill_sample,
-        type="tertiary",
-        help=f"Puts {SAMPLE_TITLE} in the box below, to learn to write before you have a text of your own.",
-    )
     st.text_area(
         "Or paste a text",
         key=PASTE_KEY,
