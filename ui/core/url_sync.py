@@ -79,10 +79,10 @@ def restore_config_from_url() -> None:
     show_url_notices()
 
 
-def link_asks_for_file() -> bool:
-    """Whether the link that opened this session named a data file it could not carry, and the
-    experiment is still the link's (the file not uploaded yet): its notice says which file."""
-    return bool(URL_ASKED_FILE.get()) and URL_NOTICES.get()[0] == get_config()
+def link_asks_for_file() -> str:
+    """The data file the link that opened this session named but could not carry, while the experiment
+    is still the link's (the file not uploaded yet; its notice says which file); else ""."""
+    return URL_ASKED_FILE.get() if URL_NOTICES.get()[0] == get_config() else ""
 
 
 def ignored_link_notice(size: str) -> str:

@@ -18,7 +18,7 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from playground import PlaygroundError
+from playground import PlaygroundError, RunConfig
 from playground.nn.data import text_windows, training_pairs
 from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, read_text, text_byte_bound
 from playground.run.limits import LIMITS
@@ -47,7 +47,7 @@ def _megabytes(size: int) -> int:
     return math.ceil(size / 2**20)
 
 
-def _base():
+def _base() -> RunConfig:
     """The experiment the page's controls describe, or the last good one when a box holds no number."""
     try:
         return config_from_widgets()
@@ -210,13 +210,16 @@ def own_data() -> None:
     """A collapsed panel beside "Generate strings": your own text, your own pairs, the pairs as CSV."""
     # Keyed, so the panel stays open on the tab in use when an upload changes the page above it
     # (the string boxes give way to one line), which would otherwise remount it closed.
+    asked = link_asks_for_file()  # open, at its tab, for the file a link names
     with st.expander(
         "Your own data: a text to learn to write, or a file of pairs",
         icon=":material/upload_file:",
-        expanded=link_asks_for_file(),  # open for the file a link names
+        expanded=bool(asked),
         key=PANEL_KEY,
     ):
-        text_tab, pairs_tab = st.tabs(["Your own text", "Your own pairs"], key=TABS_KEY)
+        tabs = ["Your own text", "Your own pairs"]
+        default = tabs[1] if PurePath(asked).suffix.lower() in (".csv", ".tsv") else tabs[0]
+        text_tab, pairs_tab = st.tabs(tabs, key=TABS_KEY, default=default)
         with text_tab:
             _text_tab()
         with pairs_tab:
