@@ -23,6 +23,7 @@ from playground.nn.data_files import pairs_csv, read_pairs
 from playground.run.limits import LIMITS
 from playground.url_state import data_left_out
 from ui.core.state import CONFIG, TRAIN_GHOST, TRAIN_LIVE, TRAINER
+from ui.train.controls import TYPED_EPOCHS
 from ui.train.data_in_use import TYPE_STRINGS_BUTTON
 from ui.train.own_data import (
     BATCH_KEY,
@@ -64,6 +65,7 @@ def test_uploaded_pairs_train_in_batches_and_stay_after_a_walk_to_another_page()
     config = CONFIG.get(at.session_state)
     assert tuple(zip(config.sources, config.targets)) == PAIRS
     assert (config.data_file, config.task, config.batch_size) == ("words.csv", "translate", LIMITS.max_pairs)
+    assert config.epochs == TYPED_EPOCHS  # over the default lesson's strings: trained until learned, as typed ones
     line = f"Training on the pairs of words.csv: {len(PAIRS)} pairs, in batches of {LIMITS.max_pairs}."
     assert line in texts(at.info)
     assert not any(area.key == SOURCES_KEY for area in at.text_area)  # the line, not a flooded box

@@ -24,9 +24,10 @@ from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, re
 from playground.run.limits import LIMITS
 from ui.core.budgets import forget_upload
 from ui.core.markdown import escape_markdown
-from ui.core.session import change_experiment, get_config
+from ui.core.session import change_experiment, get_config, strings_are_typed
 from ui.core.state import SessionKey
 from ui.core.url_sync import link_asks_for_file
+from ui.train.controls import TYPED_EPOCHS
 from ui.train.settings import change_notice, config_from_widgets
 from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
 from ui.train.task_picker import whole_box, whole_number
@@ -105,6 +106,8 @@ def _use_pairs(name: str, pairs: tuple[tuple[str, str], ...]) -> None:
     """An uploaded file's pairs become the experiment at once, in mini-batches when one batch cannot hold them."""
     base = _base()
     batch_size = _batch_size(base.batch_size, len(pairs))
+    # as strings typed over a lesson's: train until learned, within a generous cap (`ui.train.controls`)
+    epochs = base.epochs if strings_are_typed(base) else TYPED_EPOCHS
     config = base.with_changes(
         task="translate",
         sources=tuple(source for source, _ in pairs),
@@ -114,6 +117,7 @@ def _use_pairs(name: str, pairs: tuple[tuple[str, str], ...]) -> None:
         text="",
         data_file=name,
         batch_size=batch_size,
+        epochs=epochs,
         vocab="",
     )
     change_experiment(config, f"{OWN_DATA_SOURCE}pairs file “{name}”")
