@@ -19,6 +19,7 @@ from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS, STORY
 from playground.nn.data import build_test_dataset, text_windows, training_pairs
 from playground.run.limits import LIMITS, Limits
+from playground.run.memory import trainer_booked_bytes, trainer_bytes
 from playground.run.minibatches import SHOWN_PAIRS
 from playground.run.sampling import SampleSettings, sample
 from playground.run.settings_checks import validate_settings
@@ -169,6 +170,17 @@ def test_fewer_pairs_than_are_shown_are_all_shown():
     trainer = Trainer(file_config(sources=("cat", "bird", "ox"), targets=("tac", "drib", "xo"), batch_size=2))
     assert trainer.minibatches and trainer.dataset.sources == ("cat", "bird", "ox")
     assert len(trainer.train_epoch().batch_losses) == 2
+
+
+def test_a_runs_memory_counts_every_training_pair():
+    trainer = Trainer(text_config())
+    every_pair = trainer.training_set
+    data = every_pair.source_indices.nbytes + every_pair.target_indices.nbytes + every_pair.source_onehot.nbytes
+    shown = trainer.dataset
+    data += shown.source_indices.nbytes + shown.target_indices.nbytes + shown.source_onehot.nbytes
+    weights = sum(p.nbytes for p in trainer.model.parameters())
+    assert trainer_bytes(trainer) == weights + data  # nothing trained yet: weights and data
+    assert trainer_booked_bytes(trainer) > data
 
 
 def test_held_out_pairs_are_measured_after_each_mini_batch_epoch():
