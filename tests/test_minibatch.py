@@ -18,6 +18,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS, STORY
 from playground.nn.data import build_test_dataset, text_windows, training_pairs
+from playground.run.checkpoint import Replay, load_checkpoint, max_file_bytes, save_checkpoint
 from playground.run.limits import LIMITS, Limits
 from playground.run.memory import trainer_booked_bytes, trainer_bytes
 from playground.run.minibatches import SHOWN_PAIRS
@@ -244,3 +245,23 @@ def test_the_story_ships_with_the_app_and_a_small_network_learns_it_in_seconds()
     assert trainer.train_seconds < LIMITS.max_train_seconds / 4
     written = sample(trainer, SampleSettings(prime="The boy ", length=60, temperature=0.0)).text
     assert sum(word in STORY for word in written.split()) >= len(written.split()) - 2  # mostly its own words
+
+
+def test_a_model_file_of_a_run_in_mini_batches_replays_to_the_same_weights():
+    trainer = Trainer(file_config(epochs=2))
+    trainer.train()
+    replay = Replay(load_checkpoint(save_checkpoint(trainer)))
+    while not replay.done:
+        replay.train_epoch()
+    assert replay.verified and replay.trainer.config.data_file == "words.csv"
+    assert [r.batch_losses for r in replay.trainer.history] == [r.batch_losses for r in trainer.history]
+
+
+def test_a_model_file_may_carry_the_most_data_the_caps_allow():
+    longest = "é" * LIMITS.max_string_length  # two bytes in UTF-8
+    pairs = file_config(sources=(longest,) * LIMITS.max_file_pairs, targets=(longest,) * LIMITS.max_file_pairs)
+    text = text_config(text="€" * LIMITS.max_corpus_characters)  # three bytes
+    no_data = max_file_bytes(Limits(max_file_pairs=1, max_corpus_characters=1))
+    for config in (pairs, text):
+        data = sum(len(s.encode()) for s in (*config.sources, *config.targets, config.text))
+        assert data < max_file_bytes() - no_data
