@@ -18,7 +18,9 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS, STORY
 from playground.nn.data import build_test_dataset, text_windows, training_pairs
+from playground.run.checkpoint import Replay, load_checkpoint, max_file_bytes, save_checkpoint
 from playground.run.limits import LIMITS, Limits
+from playground.run.memory import trainer_booked_bytes, trainer_bytes
 from playground.run.minibatches import SHOWN_PAIRS
 from playground.run.sampling import SampleSettings, sample
 from playground.run.settings_checks import validate_settings
@@ -171,6 +173,17 @@ def test_fewer_pairs_than_are_shown_are_all_shown():
     assert len(trainer.train_epoch().batch_losses) == 2
 
 
+def test_a_runs_memory_counts_every_training_pair():
+    trainer = Trainer(text_config())
+    every_pair = trainer.training_set
+    data = every_pair.source_indices.nbytes + every_pair.target_indices.nbytes + every_pair.source_onehot.nbytes
+    shown = trainer.dataset
+    data += shown.source_indices.nbytes + shown.target_indices.nbytes + shown.source_onehot.nbytes
+    weights = sum(p.nbytes for p in trainer.model.parameters())
+    assert trainer_bytes(trainer) == weights + data  # nothing trained yet: weights and data
+    assert trainer_booked_bytes(trainer) > data
+
+
 def test_held_out_pairs_are_measured_after_each_mini_batch_epoch():
     config = text_config(test_sources=("the cat sat", "a dog and a log"))
     trainer = Trainer(config)
@@ -232,3 +245,23 @@ def test_the_story_ships_with_the_app_and_a_small_network_learns_it_in_seconds()
     assert trainer.train_seconds < LIMITS.max_train_seconds / 4
     written = sample(trainer, SampleSettings(prime="The boy ", length=60, temperature=0.0)).text
     assert sum(word in STORY for word in written.split()) >= len(written.split()) - 2  # mostly its own words
+
+
+def test_a_model_file_of_a_run_in_mini_batches_replays_to_the_same_weights():
+    trainer = Trainer(file_config(epochs=2))
+    trainer.train()
+    replay = Replay(load_checkpoint(save_checkpoint(trainer)))
+    while not replay.done:
+        replay.train_epoch()
+    assert replay.verified and replay.trainer.config.data_file == "words.csv"
+    assert [r.batch_losses for r in replay.trainer.history] == [r.batch_losses for r in trainer.history]
+
+
+def test_a_model_file_may_carry_the_most_data_the_caps_allow():
+    longest = "é" * LIMITS.max_string_length  # two bytes in UTF-8
+    pairs = file_config(sources=(longest,) * LIMITS.max_file_pairs, targets=(longest,) * LIMITS.max_file_pairs)
+    text = text_config(text="€" * LIMITS.max_corpus_characters)  # three bytes
+    no_data = max_file_bytes(Limits(max_file_pairs=1, max_corpus_characters=1))
+    for config in (pairs, text):
+        data = sum(len(s.encode()) for s in (*config.sources, *config.targets, config.text))
+        assert data < max_file_bytes() - no_data

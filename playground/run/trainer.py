@@ -131,10 +131,12 @@ class Trainer:
         self.limits = limits
         # Every training pair; in mini-batches the views see only the first `SHOWN_PAIRS` of them (`dataset`).
         self.training_set = check_config(config, limits)
-        self.minibatches = in_minibatches(config, self.training_set.batch_size)
         pairs = self.training_set.batch_size
-        shown = select_pairs(self.training_set, range(min(SHOWN_PAIRS, pairs))) if self.minibatches else None
-        self.dataset = shown or self.training_set  # what every view draws: predictions, probabilities, internals
+        self.minibatches = in_minibatches(config, pairs)
+        # What every view draws (predictions, probabilities, internals): every pair, or the first few.
+        self.dataset = (
+            select_pairs(self.training_set, range(min(SHOWN_PAIRS, pairs))) if self.minibatches else self.training_set
+        )
         # Held-out pairs, in the training strings' vocabulary; None when the config has none.
         self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
         self.model = build_model(config, len(self.dataset.vocab))
@@ -289,7 +291,8 @@ class Trainer:
 
     def _minibatch_epoch(self) -> EpochRecord:
         """One step per batch of `RunConfig.batch_size` pairs in this epoch's order (`epoch_order`), each
-        batch cut to its own longest pair; then the shown pairs in one no-grad pass with the new weights."""
+        batch cut to its own longest pair; then the shown pairs in one no-grad pass with the new weights.
+        A loss that is not finite stops the epoch at its batch (the steps before it are taken)."""
         data, losses, norms = self.training_set, [], []
         with ONE_THREAD_ARITHMETIC:
             for rows in batch_rows(epoch_order(self.config, data.batch_size, self.epoch), self.config.batch_size):
