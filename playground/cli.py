@@ -284,7 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train and print one line per epoch", argument_default=argparse.SUPPRESS)
     _add_settings(train)
     _add_data_files(train)
-    train.add_argument("--json", action="store_true", help="one JSON object per epoch")
+    train.add_argument(
+        "--json", action="store_true", help="one JSON object per epoch (in mini-batches with each step's loss)"
+    )
     export = commands.add_parser(
         "export", help="print the experiment as a standalone PyTorch script", argument_default=argparse.SUPPRESS
     )
@@ -381,6 +383,8 @@ def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
     if as_json:
         prediction = record.predictions[0] if len(record.predictions) == 1 else list(record.predictions)
         line: dict[str, Any] = {"epoch": record.epoch, "loss": record.loss, "prediction": prediction}
+        if len(record.batch_losses) > 1:  # mini-batches: the loss is their mean, each step's here
+            line["batch_losses"] = list(record.batch_losses)
         if record.has_test:
             line |= {
                 "accuracy": record.train_accuracy,

@@ -3,6 +3,8 @@ is (`playground.nn.data_files`), trained as the engine trains that config; a bad
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from playground import RunConfig, Trainer
@@ -38,6 +40,20 @@ def test_a_text_file_trains_a_next_character_model_on_its_windows(files, capsys)
     trainer = Trainer(config)
     assert status == 0 and trainer.minibatches
     assert out.splitlines() == [format_line(record, 3, False) for record in trainer.train()]
+
+
+def test_json_lines_of_a_run_in_mini_batches_hold_each_steps_loss(files, capsys):
+    argv = ["train", "--text-file", str(files / "story.txt"), "--window", "8", "--batch-size", "3", "--epochs", "2"]
+    status, out, _ = cli([*argv, "--json"], capsys)
+    config = RunConfig(
+        task="next-char", text=ONE_LINE, window=8, batch_size=3, epochs=2, vocab="", data_file="story.txt"
+    )
+    lines = [json.loads(line) for line in out.splitlines()]
+    records = Trainer(config).train()
+    assert status == 0 and [line["batch_losses"] for line in lines] == [list(r.batch_losses) for r in records]
+    assert [line["loss"] for line in lines] == [r.loss for r in records]
+    _, one_batch, _ = cli(["train", "--epochs", "1", "--json"], capsys)
+    assert "batch_losses" not in json.loads(one_batch)
 
 
 def test_a_pairs_file_trains_its_pairs(files, capsys):
