@@ -40,6 +40,8 @@ CLI_CASES = [
     ("RNN_PLAYGROUND_MAX_TRAINING_TABS_PER_BROWSER", "1.5"),
     ("RNN_PLAYGROUND_MAX_TEST_PAIRS", "many"),
     ("RNN_PLAYGROUND_MAX_SAMPLE_LENGTH", "0"),
+    ("RNN_PLAYGROUND_MAX_CORPUS_CHARACTERS", "2e4"),
+    ("RNN_PLAYGROUND_MAX_FILE_PAIRS", "-5"),
 ]
 PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py"))
 

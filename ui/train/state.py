@@ -11,3 +11,9 @@ TASK_PICKER_ERROR: SessionKey[str | None] = SessionKey("task_picker_error", None
 TASK_PICKER_NOTE: SessionKey[str | None] = SessionKey("task_picker_note", None)
 # A link that starts training as it opens: "" until its page is drawn, "drawn", then "started" (once a session).
 URL_TRAIN_ON_OPEN: SessionKey[str] = SessionKey("url_train_on_open", "")
+# Your own data (`ui.train.own_data`): why the last upload or text was refused; the uploads already read
+# (by file id: each is read once, then its bytes are dropped); the last text file read, (name, text).
+OWN_DATA_ERROR: SessionKey[str | None] = SessionKey("own_data_error", None)
+OWN_TEXT_READ: SessionKey[str | None] = SessionKey("own_data_text_read", None)
+OWN_PAIRS_READ: SessionKey[str | None] = SessionKey("own_data_pairs_read", None)
+OWN_TEXT_FILE: SessionKey[tuple[str, str] | None] = SessionKey("own_data_text_file_read", None)
