@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from playground.run.sampling import Sample, SampleSettings
 from ui.core.state import SessionKey
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the Write panel wrote: greedy and sampled, by run ``run`` (its id) after ``epoch`` epochs."""
+
+    run: int
+    epoch: int
+    greedy: Sample
+    sampled: Sample
+
 
 TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
 # The task generator (`ui.train.task_picker`): why the last fill was refused.
@@ -11,3 +25,7 @@ TASK_PICKER_ERROR: SessionKey[str | None] = SessionKey("task_picker_error", None
 TASK_PICKER_NOTE: SessionKey[str | None] = SessionKey("task_picker_note", None)
 # A link that starts training as it opens: "" until its page is drawn, "drawn", then "started" (once a session).
 URL_TRAIN_ON_OPEN: SessionKey[str] = SessionKey("url_train_on_open", "")
+# The Write panel (`ui.train.write`): the settings last typed (its widgets' values, which other pages
+# forget), and what was written last, with the run and epoch it was written by.
+WRITE_SETTINGS: SessionKey[SampleSettings | None] = SessionKey("write_settings", None)
+WRITTEN: SessionKey[Written | None] = SessionKey("write_written", None)
