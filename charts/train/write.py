@@ -19,6 +19,7 @@ import pandas as pd
 import torch
 
 from charts.labels import numbered_steps, plain_char, step_name
+from charts.plotly_figure import CHAR_TICK_PX
 from charts.theme import MONOSPACE, OUTLINE_COLOUR, vega_diverging_scale
 from charts.train.layout import colour_bound
 from charts.vega import VEGA_STEP_TICK_PX, Spec, vega_label_expr, vega_title
@@ -27,8 +28,8 @@ from playground.run.sampling import WrittenStep
 DRAWN_COLOUR = "#6a3d9a"  # the written character's bar: a purple, apart from right green and wrong red
 OTHER_COLOUR = "#b9b9c3"  # the other likeliest characters
 BAR_ROW_PX = 26
-WINDOW_STEPS = 40  # steps of the hidden state drawn around the chosen one: a 500-character text stays readable
-HIDDEN_PLOT_PX = 560  # the heatmap's plotting width in two thirds of the page at 1280 px, about
+WINDOW_STEPS = 30  # steps of the hidden state drawn around the chosen one: a 500-character text stays readable
+HIDDEN_PLOT_PX = 400  # the heatmap's plotting width in two thirds of the page at 1280 px (measured, about)
 HIDDEN_ROWS_PX = 240  # the heatmap's height, units shared out
 
 
@@ -98,12 +99,16 @@ def hidden_window(length: int, position: int, window: int = WINDOW_STEPS) -> ran
     return range(start, min(length, start + window))
 
 
-def writing_hidden_chart(hidden: torch.Tensor, read_chars: Sequence[str], position: int) -> tuple[pd.DataFrame, Spec]:
+def writing_hidden_chart(
+    hidden: torch.Tensor, read_chars: Sequence[str], position: int, width_share: float = 1.0
+) -> tuple[pd.DataFrame, Spec]:
     """The top layer's hidden state at each step of the writing (steps × units, the diverging
     scale), around step ``position``, which is outlined.
 
     ``hidden`` is (length, units) as `playground.run.sampling.Sample` keeps it; ``read_chars[t]``
-    is the character the network had just read at step t (the prime's last, then each written one)."""
+    is the character the network had just read at step t (the prime's last, then each written one);
+    ``width_share`` is the share of its 1280 px width the chart gets (`ui.core.narrow_screens`), for
+    step labels spaced for their room."""
     steps = hidden_window(len(read_chars), position)
     values = hidden[steps.start : steps.stop].tolist()
     units = len(values[0]) if values else 0
@@ -120,9 +125,14 @@ def writing_hidden_chart(hidden: torch.Tensor, read_chars: Sequence[str], positi
             for unit, value in enumerate(row)
         ]
     )
-    numbered = set(numbered_steps(len(steps), HIDDEN_PLOT_PX, VEGA_STEP_TICK_PX))
+    plot_px = HIDDEN_PLOT_PX * width_share
+    numbered = set(numbered_steps(len(steps), plot_px, VEGA_STEP_TICK_PX))
+    every_char = plot_px / max(len(steps), 1) >= CHAR_TICK_PX
     # The axis counts from the window's first step; its labels name the steps themselves.
-    labels = [[plain_char(read_chars[t]), step_name(t) if i in numbered else ""] for i, t in enumerate(steps)]
+    labels = [
+        [plain_char(read_chars[t]) if every_char or i in numbered else "", step_name(t) if i in numbered else ""]
+        for i, t in enumerate(steps)
+    ]
     axis = {"labelExpr": vega_label_expr(labels), "labelAngle": 0, "labelFont": MONOSPACE, "labelOverlap": False}
     position_px = {"field": "order", "type": "ordinal", "title": "character just read", "axis": axis}
     unit_y = {"field": "unit", "type": "ordinal", "title": "unit", "axis": {"labelOverlap": True, "ticks": False}}

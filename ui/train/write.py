@@ -37,6 +37,7 @@ from playground.run.sampling import (
     sample,
 )
 from ui.core.markdown import escape_markdown
+from ui.core.narrow_screens import width_share
 from ui.core.script_turns import SCRIPT_TURNS, taking_turns
 from ui.core.session import get_trainer
 from ui.core.shown_epoch import train_shown_epoch
@@ -50,6 +51,7 @@ PRIME_KEY, LENGTH_KEY, TEMPERATURE_KEY, TOP_K_KEY, SEED_KEY = (
     "write_seed",
 )
 WRITE_BUTTON, STEP_KEY, INSIDE_KEY = "write_button", "write_step", "write_inside"
+LIKELIEST_CHART, HIDDEN_CHART = "write_likeliest_chart", "write_hidden_chart"  # their containers' keys
 PRIME_CHARS = 3  # the default prime: the first training string's first characters
 DEFAULT_LENGTH = 80
 TEMPERATURE_STEP = 0.05
@@ -147,7 +149,12 @@ def _settings_widgets(trainer: Trainer) -> SampleSettings:
         help="What the network reads before it writes; only characters it saw in training.",
     )
     length.number_input(
-        "Length", 1, LIMITS.max_sample_length, key=LENGTH_KEY, step=10, help="Characters to write after the prime."
+        "Characters to write",
+        1,
+        LIMITS.max_sample_length,
+        key=LENGTH_KEY,
+        step=10,
+        help=f"How many characters to write after the prime, up to {LIMITS.max_sample_length} (a cap set by the host).",
     )
     top_k.number_input(
         "Top-k",
@@ -157,7 +164,7 @@ def _settings_widgets(trainer: Trainer) -> SampleSettings:
         help="Draw only among the k likeliest characters; 0 draws among all of them.",
     )
     seed.number_input(
-        "Seed",
+        "Seed of the draws",
         0,
         2**32 - 1,  # as the training seed's widget; the sampler takes up to 2^63 - 1
         key=SEED_KEY,
@@ -251,15 +258,15 @@ def _inside(written: Written) -> None:
     one: Sample = written.sampled if kind == SAMPLED else written.greedy
     step = one.steps[position]
     bars, heatmap = st.columns([1, 2], gap="medium")
-    with bars:
+    with bars.container(key=LIKELIEST_CHART):
         rows, spec = likeliest_chart(step, position)
-        st.vega_lite_chart(rows, spec, key="write_likeliest_chart", width="stretch")
+        st.vega_lite_chart(rows, spec, width="stretch")
         if all(candidate.char != step.char for candidate in step.likeliest):
             st.caption(f"It wrote {escape_markdown(quoted(step.char))}, outside its five likeliest.")
-    with heatmap:
+    with heatmap.container(key=HIDDEN_CHART):
         read = [split_characters(one.settings.prime)[-1]] + [s.char for s in one.steps[:-1]]
-        rows, spec = writing_hidden_chart(one.hidden, read, position)
-        st.vega_lite_chart(rows, spec, key="write_hidden_chart", width="stretch")
+        rows, spec = writing_hidden_chart(one.hidden, read, position, width_share(2 / 3))
+        st.vega_lite_chart(rows, spec, width="stretch")
     st.caption(
         "Purple: the character written at this step, drawn from the bars' chances (reshaped by temperature "
         "and top-k; hover a bar); not right or wrong, only what the network wrote. The outlined column is "
