@@ -130,62 +130,59 @@ def write_panel() -> None:
 
 
 def _settings_widgets(trainer: Trainer) -> SampleSettings:
-    """Prime, length, top-k, seed, temperature; their values put back from session state first."""
+    """Prime, length, top-k, seed, temperature, each widget given the value stored last as its own.
+
+    As ``value=``, not put into session state before the widget is drawn: a value put there reaches
+    the browser only with the script run that puts it, and when a second run followed at once (as
+    one does when a run ends) the browser kept the widgets' empty defaults and sent them back with
+    the next click (seen in Chromium: the prime went blank)."""
     stored = WRITE_SETTINGS.get() or default_settings(trainer)
     vocab = len(trainer.dataset.vocab)
-    for widget, value in [
-        (PRIME_KEY, stored.prime),
-        (LENGTH_KEY, stored.length),
-        (TEMPERATURE_KEY, stored.temperature),
-        (TOP_K_KEY, min(stored.top_k, vocab)),
-        (SEED_KEY, stored.seed),
-    ]:
-        st.session_state.setdefault(widget, value)
-    st.session_state[TOP_K_KEY] = min(st.session_state[TOP_K_KEY], vocab)  # a smaller vocabulary than before
     prime, length, top_k, seed = st.columns([2, 1, 1, 1])
-    prime.text_input(
+    typed_prime = prime.text_input(
         "Prime",
+        stored.prime,
         key=PRIME_KEY,
         help="What the network reads before it writes; only characters it saw in training.",
     )
-    length.number_input(
+    typed_length = length.number_input(
         "Characters to write",
         1,
         LIMITS.max_sample_length,
+        min(stored.length, LIMITS.max_sample_length),
         key=LENGTH_KEY,
         step=10,
         help=f"How many characters to write after the prime, up to {LIMITS.max_sample_length} (a cap set by the host).",
     )
-    top_k.number_input(
+    typed_top_k = top_k.number_input(
         "Top-k",
         0,
         vocab,
+        min(stored.top_k, vocab),  # a run of fewer characters than the last one's
         key=TOP_K_KEY,
         help="Draw only among the k likeliest characters; 0 draws among all of them.",
     )
-    seed.number_input(
+    typed_seed = seed.number_input(
         "Seed of the draws",
         0,
         2**32 - 1,  # as the training seed's widget; the sampler takes up to 2^63 - 1
+        stored.seed,
         key=SEED_KEY,
         help="Seeds the draws (0 unless you change it; not the run's training seed): "
         "the same settings write the same text.",
     )
-    st.slider(
+    temperature = st.slider(
         "Temperature",
         0.0,
         MAX_TEMPERATURE,
+        stored.temperature,
         key=TEMPERATURE_KEY,
         step=TEMPERATURE_STEP,
         help="0 always takes the likeliest character; 1 draws as the network's probabilities say; "
         "higher flattens them, so the text is more surprising.",
     )
     settings = SampleSettings(
-        st.session_state[PRIME_KEY],
-        int(st.session_state[LENGTH_KEY]),
-        round(float(st.session_state[TEMPERATURE_KEY]), 2),
-        int(st.session_state[TOP_K_KEY]),
-        int(st.session_state[SEED_KEY]),
+        typed_prime, int(typed_length), round(float(temperature), 2), int(typed_top_k), int(typed_seed)
     )
     WRITE_SETTINGS.set(settings)
     return settings
@@ -207,7 +204,7 @@ def text_html(kind: str, prime: str, written: str, cursor: bool) -> str:
         f'<span class="rnn-prime" style="color: {PRIME_COLOUR}; text-decoration: underline dotted">'
         f"{html.escape(prime)}</span>"
         f'<span class="rnn-written" style="font-weight: 600">{html.escape(written)}</span>'
-        + (f'<span style="color: {DRAWN_COLOUR}">▌</span>' if cursor else "")
+        + (f'<span class="rnn-cursor" style="color: {DRAWN_COLOUR}">▌</span>' if cursor else "")
         + "</div>"
     )
 
