@@ -129,6 +129,8 @@ def test_the_settings_outlive_a_visit_to_another_page(next_char):
     at.switch_page(TRAIN_PAGE)
     run(at)
     assert at.text_input(key=PRIME_KEY).value == "want"
+    # ... as the widget's own value, which a browser gets with every script run (not only the first)
+    assert at.text_input(key=PRIME_KEY).proto.default == "want"
     assert at.number_input(key=LENGTH_KEY).value == 33
     assert at.slider(key=TEMPERATURE_KEY).value == pytest.approx(0.65)
     assert (at.number_input(key=TOP_K_KEY).value, at.number_input(key=SEED_KEY).value) == (3, 11)
