@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui.train.write
 from app_driving import rerun_until_stopped
+from playground.lessons.presets import DEFAULT_PRESET
 from playground.run.sampling import SampleSettings, sample
 from ui.core.state import TRAIN_LIVE, TRAINER
 from ui.train.state import WRITE_SETTINGS
@@ -148,3 +149,11 @@ def test_a_bidirectional_run_gets_the_samplers_sentence_instead_of_the_panel():
     run(at)
     assert any("bidirectional" in info.value for info in at.info)
     assert WRITE_BUTTON not in [button.key for button in at.button]
+
+
+def test_a_translate_run_writes_and_says_its_text_is_no_continuation(next_char):
+    at = trained(DEFAULT_PRESET)  # hello → ohlol
+    _, sampled = write(at, **{PRIME_KEY: "he", LENGTH_KEY: 12})
+    assert sampled == sample(TRAINER.get(at.session_state), SampleSettings("he", 12)).text
+    assert any("curiosity rather than a continuation" in caption.value for caption in at.caption)
+    assert not any("curiosity" in caption.value for caption in next_char.caption)

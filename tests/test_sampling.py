@@ -9,7 +9,7 @@ import torch
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS
 from playground.run.limits import Limits
-from playground.run.sampling import Sample, SampleSettings, can_write_after, sample
+from playground.run.sampling import Sample, SampleSettings, can_write_after, continues_its_text, sample
 
 NEXT_CHAR = PRESETS["next-char"].config
 
@@ -222,3 +222,11 @@ def test_writing_after_an_epoch_whose_weights_were_not_kept_gets_a_sentence(next
     assert not can_write_after(thinned, 2) and can_write_after(thinned, 3) and can_write_after(thinned, 4)
     with pytest.raises(PlaygroundError, match="weights after epoch 2 were not kept"):
         sample(thinned, SampleSettings("if "), epoch=2)
+
+
+def test_a_next_character_model_continues_its_text_and_a_translate_model_does_not():
+    assert continues_its_text(NEXT_CHAR)
+    assert continues_its_text(RunConfig(sources=("helloworl", "oworldhel"), targets=("elloworld", "worldhell")))
+    assert continues_its_text(RunConfig(sources=("a😀b",), targets=("😀bc",)))  # characters, not code points
+    assert not continues_its_text(RunConfig(sources=("hello",), targets=("ohlol",)))
+    assert not continues_its_text(RunConfig(sources=("hello", "abc"), targets=("ellox", "xyz")))

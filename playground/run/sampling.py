@@ -166,6 +166,14 @@ def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings,
     return vocab.encode(prime)
 
 
+def continues_its_text(config: RunConfig) -> bool:
+    """Whether ``config`` trains a next-character model (task "next-char", or every target its source
+    moved by one, as the generated "shift" and "text" tasks), whose writing continues its text."""
+    pairs = zip(config.sources, config.targets)
+    moved = all(split_characters(target)[:-1] == split_characters(source)[1:] for source, target in pairs)
+    return config.task == "next-char" or (bool(config.targets) and moved)
+
+
 def can_write_after(trainer: Trainer, epoch: int) -> bool:
     """Whether `model_after` has the weights of ``epoch``: the newest, or one whose next epoch kept
     its weights (a long run keeps every few epochs' only)."""

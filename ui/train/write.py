@@ -34,6 +34,7 @@ from playground.run.sampling import (
     SampleSettings,
     can_write_after,
     check_sample,
+    continues_its_text,
     sample,
 )
 from ui.core.markdown import escape_markdown
@@ -97,6 +98,13 @@ def write_panel() -> None:
     if (sentence := refusal(trainer)) is not None:
         st.info(escape_markdown(sentence), icon=":material/edit_off:")
         return
+    if not continues_its_text(trainer.config):
+        st.caption(
+            "This network learned to turn sources into targets, not to continue a text: it writes by "
+            "reading its own outputs back in, which it never trained on, so what it writes is a "
+            "curiosity rather than a continuation. A next-character run (the *next-char* preset, or the "
+            "generated *shift* and *text* tasks) continues its text."
+        )
     settings = _settings_widgets(trainer)
     epoch = writing_epoch(trainer)
     shown = train_shown_epoch(trainer)
