@@ -157,3 +157,14 @@ def test_a_translate_run_writes_and_says_its_text_is_no_continuation(next_char):
     assert sampled == sample(TRAINER.get(at.session_state), SampleSettings("he", 12)).text
     assert any("curiosity rather than a continuation" in caption.value for caption in at.caption)
     assert not any("curiosity" in caption.value for caption in next_char.caption)
+
+
+def test_a_new_run_does_not_show_the_last_runs_text():
+    at = trained(epochs=3)
+    write(at, **{PRIME_KEY: "if ", LENGTH_KEY: 10})
+    at.button(key="train_reset_button").click()
+    run(at)
+    at.button(key="train_step_button").click()
+    run(at)
+    assert at.button(key=WRITE_BUTTON)  # the new run's panel, with nothing written yet
+    assert not [element for element in at.html if "rnn-write-" in element.proto.body]

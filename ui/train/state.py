@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
+from playground import Trainer
 from playground.run.sampling import Sample, SampleSettings
 from ui.core.state import SessionKey
 
 
 @dataclass(frozen=True)
 class Written:
-    """What the Write panel wrote: greedy and sampled, by run ``run`` (its id) after ``epoch`` epochs."""
+    """What the Write panel wrote: greedy and sampled, by run ``run`` after ``epoch`` epochs.
 
-    run: int
+    The run is held by a weak reference: a dropped run is not kept alive for its text, and a new
+    run is never taken for it (an id can be reused once the old run is gone)."""
+
+    run: weakref.ReferenceType[Trainer]
     epoch: int
     greedy: Sample
     sampled: Sample

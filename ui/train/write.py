@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import time
+import weakref
 
 import streamlit as st
 
@@ -114,13 +115,13 @@ def write_panel() -> None:
         "`python -m playground sample` with these settings writes the same text."
     )
     written = WRITTEN.get()
-    if written is not None and written.run != id(trainer):
+    if written is not None and written.run() is not trainer:
         WRITTEN.clear()
         written = None
     if st.button("Write", key=WRITE_BUTTON, icon=":material/edit:", type="primary"):
         try:
             written = Written(
-                id(trainer),
+                weakref.ref(trainer),
                 epoch,
                 sample(trainer, SampleSettings(settings.prime, settings.length, 0.0, 0, settings.seed), epoch=epoch),
                 sample(trainer, settings, epoch=epoch),
