@@ -118,7 +118,7 @@ def test_the_panel_writes_with_the_epoch_the_views_show():
     run(at)
     _, sampled = write(at, **{PRIME_KEY: "you", LENGTH_KEY: 25})
     trainer = TRAINER.get(at.session_state)
-    assert sampled == sample(trainer, SampleSettings("you", 25), epoch=5).text
+    assert sampled == sample(trainer, SampleSettings("you", 25, seed=trainer.config.seed), epoch=5).text
     assert any("after epoch 5" in caption.value for caption in at.caption)
 
 
@@ -154,7 +154,9 @@ def test_a_bidirectional_run_gets_the_samplers_sentence_instead_of_the_panel():
 def test_a_translate_run_writes_and_says_its_text_is_no_continuation(next_char):
     at = trained(DEFAULT_PRESET)  # hello → ohlol
     _, sampled = write(at, **{PRIME_KEY: "he", LENGTH_KEY: 12})
-    assert sampled == sample(TRAINER.get(at.session_state), SampleSettings("he", 12)).text
+    trainer = TRAINER.get(at.session_state)
+    assert at.number_input(key=SEED_KEY).value == trainer.config.seed  # the CLI's --sample-seed default
+    assert sampled == sample(trainer, SampleSettings("he", 12, seed=trainer.config.seed)).text
     assert any("curiosity rather than a continuation" in caption.value for caption in at.caption)
     assert not any("curiosity" in caption.value for caption in next_char.caption)
 

@@ -1,12 +1,16 @@
 """The Write panel in a real browser: train the next-char preset, press Write and watch the text appear.
 
 The text must grow in front of the learner (several lengths seen before the whole text), end as the
-text the engine writes for the same settings (`python -m playground sample --preset next-char` writes
-it too: the newest epoch's model is the CLI's), and the bars' character labels must not overlap.
+text the engine and `python -m playground sample --preset next-char` write for the same settings (the
+newest epoch's model is the CLI's), and the bars' texts must not overlap.
 Saves test-artifacts/write-*.png.
 """
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +23,7 @@ from playground.url_state import query_string
 reason = chromium_missing_reason()
 pytestmark = pytest.mark.skipif(reason is not None, reason=reason or "")
 
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = PRESETS["next-char"].config
 SETTINGS = SampleSettings("if ", 80, 2.0, 0, 8)
 
@@ -47,10 +52,19 @@ def set_field(page, label: str, value: object) -> None:
     page.wait_for_timeout(300)
 
 
+def cli_text() -> str:
+    """What `python -m playground sample` prints for the preset and `SETTINGS`: the prime, then the text."""
+    command = [sys.executable, "-m", "playground", "sample", "--preset", "next-char", "--prime", SETTINGS.prime]
+    command += ["--length", str(SETTINGS.length), "--temperature", str(SETTINGS.temperature)]
+    command += ["--top-k", str(SETTINGS.top_k), "--sample-seed", str(SETTINGS.seed)]
+    return subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout.rstrip("\n")
+
+
 def test_the_written_text_appears_character_by_character_and_is_the_engines():
     trainer = Trainer(CONFIG)
     trainer.train()
     expected = sample(trainer, SETTINGS).text
+    assert cli_text() == SETTINGS.prime + expected
     with streamlit_server() as url, chromium() as browser:
         page = browser.new_context(viewport={"width": 1280, "height": 1600}).new_page()
         open_and_train(page, url, "?" + query_string(CONFIG))

@@ -65,9 +65,10 @@ PRIME_COLOUR = "#808495"  # the charts' text grey: reads on the light and the da
 
 def default_settings(trainer: Trainer) -> SampleSettings:
     """The first training string's first characters, 80 characters (or the host's cap), temperature 1,
-    all characters, seed 0."""
+    all characters, and the run's training seed for the draws, as `python -m playground sample` takes
+    by default (its ``--sample-seed``)."""
     prime = "".join(split_characters(trainer.dataset.sources[0])[:PRIME_CHARS])
-    return SampleSettings(prime, min(DEFAULT_LENGTH, LIMITS.max_sample_length), 1.0, 0, 0)
+    return SampleSettings(prime, min(DEFAULT_LENGTH, LIMITS.max_sample_length), 1.0, 0, trainer.config.seed)
 
 
 def refusal(trainer: Trainer) -> str | None:
@@ -111,8 +112,9 @@ def write_panel() -> None:
     shown = train_shown_epoch(trainer)
     kept = "" if epoch == shown else f" (the nearest whose weights were kept to epoch {shown})"
     st.caption(
-        f"Writes with the network after epoch {epoch}{kept}, the epoch the views show; at the newest epoch "
-        "`python -m playground sample` with these settings writes the same text."
+        f"Writes with the network after epoch {epoch}{kept}, the epoch the views show. The command line "
+        f"writes the same text: `python -m playground sample` with the run's settings, `--epochs {epoch}` "
+        "and these (the seed of the draws is `--sample-seed`)."
     )
     written = WRITTEN.get()
     if written is not None and written.run() is not trainer:
@@ -177,8 +179,8 @@ def _settings_widgets(trainer: Trainer) -> SampleSettings:
         2**32 - 1,  # as the training seed's widget; the sampler takes up to 2^63 - 1
         stored.seed,
         key=SEED_KEY,
-        help="Seeds the draws (0 unless you change it; not the run's training seed): "
-        "the same settings write the same text.",
+        help="Seeds the draws, the same settings the same text. It starts at the run's training seed, "
+        "as the command line's --sample-seed does; changing it changes only the draws, not the network.",
     )
     temperature = st.slider(
         "Temperature",
