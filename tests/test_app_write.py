@@ -101,6 +101,11 @@ def test_the_panel_writes_what_the_sampler_writes_greedy_beside_sampled(next_cha
 def test_temperature_0_writes_the_greedy_text(next_char):
     greedy, sampled = write(next_char, **{PRIME_KEY: "yo", LENGTH_KEY: 30, TEMPERATURE_KEY: 0.0, TOP_K_KEY: 0})
     assert sampled == greedy
+    headings = [element.value for element in next_char.markdown if "temperature 0" in element.value]
+    assert headings == [
+        "**Greedy: temperature 0, always the likeliest**",
+        "**Your settings: temperature 0, greedy too**",
+    ]
 
 
 def test_a_prime_with_an_unseen_character_gets_the_samplers_sentence(next_char):

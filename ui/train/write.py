@@ -199,10 +199,14 @@ def _settings_widgets(trainer: Trainer) -> SampleSettings:
     return settings
 
 
-def settings_label(settings: SampleSettings) -> str:
+def settings_label(kind: str, settings: SampleSettings) -> str:
     """How a text was written, as its column's heading says it."""
     if settings.temperature == 0:
-        return "Greedy: temperature 0, always the likeliest"
+        return (
+            "Greedy: temperature 0, always the likeliest"
+            if kind == GREEDY
+            else "Your settings: temperature 0, greedy too"
+        )
     top_k = f"top-{settings.top_k}" if settings.top_k else "all characters"
     return f"Sampled: temperature {settings.temperature:g}, {top_k}, seed {settings.seed}"
 
@@ -225,7 +229,7 @@ def _texts(written: Written, animate: bool) -> None:
     samples = {GREEDY: written.greedy, SAMPLED: written.sampled}
     places = {}
     for column, (kind, one) in zip(st.columns(2, gap="medium"), samples.items()):
-        column.markdown(f"**{settings_label(one.settings)}**")
+        column.markdown(f"**{settings_label(kind, one.settings)}**")
         places[kind] = column.empty()
     length = written.sampled.settings.length
     if animate:
