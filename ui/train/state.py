@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
+from playground import Trainer
+from playground.run.sampling import Sample, SampleSettings
 from ui.core.state import SessionKey
+
+
+@dataclass(frozen=True)
+class Written:
+    """What the Write panel wrote: greedy and sampled, by run ``run`` after ``epoch`` epochs.
+
+    The run is held by a weak reference: a dropped run is not kept alive for its text, and a new
+    run is never taken for it (an id can be reused once the old run is gone)."""
+
+    run: weakref.ReferenceType[Trainer]
+    epoch: int
+    greedy: Sample
+    sampled: Sample
+
 
 TRAIN_FOLLOWED_EPOCH: SessionKey[int | None] = SessionKey("train_followed_epoch", None)  # newest epoch shown
 # The task generator (`ui.train.task_picker`): why the last fill was refused.
@@ -17,3 +36,7 @@ OWN_DATA_ERROR: SessionKey[str | None] = SessionKey("own_data_error", None)
 OWN_TEXT_READ: SessionKey[str | None] = SessionKey("own_data_text_read", None)
 OWN_PAIRS_READ: SessionKey[str | None] = SessionKey("own_data_pairs_read", None)
 OWN_TEXT_FILE: SessionKey[tuple[str, str] | None] = SessionKey("own_data_text_file_read", None)
+# The Write panel (`ui.train.write`): the settings last typed (its widgets' values, which other pages
+# forget), and what was written last, with the run and epoch it was written by.
+WRITE_SETTINGS: SessionKey[SampleSettings | None] = SessionKey("write_settings", None)
+WRITTEN: SessionKey[Written | None] = SessionKey("write_written", None)
