@@ -122,6 +122,8 @@ def test_a_text_file_past_the_cap_is_refused_before_it_reaches_the_paste_box():
 
 def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     at = open_app()
+    at.text_area(key="train_test_sources").set_value("hell")
+    at.text_area(key="train_test_targets").set_value("ohlo")
     at.number_input(key="train_epochs").set_value(2)
     rerun_until_stopped(run(at).button(key="train_train_button").click().run(), TRAIN_LIVE)  # the typed strings
     at.text_area(key=PASTE_KEY).set_value("the cat sat\non the mat.\n\nthe dog sat on the log,\tthe end")
@@ -130,6 +132,7 @@ def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     at.button(key=USE_TEXT_BUTTON).click()
     at = run(at)
     config = CONFIG.get(at.session_state)
+    assert config.test_sources == config.test_targets == ()  # the typed task's held-out strings
     assert (config.task, config.text, config.window, config.batch_size, config.data_file) == (
         "next-char",
         "the cat sat on the mat. the dog sat on the log, the end",

@@ -94,7 +94,14 @@ def _use_text() -> None:
         windows = len(text_windows(text, window)) if window > 0 else 0  # a bad window: the page says why
         batch_size = _batch_size(whole_number(BATCH_KEY, "batch size"), windows)
         config = _base().with_changes(
-            task="next-char", text=text, window=window, batch_size=batch_size, data_file=name, vocab=""
+            task="next-char",
+            text=text,
+            window=window,
+            batch_size=batch_size,
+            data_file=name,
+            vocab="",
+            test_sources=(),  # held-out strings of the task before, not of this text
+            test_targets=(),
         )
     except PlaygroundError as error:
         OWN_DATA_ERROR.set(str(error))
