@@ -77,6 +77,10 @@ def test_uploaded_pairs_train_in_batches_and_stay_after_a_walk_to_another_page()
     assert CONFIG.get(at.session_state) == config.with_changes(epochs=3)
     assert TRAINER.get(at.session_state).epoch == 3  # the run trained on the file is still the run
     assert line in texts(at.info)
+    at.text_area(key=PASTE_KEY).set_value("a text over the file's pairs, which it keeps unused")
+    at.button(key=USE_TEXT_BUTTON).click()
+    at = run(at)
+    assert CONFIG.get(at.session_state).sources == config.sources
     at.button(key=TYPE_STRINGS_BUTTON).click()
     at = run(at)
     typed = CONFIG.get(at.session_state)
