@@ -183,6 +183,14 @@ def test_the_story_preset_shows_its_text_in_one_line_not_as_pasted():
     assert line in texts(at.info)
 
 
+def test_a_pasted_text_not_yet_used_is_still_in_its_box_after_a_walk():
+    at = open_app()
+    at.text_area(key=PASTE_KEY).set_value("half a poem,\nnot used yet")
+    at = go(go(run(at), CHALLENGES), TRAIN)
+    assert at.text_area(key=PASTE_KEY).value == "half a poem,\nnot used yet"
+    assert CONFIG.get(at.session_state).text == ""
+
+
 def test_a_pasted_text_with_a_control_character_names_its_line():
     at = open_app()
     before = CONFIG.get(at.session_state)

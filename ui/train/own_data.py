@@ -29,7 +29,7 @@ from ui.core.state import SessionKey
 from ui.core.url_sync import link_asks_for_file
 from ui.train.controls import TYPED_EPOCHS
 from ui.train.settings import change_notice, config_from_widgets
-from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
+from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_PASTED, OWN_TEXT_FILE, OWN_TEXT_READ
 from ui.train.task_picker import whole_box, whole_number
 
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
@@ -80,6 +80,10 @@ def _read_once(
         return None
     finally:
         forget_upload(uploaded)
+
+
+def _keep_pasted() -> None:
+    OWN_PASTED.set(st.session_state[PASTE_KEY])
 
 
 def _use_text() -> None:
@@ -143,11 +147,14 @@ def _text_tab() -> None:
     if (text := _read_once(uploaded, OWN_TEXT_READ, read_text)) is not None:
         OWN_TEXT_FILE.set((uploaded.name, text))
         st.session_state[PASTE_KEY] = text  # applied by the button below, as a pasted text is
+        _keep_pasted()
     if PASTE_KEY not in st.session_state:  # first drawn, or again after a walk to another page
-        st.session_state[PASTE_KEY] = config.text
+        pasted = OWN_PASTED.get()
+        st.session_state[PASTE_KEY] = config.text if pasted is None else pasted
     st.text_area(
         "Or paste a text",
         key=PASTE_KEY,
+        on_change=_keep_pasted,
         height=120,
         max_chars=PASTE_MAX_CHARS,
         placeholder="A poem, a page of a book, your own sentences…",

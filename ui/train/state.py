@@ -17,3 +17,5 @@ OWN_DATA_ERROR: SessionKey[str | None] = SessionKey("own_data_error", None)
 OWN_TEXT_READ: SessionKey[str | None] = SessionKey("own_data_text_read", None)
 OWN_PAIRS_READ: SessionKey[str | None] = SessionKey("own_data_pairs_read", None)
 OWN_TEXT_FILE: SessionKey[tuple[str, str] | None] = SessionKey("own_data_text_file_read", None)
+# ... and what the paste box holds, kept beside it: Streamlit forgets a widget's value on another page.
+OWN_PASTED: SessionKey[str | None] = SessionKey("own_data_pasted", None)
