@@ -77,6 +77,10 @@ def test_uploaded_pairs_train_in_batches_and_stay_after_a_walk_to_another_page()
     assert CONFIG.get(at.session_state) == config.with_changes(epochs=3)
     assert TRAINER.get(at.session_state).epoch == 3  # the run trained on the file is still the run
     assert line in texts(at.info)
+    at.text_area(key=PASTE_KEY).set_value("a text over the file's pairs, which it keeps unused")
+    at.button(key=USE_TEXT_BUTTON).click()
+    at = run(at)
+    assert CONFIG.get(at.session_state).sources == config.sources
     at.button(key=TYPE_STRINGS_BUTTON).click()
     at = run(at)
     typed = CONFIG.get(at.session_state)
@@ -122,6 +126,8 @@ def test_a_text_file_past_the_cap_is_refused_before_it_reaches_the_paste_box():
 
 def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     at = open_app()
+    at.text_area(key="train_test_sources").set_value("hell")
+    at.text_area(key="train_test_targets").set_value("ohlo")
     at.number_input(key="train_epochs").set_value(2)
     rerun_until_stopped(run(at).button(key="train_train_button").click().run(), TRAIN_LIVE)  # the typed strings
     at.text_area(key=PASTE_KEY).set_value("the cat sat\non the mat.\n\nthe dog sat on the log,\tthe end")
@@ -130,6 +136,7 @@ def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     at.button(key=USE_TEXT_BUTTON).click()
     at = run(at)
     config = CONFIG.get(at.session_state)
+    assert config.test_sources == config.test_targets == ()  # the typed task's held-out strings
     assert (config.task, config.text, config.window, config.batch_size, config.data_file) == (
         "next-char",
         "the cat sat on the mat. the dog sat on the log, the end",
@@ -174,6 +181,14 @@ def test_the_story_preset_shows_its_text_in_one_line_not_as_pasted():
         f"up to {config.window} characters, in batches of {config.batch_size}."
     )
     assert line in texts(at.info)
+
+
+def test_a_pasted_text_not_yet_used_is_still_in_its_box_after_a_walk():
+    at = open_app()
+    at.text_area(key=PASTE_KEY).set_value("half a poem,\nnot used yet")
+    at = go(go(run(at), CHALLENGES), TRAIN)
+    assert at.text_area(key=PASTE_KEY).value == "half a poem,\nnot used yet"
+    assert CONFIG.get(at.session_state).text == ""
 
 
 def test_a_pasted_text_with_a_control_character_names_its_line():

@@ -62,13 +62,11 @@ def data_in_use_line(config: RunConfig) -> None:
         icon=":material/keyboard:",
         on_click=_type_strings,
         help=f"Leaves the file or text: the string boxes come back, holding the first {LIMITS.max_pairs} pairs "
-        "of a file (a text's run keeps the strings it had).",
+        "of a file, or the strings a text's run kept unused.",
     )
 
 
 def _type_strings() -> None:
     config = get_config()
-    sources, targets = config.sources, config.targets
-    if config.data_file and not config.text:
-        sources, targets = sources[: LIMITS.max_pairs], targets[: LIMITS.max_pairs]
+    sources, targets = config.sources[: LIMITS.max_pairs], config.targets[: LIMITS.max_pairs]  # what boxes hold
     change_experiment(config.with_changes(text="", data_file="", sources=sources, targets=targets), "Typed strings")

@@ -29,7 +29,7 @@ from ui.core.state import SessionKey
 from ui.core.url_sync import link_asks_for_file
 from ui.train.controls import TYPED_EPOCHS
 from ui.train.settings import change_notice, config_from_widgets
-from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_TEXT_FILE, OWN_TEXT_READ
+from ui.train.state import OWN_DATA_ERROR, OWN_PAIRS_READ, OWN_PASTED, OWN_TEXT_FILE, OWN_TEXT_READ
 from ui.train.task_picker import whole_box, whole_number
 
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
@@ -82,6 +82,10 @@ def _read_once(
         forget_upload(uploaded)
 
 
+def _keep_pasted() -> None:
+    OWN_PASTED.set(st.session_state[PASTE_KEY])
+
+
 def _use_text() -> None:
     """Button callback: the pasted (or uploaded) text, its window and batch size become the experiment."""
     OWN_DATA_ERROR.clear()
@@ -94,7 +98,14 @@ def _use_text() -> None:
         windows = len(text_windows(text, window)) if window > 0 else 0  # a bad window: the page says why
         batch_size = _batch_size(whole_number(BATCH_KEY, "batch size"), windows)
         config = _base().with_changes(
-            task="next-char", text=text, window=window, batch_size=batch_size, data_file=name, vocab=""
+            task="next-char",
+            text=text,
+            window=window,
+            batch_size=batch_size,
+            data_file=name,
+            vocab="",
+            test_sources=(),  # held-out strings of the task before, not of this text
+            test_targets=(),
         )
     except PlaygroundError as error:
         OWN_DATA_ERROR.set(str(error))
@@ -136,11 +147,14 @@ def _text_tab() -> None:
     if (text := _read_once(uploaded, OWN_TEXT_READ, read_text)) is not None:
         OWN_TEXT_FILE.set((uploaded.name, text))
         st.session_state[PASTE_KEY] = text  # applied by the button below, as a pasted text is
+        _keep_pasted()
     if PASTE_KEY not in st.session_state:  # first drawn, or again after a walk to another page
-        st.session_state[PASTE_KEY] = config.text
+        pasted = OWN_PASTED.get()
+        st.session_state[PASTE_KEY] = config.text if pasted is None else pasted
     st.text_area(
         "Or paste a text",
         key=PASTE_KEY,
+        on_change=_keep_pasted,
         height=120,
         max_chars=PASTE_MAX_CHARS,
         placeholder="A poem, a page of a book, your own sentences…",

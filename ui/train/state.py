@@ -36,6 +36,8 @@ OWN_DATA_ERROR: SessionKey[str | None] = SessionKey("own_data_error", None)
 OWN_TEXT_READ: SessionKey[str | None] = SessionKey("own_data_text_read", None)
 OWN_PAIRS_READ: SessionKey[str | None] = SessionKey("own_data_pairs_read", None)
 OWN_TEXT_FILE: SessionKey[tuple[str, str] | None] = SessionKey("own_data_text_file_read", None)
+# ... and what the paste box holds, kept beside it: Streamlit forgets a widget's value on another page.
+OWN_PASTED: SessionKey[str | None] = SessionKey("own_data_pasted", None)
 # The Write panel (`ui.train.write`): the settings last typed (its widgets' values, which other pages
 # forget), and what was written last, with the run and epoch it was written by.
 WRITE_SETTINGS: SessionKey[SampleSettings | None] = SessionKey("write_settings", None)
