@@ -183,6 +183,20 @@ def test_the_story_preset_shows_its_text_in_one_line_not_as_pasted():
     assert line in texts(at.info)
 
 
+def test_a_link_to_the_story_carries_its_shipped_text_and_opens_the_whole_run():
+    at = open_app()
+    at.selectbox(key="train_preset").set_value("story")
+    at = go(run(at), EXPORT)
+    assert not any("does not carry" in info for info in texts(at.info))
+    params = dict(at.query_params)
+    assert params["text"] == "the_little_lighthouse" and "file" not in params
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.query_params.update(params)
+    opened = run(opened)
+    assert CONFIG.get(opened.session_state) == PRESETS["story"].config
+    assert not opened.warning and any("the text of the preset “story”" in info for info in texts(opened.info))
+
+
 def test_a_pasted_text_not_yet_used_is_still_in_its_box_after_a_walk():
     at = open_app()
     at.text_area(key=PASTE_KEY).set_value("half a poem,\nnot used yet")

@@ -36,9 +36,17 @@ def bundled_text(name: str) -> str:
         return read_text(stream, name, Limits())
 
 
+# Every text shipped with the app, by its file's stem: the name a link gives it (`bundled_text_name`), so a
+# link to a run on a shipped text carries the run whole, where a learner's own text cannot travel.
+BUNDLED_TEXTS: dict[str, str] = {path.stem: bundled_text(path.name) for path in sorted(TEXTS.glob("*.txt"))}
 # A story written for the project: 3 600 characters of plain English whose phrases recur ("I will follow
 # the light and I will come home"), so a small network learns to write it in seconds.
-STORY = bundled_text("the_little_lighthouse.txt")
+STORY = BUNDLED_TEXTS["the_little_lighthouse"]
+
+
+def bundled_text_name(text: str) -> str | None:
+    """The name of the shipped text that ``text`` is, or None for any other text."""
+    return next((name for name, bundled in BUNDLED_TEXTS.items() if bundled == text), None)
 
 
 @dataclass(frozen=True)
