@@ -14,7 +14,8 @@ explaining what was ignored is returned for the page to show.
 
 A link cannot carry a file: a run on an uploaded file or on a text of its own leaves its strings
 and text out (`LEFT_OUT_WITH_DATA`) and keeps the file's name, so whoever opens the link can
-be told which file to upload (`data_left_out`).
+be told which file to upload (`data_left_out`). A text shipped with the app travels by its name
+(``text=the_little_lighthouse``), so a link to the story preset's run carries it whole.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.lessons.presets import BUNDLED_TEXTS, DEFAULT_PRESET, PRESETS, bundled_text_name
 from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
@@ -53,7 +54,7 @@ def data_left_out(config: RunConfig) -> str | None:
             f"A link does not carry the data file {quoted(config.data_file, 60)}: upload it on the Train page "
             "to train on the same data."
         )
-    if config.text:
+    if config.text and bundled_text_name(config.text) is None:
         return "A link does not carry your own text: whoever opens it pastes the text or uploads its file."
     return None
 
@@ -84,7 +85,10 @@ def config_to_params(config: RunConfig, base: RunConfig | None = None) -> dict[s
     """The query parameters of ``config``: only the settings that differ from ``base``."""
     left_out = LEFT_OUT_WITH_DATA if data_left_out(config) else frozenset()
     base = default_config() if base is None else base
-    base = _base_for_strings(base, config.sources, config.targets, own_data=bool(left_out))
+    # As the reader will: a file's run (known by its name) starts from an automatic vocabulary; a run on a
+    # text of its own leaves its strings out, so its link starts from the base's.
+    if config.data_file or not left_out:
+        base = _base_for_strings(base, config.sources, config.targets, own_data=bool(config.data_file))
     params: dict[str, str | list[str]] = {}
     for setting in in_config_order():
         value = getattr(config, setting.field)
@@ -92,6 +96,8 @@ def config_to_params(config: RunConfig, base: RunConfig | None = None) -> dict[s
             continue
         if isinstance(value, tuple):
             params[setting.url] = list(value) if value else [""]
+        elif setting.field == "text":  # only a shipped text is left in (`data_left_out`): by its name
+            params[setting.url] = bundled_text_name(value)
         else:
             params[setting.url] = _format_value(value)
     return params
@@ -149,7 +155,12 @@ def _check_alone(field: str, value: Any) -> None:
     if isinstance(value, tuple):
         return  # strings are checked by the trainer, with messages about the strings
     if field == "text":
-        raise PlaygroundError("a link does not carry a text; paste it or upload its file on the Train page")
+        if value not in BUNDLED_TEXTS:
+            raise PlaygroundError(
+                f"a link carries only a text shipped with the app ({', '.join(sorted(BUNDLED_TEXTS))}); paste "
+                "your own or upload its file on the Train page"
+            )
+        return
     validate_settings(RunConfig().with_changes(**{field: value}))
 
 
@@ -186,7 +197,7 @@ def config_from_params(
                 f"using the default {_format_value(getattr(base, field))}."
             )
             continue
-        changes[field] = value
+        changes[field] = BUNDLED_TEXTS[value] if field == "text" else value
     if "sources" in changes or "targets" in changes or changes.get("data_file"):
         sources, targets = changes.get("sources", base.sources), changes.get("targets", base.targets)
         base = _base_for_strings(base, sources, targets, own_data=bool(changes.get("data_file")))

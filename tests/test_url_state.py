@@ -25,7 +25,7 @@ def through_url(config: RunConfig) -> RunConfig:
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_preset_round_trips(name):
     config = PRESETS[name].config
-    assert through_url(config) == config
+    assert through_url(config) == config  # the story's shipped text travels by its name
 
 
 def test_default_experiment_has_an_empty_query_and_an_empty_query_means_default():
@@ -178,10 +178,14 @@ def test_a_run_on_a_file_keeps_the_files_name_and_leaves_its_pairs_out():
 
 def test_a_run_on_its_own_text_leaves_the_text_out_and_says_so():
     config = PRESETS["next-char"].config.with_changes(text="the cat sat on the mat", sources=("xyz",), window=8)
-    assert config_to_params(config) == {"task": "next-char", "window": "8"} | {
-        key: value for key, value in config_to_params(PRESETS["next-char"].config).items() if key not in ("src", "tgt")
-    }
-    assert "does not carry your own text" in data_left_out(config)
+    params = config_to_params(config)
+    assert params["window"] == "8" and params["task"] == "next-char"
+    assert not {"text", "src", "tgt", "file"} & set(params)
+    default = PRESETS[DEFAULT_PRESET].config
+    assert through_url(config) == config.with_changes(text="", sources=default.sources, targets=default.targets)
+    assert data_left_out(config) == (
+        "A link does not carry your own text: whoever opens it pastes the text or uploads its file."
+    )
     assert data_left_out(PRESETS[DEFAULT_PRESET].config) is None
 
 
@@ -189,6 +193,15 @@ def test_a_hand_typed_text_in_a_link_is_ignored_with_a_sentence():
     state = config_from_params({"task": "next-char", "text": "hello there"})
     assert state.config.text == "" and state.config.task == "next-char"
     assert state.notices == (
-        "The link's setting text='hello there' was ignored (a link does not carry a text; paste it or upload "
-        "its file on the Train page); using the default .",
+        "The link's setting text='hello there' was ignored (a link carries only a text shipped with the app "
+        "(the_little_lighthouse); paste your own or upload its file on the Train page); using the default .",
     )
+
+
+def test_a_shipped_text_travels_by_its_name_and_nothing_is_left_out():
+    story = PRESETS["story"].config
+    params = config_to_params(story)
+    assert params["text"] == "the_little_lighthouse" and data_left_out(story) is None
+    assert config_from_params({"task": "next-char", "text": "the_little_lighthouse"}).config.text == story.text
+    edited = story.with_changes(text=story.text[:-1])  # a shipped text changed by one character is the learner's own
+    assert "text" not in config_to_params(edited) and data_left_out(edited)

@@ -163,6 +163,8 @@ def build_vocabulary(
 
 
 def check_string(text: str, what: str, limits: Limits) -> list[str]:
+    """``text`` split into characters, or `PlaygroundError` naming ``what``: printable, not empty,
+    within the length cap (typed strings here, a pairs file's cells in `playground.nn.data_files`)."""
     check_printable(text, what)
     if not text.strip():
         raise PlaygroundError(f"The {what} is empty; type at least one character.")

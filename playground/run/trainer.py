@@ -314,7 +314,8 @@ class Trainer:
 
     def _minibatch_epoch(self) -> EpochRecord:
         """One step per batch of `RunConfig.batch_size` pairs in this epoch's order (`epoch_order`), each
-        batch cut to its own longest pair; then the shown pairs in one no-grad pass with the new weights."""
+        batch cut to its own longest pair; then the shown pairs in one no-grad pass with the new weights.
+        A loss that is not finite stops the epoch at its batch (the steps before it are taken)."""
         data, losses, norms = self.training_set, [], []
         with ONE_THREAD_ARITHMETIC:
             for rows in batch_rows(epoch_order(self.config, data.batch_size, self.epoch), self.config.batch_size):
