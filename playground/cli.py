@@ -59,6 +59,7 @@ stderr, ``error: ...``, never a usage or a traceback (``--help`` prints the usag
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -261,8 +262,9 @@ def _read_data_file(path: str, reader: Any) -> Any:
 _FILE_FLAGS = {"text_file": ("text",), "pairs_file": ("sources", "targets", "text")}
 
 
-def _data_file_changes(options: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """The settings ``--text-file`` or ``--pairs-file`` give, refusing them with the flags they replace."""
+def _data_file_changes(options: dict[str, Any], changes: dict[str, Any], aligned: bool) -> dict[str, Any]:
+    """The settings ``--text-file`` or ``--pairs-file`` give, refusing them with the flags they replace; an
+    encoder–decoder's (not ``aligned``) pairs may differ in length."""
     given = [name for name in _FILE_FLAGS if name in options]
     if not given:
         return {}
@@ -280,7 +282,7 @@ def _data_file_changes(options: dict[str, Any], changes: dict[str, Any]) -> dict
     if given[0] == "text_file":
         file_changes["text"] = _read_data_file(path, read_text)
         return file_changes | ({} if "task" in changes else {"task": "next-char"})
-    pairs = _read_data_file(path, read_pairs)
+    pairs = _read_data_file(path, functools.partial(read_pairs, aligned=aligned))
     return file_changes | {"sources": tuple(s for s, _ in pairs), "targets": tuple(t for _, t in pairs)}
 
 
@@ -382,7 +384,8 @@ def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) ->
     config = _generated_task(config, changes, options)
     if "sources" in changes and "targets" not in changes and "preset" not in options and base is None:
         changes["targets"] = ()
-    return config.with_changes(**changes, **_data_file_changes(options, changes))
+    aligned = changes.get("architecture", config.architecture) == "aligned"
+    return config.with_changes(**changes, **_data_file_changes(options, changes, aligned))
 
 
 def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:

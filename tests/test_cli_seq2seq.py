@@ -48,3 +48,13 @@ def test_bad_input_is_one_line_and_status_2(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and sentence in err, err
+
+
+def test_a_pairs_file_of_different_lengths_trains_the_encoder_decoder_only(capsys, tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("source,target\ncat,chat\nhello,bonjour\n", encoding="utf-8")
+    assert main([*ARGV[:5], "--pairs-file", str(pairs), "--epochs", "12"]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines()[-1].startswith("Predicted: chat bonjour,") and err.startswith("Solved at epoch ")
+    assert main(["train", "--pairs-file", str(pairs)]) == 2
+    assert "each source character needs one target character" in capsys.readouterr().err
