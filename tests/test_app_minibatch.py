@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from charts.loss import BATCH_SERIES, MEAN_SERIES
+from playground.run.advice import text_message
 from playground.run.minibatches import SHOWN_PAIRS
 from ui.core.state import TRAIN_LIVE, TRAINER
 
@@ -30,6 +31,8 @@ def test_a_story_run_in_mini_batches_shows_on_every_page():
     assert (batches["name"], mean["name"]) == (BATCH_SERIES, MEAN_SERIES)
     steps = sum(len(record.batch_losses) for record in trainer.history)
     assert len(batches["x"]) == steps and batches["x"][-1] == mean["x"][-1] == 3
+    assert [info.value for info in at.info if "never “solved”" in info.value] == [text_message(3, "Write, below")]
+    assert not [w for w in at.warning if "Not solved" in w.value]
     for page in PAGES:
         at.switch_page(page).run()
         assert not at.exception and not at.error, (page, [e.value for e in (*at.exception, *at.error)])
