@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from charts.labels import text_label
 from charts.plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
 from charts.theme import (
+    BATCH_COLOUR,
     GHOST_COLOUR,
     LIGHT,
     LINE_COLOUR,
@@ -46,7 +47,7 @@ class LossRun:
 
 
 TRAIN_SERIES, TEST_SERIES = "training pairs", "held-out pairs"  # the two curves of a run with held-out pairs
-# A run in mini-batches: the loss of each optimizer step as faint points, their mean per epoch the line.
+# A run in mini-batches: the loss of each optimizer step a thin faint line, their mean per epoch the line.
 BATCH_SERIES, MEAN_SERIES = "each batch", "epoch mean"
 # At most this many batch points in a loss chart, evenly thinned beyond: the story preset's 113
 # batches an epoch make 11 300 in 100 epochs, which the live chart, redrawn several times a second,
@@ -115,7 +116,7 @@ def loss_figure(
             )
         else:
             if batches:
-                data.append(_batch_points(run, colour))
+                data.append(_batch_line(run))
             data.append(
                 dict(
                     type="scatter",
@@ -274,16 +275,17 @@ def _ghost_lines(run: LossRun) -> list[dict[str, Any]]:
     ]
 
 
-def _batch_points(run: LossRun, colour: str) -> dict[str, Any]:
-    """A run's loss at each optimizer step (`batch_points`): small faint points behind its epoch means."""
+def _batch_line(run: LossRun) -> dict[str, Any]:
+    """A run's loss at each optimizer step (`batch_points`): a thin faint line behind its epoch means,
+    a band as wide as the batches' losses differ."""
     x, y = batch_points(run.batch_losses)
     return dict(
         type="scatter",
         x=x,
         y=y,
-        mode="markers",
+        mode="lines",
         name=BATCH_SERIES,
-        marker=dict(size=3, color=colour, opacity=0.3),
+        line=dict(color=BATCH_COLOUR, width=1),
         hovertemplate=f"{BATCH_SERIES}<br>epoch %{{x:.2f}}<br>loss %{{y:.4f}}<extra></extra>",
     )
 
@@ -372,8 +374,8 @@ def loss_chart(
     diamond on it. All of these are rows, so a run going, paused and scrubbed is one spec, updated
     in place. A long run's curve keeps the lowest and highest loss of each stretch of epochs
     (`LIVE_LOSS_POINTS` in all), so a spike still shows. A run in mini-batches (``batch_losses``
-    given, even before its first epoch, so that its spec stays one) adds each step's loss as faint
-    points (`batch_points`) behind the line, now its epochs' means; a legend names the two."""
+    given, even before its first epoch, so that its spec stays one) adds each step's loss as a thin
+    faint line (`batch_points`) behind the line, now its epochs' means; a legend names the two."""
     count = len(losses)
     always = {1, count, solved_epoch, shown_epoch}
     parts = [
@@ -417,16 +419,15 @@ def loss_chart(
     lines_filter = "!datum.ghost"
     batch_layers = []
     if batches:
-        series["scale"] = {
-            "domain": [MEAN_SERIES, TEST_SERIES, BATCH_SERIES],
-            "range": [LINE_COLOUR, TEST_COLOUR, LINE_COLOUR],
-        }
+        shown = [(MEAN_SERIES, LINE_COLOUR), (TEST_SERIES, TEST_COLOUR), (BATCH_SERIES, BATCH_COLOUR)]
+        shown = [(name, colour) for name, colour in shown if test_losses or name != TEST_SERIES]
+        series["scale"] = {"domain": [name for name, _ in shown], "range": [colour for _, colour in shown]}
         series["legend"] = {"orient": "bottom", "title": None}
         lines_filter = f"!datum.ghost && datum.series !== '{BATCH_SERIES}'"
         batch_layers = [
             {
                 "transform": [{"filter": f"datum.series === '{BATCH_SERIES}'"}],
-                "mark": {"type": "point", "size": 6, "filled": True, "opacity": 0.3},
+                "mark": {"type": "line", "strokeWidth": 1},
                 "encoding": {"x": x, "y": y, "color": series},
             }
         ]

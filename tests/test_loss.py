@@ -109,7 +109,7 @@ def test_a_run_in_mini_batches_draws_each_batch_at_its_fraction_of_the_epoch():
     run = LossRun([2.0, 1.0], batch_losses=[(3.0, 2.0, 1.0), (1.5, 1.0, 0.5)])
     figure = loss_figure([run], total_epochs=2)
     batches, mean = figure.data
-    assert (batches.name, mean.name) == (BATCH_SERIES, MEAN_SERIES) and batches.mode == "markers"
+    assert (batches.name, mean.name) == (BATCH_SERIES, MEAN_SERIES) and batches.mode == "lines"
     assert list(batches.x) == pytest.approx([1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2])  # each epoch's last batch at e
     assert list(batches.y) == [3.0, 2.0, 1.0, 1.5, 1.0, 0.5] and list(mean.x) == [1, 2]
     assert figure.layout.showlegend is True and figure.layout.xaxis.range[0] == 0  # epoch 1's batches show
