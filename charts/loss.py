@@ -49,9 +49,10 @@ class LossRun:
 TRAIN_SERIES, TEST_SERIES = "training pairs", "held-out pairs"  # the two curves of a run with held-out pairs
 # A run in mini-batches: the loss of each optimizer step a thin faint line, their mean per epoch the line.
 BATCH_SERIES, MEAN_SERIES = "each batch", "epoch mean"
-# At most this many batch points in a loss chart, evenly thinned beyond: the story preset's 113
-# batches an epoch make 11 300 in 100 epochs, which the live chart, redrawn several times a second,
-# could not keep up with (as `LIVE_LOSS_POINTS`); a few hundred faint points already show the spread.
+# At most this many batch points in a loss chart, evenly thinned beyond. The story preset makes 4 an
+# epoch, 400 in all; a 20 000-character text in windows of 2 and batches of 1 makes 10 000 an epoch, and
+# the live chart, redrawn several times a second, could not keep up with millions (as `LIVE_LOSS_POINTS`);
+# a few hundred faint points already show how far the batches' losses stray from their mean.
 BATCH_POINTS = 600
 
 
@@ -59,15 +60,15 @@ def batch_points(batch_losses: Sequence[Sequence[float]]) -> tuple[list[float], 
     """The x positions and losses of each batch of a run in mini-batches: batch b of B in epoch e at
     e - 1 + (b + 1) / B, so the last batch meets the epoch's mean (at e). Every batch up to
     `BATCH_POINTS`, else every k-th, evenly. None for a run of one batch an epoch."""
-    points = [
-        (epoch - 1 + (batch + 1) / len(losses), loss)
-        for epoch, losses in enumerate(batch_losses, start=1)
-        if len(losses) > 1
-        for batch, loss in enumerate(losses)
-    ]
-    stride = math.ceil(len(points) / BATCH_POINTS) if points else 1
-    kept = points[::stride]
-    return [x for x, _ in kept], [loss for _, loss in kept]
+    epochs = [(epoch, losses) for epoch, losses in enumerate(batch_losses, start=1) if len(losses) > 1]
+    stride = max(1, math.ceil(sum(len(losses) for _, losses in epochs) / BATCH_POINTS))
+    x, y, step = [], [], 0  # the run's step count before each epoch: every stride-th step is kept
+    for epoch, losses in epochs:
+        for batch in range(-step % stride, len(losses), stride):  # only the kept ones: a live chart's turn
+            x.append(epoch - 1 + (batch + 1) / len(losses))
+            y.append(losses[batch])
+        step += len(losses)
+    return x, y
 
 
 def loss_figure(
@@ -252,9 +253,8 @@ def log_tick_text(value: float) -> str:
 
 def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
     """Ticks of a log-scale loss axis that never collide and read in order (`log_axis_ticks`)."""
-    return log_axis_ticks(
-        [loss for run in runs for losses in (run.losses, run.test_losses, *run.batch_losses) for loss in losses]
-    )
+    drawn = [loss for run in runs for losses in (run.losses, run.test_losses) for loss in losses]
+    return log_axis_ticks(drawn + [loss for run in runs for loss in batch_points(run.batch_losses)[1]])
 
 
 def _ghost_lines(run: LossRun) -> list[dict[str, Any]]:
