@@ -296,9 +296,10 @@ DEFAULT_PRESET = "hello-embedding-2layer"
 
 
 # The settings "Learn to write this text" takes from the story preset unless the learner keeps the page's:
-# its network and training. A text of a few thousand characters then writes recognisable words in about ten
-# seconds (the story's text: loss 0.2 after 100 epochs, 10 s), where the first lesson's two-layer RNN of 8
-# units, 15 epochs, writes letter salad ("fishealid and oothene boulotar").
+# its network and training. On the story's own text (batches of 64, as the panel sets for a text's windows)
+# it reaches a loss of 0.14 in about 4 s and writes "light, shine on the water. Shine for the boats that are
+# far from home."; the first lesson's two-layer RNN of 8 units, 15 epochs, stops at 2.1 and writes letter
+# salad ("cTse ang tave thhe ooe And thhe taomes").
 TEXT_NETWORK_FIELDS = (
     "cell",
     "encoding",
