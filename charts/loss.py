@@ -422,7 +422,9 @@ def loss_chart(
         shown = [(MEAN_SERIES, LINE_COLOUR), (TEST_SERIES, TEST_COLOUR), (BATCH_SERIES, BATCH_COLOUR)]
         shown = [(name, colour) for name, colour in shown if test_losses or name != TEST_SERIES]
         series["scale"] = {"domain": [name for name, _ in shown], "range": [colour for _, colour in shown]}
-        series["legend"] = {"orient": "bottom", "title": None}
+        # Inside the plot's top right, which a falling loss leaves empty: under it, the legend took
+        # half of the short live chart's height (the chart is 216 px with its axes and title).
+        series["legend"] = {"orient": "top-right", "title": None, "direction": "horizontal"}
         lines_filter = f"!datum.ghost && datum.series !== '{BATCH_SERIES}'"
         batch_layers = [
             {
