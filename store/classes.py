@@ -67,7 +67,7 @@ def _class_of(row: Row) -> ClassRoom:
     )
 
 
-def _student_of(row: Row) -> Student:
+def student_of(row: Row) -> Student:
     return Student(id=row.id, class_id=row.class_id, name=row.name, joined_at=row.joined_at, last_seen=row.last_seen)
 
 
@@ -176,7 +176,7 @@ def join_class(engine: Engine, room: ClassRoom, name: str, limits: Limits = LIMI
             .values(class_id=room.id, name=name, token_hash=token_hash(token), joined_at=now, last_seen=now)
             .returning(students)
         ).one()
-    return _student_of(row), token
+    return student_of(row), token
 
 
 def find_student(engine: Engine, room: ClassRoom, token: str | None) -> Student | None:
@@ -187,7 +187,7 @@ def find_student(engine: Engine, room: ClassRoom, token: str | None) -> Student 
         row = connection.execute(
             select(students).where(students.c.class_id == room.id, students.c.token_hash == token_hash(token))
         ).one_or_none()
-    return None if row is None else _student_of(row)
+    return None if row is None else student_of(row)
 
 
 def mark_seen(engine: Engine, student: Student) -> None:
@@ -200,4 +200,4 @@ def class_students(engine: Engine, room: ClassRoom) -> list[Student]:
     """The class's students, in the order they joined."""
     with engine.begin() as connection:
         rows = connection.execute(select(students).where(students.c.class_id == room.id).order_by(students.c.id))
-        return [_student_of(row) for row in rows]
+        return [student_of(row) for row in rows]

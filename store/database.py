@@ -81,7 +81,11 @@ def open_database(url: URL | str | None = None) -> Engine:
     return engine
 
 
-@functools.cache
 def shared_database() -> Engine:
     """This process's engine for the host's database, opened on first use and shared by every session."""
-    return open_database()
+    return _engine_for(database_url().render_as_string(hide_password=False))
+
+
+@functools.cache
+def _engine_for(url: str) -> Engine:
+    return open_database(url)

@@ -21,7 +21,7 @@ from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
 from playground.run.trainer import Trainer
-from store.classes import Student
+from store.classes import ClassRoom, Student, student_of
 from store.schema import runs, students
 
 
@@ -116,3 +116,37 @@ def run_count(engine: Engine, student: Student) -> int:
         return connection.execute(
             select(func.count()).select_from(runs).where(runs.c.student_id == student.id)
         ).scalar_one()
+
+
+@dataclass(frozen=True)
+class MemberRun:
+    """A student of a class and their latest saved run's config and epoch (None before their first), for the teacher."""
+
+    student: Student
+    config: RunConfig | None
+    epoch: int | None
+    saved_at: float | None
+
+
+def class_runs(engine: Engine, room: ClassRoom) -> list[MemberRun]:
+    """Every student of the class in the order they joined, with their latest run (its model file not read)."""
+    with engine.begin() as connection:
+        members = connection.execute(
+            select(students).where(students.c.class_id == room.id).order_by(students.c.id)
+        ).all()
+        saved = connection.execute(
+            select(runs.c.student_id, runs.c.config, runs.c.epoch, runs.c.saved_at)
+            .join(students, runs.c.student_id == students.c.id)
+            .where(students.c.class_id == room.id)
+            .order_by(runs.c.saved_at, runs.c.id)
+        ).all()
+    latest = {row.student_id: row for row in saved}  # the last of each student's wins
+    return [
+        MemberRun(
+            student=student_of(row),
+            config=RunConfig.from_dict(json.loads(latest[row.id].config)) if row.id in latest else None,
+            epoch=latest[row.id].epoch if row.id in latest else None,
+            saved_at=latest[row.id].saved_at if row.id in latest else None,
+        )
+        for row in members
+    ]

@@ -71,6 +71,7 @@ class LiveRun(Generic[Target]):
     pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
     rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
     one_fragment: bool = False  # the still views are drawn by the live views' fragment, which keeps the charts
+    after_slice: Callable[[], None] | None = None  # called after each slice trained (a class saves its run)
 
     def __post_init__(self) -> None:
         LIVE_RUNS.append(self)
@@ -157,6 +158,8 @@ class LiveRun(Generic[Target]):
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
+        if self.after_slice is not None:
+            self.after_slice()
         if target.done:
             self.stop()
             return True
