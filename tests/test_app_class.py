@@ -15,7 +15,7 @@ from app_driving import rerun_until_stopped
 from store.classes import find_class, find_student
 from store.database import DATABASE_URL_VARIABLE, open_database
 from store.runs import latest_run
-from ui.core import class_member
+from ui.core import class_member, class_saving
 from ui.core.class_member import NAME_BOX as JOIN_NAME_BOX
 from ui.core.markdown import escape_markdown
 from ui.core.state import (
@@ -80,7 +80,7 @@ def test_a_teacher_starts_a_class_and_sees_both_links_the_token_only_in_the_teac
     )
     links = codes(at)
     student_links = [link for link in links if link.endswith(f"?class={room.code}")]
-    teacher_links = [link for link in links if f"teacher={token}" in link]
+    teacher_links = [link for link in links if link.endswith(f"/export?class={room.code}&teacher={token}")]
     assert len(student_links) == 1 and len(teacher_links) == 1
     assert all(token not in value for value in at.query_params.values())
     assert any("Year 10 <b>Tuesday</b>" in header.value for header in at.subheader)  # shown as typed text
@@ -168,6 +168,21 @@ def test_a_paused_run_is_saved_at_the_epoch_it_paused(store_file):
     at.button(key="train_pause_button").click().run()
     trainer = TRAINER.get(at.session_state)
     assert not TRAIN_LIVE.running.get(at.session_state) and 0 < trainer.epoch < trainer.epochs
+    database = open_database(f"sqlite:///{store_file}")
+    assert latest_run(database, student).epoch == trainer.epoch
+    database.dispose()
+
+
+def test_a_run_is_saved_while_it_trains(store_file, monkeypatch):
+    monkeypatch.setattr(class_saving, "SAVE_EVERY_SECONDS", 0.0)  # every slice, instead of every few seconds
+    monkeypatch.setattr(class_saving, "SAVING_SHARE", float("inf"))
+    room = CLASS_ROOM.get(start_class().session_state)
+    at = join(room.code, "Cy")
+    student, _ = CLASS_STUDENT.get(at.session_state)
+    at.button(key="train_train_button").click().run()  # at the default pace: 10 epochs a second
+    at.run()
+    trainer = TRAINER.get(at.session_state)
+    assert TRAIN_LIVE.running.get(at.session_state) and 0 < trainer.epoch
     database = open_database(f"sqlite:///{store_file}")
     assert latest_run(database, student).epoch == trainer.epoch
     database.dispose()

@@ -115,9 +115,9 @@ def enter_class() -> None:
                 return
             CLASS_TEACHER_TOKEN.set(token)
         CLASS_ROOM.set(room)
-        CLASSROOM_LINK.set(ClassroomLink(room.locked, room.hidden, room.instruction))
         if token is not None:
-            return
+            return  # the teacher's own pages are not locked
+        CLASSROOM_LINK.set(ClassroomLink(room.locked, room.hidden, room.instruction))
         remembered = remembered_token(room)
         student = find_student(database, room, remembered)
         if student is not None:

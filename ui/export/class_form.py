@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from playground import PlaygroundError
 from playground.lessons.challenges import CHALLENGES
+from playground.run.config import CELL_LABELS
 from playground.url_state import NOTE_MAX_CHARS
 from store.classes import CLASS_NAME_MAX_CHARS, ClassRoom, create_class, renew_teacher_token
 from store.database import shared_database
@@ -26,7 +27,14 @@ from store.runs import class_runs
 from ui.core.class_member import CLASS_PARAM, STORE_DOWN, TEACHER_PARAM
 from ui.core.classroom_link import control_pickers
 from ui.core.markdown import escape_markdown
-from ui.core.state import CLASS_NEW_TEACHER_TOKEN, CLASS_PROBLEM, CLASS_ROOM, CLASS_STUDENT, CLASS_TEACHER_TOKEN
+from ui.core.state import (
+    CLASS_NEW_TEACHER_TOKEN,
+    CLASS_PROBLEM,
+    CLASS_ROOM,
+    CLASS_STUDENT,
+    CLASS_TEACHER_TOKEN,
+    URL_PAGE_PATH,
+)
 
 FORM = "class_form"
 NAME_BOX, NOTE_BOX, CHALLENGE_PICKER = "class_form_name", "class_form_note", "class_form_challenges"
@@ -52,7 +60,8 @@ def student_link(room: ClassRoom) -> str:
 
 
 def teacher_link(room: ClassRoom, token: str) -> str:
-    return f"{_base_url()}?{urlencode({CLASS_PARAM: room.code, TEACHER_PARAM: token})}"
+    """The link that opens this page (where the teacher's class is) as the class's teacher."""
+    return f"{_base_url()}{URL_PAGE_PATH.get()}?{urlencode({CLASS_PARAM: room.code, TEACHER_PARAM: token})}"
 
 
 def class_section() -> None:
@@ -163,7 +172,9 @@ def students_table(room: ClassRoom) -> None:
                 "Student": member.student.name,
                 "Last seen (min ago)": round((now - member.student.last_seen) / 60),
                 "Strings": " | ".join(member.config.sources) if member.config else "",
-                "Network": f"{member.config.cell}, {member.config.hidden_size} units" if member.config else "",
+                "Network": f"{CELL_LABELS[member.config.cell]}, {member.config.hidden_size} units"
+                if member.config
+                else "",
                 "Epoch": member.epoch,
             }
             for member in members
