@@ -56,7 +56,8 @@ def save_run(
     """Save ``trainer``'s run for ``student`` (over their run ``run_id``, or as a new one); its id.
 
     A new run beyond `Limits.max_runs_per_student` drops the student's oldest; a run that would take
-    the class past `Limits.max_class_megabytes` is refused with a sentence.
+    the class past `Limits.max_class_megabytes` is refused with a sentence. Saving marks the student
+    as seen (the teacher's notion of idle reads it).
     """
     if trainer.epoch < 1:
         raise PlaygroundError("A run is saved once it has trained at least one epoch.")
@@ -69,6 +70,7 @@ def save_run(
         "saved_at": time.time(),
     }
     with engine.begin() as connection:
+        connection.execute(update(students).where(students.c.id == student.id).values(last_seen=values["saved_at"]))
         mine = runs.c.student_id == student.id
         if (
             run_id is not None

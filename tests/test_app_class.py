@@ -186,3 +186,20 @@ def test_a_run_is_saved_while_it_trains(store_file, monkeypatch):
     database = open_database(f"sqlite:///{store_file}")
     assert latest_run(database, student).epoch == trainer.epoch
     database.dispose()
+
+
+@pytest.mark.parametrize(
+    "url,sentence",
+    [
+        ("mysql://u:p@db/class", "names a mysql database"),
+        ("postgresql+psycopg://u:p@127.0.0.1:9/none", "The class store could not be reached"),
+    ],
+)
+def test_a_store_that_cannot_be_used_is_a_sentence_and_the_page_works(monkeypatch, url, sentence):
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, url)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["class"] = "ACDEFGHJ"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(sentence in warning.value for warning in at.warning)
+    assert at.button(key="train_train_button")  # the Train page is there as usual

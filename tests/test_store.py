@@ -197,12 +197,13 @@ def test_a_saved_run_restores_to_the_same_weights_bit_for_bit(database):
 
 def test_saving_again_updates_the_run_and_a_new_run_is_the_latest(database):
     room, _ = create_class(database, "Year 10")
-    student, _ = join_class(database, room, "Ana")
+    student, token = join_class(database, room, "Ana")
     trainer = trained(2)
     run_id = save_run(database, student, trainer)
     trainer.train(max_epochs=3)
     assert save_run(database, student, trainer, run_id) == run_id
     assert (run_count(database, student), latest_run(database, student).epoch) == (1, 5)
+    assert find_student(database, room, token).last_seen == latest_run(database, student).saved_at  # not idle
     time.sleep(0.01)
     second = save_run(database, student, trained(1, seed=7))
     assert second != run_id and latest_run(database, student).config.seed == 7

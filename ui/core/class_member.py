@@ -127,6 +127,8 @@ def enter_class() -> None:
     except SQLAlchemyError:
         logger.exception("the class store could not be reached")
         CLASS_PROBLEM.set(STORE_DOWN)
+    except PlaygroundError as error:  # the host's RNN_PLAYGROUND_DATABASE_URL is not one the store can use
+        CLASS_PROBLEM.set(str(error))
 
 
 def _start_restoring(database, student) -> None:

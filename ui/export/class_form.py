@@ -162,6 +162,9 @@ def students_table(room: ClassRoom) -> None:
         logger.exception("reading a class failed")
         st.warning(STORE_DOWN)
         return
+    except PlaygroundError as error:
+        st.warning(escape_markdown(str(error)))
+        return
     if not members:
         st.caption("No student has joined yet.")
         return
