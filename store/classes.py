@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, select, update
 from sqlalchemy.exc import IntegrityError
 
 from playground.lessons.challenges import CHALLENGES
@@ -155,12 +155,19 @@ def renew_teacher_token(engine: Engine, code: str, token: str) -> str:
     return fresh
 
 
+def lock_class(connection: Connection, class_id: int) -> None:
+    """Hold the class's row until the transaction ends, so that two students joining (or saving) at once
+    are checked against the class's caps one after the other (SQLite's BEGIN IMMEDIATE already does)."""
+    connection.execute(select(classes.c.id).where(classes.c.id == class_id).with_for_update())
+
+
 def join_class(engine: Engine, room: ClassRoom, name: str, limits: Limits = LIMITS) -> tuple[Student, str]:
     """Add a student named ``name`` to the class; the student and their token (returned this once)."""
     name = check_name(name, "name", NAME_MAX_CHARS)
     token = new_token()
     now = time.time()
     with engine.begin() as connection:
+        lock_class(connection, room.id)
         members = connection.execute(select(students.c.name).where(students.c.class_id == room.id)).scalars().all()
         if len(members) >= limits.max_students_per_class:
             raise PlaygroundError(

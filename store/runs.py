@@ -21,7 +21,7 @@ from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
 from playground.run.trainer import Trainer
-from store.classes import ClassRoom, Student, student_of
+from store.classes import ClassRoom, Student, lock_class, student_of
 from store.schema import runs, students
 
 
@@ -70,6 +70,7 @@ def save_run(
         "saved_at": time.time(),
     }
     with engine.begin() as connection:
+        lock_class(connection, student.class_id)
         connection.execute(update(students).where(students.c.id == student.id).values(last_seen=values["saved_at"]))
         mine = runs.c.student_id == student.id
         if (

@@ -12,6 +12,7 @@ import torch
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
+from playground.lessons.challenges import CHALLENGES
 from store.classes import find_class, find_student
 from store.database import DATABASE_URL_VARIABLE, open_database
 from store.runs import latest_run
@@ -114,6 +115,8 @@ def test_a_student_joins_trains_and_a_new_session_of_their_browser_gets_the_run_
     student, token = CLASS_STUDENT.get(at.session_state)
     assert at.query_params["class"] == room.code and "teacher" not in at.query_params
     assert at.info[0].value == "Train the GRU first."  # the class's instruction, above the page
+    title = escape_markdown(CHALLENGES["gru-hello"].title)
+    assert any("as Ana: your runs are saved" in c.value and title in c.value for c in at.caption)
     rerun_until_stopped(at.button(key="train_train_button").click().run(), TRAIN_LIVE)
     trained = TRAINER.get(at.session_state)
     database = open_database(f"sqlite:///{store_file}")

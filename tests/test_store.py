@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import torch
@@ -155,6 +156,24 @@ def test_two_students_cannot_share_a_name(database):
     join_class(database, room, "Ana")
     with pytest.raises(PlaygroundError, match="already uses the name 'ana'; add an initial"):
         join_class(database, room, "ana")
+
+
+def test_students_joining_at_once_are_checked_one_after_the_other(database):
+    room, _ = create_class(database, "Year 10")
+    limits = Limits(max_students_per_class=3)
+
+    def join(name: str) -> str:
+        try:
+            return join_class(database, room, name, limits)[0].name
+        except PlaygroundError as error:
+            return str(error)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        same_name = list(pool.map(join, ["Ana"] * 8))
+        others = list(pool.map(join, [f"Student {n}" for n in range(8)]))
+    assert same_name.count("Ana") == 1 and sum("already uses the name" in answer for answer in same_name) == 7
+    assert sum(answer.startswith("Student ") for answer in others) == 2
+    assert sum(answer.startswith("This class is full") for answer in others) == 6
 
 
 def test_a_class_with_an_unknown_challenge_or_control_is_refused(database):

@@ -21,6 +21,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from playground import PlaygroundError
+from playground.lessons.challenges import CHALLENGES
 from playground.nn.text import quoted
 from playground.url_state import ClassroomLink
 from store.classes import ClassRoom, find_class, find_student, join_class, mark_seen, teacher_class
@@ -172,6 +173,13 @@ def show_class_frame() -> None:
         show_join_form(room)
         return
     remember_student(room, member[1])
+    name, you = escape_markdown(room.name), escape_markdown(member[0].name)
+    line = f"In the class {name} as {you}: your runs are saved as you train."
+    if room.challenges:
+        line += (
+            " Challenges to work on: " + ", ".join(escape_markdown(CHALLENGES[n].title) for n in room.challenges) + "."
+        )
+    st.caption(line)
     _advance_restore()
     restored = CLASS_RESTORED.get()
     if restored is not None and restored.of(get_trainer()):
