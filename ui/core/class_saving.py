@@ -1,9 +1,10 @@
 """A class member's run saved to the class store: when it ends, when it is paused, and every few
 seconds while it trains.
 
-`keep_class_run` is called after every slice of the Train run (`ui.core.session.TRAIN_RUN`) and at
-the end of every full script run (app.py), where a finished, paused or stepped run is still; it saves
-only a run whose epoch changed since it was last saved. While the run trains it saves at most every
+`keep_class_run` is called after every slice of the Train run (`ui.core.session.TRAIN_RUN`), on every
+run of the Train page's panel that advances it (a Pause or a Step reruns only that fragment, not app.py)
+and at the end of every full script run (app.py), where a run trained from another page is still; it
+saves only a run whose epoch changed since it was last saved. While the run trains it saves at most every
 `SAVE_EVERY_SECONDS`, or less often for a network whose model file is slow to write, so saving never
 takes more than `SAVING_SHARE` of the training's time (a lesson's network saves in about 3 ms, the
 largest network the caps allow in about 160 ms: docs/performance.md). The write happens outside the

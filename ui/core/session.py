@@ -126,7 +126,7 @@ TRAIN_RUN: LiveRun[Trainer] = LiveRun(
     pace=TRAIN_PACE,
     rewinds_to_shown=True,
     one_fragment=True,
-    after_slice=keep_class_run,
+    on_progress=keep_class_run,
 )
 # The same run trained from another page ("train it here"), which shows only its progress:
 # with nothing to watch, it goes at full speed.
