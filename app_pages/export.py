@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from playground.url_state import config_to_params
+from playground.url_state import config_to_params, data_left_out
 from ui.core.classroom_link import teacher_link_form
-from ui.core.markdown import inline_code
+from ui.core.markdown import escape_markdown, inline_code
 from ui.core.run_summary import show_run_summary
 from ui.core.session import get_config
 from ui.core.url_sync import show_share_link
@@ -22,6 +22,8 @@ st.caption(
     "and opens it on the Train page; the address bar always holds the link for the page you are on."
 )
 show_share_link()
+if left_out := data_left_out(config):
+    st.info(escape_markdown(left_out), icon=":material/link_off:")
 params = config_to_params(config)
 if params:
     st.caption(

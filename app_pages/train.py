@@ -7,6 +7,7 @@ from ui.core.markdown import escape_markdown
 from ui.core.session import get_config, set_config
 from ui.train.controls import controls_and_views, follow_typed_strings, train_if_the_link_says
 from ui.train.network_inputs import network_inputs
+from ui.train.own_data import own_data
 from ui.train.settings import config_from_widgets, ensure_widgets, model_and_training_settings, preset_and_strings
 from ui.train.task_picker import task_picker
 
@@ -30,5 +31,6 @@ except PlaygroundError as error:
 train_if_the_link_says(config_ok=dataset is not None)
 controls_and_views(config_ok=dataset is not None)
 task_picker()  # under the views, not above the buttons: it pushed the charts off a 1280×720 screen
+own_data()
 if dataset is not None:
     network_inputs(dataset, config)

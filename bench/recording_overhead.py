@@ -11,7 +11,12 @@ costs: the epoch time of a run with them over the same run without, for the app'
 experiment (N held-out strings of its length drawn from its letters) and for a generated task
 with its default options (copy). Target: at most 1.25 (evaluation <= 25 % of an epoch).
 
-    python -m bench.recording_overhead [--epochs 300] [--rounds 15] [--test-pairs 32]
+With ``--text`` it measures the bundled story instead (the ``story`` preset: a GRU on windows of its
+own text, in mini-batches of 32): the recording trainer against a bare PyTorch loop over the very
+same batches (the same shuffle per epoch, each batch cut to its longest window and packed when its
+lengths differ), which must give the same losses. Target: ratio >= 0.8.
+
+    python -m bench.recording_overhead [--epochs 300] [--rounds 15] [--test-pairs 32] [--text]
 """
 
 from __future__ import annotations
@@ -22,13 +27,17 @@ import statistics
 import time
 
 import torch
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from playground import RunConfig, Trainer
 from playground.lessons.presets import PRESETS
 from playground.lessons.tasks import TaskOptions, task_config
+from playground.nn.data import build_dataset
 from playground.url_state import default_config
 
 CONFIG = PRESETS["hello-embedding-2layer"].config
+STORY = PRESETS["story"].config
+LESSON_EPOCHS, STORY_EPOCHS = 300, 20  # per round: a story epoch is about 100 lesson epochs
 
 
 class LessonModel(torch.nn.Module):
@@ -75,6 +84,63 @@ def trainer_seconds(epochs: int, config: RunConfig = CONFIG) -> float:
     return time.perf_counter() - started
 
 
+def bare_minibatch_losses(epochs: int, config: RunConfig = STORY) -> list[float]:
+    """The story preset as a plain PyTorch loop over the trainer's batches, nothing recorded; each step's loss."""
+    data = build_dataset(config)  # the windows, encoded and padded once, as the trainer holds them
+    inputs, labels, lengths = data.source_indices, data.target_indices, torch.tensor(data.lengths)
+    vocab = len(data.vocab)
+    torch.manual_seed(config.seed)
+    embedding = torch.nn.Embedding(vocab, config.embedding_size)
+    gru = torch.nn.GRU(config.embedding_size, config.hidden_size)
+    head = torch.nn.Linear(config.hidden_size, vocab)
+    optimizer = torch.optim.Adam([*embedding.parameters(), *gru.parameters(), *head.parameters()], lr=config.lr)
+    criterion = torch.nn.CrossEntropyLoss()
+    losses = []
+    for epoch in range(epochs):
+        order = torch.randperm(len(lengths), generator=torch.Generator().manual_seed(config.seed + epoch))
+        for rows in torch.split(order, config.batch_size):
+            n = lengths[rows]
+            longest = int(n.max())
+            x = embedding(inputs[rows, :longest]).transpose(0, 1)
+            h_0 = torch.zeros(1, len(rows), config.hidden_size)
+            if bool((n != longest).any()):
+                packed = pack_padded_sequence(x, n, enforce_sorted=False)
+                out = pad_packed_sequence(gru(packed, h_0)[0], total_length=longest)[0]
+            else:
+                out = gru(x, h_0)[0]
+            logits = head(out.transpose(0, 1))
+            loss = criterion(logits.reshape(-1, vocab), labels[rows, :longest].reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    return losses
+
+
+def timed(run, *args) -> float:
+    started = time.perf_counter()
+    run(*args)
+    return time.perf_counter() - started
+
+
+def text_overhead(epochs: int, rounds: int) -> None:
+    """Print the story's epochs/s with the bare mini-batch loop and the recording trainer, and their ratio."""
+    trainer = Trainer(STORY.with_changes(epochs=2))
+    same = [loss for record in trainer.train() for loss in record.batch_losses] == bare_minibatch_losses(2)
+    ratios, bare, recorded = [], [], []
+    for _ in range(rounds):
+        b = timed(bare_minibatch_losses, epochs)
+        r = trainer_seconds(epochs, STORY)
+        bare.append(epochs / b)
+        recorded.append(epochs / r)
+        ratios.append(b / r)
+    pairs = build_dataset(STORY).batch_size
+    print(f"story: {pairs} windows of {STORY.window} characters, batches of {STORY.batch_size}; same losses: {same}")
+    print(f"bare mini-batch loop: {statistics.median(bare):8.1f} epochs/s")
+    print(f"recording trainer:    {statistics.median(recorded):8.1f} epochs/s")
+    print(f"throughput ratio (trainer / bare), median of {rounds} rounds: {statistics.median(ratios):.3f}")
+
+
 def held_out_configs(pairs: int) -> dict[str, RunConfig]:
     """Runs with ``pairs`` held-out pairs, by name; each is measured against itself without them."""
     default = default_config()
@@ -108,11 +174,16 @@ def held_out_overhead(pairs: int, epochs: int, rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--epochs", type=int, default=300)
+    parser.add_argument("--epochs", type=int, help=f"per round ({LESSON_EPOCHS}; with --text {STORY_EPOCHS})")
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--test-pairs", type=int, default=0, help="also measure evaluating N held-out pairs")
+    parser.add_argument("--text", action="store_true", help="the bundled story in mini-batches instead")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.text:
+        text_overhead(args.epochs or STORY_EPOCHS, args.rounds)
+        return
+    args.epochs = args.epochs or LESSON_EPOCHS
     if args.test_pairs:
         held_out_overhead(args.test_pairs, args.epochs, args.rounds)
     bare_loop_seconds(50), trainer_seconds(50)  # warm up both paths

@@ -9,6 +9,8 @@
     python -m playground challenges
     python -m playground challenge copy-rnn --hidden-size 64 --epochs 200
     python -m playground sample --preset next-char --prime yo --length 80 --temperature 0.8 --top-k 5 --seed 1
+    python -m playground sample --text-file story.txt --batch-size 32 --cell gru --hidden-size 64 --prime The
+    python -m playground train --pairs-file words.csv --batch-size 16
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
@@ -24,6 +26,11 @@ writes after it (`playground.run.sampling`): ``--prime``, ``--length`` (a genera
 ``--task-length`` there), ``--temperature``, ``--top-k`` and ``--sample-seed``, which seeds the draws
 and defaults to ``--seed`` (so ``--seed 1`` sets the training's and the draws' seed).
 ``export`` with ``--sample-prime`` (``--sample-length`` ...) adds the same writing to the script.
+
+``--text-file FILE`` (a .txt, for a next-character model: the task is next-char unless ``--task`` says
+otherwise) and ``--pairs-file FILE`` (a .csv or .tsv of source,target rows) on ``train``, ``sample`` and
+``export`` read the data as the Train page's uploads do (`playground.nn.data_files`), with an automatic
+vocabulary unless ``--vocab`` is given; past 64 pairs they train in mini-batches of ``--batch-size N``.
 
 ``export`` prints the standalone PyTorch script the Share page offers for the same settings.
 Flags given together with ``--preset`` override the preset's settings; ``train`` and
@@ -56,6 +63,7 @@ import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
 from playground.lessons.presets import PRESETS
+from playground.nn.data_files import read_pairs, read_text
 from playground.run.advice import conflict, not_solved_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
@@ -64,7 +72,7 @@ from playground.run.generalisation import generalisation
 from playground.run.limits import check_limits
 from playground.run.sampling import SampleSettings, check_sample, sample
 from playground.run.setting_type import Setting
-from playground.run.settings import in_config_order
+from playground.run.settings import SETTING_BY_FIELD, in_config_order
 from playground.run.trainer import Trainer
 
 _METAVARS = {int: "N", float: "X"}
@@ -226,22 +234,70 @@ def _add_settings(parser: argparse.ArgumentParser, presets: bool = True, task_le
     )
 
 
+def _add_data_files(parser: argparse.ArgumentParser) -> None:
+    """``--text-file`` and ``--pairs-file``: the data from a file, as the Train page's uploads read it."""
+    group = parser.add_argument_group("data from a file (instead of --source/--target or --text)")
+    group.add_argument("--text-file", metavar="FILE", help="a UTF-8 .txt to train a next-character model on")
+    group.add_argument("--pairs-file", metavar="FILE", help="a .csv or .tsv of source,target rows")
+
+
+def _read_data_file(path: str, reader: Any) -> Any:
+    """``reader``'s data from the file at ``path``; a file that cannot be opened is a `PlaygroundError`."""
+    try:
+        with open(path, "rb") as stream:
+            return reader(stream, os.path.basename(path))
+    except OSError as error:
+        raise PlaygroundError(f"Cannot read {path}: {error.strerror or error}.") from None
+
+
+# What each file flag gives, so the flags of the same data are refused beside it.
+_FILE_FLAGS = {"text_file": ("text",), "pairs_file": ("sources", "targets", "text")}
+
+
+def _data_file_changes(options: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The settings ``--text-file`` or ``--pairs-file`` give, refusing them with the flags they replace."""
+    given = [name for name in _FILE_FLAGS if name in options]
+    if not given:
+        return {}
+    flag = f"--{given[0].replace('_', '-')}"
+    clashes = [f"--{name.replace('_', '-')}" for name in given[1:]]
+    clashes += [f"--{SETTING_BY_FIELD[field].flag}" for field in _FILE_FLAGS[given[0]] if field in options]
+    if options.get("task") in tasks.GENERATED_TASKS:
+        clashes.append("--task " + options["task"])
+    if clashes:
+        raise PlaygroundError(f"{flag} gives the data; leave out {', '.join(clashes)}.")
+    path = options[given[0]]
+    file_changes: dict[str, Any] = {"data_file": os.path.basename(path)}
+    if "vocab" not in changes:
+        file_changes["vocab"] = ""  # built from the file, as for an upload
+    if given[0] == "text_file":
+        file_changes["text"] = _read_data_file(path, read_text)
+        return file_changes | ({} if "task" in changes else {"task": "next-char"})
+    pairs = _read_data_file(path, read_pairs)
+    return file_changes | {"sources": tuple(s for s, _ in pairs), "targets": tuple(t for _, t in pairs)}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _OneLineParser(prog="python -m playground", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("presets", help="list the presets")
     train = commands.add_parser("train", help="train and print one line per epoch", argument_default=argparse.SUPPRESS)
     _add_settings(train)
-    train.add_argument("--json", action="store_true", help="one JSON object per epoch")
+    _add_data_files(train)
+    train.add_argument(
+        "--json", action="store_true", help="one JSON object per epoch (in mini-batches with each step's loss)"
+    )
     export = commands.add_parser(
         "export", help="print the experiment as a standalone PyTorch script", argument_default=argparse.SUPPRESS
     )
     _add_settings(export)
+    _add_data_files(export)
     _add_sample_flags(export, "sample-")
     sample = commands.add_parser(
         "sample", help="train, then print what the network writes after --prime", argument_default=argparse.SUPPRESS
     )
     _add_settings(sample, task_length="--task-length")
+    _add_data_files(sample)
     _add_sample_flags(sample, "")
     commands.add_parser("challenges", help="list the challenges: NAME<TAB>title")
     challenge = commands.add_parser(
@@ -319,7 +375,7 @@ def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) ->
     config = _generated_task(config, changes, options)
     if "sources" in changes and "targets" not in changes and "preset" not in options and base is None:
         changes["targets"] = ()
-    return config.with_changes(**changes)
+    return config.with_changes(**changes, **_data_file_changes(options, changes))
 
 
 def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
@@ -327,6 +383,8 @@ def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
     if as_json:
         prediction = record.predictions[0] if len(record.predictions) == 1 else list(record.predictions)
         line: dict[str, Any] = {"epoch": record.epoch, "loss": record.loss, "prediction": prediction}
+        if len(record.batch_losses) > 1:  # mini-batches: the loss is their mean, each step's here
+            line["batch_losses"] = list(record.batch_losses)
         if record.has_test:
             line |= {
                 "accuracy": record.train_accuracy,

@@ -16,6 +16,12 @@ Held-out pairs (`RunConfig.test_sources`) get their own tensors and, after every
 evaluation under ``torch.no_grad()`` with the same loss; the line then ends with the test loss and its
 exact value too, which equals the app's `EpochRecord.test_loss` bit for bit. When only one of the two
 sets is padded, ``forward`` takes ``lengths=None`` and packs only when it is given.
+
+A run in mini-batches (`playground.run.minibatches`) embeds its data as it was given (its own text,
+cut into windows by the script, or its pairs), within the caps, so the script still runs alone:
+each epoch draws the app's order (``torch.randperm`` seeded by seed + epoch), steps once per batch
+(each cut to its own longest pair, packed when its lengths differ), prints the mean of the batches'
+losses and predicts the pairs the app shows with the weights after the epoch.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from playground.nn.cells import CELLS
 from playground.nn.data import PAD_SOURCE, PAD_TARGET, Dataset, build_test_dataset
 from playground.nn.rnncell_loop import loop_cells
 from playground.run.config import ENCODING_LABELS, HEAD_LABELS, RunConfig
+from playground.run.minibatches import SHOWN_PAIRS, in_minibatches
 from playground.run.sampling import SampleSettings, check_sample, draw
 from playground.run.trainer import check_config
 
@@ -60,9 +67,14 @@ def _data_section(dataset: Dataset, test: Dataset | None) -> list[str]:
             f"# with {PAD_TARGET}, which nn.CrossEntropyLoss ignores; each pair's real length:",
             f"lengths = torch.LongTensor({list(dataset.lengths)})",
         ]
+    return lines + _test_data_lines(test)
+
+
+def _test_data_lines(test: Dataset | None) -> list[str]:
+    """The held-out pairs' tensors (nothing without them)."""
     if test is None:
-        return lines
-    lines += [
+        return []
+    lines = [
         "",
         "# Held-out pairs: never trained on, measured after every update (same vocabulary)",
         *_rows("test_x_data", test.source_indices.tolist(), test.sources),
@@ -76,6 +88,85 @@ def _data_section(dataset: Dataset, test: Dataset | None) -> list[str]:
             f"test_lengths = torch.LongTensor({list(test.lengths)})",
         ]
     return lines
+
+
+TEXT_LINE_CHARACTERS = 100  # an embedded text's characters per line of the script
+LIST_LINE_ITEMS = 16  # an embedded list's characters (or pairs) per line
+
+
+def _wrapped(name: str, items: list[str], per_line: int, opening: str, closing: str) -> list[str]:
+    """``name = <opening> items... <closing>`` over lines of ``per_line`` items."""
+    chunks = [items[start : start + per_line] for start in range(0, len(items), per_line)]
+    return [f"{name} = {opening}", *[f"    {' '.join(chunk)}" for chunk in chunks], closing]
+
+
+def _own_data_section(config: RunConfig, data: Dataset) -> list[str]:
+    """A run in mini-batches: its text (cut into windows here) or its pairs, as given, then encoded.
+
+    Where every character is one code point the data is plain strings; otherwise (an emoji with a
+    modifier is one character of several) lists of the app's characters, so ``for c in ...`` and
+    slicing read the very characters the app did.
+    """
+    single = all(len(char) == 1 for char in data.vocab.chars)
+    if config.text:
+        characters = [char for chars in data.source_chars for char in chars[: config.window]]
+        characters.append(data.target_chars[-1][-1])  # the text's last character: only a target
+        if single:
+            text = "".join(characters)
+            chunks = [text[start : start + TEXT_LINE_CHARACTERS] for start in range(0, len(text), TEXT_LINE_CHARACTERS)]
+            lines = [f"# Data: your own text, {len(characters)} characters", "characters = ("]
+            lines += [f"    {chunk!r}" for chunk in chunks] + [")"]
+        else:
+            items = [f"{char!r}," for char in characters]
+            lines = [
+                f"# Data: your own text, {len(characters)} characters (some are several code points, so listed)",
+                *_wrapped("characters", items, LIST_LINE_ITEMS, "[", "]"),
+            ]
+        lines += [
+            f"window = {config.window}",
+            "# Each window reads `window` characters and predicts each one's successor; windows start `window`",
+            "# apart, so one epoch reads the text once (a last piece of a single character holds no pair).",
+            "pieces = [characters[start : start + window + 1] for start in range(0, len(characters), window)]",
+            "pairs = [(piece[:-1], piece[1:]) for piece in pieces if len(piece) >= 2]",
+        ]
+    else:
+        where = f" from {config.data_file}" if config.data_file else ""
+
+        def literal(chars: tuple[str, ...]) -> str:
+            return repr("".join(chars)) if single else _python_list(list(chars))
+
+        items = [f"({literal(s)}, {literal(t)})," for s, t in zip(data.source_chars, data.target_chars)]
+        lines = [f"# Data: {len(items)} string pairs{where}", *_wrapped("pairs", items, 1, "[", "]")]
+    return lines + [
+        "",
+        "# Every character gets an index; idx2char turns indices back into characters.",
+        f"idx2char = {_python_list(list(data.vocab.chars))}",
+        "char2idx = {char: index for index, char in enumerate(idx2char)}",
+        f"# Every pair padded to the longest: inputs with index {PAD_SOURCE}, targets with {PAD_TARGET}, which",
+        "# nn.CrossEntropyLoss ignores; a batch is then cut to its own longest pair.",
+        "longest = max(len(source) for source, _ in pairs)",
+        "",
+        "",
+        "def padded(chars, pad):",
+        "    return [char2idx[c] for c in chars] + [pad] * (longest - len(chars))",
+        "",
+        "",
+        f"inputs = torch.LongTensor([padded(source, {PAD_SOURCE}) for source, _ in pairs])",
+        f"labels = torch.LongTensor([padded(target, {PAD_TARGET}) for _, target in pairs])",
+        "lengths = torch.LongTensor([len(source) for source, _ in pairs])",
+        "",
+        "",
+        "def batch(rows):",
+        '    """The pairs at rows, cut to their longest; their lengths only when they differ (then packed)."""',
+        "    n = lengths[rows]",
+        "    longest = int(n.max())",
+        "    return inputs[rows, :longest], labels[rows, :longest], (n if bool((n != longest).any()) else None)",
+        "",
+        "",
+        f"# The pairs the app shows (its first {SHOWN_PAIRS}): predicted after every epoch",
+        f"shown = torch.arange({min(SHOWN_PAIRS, data.batch_size)})",
+        "shown_inputs, _, shown_lengths = batch(shown)",
+    ]
 
 
 def _settings_section(config: RunConfig, vocab_size: int) -> list[str]:
@@ -333,29 +424,112 @@ def _prediction_lines(padded: bool) -> list[str]:
     return ["    predicted = [''.join(idx2char[i] for i in row) for row in idx.tolist()]"]
 
 
+def _clip_line(config: RunConfig, indent: str) -> list[str]:
+    if not config.clip_grad_norm:
+        return []
+    return [f"{indent}torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_grad_norm)"]
+
+
+def _print_lines(loss: str, test: Dataset | None) -> list[str]:
+    """The epoch's line: predictions, epoch, the loss ``loss`` (an expression) and the test loss."""
+    lines = ["    print(f\"Predicted: {' '.join(predicted)}, Epoch [{epoch + 1}/{num_epochs}] \""]
+    if test is None:
+        return lines + [f'          f"loss={{{loss}:.4f}} (exact {{{loss}!r}})")']
+    return lines + [
+        f'          f"loss={{{loss}:.4f}} (exact {{{loss}!r}}) "',
+        '          f"test_loss={test_loss.item():.4f} (exact {test_loss.item()!r})")',
+    ]
+
+
+def _one_batch_loop(config: RunConfig, dataset: Dataset, test: Dataset | None) -> list[str]:
+    """Every pair in one forward/backward/update per epoch, as the lessons do."""
+    return [
+        "for epoch in range(num_epochs):",
+        f"    outputs = model(inputs{', lengths' if dataset.padded else ''})  # (batch, seq, num_classes)",
+        "    optimizer.zero_grad()",
+        *_loss_lines(config, dataset.padded),
+        "    loss.backward()",
+        *_clip_line(config, "    "),
+        "    optimizer.step()",
+        *_evaluation_lines(config, test),
+        "",
+        "    # Prediction: the most probable character at every step",
+        "    idx = torch.softmax(outputs.detach(), dim=-1).argmax(dim=-1)",
+        *_prediction_lines(dataset.padded),
+        *_print_lines("loss.item()", test),
+    ]
+
+
+def _minibatch_loop(config: RunConfig, test: Dataset | None) -> list[str]:
+    """One step per batch in each epoch's own order; then the shown pairs with the new weights."""
+    return [
+        "for epoch in range(num_epochs):",
+        "    # This epoch's order: a generator of its own, seeded by seed + epoch (the app's very batches)",
+        "    order = torch.randperm(len(pairs), generator=torch.Generator().manual_seed(seed + epoch))",
+        "    batch_losses = []",
+        "    for rows in torch.split(order, batch_size):  # the last batch may be smaller",
+        "        batch_inputs, batch_labels, batch_lengths = batch(rows)",
+        "        batch_outputs = model(batch_inputs, batch_lengths)",
+        "        optimizer.zero_grad()",
+        *_loss_lines(config, True, prefix="batch_", indent="        "),
+        "        batch_loss.backward()",
+        *_clip_line(config, "        "),
+        "        optimizer.step()",
+        "        batch_losses.append(batch_loss.item())",
+        "    loss = math.fsum(batch_losses) / len(batch_losses)  # the epoch's loss: the mean of its batches'",
+        *_evaluation_lines(config, test),
+        "",
+        "    # Prediction: the shown pairs with the weights after the epoch, the most probable character",
+        "    with torch.no_grad():",
+        "        idx = torch.softmax(model(shown_inputs, shown_lengths), dim=-1).argmax(dim=-1)",
+        "    rows = zip(idx.tolist(), lengths[shown].tolist())",
+        "    predicted = [''.join(idx2char[i] for i in row[:n]) for row, n in rows]  # up to each pair's length",
+        *_print_lines("loss", test),
+    ]
+
+
+def _title(config: RunConfig, dataset: Dataset, minibatches: bool) -> str:
+    """What the script trains on, for its first line."""
+    if not minibatches:
+        return ", ".join(f"{s} -> {t}" for s, t in zip(dataset.sources, dataset.targets))
+    data = "your own text" if config.text else f"{dataset.batch_size} string pairs"
+    where = f" from {config.data_file}" if config.data_file else ""
+    return f"{data}{where}, in mini-batches of {config.batch_size}"
+
+
 def export_script(config: RunConfig, writing: SampleSettings | None = None) -> str:
     """A runnable script training ``config`` exactly like the app, then, with ``writing``, printing
     the text `playground.run.sampling.sample` writes; raises PlaygroundError."""
     dataset = check_config(config)
     prime = None if writing is None else check_sample(config, dataset.vocab, writing)
     test = build_test_dataset(config, dataset.vocab)
-    padded = dataset.padded or (test is not None and test.padded)
-    optional_lengths = padded and not (dataset.padded and (test is None or test.padded))
-    pairs = ", ".join(f"{s} -> {t}" for s, t in zip(dataset.sources, dataset.targets))
+    minibatches = in_minibatches(config, dataset.batch_size)
+    if minibatches:  # batches may be padded or not: forward packs only when given lengths
+        padded, optional_lengths = True, True
+        data = _own_data_section(config, dataset) + _test_data_lines(test)
+        loop = _minibatch_loop(config, test)
+    else:
+        padded = dataset.padded or (test is not None and test.padded)
+        optional_lengths = padded and not (dataset.padded and (test is None or test.padded))
+        data = _data_section(dataset, test)
+        loop = _one_batch_loop(config, dataset, test)
+    batch_size = [f"batch_size = {config.batch_size}  # pairs per optimizer step"] if minibatches else []
     lines = [
-        f'"""RNN Playground experiment: {pairs}',
+        f'"""RNN Playground experiment: {_title(config, dataset, minibatches)}',
         "",
         "Exported from RNN Playground; needs only PyTorch. Run it with:  python this_file.py",
         "Every printed loss equals the one the app recorded for the same settings and seed.",
         '"""',
         "",
         *(["from collections.abc import Sequence", ""] if CELLS[config.cell].hand_looped else []),
+        *(["import math", ""] if minibatches else []),
         "import torch",
         "from torch import nn",
         "",
-        *_data_section(dataset, test),
+        *data,
         "",
         *_settings_section(config, len(dataset.vocab)),
+        *batch_size,
         "",
         "",
         *_model_section(config, padded, optional_lengths, writes=writing is not None),
@@ -364,34 +538,10 @@ def export_script(config: RunConfig, writing: SampleSettings | None = None) -> s
         "torch.set_num_threads(1)  # the app trains on one thread: more threads sum in another order",
         "torch.manual_seed(seed)  # the same seed gives the same initial weights",
         "model = Model()",
-        "criterion = nn.CrossEntropyLoss()" + ("  # ignores the padding's targets (-100)" if dataset.padded else ""),
+        "criterion = nn.CrossEntropyLoss()" + ("  # ignores the padding's targets (-100)" if padded else ""),
         _optimizer_line(config),
         "",
-        "for epoch in range(num_epochs):",
-        f"    outputs = model(inputs{', lengths' if dataset.padded else ''})  # (batch, seq, num_classes)",
-        "    optimizer.zero_grad()",
-        *_loss_lines(config, dataset.padded),
-        "    loss.backward()",
-        *(
-            ["    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=max_grad_norm)"]
-            if config.clip_grad_norm
-            else []
-        ),
-        "    optimizer.step()",
-        *_evaluation_lines(config, test),
-        "",
-        "    # Prediction: the most probable character at every step",
-        "    idx = torch.softmax(outputs.detach(), dim=-1).argmax(dim=-1)",
-        *_prediction_lines(dataset.padded),
-        "    print(f\"Predicted: {' '.join(predicted)}, Epoch [{epoch + 1}/{num_epochs}] \"",
-        *(
-            [
-                '          f"loss={loss.item():.4f} (exact {loss.item()!r}) "',
-                '          f"test_loss={test_loss.item():.4f} (exact {test_loss.item()!r})")',
-            ]
-            if test is not None
-            else ['          f"loss={loss.item():.4f} (exact {loss.item()!r})")']
-        ),
+        *loop,
         *([] if writing is None else _sample_section(prime, writing)),
         "",
     ]

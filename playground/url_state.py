@@ -11,6 +11,11 @@ starts from an automatic vocabulary, so ``?src=abc&tgt=bca`` works as typed.
 Reading is forgiving: a link is typed, truncated and pasted by people, so an unknown or
 malformed parameter never raises; it is ignored, the default is kept, and a sentence
 explaining what was ignored is returned for the page to show.
+
+A link cannot carry a file: a run on an uploaded file or on a text of its own leaves its strings
+and text out (`LEFT_OUT_WITH_DATA`) and keeps the file's name, so whoever opens the link can
+be told which file to upload (`data_left_out`). A text shipped with the app travels by its name
+(``text=the_little_lighthouse``), so a link to the story preset's run carries it whole.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.lessons.presets import BUNDLED_TEXTS, DEFAULT_PRESET, PRESETS, bundled_text_name
 from playground.nn.text import quoted
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
@@ -35,6 +40,23 @@ _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
 # Parameters other parts of the app or Streamlit itself may put in the URL; not settings.
 IGNORED_PARAMS = frozenset({"embed", "embed_options"})
+
+
+# What a link leaves out when its data is a file or a text of its own (a text can be 20 000 characters,
+# past what a browser keeps of a link; a file's pairs as many).
+LEFT_OUT_WITH_DATA = frozenset({"sources", "targets", "test_sources", "test_targets", "text"})
+
+
+def data_left_out(config: RunConfig) -> str | None:
+    """A sentence saying that ``config``'s data is not in its link, and what to do; None when it is."""
+    if config.data_file:
+        return (
+            f"A link does not carry the data file {quoted(config.data_file, 60)}: upload it on the Train page "
+            "to train on the same data."
+        )
+    if config.text and bundled_text_name(config.text) is None:
+        return "A link does not carry your own text: whoever opens it pastes the text or uploads its file."
+    return None
 
 
 def default_config() -> RunConfig:
@@ -61,26 +83,36 @@ def _format_value(value: Any) -> str:
 
 def config_to_params(config: RunConfig, base: RunConfig | None = None) -> dict[str, str | list[str]]:
     """The query parameters of ``config``: only the settings that differ from ``base``."""
-    base = _base_for_strings(default_config() if base is None else base, config.sources, config.targets)
+    left_out = LEFT_OUT_WITH_DATA if data_left_out(config) else frozenset()
+    base = default_config() if base is None else base
+    # As the reader will: a file's run (known by its name) starts from an automatic vocabulary; a run on a
+    # text of its own leaves its strings out, so its link starts from the base's.
+    if config.data_file or not left_out:
+        base = _base_for_strings(base, config.sources, config.targets, own_data=bool(config.data_file))
     params: dict[str, str | list[str]] = {}
     for setting in in_config_order():
         value = getattr(config, setting.field)
-        if value == getattr(base, setting.field):
+        if value == getattr(base, setting.field) or setting.field in left_out:
             continue
         if isinstance(value, tuple):
             params[setting.url] = list(value) if value else [""]
+        elif setting.field == "text":  # only a shipped text is left in (`data_left_out`): by its name
+            params[setting.url] = bundled_text_name(value)
         else:
             params[setting.url] = _format_value(value)
     return params
 
 
-def _base_for_strings(base: RunConfig, sources: tuple[str, ...], targets: tuple[str, ...]) -> RunConfig:
-    """A link with its own strings starts from an automatic vocabulary, not the default's 'ehlo'.
+def _base_for_strings(
+    base: RunConfig, sources: tuple[str, ...], targets: tuple[str, ...], own_data: bool = False
+) -> RunConfig:
+    """A link with its own strings (or a file or text of its own) starts from an automatic vocabulary,
+    not the default's 'ehlo'.
 
     So a hand-typed ``?src=abc&tgt=bca`` just works, while a link to an experiment with an
     explicit vocabulary order still spells it out (``vocab=...``).
     """
-    if (sources, targets) == (base.sources, base.targets):
+    if not own_data and (sources, targets) == (base.sources, base.targets):
         return base
     return base.with_changes(vocab="")
 
@@ -122,6 +154,13 @@ def _check_alone(field: str, value: Any) -> None:
     """Validate one setting on its own (against the defaults' other settings)."""
     if isinstance(value, tuple):
         return  # strings are checked by the trainer, with messages about the strings
+    if field == "text":
+        if value not in BUNDLED_TEXTS:
+            raise PlaygroundError(
+                f"a link carries only a text shipped with the app ({', '.join(sorted(BUNDLED_TEXTS))}); paste "
+                "your own or upload its file on the Train page"
+            )
+        return
     validate_settings(RunConfig().with_changes(**{field: value}))
 
 
@@ -158,9 +197,10 @@ def config_from_params(
                 f"using the default {_format_value(getattr(base, field))}."
             )
             continue
-        changes[field] = value
-    if "sources" in changes or "targets" in changes:
-        base = _base_for_strings(base, changes.get("sources", base.sources), changes.get("targets", base.targets))
+        changes[field] = BUNDLED_TEXTS[value] if field == "text" else value
+    if "sources" in changes or "targets" in changes or changes.get("data_file"):
+        sources, targets = changes.get("sources", base.sources), changes.get("targets", base.targets)
+        base = _base_for_strings(base, sources, targets, own_data=bool(changes.get("data_file")))
     config = base.with_changes(**changes)
     try:
         validate_settings(config)

@@ -22,3 +22,16 @@ def rerun_until_stopped(at: AppTest, keys: LiveKeys, max_runs: int = 400) -> App
         assert not at.exception, [e.value for e in at.exception]
     assert not keys.running.get(at.session_state)
     return at
+
+
+def run(at: AppTest) -> AppTest:
+    """One script run that must not raise."""
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def go(at: AppTest, page: str) -> AppTest:
+    """Walk to ``page`` (its file, "app_pages/train.py") as the navigation does, and draw it."""
+    at.switch_page(page)
+    return run(at)

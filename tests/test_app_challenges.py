@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app_driving import rerun_until_stopped
+from app_driving import rerun_until_stopped, run
 from playground.lessons.challenges import CHALLENGES, progress_to_json
 from playground.lessons.tasks import TaskOptions, task_config
 from ui.challenges.board import UNSEEN_NOTE, load_button_key
@@ -23,12 +23,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGE = "app_pages/challenges.py"
 TRAIN = "app_pages/train.py"
 TIMEOUT = 60
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def open_challenges() -> AppTest:

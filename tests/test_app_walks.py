@@ -11,7 +11,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from app_driving import rerun_until_stopped
+from app_driving import go, rerun_until_stopped, run
 from playground.lessons.challenges import CHALLENGES
 from playground.lessons.presets import PRESETS
 from playground.lessons.tasks import GENERATED_TASKS
@@ -24,17 +24,6 @@ from ui.what_if.controls import AT_STEP, CLAMP, EVERY_STEP, KIND_KEY, STEP_KEY, 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TRAIN, CHALLENGES_PAGE, EXPORT = "app_pages/train.py", "app_pages/challenges.py", "app_pages/export.py"
 NUMBER_BOXES = ("train_embedding_size", "train_hidden_size", "train_layers", "train_lr", "train_epochs")
-
-
-def run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def go(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page)
-    return run(at)
 
 
 def load_challenge(at: AppTest, name: str) -> AppTest:

@@ -16,6 +16,7 @@ import pytest
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.export import export_script
 from playground.lessons.presets import PRESETS
+from playground.run.sampling import SampleSettings, sample
 
 LINE = re.compile(
     r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "
@@ -23,6 +24,7 @@ LINE = re.compile(
     r"( test_loss=(?P<test_short>\d+\.\d{4}) \(exact (?P<test_exact>[^)]+)\))?$"
 )
 
+FILE_WORDS = "cat dog bird ox horse hen eagle bee".split()
 # Settings no preset uses, so every branch of the generator is run.
 EXTRA_CONFIGS = {
     "lstm-seq-first-linear-sgd": RunConfig(
@@ -80,6 +82,32 @@ EXTRA_CONFIGS = {
         test_sources=("you want", "if you"),
         epochs=12,
     ),
+    # Mini-batches: a file's pairs of different lengths with held-out pairs (batches packed or not, an LSTM,
+    # clipping, summed loss); a text with characters of several code points through the hand loop.
+    "minibatch-file-pairs-lstm": RunConfig(
+        sources=tuple(FILE_WORDS),
+        targets=tuple(word[::-1] for word in FILE_WORDS),
+        vocab="",
+        data_file="words.csv",
+        batch_size=3,
+        cell="lstm",
+        loss_reduction="sum",
+        clip_grad_norm=1.0,
+        test_sources=("tac", "god"),
+        test_targets=("cat", "dog"),
+        epochs=6,
+    ),
+    "minibatch-text-rnncell-emoji": RunConfig(
+        sources=(),
+        targets=(),
+        task="next-char",
+        text="hi 👋🏽 there, hi 👩‍👩‍👧 you! " * 4,
+        window=7,
+        batch_size=4,
+        vocab="",
+        cell="rnncell",
+        epochs=6,
+    ),
 }
 CONFIGS = {**{name: preset.config for name, preset in PRESETS.items()}, **EXTRA_CONFIGS}
 
@@ -135,6 +163,8 @@ def test_exported_script_reproduces_every_epoch(name, script_outputs):
         assert int(match["epoch"]) == record.epoch and int(match["epochs"]) == config.epochs
         assert match["prediction"] == " ".join(record.predictions)
         assert float(match["exact"]) == pytest.approx(record.loss, abs=1e-6)
+        if len(record.batch_losses) > 1:  # the mean of the batches' losses, summed alike
+            assert float(match["exact"]) == record.loss
         assert match["short"] == f"{record.loss:.4f}"
         if record.has_test:
             assert float(match["test_exact"]) == record.test_loss  # bit for bit
@@ -179,3 +209,19 @@ def test_script_builds_modules_in_the_apps_order_and_names(name):
 def test_export_of_invalid_config_is_a_playground_error():
     with pytest.raises(PlaygroundError):
         export_script(RunConfig(sources=("abc",), targets=("ab",)))
+
+
+def test_a_mini_batch_script_embeds_its_text_and_writes_what_the_app_writes(tmp_path):
+    config = PRESETS["story"].config.with_changes(epochs=2)
+    writing = SampleSettings(prime="The ", length=40, temperature=0.8, seed=5)
+    path = tmp_path / "story.py"
+    path.write_text(export_script(config, writing), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, encoding="utf-8", timeout=120, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    trainer = Trainer(config)
+    trainer.train()
+    *epochs, written = result.stdout.splitlines()
+    assert [float(LINE.match(line)["exact"]) for line in epochs] == [record.loss for record in trainer.history]
+    assert written == "The " + sample(trainer, writing).text

@@ -1,6 +1,7 @@
 """The sampler (`playground.run.sampling`) against hand-written plain PyTorch loops, and its sentences."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -8,7 +9,7 @@ import torch
 from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS
 from playground.run.limits import Limits
-from playground.run.sampling import SampleSettings, sample
+from playground.run.sampling import Sample, SampleSettings, can_write_after, continues_its_text, sample
 
 NEXT_CHAR = PRESETS["next-char"].config
 
@@ -200,3 +201,32 @@ def test_a_prime_is_read_character_by_character_as_the_training_strings_were():
     assert all(step.char in trainer.dataset.vocab.chars for step in written.steps)
     with pytest.raises(PlaygroundError, match="has '👋'"):
         sample(trainer, SampleSettings("👋", 20))
+
+
+@pytest.mark.parametrize("epoch", [1, 3, 20])
+def test_writing_after_an_epoch_is_writing_with_a_run_trained_that_far(next_char, epoch):
+    """The Train page writes with the epoch its scrubber shows: a run stopped there writes the same."""
+    settings = SampleSettings("if ", length=30, temperature=1.0, seed=3)
+    shorter = trained(NEXT_CHAR.with_changes(epochs=epoch))
+    assert same(sample(next_char, settings, epoch=epoch), sample(shorter, settings))
+    assert same(sample(next_char, settings, epoch=next_char.epoch), sample(next_char, settings))
+
+
+def same(one: Sample, other: Sample) -> bool:
+    return one.steps == other.steps and torch.equal(one.hidden, other.hidden)
+
+
+def test_writing_after_an_epoch_whose_weights_were_not_kept_gets_a_sentence(next_char):
+    thinned = trained(NEXT_CHAR.with_changes(epochs=4))
+    thinned.history[2] = replace(thinned.history[2], parameters=None, probabilities=None)
+    assert not can_write_after(thinned, 2) and can_write_after(thinned, 3) and can_write_after(thinned, 4)
+    with pytest.raises(PlaygroundError, match="weights after epoch 2 were not kept"):
+        sample(thinned, SampleSettings("if "), epoch=2)
+
+
+def test_a_next_character_model_continues_its_text_and_a_translate_model_does_not():
+    assert continues_its_text(NEXT_CHAR)
+    assert continues_its_text(RunConfig(sources=("helloworl", "oworldhel"), targets=("elloworld", "worldhell")))
+    assert continues_its_text(RunConfig(sources=("a😀b",), targets=("😀bc",)))  # characters, not code points
+    assert not continues_its_text(RunConfig(sources=("hello",), targets=("ohlol",)))
+    assert not continues_its_text(RunConfig(sources=("hello", "abc"), targets=("ellox", "xyz")))

@@ -27,8 +27,9 @@ def test_different_seeds_give_different_runs():
     assert losses[1] != losses[2]
 
 
-@pytest.mark.parametrize("name", sorted(PRESETS))
+@pytest.mark.parametrize("name", sorted(name for name, preset in PRESETS.items() if not preset.config.text))
 def test_every_preset_reaches_its_target_within_its_epochs(name):
+    """A preset of strings; one of a text learns to write it instead (tests/test_minibatch.py)."""
     trainer = Trainer(PRESETS[name].config)
     trainer.train()
     assert trainer.solved_epoch is not None and trainer.solved_epoch <= trainer.config.epochs

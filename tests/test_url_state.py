@@ -8,7 +8,7 @@ import pytest
 from playground import RunConfig
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.run.settings import in_config_order
-from playground.url_state import config_from_params, config_to_params, query_string
+from playground.url_state import config_from_params, config_to_params, data_left_out, query_string
 
 URL_NAMES = [setting.url for setting in in_config_order()]
 
@@ -25,7 +25,7 @@ def through_url(config: RunConfig) -> RunConfig:
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_preset_round_trips(name):
     config = PRESETS[name].config
-    assert through_url(config) == config
+    assert through_url(config) == config  # the story's shipped text travels by its name
 
 
 def test_default_experiment_has_an_empty_query_and_an_empty_query_means_default():
@@ -137,9 +137,11 @@ def test_every_setting_round_trips_when_changed():
         test_sources=("hel", "l&h ,é"),
         test_targets=("ohl", "lho"),
         patience=5,
+        window=16,
+        batch_size=4,
     )
     params = config_to_params(changed)
-    assert set(params) == set(URL_NAMES) - {"src", "tgt", "cell"}
+    assert set(params) == set(URL_NAMES) - {"src", "tgt", "cell", "text", "file"}
     assert config_from_params(parse_qs(urlencode(params, doseq=True), keep_blank_values=True)).config == changed
 
 
@@ -150,3 +152,53 @@ def test_a_pages_own_parameters_are_neither_settings_nor_unknown():
     query = query_string(config, page_params={"vs": "learning_rates", "values": "0.01,0.5"})
     assert query == "cell=gru&vs=learning_rates&values=0.01,0.5"
     assert config_from_params(parse_qs(query), page_params=frozenset({"vs", "values"})).config == config
+
+
+def test_a_run_on_a_file_keeps_the_files_name_and_leaves_its_pairs_out():
+    config = PRESETS[DEFAULT_PRESET].config.with_changes(
+        sources=("abc", "de"),
+        targets=("bca", "ed"),
+        test_sources=("ab",),
+        test_targets=("ba",),
+        data_file="pairs.csv",
+        batch_size=2,
+        vocab="",
+    )
+    assert config_to_params(config) == {"file": "pairs.csv", "batch": "2"}
+    opened = through_url(config)
+    assert opened == PRESETS[DEFAULT_PRESET].config.with_changes(data_file="pairs.csv", batch_size=2, vocab="")
+    for shared in (config, opened):
+        assert data_left_out(shared) == (
+            "A link does not carry the data file 'pairs.csv': upload it on the Train page to train on the same data."
+        )
+
+
+def test_a_run_on_its_own_text_leaves_the_text_out_and_says_so():
+    config = PRESETS["next-char"].config.with_changes(text="the cat sat on the mat", sources=("xyz",), window=8)
+    params = config_to_params(config)
+    assert params["window"] == "8" and params["task"] == "next-char"
+    assert not {"text", "src", "tgt", "file"} & set(params)
+    default = PRESETS[DEFAULT_PRESET].config
+    assert through_url(config) == config.with_changes(text="", sources=default.sources, targets=default.targets)
+    assert data_left_out(config) == (
+        "A link does not carry your own text: whoever opens it pastes the text or uploads its file."
+    )
+    assert data_left_out(PRESETS[DEFAULT_PRESET].config) is None
+
+
+def test_a_hand_typed_text_in_a_link_is_ignored_with_a_sentence():
+    state = config_from_params({"task": "next-char", "text": "hello there"})
+    assert state.config.text == "" and state.config.task == "next-char"
+    assert state.notices == (
+        "The link's setting text='hello there' was ignored (a link carries only a text shipped with the app "
+        "(the_little_lighthouse); paste your own or upload its file on the Train page); using the default .",
+    )
+
+
+def test_a_shipped_text_travels_by_its_name_and_nothing_is_left_out():
+    story = PRESETS["story"].config
+    params = config_to_params(story)
+    assert params["text"] == "the_little_lighthouse" and data_left_out(story) is None
+    assert config_from_params({"task": "next-char", "text": "the_little_lighthouse"}).config.text == story.text
+    edited = story.with_changes(text=story.text[:-1])  # a shipped text changed by one character is the learner's own
+    assert "text" not in config_to_params(edited) and data_left_out(edited)

@@ -9,6 +9,9 @@ at the end up to the longest. A padded target is `PAD_TARGET`, the index cross-e
 so padding never counts in the loss; a padded source is `PAD_SOURCE`, an ordinary character
 whose outputs are never used (the model packs or masks them, see `model`). ``Dataset.lengths``
 says where each pair really ends, for every view that must stop there.
+
+A text of one's own (`RunConfig.text`) is cut into windows (`text_windows`); a batch of a run in
+mini-batches is some rows of the encoded pairs, cut to its own longest pair (`batch_of`).
 """
 
 from __future__ import annotations
@@ -110,8 +113,20 @@ def _pairs(
     return tuple(zip(sources, targets))
 
 
+def text_windows(text: str, window: int) -> list[list[str]]:
+    """``text``'s characters in consecutive windows of ``window + 1``, each starting where the last one's
+    source ended (stride ``window``), so one epoch reads the text once; a last piece shorter than 2
+    characters, which holds no pair, is dropped."""
+    chars = split_characters(text)
+    pieces = (chars[start : start + window + 1] for start in range(0, len(chars), window))
+    return [piece for piece in pieces if len(piece) >= 2]
+
+
 def training_pairs(config: RunConfig) -> tuple[tuple[str, str], ...]:
-    """The (source, target) pairs a config trains on; next-char derives them from one string."""
+    """The (source, target) pairs a config trains on: next-char derives them from each string, or from
+    the windows of its own text (each window's characters but the last, and but the first)."""
+    if config.text:
+        return tuple(("".join(w[:-1]), "".join(w[1:])) for w in text_windows(config.text, config.window))
     return _pairs(config, config.sources, config.targets, "")
 
 
@@ -145,7 +160,9 @@ def build_vocabulary(
     return Vocabulary(tuple(chars))
 
 
-def _check_string(text: str, what: str, limits: Limits) -> list[str]:
+def check_string(text: str, what: str, limits: Limits) -> list[str]:
+    """``text`` split into characters, or `PlaygroundError` naming ``what``: printable, not empty,
+    within the length cap (typed strings here, a pairs file's cells in `playground.nn.data_files`)."""
     check_printable(text, what)
     if not text.strip():
         raise PlaygroundError(f"The {what} is empty; type at least one character.")
@@ -165,8 +182,8 @@ def _checked_chars(
     source_chars, target_chars = [], []
     for number, (source, target) in enumerate(pairs, start=1):
         label = f" on line {number}" if len(pairs) > 1 else ""
-        src = _check_string(source, f"{what}source string{label}", limits)
-        tgt = _check_string(target, f"{what}target string{label}", limits)
+        src = check_string(source, f"{what}source string{label}", limits)
+        tgt = check_string(target, f"{what}target string{label}", limits)
         if len(src) != len(tgt):
             raise PlaygroundError(
                 f"The {what}source{label} {quoted(source)} has {len(src)} characters but the {what}target "
@@ -201,14 +218,47 @@ def _encoded(vocab: Vocabulary, source_chars: list[tuple[str, ...]], target_char
     )
 
 
+def _text_chars(config: RunConfig) -> tuple[list[tuple[str, ...]], list[tuple[str, ...]]]:
+    """The windows of ``config``'s own text as characters of sources and targets (the text's length
+    and characters are settings, checked by `playground.run.settings_checks`). A window may be all
+    spaces: it is a piece of the text, not a string someone forgot to type."""
+    check_printable(config.text, "text")
+    if not config.text.strip():
+        raise PlaygroundError("Your text is only spaces; it needs characters to learn from.")
+    windows = text_windows(config.text, config.window)
+    if not windows:
+        raise PlaygroundError("Your text needs at least 2 characters: one to read and the next to predict.")
+    return [tuple(w[:-1]) for w in windows], [tuple(w[1:]) for w in windows]
+
+
+def check_pair_count(config: RunConfig, count: int, limits: Limits = LIMITS) -> None:
+    """At most `Limits.max_pairs` typed pairs, `Limits.max_file_pairs` from a file (a text's windows are
+    bounded by its characters); past `Limits.max_pairs` only in mini-batches."""
+    if config.data_file and not config.text and count > limits.max_file_pairs:
+        raise PlaygroundError(
+            f"The file {quoted(config.data_file, 60)} has {count} string pairs; the limit is "
+            f"{limits.max_file_pairs} (a cap set by the host)."
+        )
+    if not config.data_file and not config.text and count > limits.max_pairs:
+        raise PlaygroundError(f"{count} string pairs is more than the limit of {limits.max_pairs} per batch.")
+    if count > limits.max_pairs and not 1 <= config.batch_size <= limits.max_pairs:
+        raise PlaygroundError(
+            f"{count} string pairs do not fit in one batch (at most {limits.max_pairs}): set a batch size "
+            f"between 1 and {limits.max_pairs} to train them in mini-batches."
+        )
+
+
 def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
-    """Validate the strings of ``config`` and encode them; raises `PlaygroundError`."""
-    if not config.sources:
-        raise PlaygroundError("Type a source string to train on.")
-    pairs = training_pairs(config)
-    if len(pairs) > limits.max_pairs:
-        raise PlaygroundError(f"{len(pairs)} string pairs is more than the limit of {limits.max_pairs} per batch.")
-    source_chars, target_chars = _checked_chars(pairs, "", limits)
+    """Validate the strings (or the text) of ``config`` and encode them; raises `PlaygroundError`."""
+    if config.text:
+        source_chars, target_chars = _text_chars(config)
+        check_pair_count(config, len(source_chars), limits)
+    else:
+        if not config.sources:
+            raise PlaygroundError("Type a source string to train on.")
+        pairs = training_pairs(config)
+        check_pair_count(config, len(pairs), limits)
+        source_chars, target_chars = _checked_chars(pairs, "", limits)
     vocab = build_vocabulary(config, source_chars, target_chars, limits)
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for chars in rows:
@@ -247,3 +297,20 @@ def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LI
                     f"{quoted(''.join(vocab.chars))}. Leave it out of the test strings or add it to a training string."
                 )
     return _encoded(vocab, source_chars, target_chars)
+
+
+def select_pairs(dataset: Dataset, rows: range | list[int]) -> Dataset:
+    """The pairs at ``rows`` of ``dataset`` as a dataset of their own, padded to their own longest."""
+    return _encoded(
+        dataset.vocab, [dataset.source_chars[row] for row in rows], [dataset.target_chars[row] for row in rows]
+    )
+
+
+def batch_of(dataset: Dataset, rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """Source and target indices of the pairs at ``rows``, cut to the longest of them (so no step is
+    padding in every pair), and their lengths when they differ (the model then packs), else None."""
+    lengths = torch.tensor(dataset.lengths)[rows]
+    longest = int(lengths.max())
+    sources = dataset.source_indices[rows, :longest]
+    targets = dataset.target_indices[rows, :longest]
+    return sources, targets, lengths if bool((lengths != longest).any()) else None

@@ -64,14 +64,19 @@ def split_characters(text: str) -> list[str]:
     return clusters
 
 
+def first_control_character(text: str) -> str | None:
+    """The first control character of ``text`` (tab, newline, NUL...: none can be shown in a cell), if any."""
+    return next((char for char in text if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029"), None)
+
+
 def check_printable(text: str, what: str) -> None:
     """Refuse control characters (tabs, newlines, NUL...) that cannot be shown in a cell."""
-    for char in text:
-        if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029":
-            raise PlaygroundError(
-                f"The {what} contains an invisible control character (U+{ord(char):04X}); "
-                "use letters, digits, spaces or symbols only."
-            )
+    char = first_control_character(text)
+    if char is not None:
+        raise PlaygroundError(
+            f"The {what} contains an invisible control character (U+{ord(char):04X}); "
+            "use letters, digits, spaces or symbols only."
+        )
 
 
 def _is_tag(char: str) -> bool:

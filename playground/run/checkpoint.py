@@ -88,8 +88,10 @@ def max_file_bytes(limits: Limits = LIMITS) -> int:
     )
     encoder = limits.max_vocabulary * limits.max_embedding_size
     head = (2 * limits.max_hidden_size + 1) * limits.max_vocabulary
-    history = limits.max_epochs * (8 + limits.max_pairs * (4 * limits.max_string_length + 64))
-    return 4 * (largest_core + encoder + head) + history + 2**20  # float32 weights, pickle overhead
+    history = limits.max_epochs * (8 + limits.max_pairs * (4 * limits.max_string_length + 64))  # shown pairs only
+    # The config carries its data: a text of one's own, or a file's pairs (UTF-8: at most 4 bytes a character).
+    data = 4 * limits.max_corpus_characters + limits.max_file_pairs * 2 * (4 * limits.max_string_length + 8)
+    return 4 * (largest_core + encoder + head) + history + data + 2**20  # float32 weights, pickle overhead
 
 
 def _check_expanded_size(data: bytes, limit: int) -> None:

@@ -44,7 +44,8 @@ HEAD_LABELS = {"hidden": "hidden state as logits", "linear": "nn.Linear head"}
 
 @dataclass(frozen=True)
 class RunConfig:
-    """One experiment. For ``task="next-char"`` only ``sources`` (and ``test_sources``) are used."""
+    """One experiment. For ``task="next-char"`` only ``sources`` (and ``test_sources``) are used,
+    or ``text`` instead of ``sources`` when it is not empty (see `playground.nn.data.training_pairs`)."""
 
     sources: tuple[str, ...] = ("hello",)
     targets: tuple[str, ...] = ("ohlol",)
@@ -71,6 +72,14 @@ class RunConfig:
     test_sources: tuple[str, ...] = ()
     test_targets: tuple[str, ...] = ()
     patience: int = 0  # early stopping: 0 is off; else stop after this many epochs without a better test loss
+    # A corpus for a next-character model: when not empty, the training pairs are its consecutive windows of
+    # `window` characters (and `sources` are ignored). One line: a file's line breaks arrive as spaces.
+    text: str = ""
+    window: int = 32  # characters each pair of `text` reads
+    # Pairs per optimizer step: 0 is every pair in one batch; else each epoch shuffles the pairs (seeded by
+    # seed + epoch index) and steps once per batch of this many.
+    batch_size: int = 0
+    data_file: str = ""  # the file the pairs or text came from ("" = typed): links cannot carry it
 
     @property
     def num_directions(self) -> int:

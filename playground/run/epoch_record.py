@@ -17,6 +17,11 @@ class EpochRecord:
     Loss and predictions are kept for every epoch. Probabilities and the weight snapshot
     are the heavy part: a long run keeps them only for evenly spaced epochs (see
     `Trainer.detailed_epochs`) and sets them to None elsewhere, so memory stays bounded.
+
+    An epoch in mini-batches (`playground.run.minibatches`) takes several steps: its ``loss`` is the
+    mean of its ``batch_losses``, and its predictions, probabilities, accuracies and weights are those
+    of the shown pairs (`Trainer.dataset`) in one no-grad pass with the weights after its last step,
+    which the snapshot holds; its gradient norms are those of its step with the largest.
     """
 
     epoch: int  # 1-based, as the lessons print it
@@ -39,6 +44,8 @@ class EpochRecord:
     test_accuracy: float = math.nan
     test_string_accuracy: float = math.nan
     test_predictions: tuple[str, ...] | None = None
+    # The loss of each optimizer step, in order: one for an epoch in one batch (its ``loss``).
+    batch_losses: tuple[float, ...] = ()
 
     @property
     def has_test(self) -> bool:

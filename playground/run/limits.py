@@ -72,6 +72,10 @@ class Limits:
     # Characters a trained network writes in one go, and the longest prime it reads first
     # (playground.run.sampling): one step of the network each, a few tenths of a second for 500.
     max_sample_length: int = 500
+    # Your own text (a next-character corpus): characters of one text, cut into windows trained in batches.
+    max_corpus_characters: int = 20_000
+    # Pairs read from an uploaded .csv/.tsv file, trained in batches of at most max_pairs.
+    max_file_pairs: int = 2_000
     # The class store (store/): students who may join one class, runs kept for each (a new run makes room by
     # dropping the oldest), and the saved model files of a whole class (a model of the largest network is
     # about 25 MB, of a lesson's network a few kB).

@@ -56,8 +56,13 @@ def _trainer_tensors(trainer: Trainer) -> Iterator[torch.Tensor]:
         yield from (record.parameters or {}).values()
     for internals in trainer.internals_kept.values():
         yield from _internals_tensors(internals)
-    dataset = trainer.dataset
-    yield from (dataset.source_indices, dataset.target_indices, dataset.source_onehot)
+    yield from _data_tensors(trainer)
+
+
+def _data_tensors(trainer: Trainer) -> Iterator[torch.Tensor]:
+    """The encoded pairs: the ones the views show and, in mini-batches, every training pair as well."""
+    for dataset in {id(data): data for data in (trainer.dataset, trainer.training_set)}.values():
+        yield from (dataset.source_indices, dataset.target_indices, dataset.source_onehot)
 
 
 def trainer_bytes(trainer: Trainer) -> int:
@@ -73,7 +78,7 @@ def trainer_booked_bytes(trainer: Trainer) -> int:
     per_step = dataset.batch_size * dataset.seq_len
     features = max(len(dataset.vocab), trainer.config.embedding_size)
     internals = 4 * per_step * (features + INTERNALS_TENSORS * core + len(dataset.vocab))
-    data = tensor_bytes((dataset.source_indices, dataset.target_indices, dataset.source_onehot))
+    data = tensor_bytes(_data_tensors(trainer))
     return (
         WEIGHT_COPIES * weights
         + (trainer.max_detailed_epochs + 1) * trainer.detail_bytes()  # one more before each thinning

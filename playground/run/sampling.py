@@ -14,6 +14,10 @@ outputs as inputs, which it was never trained on: it still writes, a curiosity r
 continuation. A bidirectional core reads each string from its end as well, which a text still
 being written does not have, so it is refused.
 
+Which weights: the model as trained so far, or (``epoch``) as it was after that many epochs, from
+the weights the next epoch kept as it started (`model_after`): the Train page writes with the epoch
+its scrubber shows, and at the newest epoch that is the CLI's model, so the texts are the same.
+
 The sample's settings are not part of `RunConfig`: they change nothing the run trains, only what
 its trained model is asked afterwards, as What if?'s edits do.
 """
@@ -26,12 +30,12 @@ from dataclasses import dataclass
 import torch
 
 from playground.nn.data import Vocabulary
-from playground.nn.model import State
+from playground.nn.model import RecurrentModel, State
 from playground.nn.text import quoted, split_characters
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
-from playground.run.trainer import ONE_THREAD_ARITHMETIC, Trainer
+from playground.run.trainer import ONE_THREAD_ARITHMETIC, Trainer, build_model
 
 MAX_TEMPERATURE = 2.0
 # The lowest temperature above 0: far below it ``scores / temperature`` overflows float32 and the
@@ -162,14 +166,45 @@ def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings,
     return vocab.encode(prime)
 
 
-def sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LIMITS) -> Sample:
-    """Let ``trainer``'s model, as trained so far, write ``settings.length`` characters after the prime.
+def continues_its_text(config: RunConfig) -> bool:
+    """Whether ``config`` trains a next-character model (task "next-char", or every target its source
+    moved by one, as the generated "shift" and "text" tasks), whose writing continues its text."""
+    pairs = zip(config.sources, config.targets)
+    moved = all(split_characters(target)[:-1] == split_characters(source)[1:] for source, target in pairs)
+    return config.task == "next-char" or (bool(config.targets) and moved)
+
+
+def can_write_after(trainer: Trainer, epoch: int) -> bool:
+    """Whether `model_after` has the weights of ``epoch``: the newest, or one whose next epoch kept
+    its weights (a long run keeps every few epochs' only)."""
+    return epoch == trainer.epoch or (1 <= epoch < trainer.epoch and trainer.history[epoch].detailed)
+
+
+def model_after(trainer: Trainer, epoch: int) -> RecurrentModel:
+    """``trainer``'s model as it was after ``epoch`` epochs: the model itself at the newest epoch,
+    else a copy holding the weights epoch ``epoch + 1`` started from (its record's snapshot)."""
+    if epoch == trainer.epoch:
+        return trainer.model
+    if not can_write_after(trainer, epoch):
+        raise PlaygroundError(
+            f"The weights after epoch {epoch} were not kept (a long run keeps every few epochs' only); "
+            f"pick another epoch, or the newest, {trainer.epoch}."
+        )
+    model = build_model(trainer.config, len(trainer.dataset.vocab))
+    model.load_state_dict(trainer.history[epoch].parameters)
+    return model.train(trainer.model.training)
+
+
+def sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LIMITS, epoch: int | None = None) -> Sample:
+    """Let ``trainer``'s model, as trained so far (or after ``epoch`` epochs, `model_after`), write
+    ``settings.length`` characters after the prime.
 
     Raises `PlaygroundError` with a sentence for settings it cannot use (see `check_sample`).
     Greedy and sampled side by side are two calls, the first with temperature 0.
     """
     prime = check_sample(trainer.config, trainer.dataset.vocab, settings, limits)
-    model, chars = trainer.model, trainer.dataset.vocab.chars
+    model = trainer.model if epoch is None else model_after(trainer, epoch)
+    chars = trainer.dataset.vocab.chars
     generator = torch.Generator().manual_seed(settings.seed)
     steps: list[WrittenStep] = []
     hidden: list[torch.Tensor] = []

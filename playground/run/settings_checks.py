@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import playground.nn.cells as cells
-from playground.nn.text import quoted
+from playground.nn.text import check_printable, quoted, split_characters
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
@@ -55,6 +55,37 @@ def _check_clip(norm: float) -> None:
         raise PlaygroundError(f"Gradient clipping norm must be between {low} (off) and {high}; got {norm}.")
 
 
+# Code points a text of the cap's characters could need at most (an emoji family is up to 7 of them): past
+# this many, a pasted text is refused without splitting it into characters first.
+CODE_POINTS_PER_CHARACTER = 8
+
+
+def text_characters(text: str, limits: Limits = LIMITS) -> int | None:
+    """The characters of a corpus ``text``; None when it surely has more than the cap allows."""
+    if len(text) > CODE_POINTS_PER_CHARACTER * limits.max_corpus_characters:
+        return None
+    return len(split_characters(text))
+
+
+def _check_text(config: RunConfig, limits: Limits) -> None:
+    """A corpus is for next-character prediction, printable on one line, within the host's cap."""
+    if not config.text:
+        return
+    if config.task != "next-char":
+        raise PlaygroundError(
+            "Your own text trains a next-character model; choose the task 'predict the next character' "
+            "(or empty the text to translate the source strings)."
+        )
+    check_printable(config.text, "text")
+    count = text_characters(config.text, limits)
+    if count is None or count > limits.max_corpus_characters:
+        size = f"has {count} characters" if count is not None else "is far longer than that"
+        raise PlaygroundError(
+            f"Your text may have at most {limits.max_corpus_characters} characters (a cap set by the host); "
+            f"it {size}. Shorten it or train on a part of it."
+        )
+
+
 def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
     """Check every setting that does not depend on the strings."""
     ordered = in_config_order()
@@ -67,6 +98,7 @@ def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
     _check_learning_rate(config.lr, limits)
     _check_momentum(config.momentum)
     _check_clip(config.clip_grad_norm)
+    _check_text(config, limits)
     if cells.CELLS[config.cell].hand_looped and config.bidirectional:
         raise PlaygroundError(
             "The hand-written nn.RNNCell loop runs forward in time only; "

@@ -19,13 +19,14 @@ from dataclasses import dataclass, replace
 
 import torch
 
-from playground.nn.data import Dataset, build_dataset, build_test_dataset
+from playground.nn.data import Dataset, batch_of, build_dataset, build_test_dataset, select_pairs
 from playground.nn.internals import Internals, unrolled_pass
 from playground.nn.model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
 from playground.run.config import RunConfig
 from playground.run.epoch_record import EpochRecord, accuracies, predicted_strings
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.limits import LIMITS, Limits
+from playground.run.minibatches import SHOWN_PAIRS, batch_rows, epoch_order, in_minibatches
 from playground.run.settings_checks import validate_settings
 
 # Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model
@@ -128,7 +129,14 @@ class Trainer:
         # Not part of the config: where a run stops changes none of its numbers, only how many there are.
         self.stop_when_solved = stop_when_solved
         self.limits = limits
-        self.dataset = check_config(config, limits)
+        # Every training pair; in mini-batches the views see only the first `SHOWN_PAIRS` of them (`dataset`).
+        self.training_set = check_config(config, limits)
+        pairs = self.training_set.batch_size
+        self.minibatches = in_minibatches(config, pairs)
+        # What every view draws (predictions, probabilities, internals): every pair, or the first few.
+        self.dataset = (
+            select_pairs(self.training_set, range(min(SHOWN_PAIRS, pairs))) if self.minibatches else self.training_set
+        )
         # Held-out pairs, in the training strings' vocabulary; None when the config has none.
         self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
         self.model = build_model(config, len(self.dataset.vocab))
@@ -250,6 +258,21 @@ class Trainer:
                 f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
             )
         started = time.thread_time()
+        record = self._minibatch_epoch() if self.minibatches else self._one_batch_epoch()
+        self.history.append(record)
+        self.detailed_epochs.append(record.epoch)
+        if self.solved_epoch is None and record.solved(self.dataset.targets):
+            self.solved_epoch = record.epoch
+        if record.test_loss < self.best_test_loss:  # a NaN test loss is never an improvement
+            self.best_epoch, self.best_test_loss = record.epoch, record.test_loss
+        if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
+            self._thin_history()
+        self.train_seconds += time.thread_time() - started
+        return record
+
+    def _one_batch_epoch(self) -> EpochRecord:
+        """Every pair in one forward/backward/update, as the lessons do; the record holds that forward
+        pass's results and the weights it used."""
         with ONE_THREAD_ARITHMETIC:
             logits = self.model(self._inputs, self._lengths)
             self.optimizer.zero_grad()
@@ -263,31 +286,56 @@ class Trainer:
             self.optimizer.step()
             with torch.no_grad():
                 probabilities = torch.softmax(logits.detach(), dim=-1)
-                predicted = probabilities.argmax(dim=-1)
                 held_out = self._held_out_measures()
+        return self._record([loss_value], (grad_norm, clipped_grad_norm), probabilities, snapshot, held_out)
+
+    def _minibatch_epoch(self) -> EpochRecord:
+        """One step per batch of `RunConfig.batch_size` pairs in this epoch's order (`epoch_order`), each
+        batch cut to its own longest pair; then the shown pairs in one no-grad pass with the new weights.
+        A loss that is not finite stops the epoch at its batch (the steps before it are taken)."""
+        data, losses, norms = self.training_set, [], []
+        with ONE_THREAD_ARITHMETIC:
+            for rows in batch_rows(epoch_order(self.config, data.batch_size, self.epoch), self.config.batch_size):
+                inputs, targets, lengths = batch_of(data, rows)
+                logits = self.model(inputs, lengths)
+                self.optimizer.zero_grad()
+                loss = sequence_loss(logits, targets, self.config.loss_reduction)
+                losses.append(loss.item())
+                if not math.isfinite(losses[-1]):
+                    raise TrainingDiverged(self.epoch + 1, losses[-1])
+                loss.backward()
+                norms.append(clip_gradients(self.model, self.config.clip_grad_norm))
+                self.optimizer.step()
+            with torch.no_grad():
+                probabilities = torch.softmax(self.model(self._inputs, self._lengths), dim=-1)
+                held_out = self._held_out_measures()
+            snapshot = {name: p.detach().clone() for name, p in self.model.named_parameters()}
+        return self._record(losses, max(norms), probabilities, snapshot, held_out)
+
+    def _record(
+        self,
+        losses: list[float],
+        norms: tuple[float, float],
+        probabilities: torch.Tensor,
+        snapshot: dict[str, torch.Tensor],
+        held_out: dict,
+    ) -> EpochRecord:
+        """The epoch's record: ``probabilities`` are the shown pairs'; the loss is the mean of the steps'."""
+        predicted = probabilities.argmax(dim=-1)
         train_accuracy, train_string_accuracy = accuracies(predicted, self.dataset)
-        record = EpochRecord(
+        return EpochRecord(
             epoch=self.epoch + 1,
-            loss=loss_value,
+            loss=losses[0] if len(losses) == 1 else math.fsum(losses) / len(losses),
             predictions=predicted_strings(self.dataset, predicted.tolist()),
             probabilities=probabilities,
             parameters=snapshot,
-            grad_norm=grad_norm,
-            clipped_grad_norm=clipped_grad_norm,
+            grad_norm=norms[0],
+            clipped_grad_norm=norms[1],
             train_accuracy=train_accuracy,
             train_string_accuracy=train_string_accuracy,
+            batch_losses=tuple(losses),
             **held_out,
         )
-        self.history.append(record)
-        self.detailed_epochs.append(record.epoch)
-        if self.solved_epoch is None and record.solved(self.dataset.targets):
-            self.solved_epoch = record.epoch
-        if record.test_loss < self.best_test_loss:  # a NaN test loss is never an improvement
-            self.best_epoch, self.best_test_loss = record.epoch, record.test_loss
-        if len(self.detailed_epochs) > self.max_detailed_epochs or self._stride > 1:
-            self._thin_history()
-        self.train_seconds += time.thread_time() - started
-        return record
 
     def _held_out_measures(self) -> dict:
         """The held-out pairs' `EpochRecord` fields, measured after the step (called under no_grad): nothing

@@ -18,16 +18,22 @@ from ui.core.shown_epoch import train_shown_epoch
 
 SUMMARY_KEY = "run-summary"
 SHOWN_PAIRS = 2  # a batch of 16 long strings would fill the page; the rest is counted
+TEXT_START = 30  # characters of a text of one's own the line quotes
 
 
 def experiment_text(config: RunConfig) -> str:
     """The strings and the network of ``config`` in one line of plain text (not yet escaped)."""
-    if config.task == "next-char":
+    if config.text:  # its source strings are unused
+        strings = f"next character of {repr(config.data_file) if config.data_file else 'a text'}, "
+        strings += repr(config.text[:TEXT_START]) + ("…" if len(config.text) > TEXT_START else "")
+    elif config.task == "next-char":
         strings = "next character of " + ", ".join(repr(s) for s in config.sources[:SHOWN_PAIRS])
     else:
         strings = ", ".join(f"{s!r} → {t!r}" for s, t in zip(config.sources[:SHOWN_PAIRS], config.targets))
-    if len(config.sources) > SHOWN_PAIRS:
+    if len(config.sources) > SHOWN_PAIRS and not config.text:
         strings += f" and {len(config.sources) - SHOWN_PAIRS} more"
+    if config.data_file and not config.text:
+        strings += f" from {config.data_file!r}"
     network = [CELLS[config.cell].module_name, f"{config.layers} layer{'s' if config.layers > 1 else ''}"]
     if config.bidirectional:
         network.append("bidirectional")

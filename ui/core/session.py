@@ -73,9 +73,15 @@ def drop_run() -> None:
     if trainer is not None and trainer.epoch:
         TRAIN_GHOST.set(tuple(record.loss for record in trainer.history))
         TRAIN_GHOST_TEST.set(tuple(record.test_loss for record in trainer.history if record.has_test))
-        TRAIN_GHOST_STRINGS.set((trainer.config.sources, trainer.config.targets))
+        TRAIN_GHOST_STRINGS.set(trained_strings(trainer.config))
     TRAINER.clear()
     TRAIN_LIVE.running.set(False)
+
+
+def trained_strings(config: RunConfig) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a run learns, to tell whether a previous run's curve belongs behind it: its own text
+    (its source strings are then unused) or its source and target strings."""
+    return ((config.text,), ()) if config.text else (config.sources, config.targets)
 
 
 def get_trainer() -> Trainer | None:

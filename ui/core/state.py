@@ -123,6 +123,7 @@ TRAIN_STOP_WHEN_SOLVED: SessionKey[bool | None] = SessionKey("train_stop_when_so
 # The URL glue (`ui.core.url_sync`).
 URL_RESTORED: SessionKey[bool] = SessionKey("url_restored", False)
 URL_NOTICES: SessionKey[tuple[RunConfig | None, tuple[str, ...]]] = SessionKey("url_notices", (None, ()))
+URL_ASKED_FILE: SessionKey[str] = SessionKey("url_asked_file", "")  # the data file the opening link named
 URL_LINK_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_link_page_params", {})  # the opening link's
 URL_PAGE_PARAMS: SessionKey[dict[str, str]] = SessionKey("url_page_params", {})  # declared by this run's page
 URL_PAGE_PATH: SessionKey[str] = SessionKey("url_page_path", "")  # this run's page's path ("" for Train)

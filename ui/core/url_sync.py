@@ -31,6 +31,7 @@ from playground.url_state import (
     classroom_to_params,
     config_from_params,
     config_to_params,
+    data_left_out,
     query_string,
 )
 from ui.core.class_member import CLASS_PARAMS, class_params
@@ -38,6 +39,7 @@ from ui.core.markdown import escape_markdown
 from ui.core.session import get_config, set_config
 from ui.core.state import (
     CLASSROOM_LINK,
+    URL_ASKED_FILE,
     URL_LINK_PAGE_PARAMS,
     URL_NOTICES,
     URL_PAGE_PARAMS,
@@ -65,13 +67,23 @@ def restore_config_from_url() -> None:
         state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS | CLASS_PARAMS)
         classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
         CLASSROOM_LINK.set(classroom)
+        # A link names its data file but cannot hold it: the session's config names no file until the
+        # learner uploads it, and the link's notices say which one (`link_asks_for_file`).
+        left_out = data_left_out(state.config) if state.has_settings and state.config.data_file else None
         if state.has_settings:
-            set_config(state.config)
-        notices = (*ignored, *state.notices, *classroom_notices)
+            set_config(state.config.with_changes(data_file="") if left_out else state.config)
+            URL_ASKED_FILE.set(state.config.data_file if left_out else "")
+        notices = (*ignored, *state.notices, *classroom_notices, *([left_out] if left_out else []))
         if notices:
             URL_NOTICES.set((get_config(), notices))
     URL_PAGE_PARAMS.set({})
     show_url_notices()
+
+
+def link_asks_for_file() -> str:
+    """The data file the link that opened this session named but could not carry, while the experiment
+    is still the link's (the file not uploaded yet; its notice says which file); else ""."""
+    return URL_ASKED_FILE.get() if URL_NOTICES.get()[0] == get_config() else ""
 
 
 def ignored_link_notice(size: str) -> str:

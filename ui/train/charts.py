@@ -24,6 +24,7 @@ from playground import Trainer
 from playground.nn.cells import CELLS
 from ui.core.draw import chart_theme, draw_plotly
 from ui.core.narrow_screens import width_share
+from ui.core.session import trained_strings
 from ui.core.state import TRAIN_GHOST, TRAIN_GHOST_STRINGS, TRAIN_GHOST_TEST
 
 TIMELINE_ROWS = 16  # each row is a line of text the browser redraws on every refresh
@@ -55,7 +56,7 @@ def ghost_held_out_losses(trainer: Trainer) -> tuple[float, ...]:
 
 
 def _same_strings_as_ghost(trainer: Trainer) -> bool:
-    return TRAIN_GHOST_STRINGS.get() == (trainer.config.sources, trainer.config.targets)
+    return TRAIN_GHOST_STRINGS.get() == trained_strings(trainer.config)
 
 
 def held_out_losses(trainer: Trainer) -> list[float]:

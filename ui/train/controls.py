@@ -33,6 +33,7 @@ from ui.core.url_sync import TRAIN_ON_OPEN, page_param_from_link, set_page_param
 from ui.train.settings import SOURCES_KEY, TARGETS_KEY, config_from_widgets, key, lines_to_strings
 from ui.train.state import URL_TRAIN_ON_OPEN
 from ui.train.views import finished_views, live_views, not_started_views, paused_views
+from ui.train.write import write_panel
 
 TRAIN_BUTTON, PAUSE_BUTTON, STEP_BUTTON, RESET_BUTTON = (
     "train_train_button",
@@ -220,10 +221,9 @@ def _still_views(config_ok: bool) -> None:
     if trainer is None or trainer.epoch == 0:
         if config_ok:
             not_started_views()
-    elif trainer.done:
-        finished_views(trainer)
     else:
-        paused_views(trainer)
+        (finished_views if trainer.done else paused_views)(trainer)
+        write_panel()
 
 
 @st.fragment

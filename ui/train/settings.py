@@ -24,6 +24,7 @@ from ui.core.classroom_link import control_state
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment
 from ui.core.state import ACTIVE_CHALLENGE, CONFIG_LOADED, EXPERIMENT_CHANGE
+from ui.train.data_in_use import data_in_use_line, own_data_in_use
 
 PREFIX = "train_"
 PRESET_KEY = PREFIX + "preset"
@@ -31,6 +32,8 @@ SOURCES_KEY, TARGETS_KEY = PREFIX + "sources", PREFIX + "targets"
 # What the text boxes accept: every allowed pair plus a margin (the config check names the caps).
 STRINGS_MAX_CHARS = LIMITS.max_string_length * LIMITS.max_pairs + 64
 WHOLE_NUMBER_MAX_CHARS = 40  # a whole number typed as text: far past any cap, far short of a slow int()
+# Drawn by the "Your own data" panel (`ui.train.own_data`) as uploads and a paste box, never as boxes here.
+OWN_DATA_FIELDS = ("text", "data_file")
 # How the string boxes read when the task is next-character prediction (targets unused).
 NEXT_CHAR_WORDING = {
     "sources": {"label": "Source text"},
@@ -146,7 +149,11 @@ def preset_and_strings() -> None:
             _preset_picker(disabled=preset_state == "locked")
         if config is not None:
             _what_changed(config)
-    _draw_section("strings")
+    if config is not None and own_data_in_use(config):  # in place of the string boxes, the section's first row
+        data_in_use_line(config)
+        _draw_section("strings", skipped=("sources", "targets"))
+    else:
+        _draw_section("strings")
 
 
 def change_notice(config: RunConfig, source_prefix: str = "") -> str | None:
@@ -235,18 +242,21 @@ def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
         )
 
 
-def _draw_section(section: Section) -> None:
-    """The section's settings in table order; consecutive ones sharing a ``row`` side by side."""
+def _draw_section(section: Section, skipped: tuple[str, ...] = ()) -> None:
+    """The section's settings in table order; consecutive ones sharing a ``row`` side by side; the
+    ``skipped`` ones (and those of `OWN_DATA_FIELDS`) not drawn, their values kept."""
     values = _widget_values()
     settings = [setting for setting in SETTINGS if setting.section == section]
+    drawn = []
     for setting in settings:
-        if control_state(setting.url) == "hidden":  # by a classroom link: not drawn, value kept
-            st.session_state[key(setting)] = st.session_state[key(setting)]
-    settings = [setting for setting in settings if control_state(setting.url) != "hidden"]
-    while settings:
-        row = [settings.pop(0)]
-        while row[0].row and settings and settings[0].row == row[0].row:
-            row.append(settings.pop(0))
+        if control_state(setting.url) == "hidden" or setting.field in (*OWN_DATA_FIELDS, *skipped):
+            st.session_state[key(setting)] = st.session_state[key(setting)]  # not drawn: value kept
+        else:
+            drawn.append(setting)
+    while drawn:
+        row = [drawn.pop(0)]
+        while row[0].row and drawn and drawn[0].row == row[0].row:
+            row.append(drawn.pop(0))
         containers = st.columns(len(row)) if len(row) > 1 else [st]
         for setting, container in zip(row, containers):
             _draw(setting, container, values)

@@ -39,7 +39,7 @@ FILL_BUTTON = "task_picker_fill"
 GENERATED_TASK_SOURCE = "Generated task "  # how a fill's change notice begins
 
 
-def _whole(key: str, what: str) -> int:
+def whole_number(key: str, what: str) -> int:
     """A number box's value as a whole number; `PlaygroundError` for an empty or fractional box."""
     value: Any = st.session_state.get(key)
     if not isinstance(value, (int, float)) or value != int(value):
@@ -57,11 +57,11 @@ def _fill() -> None:
         base = get_config()  # a bad number elsewhere on the page: start from the last good settings
     try:
         options = TaskOptions(
-            length=_whole(LENGTH_KEY, "length"),
-            pairs=_whole(PAIRS_KEY, "number of pairs"),
-            delay=_whole(DELAY_KEY, "delay"),
+            length=whole_number(LENGTH_KEY, "length"),
+            pairs=whole_number(PAIRS_KEY, "number of pairs"),
+            delay=whole_number(DELAY_KEY, "delay"),
             seed=base.seed,
-            test_pairs=_whole(TEST_PAIRS_KEY, "number of test pairs"),
+            test_pairs=whole_number(TEST_PAIRS_KEY, "number of test pairs"),
         )
         config = task_config(st.session_state[TASK_KEY], options, base)
     except PlaygroundError as error:
@@ -71,7 +71,7 @@ def _fill() -> None:
     change_experiment(config, f"{GENERATED_TASK_SOURCE}“{GENERATED_TASKS[st.session_state[TASK_KEY]].title}”")
 
 
-def _whole_box(column: Any, label: str, key: str, default: int, help: str, disabled: bool = False) -> None:
+def whole_box(column: Any, label: str, key: str, default: int, help: str, disabled: bool = False) -> None:
     """A whole-number box whose default is the value it holds (a task's suggestion written by
     `_suggest_options`), so a rerun the browser sends before applying that value does not carry
     the old default back."""
@@ -100,11 +100,11 @@ def task_picker() -> None:
         )
         st.caption(GENERATED_TASKS[name].explanation)
         length, pairs, test_pairs, delay = st.columns(4)
-        _whole_box(
+        whole_box(
             length, "Length", LENGTH_KEY, DEFAULT_LENGTH, f"Characters per string, up to {LIMITS.max_string_length}."
         )
-        _whole_box(pairs, "Pairs", PAIRS_KEY, DEFAULT_PAIRS, f"Strings in the batch, up to {LIMITS.max_pairs}.")
-        _whole_box(
+        whole_box(pairs, "Pairs", PAIRS_KEY, DEFAULT_PAIRS, f"Strings in the batch, up to {LIMITS.max_pairs}.")
+        whole_box(
             test_pairs,
             "Test pairs",
             TEST_PAIRS_KEY,
@@ -112,7 +112,7 @@ def task_picker() -> None:
             "Held-out pairs drawn from the same task, never among the training pairs: measured after every "
             f"epoch, never trained on. 0 for none; up to {LIMITS.max_test_pairs}.",
         )
-        _whole_box(
+        whole_box(
             delay,
             "Delay k",
             DELAY_KEY,
