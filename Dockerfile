@@ -11,6 +11,7 @@ COPY .streamlit ./.streamlit
 COPY app_pages ./app_pages
 COPY charts ./charts
 COPY playground ./playground
+COPY store ./store
 COPY ui ./ui
 EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"

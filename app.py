@@ -17,6 +17,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from playground.run.errors import CapVariableError
 from playground.run.limits import check_limits
 from ui.core.budgets import enter_session
+from ui.core.class_member import enter_class, show_class_frame
+from ui.core.class_saving import keep_class_run
 from ui.core.classroom_link import show_classroom_banner
 from ui.core.markdown import escape_markdown
 from ui.core.narrow_screens import fit_narrow_screens
@@ -60,8 +62,11 @@ def draw_app() -> None:
         enter_session()  # its memory and its browser's training tabs are counted (ui/core/budgets.py)
         show_lost_session_notice()  # a browser whose server lost its session is told so
         restore_config_from_url()  # a shared link sets the experiment on a session's first run
+        enter_class()  # a class link: the class, its teacher or a known student (ui/core/class_member.py)
         show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls
+        show_class_frame()  # joining the class, a student's last run restored
         navigation.run()
+        keep_class_run()  # a class member's finished, paused or stepped run is saved
         sync_url_with_config()  # the URL always describes the current experiment
 
 

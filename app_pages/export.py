@@ -8,6 +8,7 @@ from ui.core.markdown import escape_markdown, inline_code
 from ui.core.run_summary import show_run_summary
 from ui.core.session import get_config
 from ui.core.url_sync import show_share_link
+from ui.export.class_form import class_section
 from ui.export.downloads import script_section, trained_run_section
 from ui.export.model_upload import model_upload_section
 
@@ -37,6 +38,8 @@ else:
 
 with st.expander("Classroom link: lock or hide controls, add an instruction", icon=":material/school:"):
     teacher_link_form()
+
+class_section()
 
 script_section(config)
 trained_run_section()

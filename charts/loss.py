@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from charts.labels import text_label
 from charts.plotly_figure import TEXT_PX, Y_TITLE_PX, assemble
 from charts.theme import (
+    BATCH_COLOUR,
     GHOST_COLOUR,
     LIGHT,
     LINE_COLOUR,
@@ -42,9 +43,36 @@ class LossRun:
     ghost: bool = False  # a previous run kept for comparison: a faint line behind the others, no legend
     test_losses: Sequence[float] = ()  # the held-out pairs' loss per epoch, if the run has any
     best_epoch: int | None = None  # the epoch of the lowest held-out loss, marked when early stopping is on
+    batch_losses: Sequence[Sequence[float]] = ()  # each epoch's loss per optimizer step, in mini-batches
 
 
 TRAIN_SERIES, TEST_SERIES = "training pairs", "held-out pairs"  # the two curves of a run with held-out pairs
+# A run in mini-batches: the loss of each optimizer step a thin faint line, their mean per epoch the line.
+BATCH_SERIES, MEAN_SERIES = "each batch", "epoch mean"
+# At most this many batch points in a loss chart, evenly thinned beyond. The story preset makes 4 an
+# epoch, 400 in all; a 20 000-character text in windows of 2 and batches of 1 makes 10 000 an epoch, and
+# the live chart, redrawn several times a second, could not keep up with millions (as `LIVE_LOSS_POINTS`);
+# a few hundred faint points already show how far the batches' losses stray from their mean.
+BATCH_POINTS = 600
+
+
+def batch_points(batch_losses: Sequence[Sequence[float]]) -> tuple[list[float], list[float]]:
+    """The x positions and losses of each batch of a run in mini-batches: batch b of B in epoch e at
+    e - 1 + (b + 1) / B, so the last batch meets the epoch's mean (at e). Every batch up to
+    `BATCH_POINTS`, else every k-th, evenly. None for a run of one batch an epoch."""
+    epochs = [(epoch, losses) for epoch, losses in enumerate(batch_losses, start=1) if len(losses) > 1]
+    stride = max(1, math.ceil(sum(len(losses) for _, losses in epochs) / BATCH_POINTS))
+    x, y, step = [], [], 0  # the run's step count before each epoch: every stride-th step is kept
+    for epoch, losses in epochs:
+        for batch in range(-step % stride, len(losses), stride):  # only the kept ones: a live chart's turn
+            x.append(epoch - 1 + (batch + 1) / len(losses))
+            y.append(losses[batch])
+        step += len(losses)
+    return x, y
+
+
+# px of the loss chart, live and finished alike, so the page does not move when a run ends.
+LOSS_CHART_HEIGHT = 330
 
 
 def loss_figure(
@@ -53,7 +81,7 @@ def loss_figure(
     log_scale: bool = False,
     total_epochs: int | None = None,
     title: str = "Loss",
-    height: int = 330,
+    height: int = LOSS_CHART_HEIGHT,
     theme: ChartTheme = LIGHT,
 ) -> go.Figure:
     """Loss against epoch (1-based), the shown epoch circled and the solving epoch marked.
@@ -70,6 +98,7 @@ def loss_figure(
     total_or_upper = total_epochs or max((len(run.losses) for run in runs), default=1)
     several = len(runs) > 1 or any(run.name for run in runs)
     held_out = any(run.test_losses for run in runs)
+    batches = not several and any(batch_points(run.batch_losses)[0] for run in runs)
     data: list[dict[str, Any]] = [line for ghost in ghosts for line in _ghost_lines(ghost)]
     shapes, annotations = [], []
     for index, run in enumerate(runs):
@@ -91,6 +120,8 @@ def loss_figure(
                 )
             )
         else:
+            if batches:
+                data.append(_batch_line(run))
             data.append(
                 dict(
                     type="scatter",
@@ -99,8 +130,8 @@ def loss_figure(
                     mode="lines+markers" if len(losses) <= MARKERS_UP_TO else "lines",
                     line=dict(color=colour, width=2),
                     marker=dict(size=5),
-                    name=TRAIN_SERIES,
-                    showlegend=held_out,
+                    name=MEAN_SERIES if batches else TRAIN_SERIES,
+                    showlegend=held_out or batches,
                     hovertemplate=f"{series}epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
                 )
             )
@@ -159,7 +190,7 @@ def loss_figure(
         upper = min(upper, total_epochs)
     upper = max(upper, longest, 2)
     layout: dict[str, Any] = dict(
-        xaxis=dict(title=dict(text="epoch"), range=[0.5, upper + 0.5]),
+        xaxis=dict(title=dict(text="epoch"), range=[0 if batches else 0.5, upper + 0.5]),  # epoch 1's batches
         yaxis=dict(
             title=dict(text="loss (log scale)" if log_scale else "loss"),
             type="log" if log_scale else "linear",
@@ -170,7 +201,7 @@ def loss_figure(
         # Linear ticks read like "0.05" or "12.5"; log ticks like "0.002".
         margin=dict(l=8 + TEXT_PX * (5 if log_scale else 4) + Y_TITLE_PX, r=8 + 4 * len(str(upper)), b=70),
     )
-    if several or held_out:
+    if several or held_out or batches:
         # The legend sits in a bottom margin of its own, under the axis title.
         layout |= dict(
             showlegend=True, legend=dict(orientation="h", x=0, xanchor="left", yref="container", y=0, yanchor="bottom")
@@ -226,7 +257,8 @@ def log_tick_text(value: float) -> str:
 
 def log_ticks(runs: Sequence[LossRun]) -> dict[str, Any]:
     """Ticks of a log-scale loss axis that never collide and read in order (`log_axis_ticks`)."""
-    return log_axis_ticks([loss for run in runs for losses in (run.losses, run.test_losses) for loss in losses])
+    drawn = [loss for run in runs for losses in (run.losses, run.test_losses) for loss in losses]
+    return log_axis_ticks(drawn + [loss for run in runs for loss in batch_points(run.batch_losses)[1]])
 
 
 def _ghost_lines(run: LossRun) -> list[dict[str, Any]]:
@@ -245,6 +277,21 @@ def _ghost_lines(run: LossRun) -> list[dict[str, Any]]:
         for losses, dash, series in ((run.losses, "solid", ""), (run.test_losses, "dot", f", {TEST_SERIES}"))
         if losses
     ]
+
+
+def _batch_line(run: LossRun) -> dict[str, Any]:
+    """A run's loss at each optimizer step (`batch_points`): a thin faint line behind its epoch means,
+    a band as wide as the batches' losses differ."""
+    x, y = batch_points(run.batch_losses)
+    return dict(
+        type="scatter",
+        x=x,
+        y=y,
+        mode="lines",
+        name=BATCH_SERIES,
+        line=dict(color=BATCH_COLOUR, width=1),
+        hovertemplate=f"{BATCH_SERIES}<br>epoch %{{x:.2f}}<br>loss %{{y:.4f}}<extra></extra>",
+    )
 
 
 def _test_line(run: LossRun, name: str, colour: str) -> dict[str, Any]:
@@ -322,6 +369,7 @@ def loss_chart(
     test_losses: Sequence[float] = (),
     ghost_test: Sequence[float] = (),
     best_epoch: int | None = None,
+    batch_losses: Sequence[Sequence[float]] | None = None,
 ) -> tuple[pd.DataFrame, Spec]:
     """Loss per epoch as a line (a point per epoch up to `MARKERS_UP_TO`), the solving epoch a
     dashed green rule, the shown epoch (a paused run's scrubber) circled, and a previous run's
@@ -329,7 +377,9 @@ def loss_chart(
     is a second line in its own colour, with a legend, and ``best_epoch`` (early stopping's) a
     diamond on it. All of these are rows, so a run going, paused and scrubbed is one spec, updated
     in place. A long run's curve keeps the lowest and highest loss of each stretch of epochs
-    (`LIVE_LOSS_POINTS` in all), so a spike still shows."""
+    (`LIVE_LOSS_POINTS` in all), so a spike still shows. A run in mini-batches (``batch_losses``
+    given, even before its first epoch, so that its spec stays one) adds each step's loss as a thin
+    faint line (`batch_points`) behind the line, now its epochs' means; a legend names the two."""
     count = len(losses)
     always = {1, count, solved_epoch, shown_epoch}
     parts = [
@@ -350,6 +400,13 @@ def loss_chart(
             "marked": [not g and s == TRAIN_SERIES and count <= MARKERS_UP_TO for s, g, _, kept in parts for _ in kept],
         }
     )
+    batches = batch_losses is not None
+    if batches:
+        rows.loc[~rows["ghost"] & (rows["series"] == TRAIN_SERIES), "series"] = MEAN_SERIES
+        x_batches, y_batches = batch_points(batch_losses)
+        flags = {column: False for column in ("solved", "shown", "best", "ghost", "marked")}
+        points = pd.DataFrame({"epoch": x_batches, "loss": y_batches, "series": BATCH_SERIES, **flags})
+        rows = pd.concat([rows, points], ignore_index=True)
     x = {"field": "epoch", "type": "quantitative", "title": "epoch"}
     y = {
         "field": "loss",
@@ -363,9 +420,27 @@ def loss_chart(
         "scale": {"domain": [TRAIN_SERIES, TEST_SERIES], "range": [LINE_COLOUR, TEST_COLOUR]},
         "legend": {"orient": "bottom", "title": None} if test_losses else None,
     }
+    lines_filter = "!datum.ghost"
+    batch_layers = []
+    if batches:
+        shown = [(MEAN_SERIES, LINE_COLOUR), (TEST_SERIES, TEST_COLOUR), (BATCH_SERIES, BATCH_COLOUR)]
+        shown = [(name, colour) for name, colour in shown if test_losses or name != TEST_SERIES]
+        series["scale"] = {"domain": [name for name, _ in shown], "range": [colour for _, colour in shown]}
+        # Inside the plot's top right, which a falling loss leaves empty: under it, the legend would take
+        # a fifth of the plot's height.
+        series["legend"] = {"orient": "top-right", "title": None, "direction": "horizontal"}
+        lines_filter = f"!datum.ghost && datum.series !== '{BATCH_SERIES}'"
+        batch_layers = [
+            {
+                "transform": [{"filter": f"datum.series === '{BATCH_SERIES}'"}],
+                "mark": {"type": "line", "strokeWidth": 1},
+                "encoding": {"x": x, "y": y, "color": series},
+            }
+        ]
     spec = {
         "title": vega_title("Loss"),
-        "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
+        # Streamlit fits the whole chart, title and axes included, into this height: the plot is about 210 px.
+        "height": LOSS_CHART_HEIGHT,
         "layer": [
             *(
                 {
@@ -379,8 +454,9 @@ def loss_chart(
                 }
                 for name, dash in ((TRAIN_SERIES, [1, 0]), (TEST_SERIES, [2, 3]))
             ),
+            *batch_layers,
             {
-                "transform": [{"filter": "!datum.ghost"}],
+                "transform": [{"filter": lines_filter}],
                 "mark": {"type": "line"},
                 "encoding": {"x": x, "y": y, "color": series},
             },

@@ -23,6 +23,7 @@ WRONG_COLOUR = "#b8470b"
 OUTLINE_COLOUR = "#111111"
 LINE_COLOUR = "#1f77b4"
 TEST_COLOUR = "#e66100"  # the held-out pairs' curve beside the training pairs' blue (apart for every colour vision)
+BATCH_COLOUR = "rgba(31, 119, 180, 0.35)"  # each mini-batch's loss: the line's blue, faint, behind its epoch means
 GHOST_COLOUR = "rgba(128, 128, 128, 0.45)"  # a previous run's curve: a grey that reads on light and dark themes alike
 # Several runs in one chart: a colour and a dash each, so curves that coincide (the RNNCell
 # loop and nn.RNN compute the same function) stay visible.

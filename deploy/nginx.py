@@ -33,9 +33,10 @@ def _server(address: str, health: Health, backup: bool = False) -> str:
     return f"    server {address} max_fails={health.max_fails} fail_timeout={health.fail_timeout};"
 
 
-def render_site(replicas: list[str], listen: str, health: Health | None = None) -> str:
+def render_site(replicas: list[str], listen: str, health: Health | None = None, access_log: str = "access.log") -> str:
     """The site for `replicas` ("ip:port" each; nginx names the one that answered by its address),
-    listening on `listen` ("127.0.0.1:8080", "80"). Replica n (from 1) sets cookie value n."""
+    listening on `listen` ("127.0.0.1:8080", "80"), logging requests to `access_log` (a relative
+    path is in nginx's prefix folder, as `main_config` keeps its logs). Replica n (from 1) sets cookie value n."""
     if not replicas:
         raise ValueError("a classroom needs at least one replica")
     health = health or Health()
@@ -58,6 +59,7 @@ def render_site(replicas: list[str], listen: str, health: Health | None = None) 
             "\n".join(f'    "~(^|, ){re.escape(address)}$" {n};' for n, address in numbered),
         )
         .replace("@LISTEN@", listen)
+        .replace("@ACCESS_LOG@", access_log)
         .replace("@MAX_FAILS@", str(health.max_fails))
         .replace("@FAIL_TIMEOUT@", health.fail_timeout)
     )
@@ -70,7 +72,7 @@ def compose_replicas() -> list[str]:
 
 def render_compose_site() -> str:
     """The site compose.yaml mounts: its replica services on Streamlit's port, nginx on port 80."""
-    return render_site(compose_replicas(), "80")
+    return render_site(compose_replicas(), "80", access_log="/dev/stdout")  # the nginx image's log goes there
 
 
 def main_config(prefix: Path, site: Path) -> str:

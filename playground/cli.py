@@ -71,7 +71,7 @@ from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
 from playground.lessons.presets import ALL_PRESETS
 from playground.nn.data_files import read_pairs, read_text
-from playground.run.advice import conflict, not_solved_message
+from playground.run.advice import conflict, not_solved_message, text_message
 from playground.run.config import TASK_KINDS, RunConfig
 from playground.run.epoch_record import EpochRecord
 from playground.run.errors import PlaygroundError, TrainingDiverged
@@ -416,7 +416,9 @@ def summary_lines(trainer: Trainer) -> list[str]:
     if judged is not None:
         lines.append(judged.sentence)
     aligned = trainer.config.architecture == "aligned"
-    if trainer.solved_epoch is None:
+    if trainer.solved_epoch is None and trainer.config.text:
+        lines.append(text_message(trainer.epoch, "the sample command prints it"))
+    elif trainer.solved_epoch is None:
         dataset, unreachable = trainer.dataset, None
         if aligned:  # pairs that no network reading step by step can both get right
             unreachable = conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)

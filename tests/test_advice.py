@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from playground import RunConfig, Trainer
+from playground.cli import summary_lines
 from playground.lessons.presets import PRESETS
 from playground.lessons.tasks import GENERATED_TASKS, task_config
-from playground.run.advice import Advice, advice_for, conflict, not_solved_message
+from playground.run.advice import Advice, advice_for, conflict, not_solved_message, text_message
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,3 +110,17 @@ def test_pairs_no_network_can_all_get_right_are_named_instead_of_advice():
     assert conflict((("a", "b"), ("a", "b")), (("x", "y"), ("x", "z")), bidirectional=True) is not None
     assert conflict((("a", "b"), ("a", "c")), (("x", "y"), ("z", "y")), bidirectional=True) is None
     assert conflict((("a", "b"), ("a", "c")), (("x", "y"), ("z", "y")), bidirectional=False) is not None
+
+
+def test_a_text_of_ones_own_is_judged_not_solved_on_the_page_and_in_the_cli():
+    story = "the cat sat on the mat and the dog sat on the log. " * 4
+    config = RunConfig(task="next-char", text=story, window=12, batch_size=8, cell="gru", epochs=2)
+    trainer = Trainer(config.with_changes(hidden_size=6, embedding_size=4))
+    trainer.train()
+    assert trainer.solved_epoch is None
+    assert summary_lines(trainer) == [text_message(2, "the sample command prints it")]
+    assert text_message(2, "Write, below") == (
+        "2 epochs trained. A text is never “solved”: the same characters are followed by different ones in "
+        "different places. Judge the run by its loss and by what it writes (Write, below)."
+    )
+    assert text_message(1, "x").startswith("1 epoch trained.")

@@ -17,7 +17,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from app_driving import go, rerun_until_stopped, run
-from playground.lessons.presets import DEFAULT_PRESET, PRESETS
+from playground.lessons.presets import DEFAULT_PRESET, PRESETS, TEXT_NETWORK_FIELDS, with_story_network
 from playground.nn.data import text_windows
 from playground.nn.data_files import pairs_csv, read_pairs
 from playground.run.limits import LIMITS
@@ -30,6 +30,7 @@ from ui.train.own_data import (
     DOWNLOAD_BUTTON,
     PAIRS_UPLOAD_KEY,
     PASTE_KEY,
+    STORY_NETWORK_KEY,
     TEXT_UPLOAD_KEY,
     USE_TEXT_BUTTON,
     WINDOW_KEY,
@@ -148,6 +149,7 @@ def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
         "Learning to write your pasted text: 55 characters, 9 windows of up to 6 characters, in batches of 2."
         in texts(at.info)
     )
+    assert config == with_story_network(config)  # the box ticked as it starts: the story's network
     at.number_input(key="train_epochs").set_value(4)
     rerun_until_stopped(run(at).button(key="train_train_button").click().run(), TRAIN_LIVE)
     assert TRAINER.get(at.session_state).epoch == 4
@@ -155,6 +157,19 @@ def test_a_pasted_text_trains_a_next_character_model_on_its_windows():
     # the typed strings' run is no grey curve behind the text's, though the text's config keeps them unused
     assert TRAIN_GHOST.get(at.session_state) and config.sources == PRESETS[DEFAULT_PRESET].config.sources
     assert not any("Grey line" in caption for caption in texts(at.caption))
+
+
+def test_a_text_keeps_the_pages_network_when_the_story_network_is_unticked():
+    at = open_app()
+    before = CONFIG.get(at.session_state)
+    assert before != with_story_network(before)
+    at.text_area(key=PASTE_KEY).set_value("the cat sat on the mat. " * 8)
+    at.checkbox(key=STORY_NETWORK_KEY).uncheck()
+    at.button(key=USE_TEXT_BUTTON).click()
+    config = CONFIG.get(run(at).session_state)
+    assert config.text and all(getattr(config, f) == getattr(before, f) for f in TEXT_NETWORK_FIELDS)
+    notice = " ".join(texts(at.caption))
+    assert "Your pasted text changed: your own text" in notice and "recurrent core" not in notice
 
 
 def test_an_uploaded_text_fills_the_paste_box_and_names_its_file():

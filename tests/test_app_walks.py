@@ -170,7 +170,7 @@ def test_a_task_starts_at_the_options_its_text_speaks_of_and_filling_it_says_wha
     at.button(key=FILL_BUTTON).click()
     run(at)
     notice = captions(at)
-    assert f"Generated task “{GENERATED_TASKS['copy'].title}” changed" in notice and "Recurrent core" in notice
+    assert f"Generated task “{GENERATED_TASKS['copy'].title}” changed: " in notice and "recurrent core" in notice
     assert at.selectbox(key="train_cell").value == "lstm"
 
 

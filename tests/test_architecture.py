@@ -1,12 +1,13 @@
 """The folders are the architecture: each layer imports only the layers below it, and each page only
 its own package and the shared core.
 
-Layers, top to bottom: `app.py` → `app_pages/` → `ui/` → `charts/` → `playground/`. Inside `ui/`,
+Layers, top to bottom: `app.py` → `app_pages/` → `ui/` → `charts/` → `store/` → `playground/`
+(`charts/` and `store/`, the class store, are side by side: neither imports the other). Inside `ui/`,
 `ui.core` is shared by every page package (`ui.train`, `ui.shapes`, …) and by `ui.server`; a page
 package never imports another page's package, and `ui.core` imports none of them. Inside
 `playground/`, `nn` and `run` are the base that `probes` and `lessons` build on; the interfaces at
 the top (`cli`, `export`, `url_state`) are imported by nothing inside the engine's subpackages.
-(`tests/test_streamlit_free.py` checks that `playground/` and `charts/` never load Streamlit.)
+(`tests/test_streamlit_free.py` checks that `playground/`, `store/` and `charts/` never load Streamlit.)
 Read from the source with `ast`, so an import inside a function counts too.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("playground", "charts", "ui", "app_pages", "app")  # bottom to top
+LAYERS = ("playground", "store", "charts", "ui", "app_pages", "app")  # bottom to top
 UI_SHARED = ("core",)  # the ui packages every page may use
 UI_SERVER = "server"  # server hooks: used by app.py only
 PAGE_PACKAGES = {  # app_pages/<file>.py -> its ui package
@@ -43,7 +44,7 @@ def module_name(path: Path) -> str:
 
 def source_files() -> list[Path]:
     files = [ROOT / "app.py"]
-    for folder in ("app_pages", "ui", "charts", "playground"):
+    for folder in ("app_pages", "ui", "charts", "store", "playground"):
         files += sorted((ROOT / folder).rglob("*.py"))
     return files
 
@@ -104,12 +105,19 @@ def test_no_module_imports_a_layer_above_its_own():
     assert offending(upward) == []
 
 
-@pytest.mark.parametrize("top", ["playground", "charts"])
-def test_the_engine_and_the_charts_never_import_streamlit_or_the_app(top):
+@pytest.mark.parametrize("top", ["playground", "store", "charts"])
+def test_the_engine_the_store_and_the_charts_never_import_streamlit_or_the_app(top):
     def forbidden(source: str, target: str) -> bool:
         return source.split(".")[0] == top and target.split(".")[0] in ("streamlit", "ui", "app_pages", "app")
 
     assert offending(forbidden) == []
+
+
+def test_the_charts_and_the_store_import_neither_the_other():
+    def sideways(source: str, target: str) -> bool:
+        return {source.split(".")[0], target.split(".")[0]} == {"charts", "store"}
+
+    assert offending(sideways) == []
 
 
 def test_a_page_package_imports_no_other_page_package():

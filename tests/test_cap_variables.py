@@ -42,6 +42,9 @@ CLI_CASES = [
     ("RNN_PLAYGROUND_MAX_SAMPLE_LENGTH", "0"),
     ("RNN_PLAYGROUND_MAX_CORPUS_CHARACTERS", "2e4"),
     ("RNN_PLAYGROUND_MAX_FILE_PAIRS", "-5"),
+    ("RNN_PLAYGROUND_MAX_STUDENTS_PER_CLASS", "1.5"),
+    ("RNN_PLAYGROUND_MAX_RUNS_PER_STUDENT", "-1"),
+    ("RNN_PLAYGROUND_MAX_CLASS_MEGABYTES", "inf"),
 ]
 PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py"))
 

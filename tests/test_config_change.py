@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playground import RunConfig
 from playground.lessons.presets import PRESETS
-from playground.run.config_change import change_with_locks
+from playground.run.config_change import ExperimentChange, change_with_locks, in_a_sentence, listed
 
 CURRENT = RunConfig(sources=("abcde",), targets=("edcba",), cell="gru", lr=0.2, hidden_size=12)
 PRESET = PRESETS["hello-rnn"].config
@@ -36,3 +36,19 @@ def test_a_locked_string_keeps_the_strings_and_their_vocabulary_together():
 def test_a_change_to_the_same_config_changes_nothing():
     new, change = change_with_locks(CURRENT, CURRENT, frozenset({"cell"}), "Challenge “y”")
     assert new == CURRENT and change.changed == () and change.kept == ()
+
+
+def test_the_sentence_lists_the_changes_as_words_in_a_sentence():
+    upload = ExperimentChange(
+        "Your text file “poem.txt”", ("Your own text (next-character prediction)", "Data file", "Task"), (), CURRENT
+    )
+    assert upload.sentence() == "Your text file “poem.txt” changed: your own text, data file and task."
+    locked = ExperimentChange("Preset “x”", ("Hidden size",), ("SGD momentum", "Test pairs: held-out sources"), CURRENT)
+    assert locked.sentence() == (
+        "Preset “x” changed: hidden size. Kept as your teacher's link locks them: SGD momentum and held-out sources."
+    )
+    assert ExperimentChange("Preset “x”", (), (), CURRENT).sentence() == (
+        "Preset “x” changed nothing: the settings were already these."
+    )
+    assert [listed(labels) for labels in ((), ("Seed",), ("Seed", "Epochs"))] == ["", "seed", "seed and epochs"]
+    assert in_a_sentence("batch_first") == "batch_first"

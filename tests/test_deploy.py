@@ -59,3 +59,13 @@ def test_nginx_accepts_the_rendered_sites(tmp_path):
             [find_nginx(), "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True
         )
         assert check.returncode == 0, check.stderr
+
+
+def test_the_access_log_keeps_no_query_string_and_no_referer():
+    """A class's teacher link carries its token in the query string (and the page's requests in their Referer)."""
+    for site in [COMPOSE_SITE.read_text(encoding="utf-8"), render_site(["127.0.0.1:9001"], "127.0.0.1:8080")]:
+        (log_format,) = re.findall(r"^log_format rnnp_paths (.*?);$", site, re.M | re.S)
+        assert "$uri" in log_format
+        for leak in ("$request ", '$request"', "$request_uri", "$args", "$query_string", "$arg_", "$http_referer"):
+            assert leak not in log_format
+        assert re.search(r"^    access_log \S+ rnnp_paths;$", site, re.M)

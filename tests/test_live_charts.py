@@ -4,7 +4,7 @@ training goes on (a changed spec would make the browser rebuild, i.e. blink, the
 import pytest
 import torch
 
-from charts.loss import loss_chart
+from charts.loss import BATCH_SERIES, MEAN_SERIES, TEST_SERIES, loss_chart
 from charts.train.hidden_states import hidden_states_chart
 from charts.train.predictions import timeline_chart
 from charts.train.probabilities import probabilities_chart
@@ -26,6 +26,26 @@ def test_loss_rows_are_the_recorded_losses_and_the_spec_is_fixed(trainer):
     assert rows.loc[rows["solved"], "epoch"].tolist() == [trainer.solved_epoch]
     assert loss_chart(losses[:3], None, log_scale=False)[1] == spec
     assert loss_chart(losses, trainer.solved_epoch, log_scale=True)[1] != spec
+
+
+def test_a_run_in_mini_batches_adds_each_batch_behind_its_epoch_means():
+    batch_losses = [(3.0, 2.0), (2.0, 1.0)]
+    rows, spec = loss_chart([2.5, 1.5], None, log_scale=False, batch_losses=batch_losses)
+    points = rows[rows["series"] == BATCH_SERIES]
+    assert points["epoch"].tolist() == [0.5, 1.0, 1.5, 2.0] and points["loss"].tolist() == [3.0, 2.0, 2.0, 1.0]
+    assert rows.loc[rows["series"] == MEAN_SERIES, "loss"].tolist() == [2.5, 1.5]
+    assert not points[["solved", "shown", "best", "ghost", "marked"]].any().any()
+    assert spec["layer"][2]["mark"]["type"] == "line" and spec["layer"][2]["encoding"]["color"]["legend"]
+    assert loss_chart([], None, log_scale=False, batch_losses=[])[1] == spec  # one spec from the start
+    assert TEST_SERIES not in spec["layer"][2]["encoding"]["color"]["scale"]["domain"]  # none: no legend entry
+
+
+def test_a_run_of_one_batch_has_the_chart_it_always_had(trainer):
+    losses = [r.loss for r in trainer.history]
+    assert not trainer.minibatches
+    rows, spec = loss_chart(losses, trainer.solved_epoch, log_scale=False, batch_losses=None)
+    before_rows, before_spec = loss_chart(losses, trainer.solved_epoch, log_scale=False)
+    assert spec == before_spec and rows.equals(before_rows) and BATCH_SERIES not in str(spec)
 
 
 def test_timeline_rows_mark_each_character_right_or_wrong(trainer):

@@ -4,7 +4,7 @@ Gradient flow do."""
 import pytest
 
 from charts.gradient_flow import cells_loss_figure
-from charts.loss import LossRun, loss_figure
+from charts.loss import BATCH_POINTS, BATCH_SERIES, MEAN_SERIES, LossRun, batch_points, loss_figure
 from playground import Trainer
 from playground.lessons.presets import PRESETS
 from playground.nn.cells import CELLS
@@ -103,3 +103,30 @@ def test_a_ghost_run_is_a_faint_line_under_the_run_without_making_it_a_compariso
     assert list(curve.y) == losses and curve.mode == "lines+markers"  # still drawn as the one run
     assert figure.layout.showlegend is False
     assert [s.x0 for s in figure.layout.shapes] == [hello.solved_epoch]
+
+
+def test_a_run_in_mini_batches_draws_each_batch_at_its_fraction_of_the_epoch():
+    run = LossRun([2.0, 1.0], batch_losses=[(3.0, 2.0, 1.0), (1.5, 1.0, 0.5)])
+    figure = loss_figure([run], total_epochs=2)
+    batches, mean = figure.data
+    assert (batches.name, mean.name) == (BATCH_SERIES, MEAN_SERIES) and batches.mode == "lines"
+    assert list(batches.x) == pytest.approx([1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2])  # each epoch's last batch at e
+    assert list(batches.y) == [3.0, 2.0, 1.0, 1.5, 1.0, 0.5] and list(mean.x) == [1, 2]
+    assert figure.layout.showlegend is True and figure.layout.xaxis.range[0] == 0  # epoch 1's batches show
+
+
+def test_a_run_of_one_batch_an_epoch_draws_what_it_always_did(hello):
+    losses = [r.loss for r in hello.history]
+    assert all(len(r.batch_losses) <= 1 for r in hello.history)
+    with_batches = LossRun(losses, hello.solved_epoch, batch_losses=[r.batch_losses for r in hello.history])
+    before = loss_figure([LossRun(losses, hello.solved_epoch)], selected_epoch=3, total_epochs=15)
+    assert loss_figure([with_batches], selected_epoch=3, total_epochs=15) == before
+    assert batch_points([r.batch_losses for r in hello.history]) == ([], [])
+
+
+def test_many_batches_are_thinned_evenly_to_at_most_batch_points():
+    batch_losses = [tuple(float(epoch * 100 + batch) for batch in range(100)) for epoch in range(30)]
+    x, y = batch_points(batch_losses)
+    assert len(x) <= BATCH_POINTS and y[0] == 0.0
+    steps = {round(b - a, 9) for a, b in zip(x, x[1:])}
+    assert len(steps) == 1  # evenly

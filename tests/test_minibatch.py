@@ -19,6 +19,7 @@ from playground import PlaygroundError, RunConfig, Trainer
 from playground.lessons.presets import PRESETS, STORY
 from playground.nn.data import build_test_dataset, text_windows, training_pairs
 from playground.run.checkpoint import Replay, load_checkpoint, max_file_bytes, save_checkpoint
+from playground.run.history import epochs_frame
 from playground.run.limits import LIMITS, Limits
 from playground.run.memory import trainer_booked_bytes, trainer_bytes
 from playground.run.minibatches import SHOWN_PAIRS
@@ -199,6 +200,16 @@ def test_a_text_trained_model_writes():
     assert len(written.text) == 30 and set(written.text) <= set(TEXT)
     again = sample(trainer, SampleSettings(prime="the ", length=30, temperature=0.0))
     assert again.text == written.text
+
+
+def test_the_history_table_carries_each_batch_loss_of_a_run_in_mini_batches():
+    trainer = Trainer(text_config(epochs=2))
+    trainer.train()
+    column = epochs_frame(trainer)["batch losses"]
+    assert [tuple(map(float, cell.split())) for cell in column] == [r.batch_losses for r in trainer.history]
+    one_batch = Trainer(text_config(epochs=1, batch_size=0, text=TEXT[:60]))
+    one_batch.train()
+    assert "batch losses" not in epochs_frame(one_batch)
 
 
 def test_more_pairs_than_one_batch_holds_need_a_batch_size():

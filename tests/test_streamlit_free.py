@@ -1,4 +1,4 @@
-"""`playground/` (the engine) and `charts/` (the figure builders) never import Streamlit.
+"""`playground/` (the engine), `store/` (the class store) and `charts/` (the figure builders) never import Streamlit.
 
 That is what lets the CLI, the exported scripts, the benchmarks and the unit tests use them
 without a Streamlit runtime, and what keeps the app's logic testable apart from its pages.
@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # charts/ is new in the restructure (issue #12): skipped only while the folder does not exist.
-STREAMLIT_FREE = ["playground", "charts"]
+STREAMLIT_FREE = ["playground", "store", "charts"]
 
 IMPORT_EVERY_MODULE = """
 import importlib, pkgutil, sys

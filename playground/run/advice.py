@@ -14,7 +14,8 @@ each), in this order:
 
 A single epoch has no curve yet, so it gets "more epochs". Before any of these, pairs that no
 network can get all right are named (`conflict`): a next character that differs after the same
-characters read so far (windows of English text), where more training cannot help. The thresholds separate the runs
+characters read so far, where more training cannot help. A text of one's own (`RunConfig.text`)
+is that by nature, so its run gets `text_message` instead: it is judged, not solved. The thresholds separate the runs
 `tests/test_advice.py` trains (Adam at 1, 3 and 10 against 0.1; tiny networks on long tasks).
 """
 
@@ -81,6 +82,17 @@ def conflict(
                     "whatever the training: judge the run by how many characters are right."
                 )
     return None
+
+
+def text_message(epochs: int, writes_where: str) -> str:
+    """What a run on a text ends with in place of "Not solved": in writing, the same characters are
+    followed by different ones in different places, so no network gets every window right and
+    pointing at two of them would only puzzle; ``writes_where`` says where to read what it writes."""
+    return (
+        f"{epochs} epoch{'s' * (epochs != 1)} trained. A text is never “solved”: the same characters are "
+        "followed by different ones in different places. Judge the run by its loss and by what it "
+        f"writes ({writes_where})."
+    )
 
 
 def not_solved_message(epochs: int, losses: Sequence[float], unreachable: str | None = None) -> str:

@@ -23,6 +23,13 @@ class ExperimentChange:
     kept: tuple[str, ...]
     result: RunConfig  # the experiment it made: the notice stands until the learner changes it
 
+    def sentence(self) -> str:
+        """What a learner reads: "Preset “Hello, GRU” changed: recurrent core, hidden size and epochs."
+        and, with a teacher's locks, what they kept."""
+        changed = f": {listed(self.changed)}" if self.changed else " nothing: the settings were already these"
+        kept = f" Kept as your teacher's link locks them: {listed(self.kept)}." if self.kept else ""
+        return f"{self.source} changed{changed}.{kept}"
+
 
 # Settings that only make sense together: the strings and the vocabulary they are written in. A
 # teacher who locks one of them keeps the others too, so a preset cannot pair a locked source with
@@ -33,6 +40,20 @@ TOGETHER = frozenset({"sources", "targets", "task", "vocab", "vocab_order"})
 def short_label(label: str) -> str:
     """A setting's label as a list of changes names it: "Source string(s), one per line" → "Source string(s)"."""
     return label.split(",")[0].split(" (explicit")[0]
+
+
+def in_a_sentence(label: str) -> str:
+    """A setting's short label as it reads inside a sentence: "Your own text (next-character
+    prediction)" → "your own text", "Test pairs: held-out sources" → "held-out sources"; a label
+    that starts with a name or an acronym ("SGD momentum", "batch_first") keeps its capitals."""
+    label = label.split(" (")[0].split(": ")[-1]
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
+
+
+def listed(labels: tuple[str, ...]) -> str:
+    """Labels as a sentence lists them: "a", "a and b", "a, b and c"; "" for none."""
+    words = [in_a_sentence(label) for label in labels]
+    return " and ".join(filter(None, [", ".join(words[:-1]), *words[-1:]]))
 
 
 def change_with_locks(

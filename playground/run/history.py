@@ -17,7 +17,8 @@ PREDICTION_SEPARATOR = " | "  # between the strings of a batch; a space could be
 
 
 def epochs_frame(trainer: Trainer) -> pd.DataFrame:
-    """One row per trained epoch: loss, prediction(s) and whether they equal the targets; a run with
+    """One row per trained epoch: loss, prediction(s) and whether they equal the targets; a run in
+    mini-batches adds each optimizer step's loss (``batch losses``, space-separated); a run with
     held-out pairs adds the accuracies, the test loss and the held-out predictions."""
     targets, history = trainer.dataset.targets, trainer.history
     columns = {
@@ -26,6 +27,8 @@ def epochs_frame(trainer: Trainer) -> pd.DataFrame:
         "prediction": [PREDICTION_SEPARATOR.join(record.predictions) for record in history],
         "correct": [record.solved(targets) for record in history],
     }
+    if trainer.minibatches:  # the loss above is their mean
+        columns["batch losses"] = [" ".join(map(repr, record.batch_losses)) for record in history]
     if trainer.test_dataset is not None:
         columns |= {
             "accuracy": [record.train_accuracy for record in history],

@@ -76,6 +76,12 @@ class Limits:
     max_corpus_characters: int = 20_000
     # Pairs read from an uploaded .csv/.tsv file, trained in batches of at most max_pairs.
     max_file_pairs: int = 2_000
+    # The class store (store/): students who may join one class, runs kept for each (a new run makes room by
+    # dropping the oldest), and the saved model files of a whole class (a model of the largest network is
+    # about 25 MB, of a lesson's network a few kB).
+    max_students_per_class: int = 60
+    max_runs_per_student: int = 5
+    max_class_megabytes: float = 1000.0
 
 
 # The most a host may allow, where more would break the arithmetic rather than a lesson: an optimizer

@@ -57,18 +57,24 @@ def classroom_url(link: ClassroomLink) -> str:
     return f"{base}?{query}" if query else base
 
 
-def teacher_link_form() -> None:
-    """Share & export: pick the controls to lock or hide and an instruction; show the link."""
+def control_pickers(lock_key: str, hide_key: str) -> tuple[list[str], list[str]]:
+    """The pickers of the controls a teacher locks and hides, by URL name (a class's form uses them too)."""
     controls = lockable_controls()
     names = list(controls)
+    locked = st.multiselect("Locked controls", names, key=lock_key, format_func=controls.get)
+    hidden = st.multiselect("Hidden controls", names, key=hide_key, format_func=controls.get)
+    return locked, hidden
+
+
+def teacher_link_form() -> None:
+    """Share & export: pick the controls to lock or hide and an instruction; show the link."""
     st.caption(
         "For a lesson: the link opens this experiment on the Train page with the controls you pick "
         "locked (shown, greyed out) or hidden, and your instruction above the page. Train, Step, "
         "Reset and the epoch slider always work. It is a convenience, not a restriction a student "
         "cannot lift: they can press Unlock (or edit the link) to experiment on their own copy."
     )
-    locked = st.multiselect("Locked controls", names, key=LOCK_PICKER, format_func=controls.get)
-    hidden = st.multiselect("Hidden controls", names, key=HIDE_PICKER, format_func=controls.get)
+    locked, hidden = control_pickers(LOCK_PICKER, HIDE_PICKER)
     note = st.text_input(
         "Instruction shown above the page (optional)",
         key=NOTE_BOX,

@@ -71,6 +71,9 @@ class LiveRun(Generic[Target]):
     pace: SessionKey[float | None] | None = None  # the learner's epochs per second (None: full speed)
     rewinds_to_shown: bool = False  # a click mid-slice takes the run back to the epoch on screen
     one_fragment: bool = False  # the still views are drawn by the live views' fragment, which keeps the charts
+    # Called after each slice trained and on each run of the page that advances the run, whether it is
+    # going, paused, stepped or finished (a class saves its member's run: `ui.core.class_saving`).
+    on_progress: Callable[[], None] | None = None
 
     def __post_init__(self) -> None:
         LIVE_RUNS.append(self)
@@ -157,6 +160,8 @@ class LiveRun(Generic[Target]):
         except PlaygroundError as error:  # TrainingDiverged, or the host's time cap
             self.stop(str(error))
             return True
+        if self.on_progress is not None:
+            self.on_progress()
         if target.done:
             self.stop()
             return True
@@ -190,6 +195,8 @@ class LiveRun(Generic[Target]):
         """This script run's slice, if the run is going: call it before drawing anything, so
         a short run is drawn finished by the very run its button started."""
         self.keys.sliced.set(self.going() and not self.train_slice())
+        if self.on_progress is not None:  # a click (Pause, Step) reruns only the page's fragment: not app.py
+            self.on_progress()
 
     def show(self, live: Callable[[Target], None], still: Callable[[], None]) -> None:
         """Draw ``live`` in a timed fragment while the run is going, else ``still`` (in that same

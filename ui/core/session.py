@@ -16,6 +16,7 @@ from playground import RunConfig, Trainer
 from playground.lessons.presets import DEFAULT_PRESET, PRESETS
 from playground.run.config_change import change_with_locks
 from ui.core.budgets import make_room
+from ui.core.class_saving import keep_class_run
 from ui.core.live_run import LiveRun
 from ui.core.state import (
     CLASSROOM_LINK,
@@ -120,7 +121,8 @@ def stops_when_solved(config: RunConfig) -> bool:
 
 
 # The session's run trained live. The Train page redraws four views per slice, so its slices are
-# short, and a click mid-slice takes the run back to the epoch on screen.
+# short, and a click mid-slice takes the run back to the epoch on screen. A class member's run is
+# saved to the class store as it goes (`ui.core.class_saving`).
 TRAIN_RUN: LiveRun[Trainer] = LiveRun(
     TRAINER,
     TRAIN_LIVE,
@@ -130,6 +132,7 @@ TRAIN_RUN: LiveRun[Trainer] = LiveRun(
     pace=TRAIN_PACE,
     rewinds_to_shown=True,
     one_fragment=True,
+    on_progress=keep_class_run,
 )
 # The same run trained from another page ("train it here"), which shows only its progress:
 # with nothing to watch, it goes at full speed.

@@ -16,13 +16,18 @@ the page puts a value there first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import streamlit as st
 
 from playground import RunConfig, Trainer
 from playground.run.config_change import ExperimentChange
 from playground.url_state import ClassroomLink
+from store.classes import ClassRoom, Student
+
+if TYPE_CHECKING:
+    from playground.run.checkpoint import Replay
+    from ui.core.class_saving import SavedMark
 
 Value = TypeVar("Value")
 
@@ -125,3 +130,18 @@ URL_PAGE_PATH: SessionKey[str] = SessionKey("url_page_path", "")  # this run's p
 
 # A teacher's classroom link: locked and hidden controls and an instruction (`ui.core.classroom_link`).
 CLASSROOM_LINK: SessionKey[ClassroomLink] = SessionKey("classroom_link", ClassroomLink())
+
+# A class that remembers (`ui.core.class_member`): the class this session opened (``?class=CODE``),
+# the student it is and their token (their browser keeps it in a cookie), or the teacher's token
+# (read from the teacher link, which then leaves the URL), a sentence when the class or the store
+# could not be used, the session's run as last saved (`ui.core.class_saving`), and a saved run being
+# replayed into the session, then the run restored (its epoch, while it is the session's run).
+CLASS_ROOM: SessionKey[ClassRoom | None] = SessionKey("class_room", None)
+CLASS_STUDENT: SessionKey[tuple[Student, str] | None] = SessionKey("class_student", None)
+CLASS_TEACHER_TOKEN: SessionKey[str | None] = SessionKey("class_teacher_token", None)
+CLASS_NEW_TEACHER_TOKEN: SessionKey[bool] = SessionKey("class_new_teacher_token", False)  # shown once: now
+CLASS_PROBLEM: SessionKey[str | None] = SessionKey("class_problem", None)
+CLASS_SAVED: SessionKey[SavedMark | None] = SessionKey("class_saved", None)
+CLASS_REPLAY: SessionKey[Replay | None] = SessionKey("class_replay", None, holds="your last run being restored")
+CLASS_REPLAY_LIVE = live_keys("class_replay")
+CLASS_RESTORED: SessionKey[SavedMark | None] = SessionKey("class_restored", None)

@@ -37,6 +37,7 @@ from playground.url_state import (
     data_left_out,
     query_string,
 )
+from ui.core.class_member import CLASS_PARAMS, class_params
 from ui.core.markdown import escape_markdown
 from ui.core.session import get_config, set_config
 from ui.core.state import (
@@ -66,7 +67,7 @@ def restore_config_from_url() -> None:
         params = _current_params()
         ignored = [ignored_link_notice(value) for value in params.pop(IGNORED_LINK_PARAM, [])[-1:]]
         URL_LINK_PAGE_PARAMS.set({name: values[-1] for name, values in params.items() if name in PAGE_PARAMS})
-        state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS)
+        state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS | CLASS_PARAMS)
         config, off_pages = on_pages_only(state.config)
         classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
         CLASSROOM_LINK.set(classroom)
@@ -139,7 +140,12 @@ def set_page_params(params: dict[str, str]) -> None:
 
 
 def _wanted_params() -> dict[str, str | list[str]]:
-    return {**config_to_params(get_config()), **URL_PAGE_PARAMS.get(), **classroom_to_params(CLASSROOM_LINK.get())}
+    return {
+        **config_to_params(get_config()),
+        **URL_PAGE_PARAMS.get(),
+        **classroom_to_params(CLASSROOM_LINK.get()),
+        **class_params(),  # a student's class link (a teacher's token never stays in the URL)
+    }
 
 
 def sync_url_with_config() -> None:

@@ -69,6 +69,12 @@ def best_epoch(trainer: Trainer) -> int | None:
     return trainer.best_epoch if trainer.config.patience else None
 
 
+def batch_losses(trainer: Trainer) -> list[tuple[float, ...]] | None:
+    """Each epoch's loss per optimizer step of a run in mini-batches, drawn as faint points; None
+    for a run that trains all its pairs at once (its chart is as it always was)."""
+    return [record.batch_losses for record in trainer.history] if trainer.minibatches else None
+
+
 def curve_toggles(trainer: Trainer) -> None:
     """Under the loss chart (so both chart tops line up): what its grey line is, its scale, and
     whether heatmaps follow training."""
@@ -100,6 +106,7 @@ def vega_curves(trainer: Trainer, pair: int, shown_epoch: int | None = None, hel
             held_out_losses(trainer),
             ghost_held_out_losses(trainer),
             best_epoch(trainer),
+            batch_losses(trainer),
         )
         st.vega_lite_chart(rows, spec, key=LIVE_LOSS_KEY, width="stretch")
         curve_toggles(trainer)
@@ -157,6 +164,7 @@ def plotly_curves(trainer: Trainer, pair: int, epoch: int, held_out: bool = Fals
             trainer.solved_epoch,
             test_losses=held_out_losses(trainer),
             best_epoch=best_epoch(trainer),
+            batch_losses=batch_losses(trainer) or (),
         )
         draw_plotly(
             chart,

@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from playground import PlaygroundError, RunConfig
+from playground.lessons.presets import story_network_label, with_story_network
 from playground.nn.data import text_windows, training_pairs
 from playground.nn.data_files import pairs_byte_bound, pairs_csv, read_pairs, read_text, text_byte_bound
 from playground.run.limits import LIMITS
@@ -35,6 +36,7 @@ from ui.train.task_picker import whole_box, whole_number
 TEXT_UPLOAD_KEY, PAIRS_UPLOAD_KEY = "own_data_text_file", "own_data_pairs_file"
 PASTE_KEY, WINDOW_KEY, BATCH_KEY = "own_data_text", "own_data_window", "own_data_batch_size"
 USE_TEXT_BUTTON, DOWNLOAD_BUTTON = "own_data_use_text", "own_data_download"
+STORY_NETWORK_KEY = "own_data_story_network"
 PANEL_KEY, TABS_KEY = "own_data_panel", "own_data_tabs"
 OWN_DATA_SOURCE = "Your "  # how a change notice of this panel begins
 Data = TypeVar("Data")
@@ -97,7 +99,8 @@ def _use_text() -> None:
         window = whole_number(WINDOW_KEY, "window")
         windows = len(text_windows(text, window)) if window > 0 else 0  # a bad window: the page says why
         batch_size = _batch_size(whole_number(BATCH_KEY, "batch size"), windows)
-        config = _base().with_changes(
+        base = with_story_network(_base()) if st.session_state.get(STORY_NETWORK_KEY, True) else _base()
+        config = base.with_changes(
             task="next-char",
             text=text,
             window=window,
@@ -176,12 +179,20 @@ def _text_tab() -> None:
         f"Windows per optimizer step, up to {LIMITS.max_pairs}; 0 puts every window in one batch when they fit "
         f"one, else batches of {LIMITS.max_pairs}.",
     )
+    st.checkbox(
+        f"With the story preset's network ({story_network_label()})",
+        value=True,
+        key=STORY_NETWORK_KEY,
+        help="A network big enough to write a text of a few thousand characters in words after about ten "
+        "seconds; the lessons' small ones stay at letter salad. Off: the network set on this page.",
+    )
     st.button(
         "Learn to write this text",
         key=USE_TEXT_BUTTON,
         icon=":material/edit_note:",
         on_click=_use_text,
-        help="Sets the task to next-character prediction on this text, with its window and batch size.",
+        help="Sets the task to next-character prediction on this text, with its window and batch size "
+        "(and the story's network, if ticked).",
     )
 
 

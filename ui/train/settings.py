@@ -163,9 +163,7 @@ def change_notice(config: RunConfig, source_prefix: str = "") -> str | None:
     change = EXPERIMENT_CHANGE.get()
     if change is None or change.result != config or not change.source.startswith(source_prefix):
         return None
-    changed = ", ".join(change.changed) or "nothing: the settings were already these"
-    kept = f" Kept as your teacher's link locks them: {', '.join(change.kept)}." if change.kept else ""
-    return f"{change.source} changed {changed}.{kept}"
+    return change.sentence()
 
 
 def _what_changed(config: RunConfig) -> None:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from playground import Trainer
 from playground.nn.text import visible
-from playground.run.advice import conflict, not_solved_message
+from playground.run.advice import conflict, not_solved_message, text_message
 from playground.run.generalisation import Verdict, generalisation, percent
 from ui.core.live_run import show_progress
 from ui.core.markdown import escape_markdown
@@ -132,6 +132,8 @@ def progress(trainer: Trainer, running: bool) -> None:
             f"Solved at epoch {trainer.solved_epoch} of {config.epochs}: the network outputs {outputs}.",
             icon=":material/check_circle:",
         )
+    elif trainer.done and config.text:
+        verdict.info(text_message(trainer.epoch, "Write, below"), icon=":material/info:")
     elif trainer.done:
         losses = [record.loss for record in trainer.history]
         message = not_solved_message(config.epochs, losses, _unreachable(trainer))

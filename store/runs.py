@@ -1,0 +1,155 @@
+"""The runs saved for a class's students, as RNN Playground model files.
+
+A run is stored as the bytes `playground.run.checkpoint.save_checkpoint` writes (its config, its
+weights and its history of losses and predictions) beside its config as JSON and the epoch it
+reached, so the teacher's views can read a run without unpacking it. Restoring replays it with
+`playground.run.checkpoint.Replay`, which checks the replay against the saved weights and history:
+what comes back is verified, not trusted. Every query names the student, so a student's token
+reaches their own runs and no one else's.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, delete, func, select, update
+
+from playground.run.checkpoint import Replay, load_checkpoint, save_checkpoint
+from playground.run.config import RunConfig
+from playground.run.errors import PlaygroundError
+from playground.run.limits import LIMITS, Limits
+from playground.run.trainer import Trainer
+from store.classes import ClassRoom, Student, lock_class, student_of
+from store.schema import runs, students
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    id: int
+    config: RunConfig
+    epoch: int
+    model: bytes
+    saved_at: float
+
+    def replay(self) -> Replay:
+        """A replay of this run, to be trained to its saved epoch (it checks itself as it gets there)."""
+        return Replay(load_checkpoint(self.model))
+
+
+def _class_bytes(connection: Connection, class_id: int, leaving_out: int | None) -> int:
+    """The saved models' bytes of every student of the class, but for run ``leaving_out``."""
+    query = (
+        select(func.coalesce(func.sum(runs.c.size), 0))
+        .select_from(runs.join(students, runs.c.student_id == students.c.id))
+        .where(students.c.class_id == class_id)
+    )
+    if leaving_out is not None:
+        query = query.where(runs.c.id != leaving_out)
+    return connection.execute(query).scalar_one()
+
+
+def save_run(
+    engine: Engine, student: Student, trainer: Trainer, run_id: int | None = None, limits: Limits = LIMITS
+) -> int:
+    """Save ``trainer``'s run for ``student`` (over their run ``run_id``, or as a new one); its id.
+
+    A new run beyond `Limits.max_runs_per_student` drops the student's oldest; a run that would take
+    the class past `Limits.max_class_megabytes` is refused with a sentence. Saving marks the student
+    as seen (the teacher's notion of idle reads it).
+    """
+    if trainer.epoch < 1:
+        raise PlaygroundError("A run is saved once it has trained at least one epoch.")
+    model = save_checkpoint(trainer)
+    values = {
+        "config": json.dumps(trainer.config.to_dict()),
+        "epoch": trainer.epoch,
+        "model": model,
+        "size": len(model),
+        "saved_at": time.time(),
+    }
+    with engine.begin() as connection:
+        lock_class(connection, student.class_id)
+        connection.execute(update(students).where(students.c.id == student.id).values(last_seen=values["saved_at"]))
+        mine = runs.c.student_id == student.id
+        if (
+            run_id is not None
+            and connection.execute(select(runs.c.id).where(runs.c.id == run_id, mine)).first() is None
+        ):
+            run_id = None  # not this student's run (or dropped since): save as a new one
+        used = _class_bytes(connection, student.class_id, leaving_out=run_id)
+        if used + len(model) > limits.max_class_megabytes * 1e6:
+            raise PlaygroundError(
+                f"This run was not saved: the class's saved runs would take {(used + len(model)) / 1e6:.1f} MB, "
+                f"more than the {limits.max_class_megabytes:g} MB this server keeps for a class "
+                "(RNN_PLAYGROUND_MAX_CLASS_MEGABYTES). A smaller network saves in less."
+            )
+        if run_id is not None:
+            connection.execute(update(runs).where(runs.c.id == run_id, mine).values(**values))
+            return run_id
+        run_id = connection.execute(
+            runs.insert().values(student_id=student.id, **values).returning(runs.c.id)
+        ).scalar_one()
+        kept = select(runs.c.id).where(mine).order_by(runs.c.id.desc()).limit(limits.max_runs_per_student)
+        connection.execute(delete(runs).where(mine, runs.c.id.not_in(kept.scalar_subquery())))
+        return run_id
+
+
+def latest_run(engine: Engine, student: Student) -> SavedRun | None:
+    """The student's most recently saved run, or None."""
+    with engine.begin() as connection:
+        row = connection.execute(
+            select(runs).where(runs.c.student_id == student.id).order_by(runs.c.saved_at.desc(), runs.c.id.desc())
+        ).first()
+    if row is None:
+        return None
+    return SavedRun(
+        id=row.id,
+        config=RunConfig.from_dict(json.loads(row.config)),
+        epoch=row.epoch,
+        model=row.model,
+        saved_at=row.saved_at,
+    )
+
+
+def run_count(engine: Engine, student: Student) -> int:
+    """How many runs the store keeps for the student."""
+    with engine.begin() as connection:
+        return connection.execute(
+            select(func.count()).select_from(runs).where(runs.c.student_id == student.id)
+        ).scalar_one()
+
+
+@dataclass(frozen=True)
+class MemberRun:
+    """A student of a class and their latest saved run's config and epoch (None before their first), for the teacher."""
+
+    student: Student
+    config: RunConfig | None
+    epoch: int | None
+    saved_at: float | None
+
+
+def class_runs(engine: Engine, room: ClassRoom) -> list[MemberRun]:
+    """Every student of the class in the order they joined, with their latest run (its model file not read)."""
+    with engine.begin() as connection:
+        members = connection.execute(
+            select(students).where(students.c.class_id == room.id).order_by(students.c.id)
+        ).all()
+        saved = connection.execute(
+            select(runs.c.student_id, runs.c.config, runs.c.epoch, runs.c.saved_at)
+            .join(students, runs.c.student_id == students.c.id)
+            .where(students.c.class_id == room.id)
+            .order_by(runs.c.saved_at, runs.c.id)
+        ).all()
+    latest = {row.student_id: row for row in saved}  # the last of each student's wins
+    return [
+        MemberRun(
+            student=student_of(row),
+            config=RunConfig.from_dict(json.loads(latest[row.id].config)) if row.id in latest else None,
+            epoch=latest[row.id].epoch if row.id in latest else None,
+            saved_at=latest[row.id].saved_at if row.id in latest else None,
+        )
+        for row in members
+    ]

@@ -1,0 +1,127 @@
+"""The class store's tables, and the ordered steps that upgrade a database to them keeping its data.
+
+`metadata` is the schema as the code reads and writes it (the latest version). A database records
+its version in ``schema_version``; `upgrade` runs each step above it in order, in one transaction,
+so a database made by any earlier version opens with its classes, students and runs intact. A
+step is frozen once released: a change is a new step at the end, never an edit of an old one.
+
+Version 1: classes, their students, the students' runs. Version 2: ``students.last_seen``, when
+the student last had the app open, for the teacher to see who is idle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    select,
+    text,
+    update,
+)
+
+from playground.run.errors import PlaygroundError
+
+HASH_LENGTH = 64  # a sha256 digest in hex
+CODE_LENGTH = 8
+
+
+def _tables_v1(metadata: MetaData) -> tuple[Table, Table, Table, Table]:
+    """The tables as version 1 made them (times are Unix seconds, lists are JSON text)."""
+    version = Table("schema_version", metadata, Column("version", Integer, nullable=False))
+    classes = Table(
+        "classes",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("code", String(CODE_LENGTH), nullable=False, unique=True),
+        Column("name", Text, nullable=False),
+        Column("instruction", Text, nullable=False),
+        Column("challenges", Text, nullable=False),
+        Column("locked", Text, nullable=False),
+        Column("hidden", Text, nullable=False),
+        Column("teacher_token_hash", String(HASH_LENGTH), nullable=False),
+        Column("created_at", Float, nullable=False),
+    )
+    students = Table(
+        "students",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("class_id", Integer, ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("name", Text, nullable=False),
+        Column("token_hash", String(HASH_LENGTH), nullable=False, unique=True),
+        Column("joined_at", Float, nullable=False),
+    )
+    runs = Table(
+        "runs",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("student_id", Integer, ForeignKey("students.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("config", Text, nullable=False),
+        Column("epoch", Integer, nullable=False),
+        Column("model", LargeBinary, nullable=False),
+        Column("size", Integer, nullable=False),
+        Column("saved_at", Float, nullable=False),
+    )
+    return version, classes, students, runs
+
+
+def _create_v1(connection: Connection) -> None:
+    frozen = MetaData()
+    version, *_ = _tables_v1(frozen)
+    frozen.create_all(connection)
+    connection.execute(version.insert().values(version=0))
+
+
+def _add_last_seen(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE students ADD COLUMN last_seen DOUBLE PRECISION"))
+    connection.execute(text("UPDATE students SET last_seen = joined_at"))
+
+
+# Step n brings a database from version n - 1 to version n.
+STEPS: tuple[Callable[[Connection], None], ...] = (_create_v1, _add_last_seen)
+LATEST = len(STEPS)
+
+metadata = MetaData()
+schema_version, classes, students, runs = _tables_v1(metadata)
+students.append_column(Column("last_seen", Float, nullable=True))  # version 2
+
+
+def database_version(connection: Connection) -> int:
+    """The version a database is at (0: an empty database)."""
+    if not inspect(connection).has_table(schema_version.name):
+        return 0
+    return connection.execute(select(schema_version.c.version)).scalar_one()
+
+
+def _lock(connection: Connection) -> None:
+    """Keep two replicas starting at once from upgrading together (SQLite: BEGIN IMMEDIATE already does)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 31_2026})
+
+
+def upgrade(engine: Engine, to: int = LATEST) -> int:
+    """Run every step from the database's version up to ``to``, in one transaction; the version reached."""
+    with engine.begin() as connection:
+        _lock(connection)
+        found = database_version(connection)
+        if found > LATEST:
+            raise PlaygroundError(
+                f"The class store's database is at schema version {found}, newer than this program's {LATEST}; "
+                "run the newer program, or point RNN_PLAYGROUND_DATABASE_URL at another database."
+            )
+        for step in STEPS[found:to]:
+            step(connection)
+        if to > found:
+            connection.execute(update(schema_version).values(version=to))
+        return max(found, to)
