@@ -11,6 +11,12 @@
     python -m playground sample --preset next-char --prime yo --length 80 --temperature 0.8 --top-k 5 --seed 1
     python -m playground sample --text-file story.txt --batch-size 32 --cell gru --hidden-size 64 --prime The
     python -m playground train --pairs-file words.csv --batch-size 16
+    python -m playground train --architecture seq2seq --attention dot --source cat --target chat
+
+``--architecture seq2seq`` trains the encoder–decoder (`playground.run.seq2seq_trainer`): each line shows
+every pair's decoded string, of its own length, and a run whose strings are all right ends with
+``Solved at epoch N: ...`` on stderr. Its tasks (``--task rle``, dates, words, roman, reverse-words, sort-letters)
+and presets (cat-chat, dates-attention, reverse-attention) are the CLI's until the pages show such a run.
 
 ``--task`` takes the config's tasks (translate, next-char) and also the generated tasks of
 `playground.lessons.tasks`: their pairs are made with ``--length``, ``--pairs`` (and ``--delay``),
@@ -53,6 +59,7 @@ stderr, ``error: ...``, never a usage or a traceback (``--help`` prints the usag
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -62,7 +69,7 @@ from typing import Any, NoReturn
 import playground.lessons.tasks as tasks
 from playground.export import export_script
 from playground.lessons.challenges import CHALLENGES, check_run, get_challenge
-from playground.lessons.presets import PRESETS
+from playground.lessons.presets import ALL_PRESETS
 from playground.nn.data_files import read_pairs, read_text
 from playground.run.advice import conflict, not_solved_message, text_message
 from playground.run.config import TASK_KINDS, RunConfig
@@ -71,6 +78,7 @@ from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.generalisation import generalisation
 from playground.run.limits import check_limits
 from playground.run.sampling import SampleSettings, check_sample, sample
+from playground.run.seq2seq_trainer import trainer_for
 from playground.run.setting_type import Setting
 from playground.run.settings import SETTING_BY_FIELD, in_config_order
 from playground.run.trainer import Trainer
@@ -105,7 +113,7 @@ def _number(text: str) -> float:
 
 def _preset_name(text: str) -> str:
     """A preset's name; argparse's ``choices`` would list all of them in the error and the usage."""
-    if text not in PRESETS:
+    if text not in ALL_PRESETS:
         raise argparse.ArgumentTypeError(f"there is no preset {text!r} (python -m playground presets lists them)")
     return text
 
@@ -145,7 +153,7 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
     if setting.kind is bool:
         options["action"] = argparse.BooleanOptionalAction
     elif setting.field == "task":  # the config's tasks, or a task whose strings are generated
-        options["choices"] = setting.choices + tuple(tasks.GENERATED_TASKS)
+        options["choices"] = setting.choices + tuple(tasks.ALL_TASKS)
         options["help"] = f"{'/'.join(TASK_KINDS)}, or generate the pairs of a task (see --length)"
     elif setting.choices:
         options["choices"] = setting.choices
@@ -254,15 +262,16 @@ def _read_data_file(path: str, reader: Any) -> Any:
 _FILE_FLAGS = {"text_file": ("text",), "pairs_file": ("sources", "targets", "text")}
 
 
-def _data_file_changes(options: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """The settings ``--text-file`` or ``--pairs-file`` give, refusing them with the flags they replace."""
+def _data_file_changes(options: dict[str, Any], changes: dict[str, Any], aligned: bool) -> dict[str, Any]:
+    """The settings ``--text-file`` or ``--pairs-file`` give, refusing them with the flags they replace; an
+    encoder–decoder's (not ``aligned``) pairs may differ in length."""
     given = [name for name in _FILE_FLAGS if name in options]
     if not given:
         return {}
     flag = f"--{given[0].replace('_', '-')}"
     clashes = [f"--{name.replace('_', '-')}" for name in given[1:]]
     clashes += [f"--{SETTING_BY_FIELD[field].flag}" for field in _FILE_FLAGS[given[0]] if field in options]
-    if options.get("task") in tasks.GENERATED_TASKS:
+    if options.get("task") in tasks.ALL_TASKS:
         clashes.append("--task " + options["task"])
     if clashes:
         raise PlaygroundError(f"{flag} gives the data; leave out {', '.join(clashes)}.")
@@ -273,7 +282,7 @@ def _data_file_changes(options: dict[str, Any], changes: dict[str, Any]) -> dict
     if given[0] == "text_file":
         file_changes["text"] = _read_data_file(path, read_text)
         return file_changes | ({} if "task" in changes else {"task": "next-char"})
-    pairs = _read_data_file(path, read_pairs)
+    pairs = _read_data_file(path, functools.partial(read_pairs, aligned=aligned))
     return file_changes | {"sources": tuple(s for s, _ in pairs), "targets": tuple(t for _, t in pairs)}
 
 
@@ -331,10 +340,10 @@ def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[st
     """``config`` with a generated task's pairs and settings if ``--task`` names one; checks its flags."""
     name = changes.get("task")
     task_flags = [_task_flag(flag, options["command"]) for flag in TASK_FLAGS if flag in options]
-    if name not in tasks.GENERATED_TASKS:
+    if name not in tasks.ALL_TASKS:
         if task_flags:
             raise PlaygroundError(
-                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.GENERATED_TASKS)}}}."
+                f"Use {', '.join(task_flags)} with a generated task: --task {{{','.join(tasks.ALL_TASKS)}}}."
             )
         return config
     typed = [field for field in ("sources", "targets", "test_sources", "test_targets") if field in changes]
@@ -350,7 +359,7 @@ def _generated_task(config: RunConfig, changes: dict[str, Any], options: dict[st
 def held_out_note(args: argparse.Namespace, config: RunConfig) -> str | None:
     """For a generated ``--task``: a sentence if it has fewer held-out pairs than asked for."""
     options = vars(args)
-    if options.get("task") not in tasks.GENERATED_TASKS:
+    if options.get("task") not in tasks.ALL_TASKS:
         return None
     return tasks.held_out_note(_task_options(options, config.seed), config)
 
@@ -364,7 +373,7 @@ def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) ->
     """
     options = vars(args)
     if "preset" in options:
-        config = PRESETS[options["preset"]].config
+        config = ALL_PRESETS[options["preset"]].config
     else:
         config = base or RunConfig()
     changes = {
@@ -375,7 +384,8 @@ def config_from_args(args: argparse.Namespace, base: RunConfig | None = None) ->
     config = _generated_task(config, changes, options)
     if "sources" in changes and "targets" not in changes and "preset" not in options and base is None:
         changes["targets"] = ()
-    return config.with_changes(**changes, **_data_file_changes(options, changes))
+    aligned = changes.get("architecture", config.architecture) == "aligned"
+    return config.with_changes(**changes, **_data_file_changes(options, changes, aligned))
 
 
 def format_line(record: EpochRecord, epochs: int, as_json: bool) -> str:
@@ -405,19 +415,23 @@ def summary_lines(trainer: Trainer) -> list[str]:
     judged = generalisation(trainer.history[-1]) if trainer.history else None
     if judged is not None:
         lines.append(judged.sentence)
+    aligned = trainer.config.architecture == "aligned"
     if trainer.solved_epoch is None and trainer.config.text:
         lines.append(text_message(trainer.epoch, "the sample command prints it"))
     elif trainer.solved_epoch is None:
-        dataset = trainer.dataset
-        unreachable = conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)
+        dataset, unreachable = trainer.dataset, None
+        if aligned:  # pairs that no network reading step by step can both get right
+            unreachable = conflict(dataset.source_chars, dataset.target_chars, trainer.config.bidirectional)
         lines.append(not_solved_message(trainer.epoch, [r.loss for r in trainer.history], unreachable))
+    elif not aligned:  # an encoder–decoder's strings have lengths of their own: when it wrote them all is news
+        lines.append(f"Solved at epoch {trainer.solved_epoch}: every decoded string is its target.")
     return lines
 
 
 def _train(args: argparse.Namespace) -> int:
     """One line per epoch on stdout; an unsolved run's advice after them, on stderr."""
     config = config_from_args(args)
-    trainer = Trainer(config)
+    trainer = trainer_for(config)
     note = held_out_note(args, config)
     if note:
         print(note, file=sys.stderr)
@@ -436,6 +450,11 @@ def _sample(args: argparse.Namespace) -> int:
     writing = _sample_settings(args, config)
     if writing is None:
         raise PlaygroundError("Give --prime TEXT: the characters the network reads before it writes.")
+    if config.architecture != "aligned":
+        raise PlaygroundError(
+            "sample writes with a next-character model; the encoder–decoder translates a source into a target: "
+            "use train (or leave out --architecture seq2seq)."
+        )
     trainer = Trainer(config)
     check_sample(config, trainer.dataset.vocab, writing, trainer.limits)  # before training, not after
     trainer.train()
@@ -448,7 +467,7 @@ def _sample(args: argparse.Namespace) -> int:
 def _challenge(args: argparse.Namespace) -> int:
     """Train the challenge's config to its last epoch; the evidence, then PASS or FAIL last."""
     challenge = get_challenge(args.name)
-    trainer = Trainer(config_from_args(args, base=challenge.start))
+    trainer = trainer_for(config_from_args(args, base=challenge.start))
     trainer.train()
     verdict = check_run(challenge, trainer)
     lines = [challenge.title, f"goal: {challenge.goal}", *verdict.evidence.lines()]
@@ -465,7 +484,7 @@ def _run(argv: Sequence[str] | None) -> int:
         check_limits()
         args = build_parser().parse_args(argv)
         if args.command == "presets":
-            _write("".join(f"{preset.name:24} {preset.title}\n" for preset in PRESETS.values()))
+            _write("".join(f"{preset.name:24} {preset.title}\n" for preset in ALL_PRESETS.values()))
             return 0
         if args.command == "challenges":
             _write("".join(f"{challenge.name}\t{challenge.title}\n" for challenge in CHALLENGES.values()))

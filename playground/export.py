@@ -32,9 +32,11 @@ from playground.nn.cells import CELLS
 from playground.nn.data import PAD_SOURCE, PAD_TARGET, Dataset, build_test_dataset
 from playground.nn.rnncell_loop import loop_cells
 from playground.run.config import ENCODING_LABELS, HEAD_LABELS, RunConfig
+from playground.run.errors import PlaygroundError
 from playground.run.minibatches import SHOWN_PAIRS, in_minibatches
 from playground.run.sampling import SampleSettings, check_sample, draw
 from playground.run.trainer import check_config
+from playground.seq2seq_export import seq2seq_script
 
 
 def script_file_name(config: RunConfig) -> str:
@@ -499,7 +501,15 @@ def _title(config: RunConfig, dataset: Dataset, minibatches: bool) -> str:
 
 def export_script(config: RunConfig, writing: SampleSettings | None = None) -> str:
     """A runnable script training ``config`` exactly like the app, then, with ``writing``, printing
-    the text `playground.run.sampling.sample` writes; raises PlaygroundError."""
+    the text `playground.run.sampling.sample` writes; raises PlaygroundError. An encoder–decoder's script
+    is `playground.seq2seq_export`'s."""
+    if config.architecture == "seq2seq":
+        if writing is not None:
+            raise PlaygroundError(
+                "The encoder–decoder translates a source into a target; writing after a prime is the "
+                "next-character model's: leave out --sample-prime."
+            )
+        return seq2seq_script(config)
     dataset = check_config(config)
     prime = None if writing is None else check_sample(config, dataset.vocab, writing)
     test = build_test_dataset(config, dataset.vocab)

@@ -324,3 +324,21 @@ def test_a_link_that_says_train_starts_the_run_once_as_it_opens():
     assert trainer.config.sources == ("banana",) and trainer.solved_epoch == trainer.epoch
     at.run()
     assert TRAINER.get(at.session_state) is trainer and not TRAIN_LIVE.running.get(at.session_state)
+
+
+def test_a_link_to_an_encoder_decoder_run_is_answered_with_a_sentence():
+    """The pages show the per-step network only: a link's seq2seq settings fall back to their defaults,
+    and the page says so and where the encoder–decoder trains."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for name, value in {"src": "cat", "tgt": "chat", "arch": "seq2seq", "attn": "dot", "tf": "0.5"}.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception
+    warning = re.sub(r"\\(.)", r"\1", " ".join(w.value for w in at.warning))  # as the learner reads it
+    assert "The encoder–decoder trains from the command line for now (python -m playground train" in warning
+    assert "the pages show the per-step network only" in warning
+    config = CONFIG.get(at.session_state)
+    assert (config.architecture, config.attention, config.teacher_forcing) == ("aligned", "none", 1.0)
+    assert (config.sources, config.targets) == (("cat",), ("chat",))
+    # the per-step network then refuses pairs of different lengths with its own sentence
+    assert any("each source character needs one target character" in e for e in errors(at))

@@ -1,7 +1,7 @@
 """Exported scripts reproduce the app's recorded losses and predictions, epoch by epoch.
 
 Importing torch costs seconds on a shared 2-core machine, so the scripts run in ONE Python
-subprocess that executes each script file as ``__main__`` (runpy, fresh globals each time);
+subprocess that executes each script file as ``__main__`` (`tests/script_runner.py`);
 one script is also run on its own with ``python script.py`` to prove it is standalone.
 """
 
@@ -9,7 +9,6 @@ import ast
 import re
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -17,6 +16,7 @@ from playground import PlaygroundError, RunConfig, Trainer
 from playground.export import export_script
 from playground.lessons.presets import PRESETS
 from playground.run.sampling import SampleSettings, sample
+from script_runner import run_scripts
 
 LINE = re.compile(
     r"^Predicted: (?P<prediction>.*), Epoch \[(?P<epoch>\d+)/(?P<epochs>\d+)\] "
@@ -111,42 +111,11 @@ EXTRA_CONFIGS = {
 }
 CONFIGS = {**{name: preset.config for name, preset in PRESETS.items()}, **EXTRA_CONFIGS}
 
-RUNNER = textwrap.dedent(
-    """
-    import runpy, sys
-    for path in sys.argv[1:]:
-        print("=== " + path, flush=True)
-        runpy.run_path(path, run_name="__main__")
-    """
-)
-
 
 @pytest.fixture(scope="module")
 def script_outputs(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("exported")
-    paths = {}
-    for name, config in CONFIGS.items():
-        path = directory / f"{name}.py"
-        path.write_text(export_script(config), encoding="utf-8")
-        paths[name] = path
-    result = subprocess.run(
-        [sys.executable, "-c", RUNNER, *map(str, paths.values())],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        cwd=directory,
-    )
-    assert result.returncode == 0, result.stderr
-    outputs, current = {}, None
-    by_path = {str(path): name for name, path in paths.items()}
-    for line in result.stdout.splitlines():
-        if line.startswith("=== "):
-            current = by_path[line[4:]]
-            outputs[current] = []
-        else:
-            outputs[current].append(line)
-    return paths, outputs
+    scripts = {name: export_script(config) for name, config in CONFIGS.items()}
+    return run_scripts(tmp_path_factory.mktemp("exported"), scripts)
 
 
 @pytest.mark.parametrize("name", sorted(CONFIGS))

@@ -100,7 +100,8 @@ def test_export_without_a_prime_writes_nothing(capsys):
         (["sample", "--prime", "y", "--sample-seed", "x"], "error: --sample-seed: 'x' is not a whole number"),
         (
             ["sample", "--prime", "y", "--task-length", "5"],
-            "error: Use --task-length with a generated task: --task {shift,copy,reverse,parity,count,brackets,text}.",
+            "error: Use --task-length with a generated task: --task {shift,copy,reverse,parity,count,brackets,text,"
+            "rle,dates,words,roman,reverse-words,sort-letters}.",
         ),
         (
             ["export", "--preset", "next-char", "--sample-prime", "yo!"],

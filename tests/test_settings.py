@@ -19,7 +19,7 @@ from playground import PlaygroundError, RunConfig
 from playground.cli import build_parser, config_from_args
 from playground.run.limits import Limits
 from playground.run.setting_type import Setting
-from playground.run.settings import SETTING_BY_FIELD, SETTINGS, in_config_order
+from playground.run.settings import PAGE_SETTINGS, SETTING_BY_FIELD, SETTINGS, in_config_order
 from playground.run.settings_checks import validate_settings
 from playground.url_state import config_from_params, data_left_out, default_config, query_string
 from ui.train.settings import OWN_DATA_FIELDS
@@ -99,6 +99,9 @@ def test_url_names_stay_those_of_links_already_shared():
         "window": "window",
         "batch_size": "batch",
         "data_file": "file",
+        "architecture": "arch",
+        "attention": "attn",
+        "teacher_forcing": "tf",
     }
 
 
@@ -152,6 +155,14 @@ def test_learning_rate_cap_follows_the_host_in_check_and_help():
             validate_settings(RunConfig(lr=lr), limits)
 
 
+@pytest.mark.parametrize("ratio", [-0.1, 1.5, math.nan, math.inf])
+def test_a_teacher_forcing_ratio_outside_0_to_1_is_refused(ratio):
+    with pytest.raises(PlaygroundError, match="^The teacher forcing ratio is the chance .* between 0 and 1; got"):
+        validate_settings(RunConfig(architecture="seq2seq", teacher_forcing=ratio))
+    for ratio in (0.0, 0.5, 1.0):
+        validate_settings(RunConfig(architecture="seq2seq", teacher_forcing=ratio))
+
+
 def argv_for(config: RunConfig) -> list[str]:
     """The flags that spell out every field of ``config``, built from the table."""
     argv = []
@@ -183,11 +194,16 @@ def test_a_link_round_trips_every_field_but_a_text():
         assert state.notices == () and state.config == config
 
 
-def test_the_train_page_draws_a_widget_for_every_field():
+def test_the_train_page_draws_a_widget_for_every_field_it_can_show():
+    """Every field but the encoder–decoder's, which the pages cannot show yet (`Setting.on_pages`)."""
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    config = default_config()
+    assert {s.field for s in SETTINGS if not s.on_pages} == {"architecture", "attention", "teacher_forcing"}
     for setting in SETTINGS:
+        if not setting.on_pages:
+            assert f"train_{setting.field}" not in at.session_state
+    config = default_config()
+    for setting in PAGE_SETTINGS:
         key = f"train_{setting.field}"
         if setting.field in OWN_DATA_FIELDS:  # an upload and a paste box of their own: tests/test_app_own_data.py
             assert not [widget for widget in at.text_input if widget.key == key]

@@ -216,3 +216,11 @@ def test_gradient_clipping_rescales_the_update_and_records_the_norms():
     plain.train()
     expected = torch.nn.utils.get_total_norm([p.grad for p in plain.model.parameters()]).item()
     assert plain.history[-1].grad_norm == expected  # the last update's gradient is still in the model
+
+
+def test_mini_batches_of_fewer_pairs_than_the_views_show_show_them_all():
+    config = RunConfig(sources=("ab", "ba", "aa"), targets=("ba", "ab", "bb"), batch_size=2, epochs=2)
+    trainer = Trainer(config)
+    trainer.train()
+    assert trainer.minibatches and trainer.dataset.sources == config.sources
+    assert len(trainer.history[-1].predictions) == 3 and len(trainer.history[-1].batch_losses) == 2

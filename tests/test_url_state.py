@@ -139,6 +139,9 @@ def test_every_setting_round_trips_when_changed():
         patience=5,
         window=16,
         batch_size=4,
+        architecture="seq2seq",
+        attention="additive",
+        teacher_forcing=0.25,
     )
     params = config_to_params(changed)
     assert set(params) == set(URL_NAMES) - {"src", "tgt", "cell", "text", "file"}

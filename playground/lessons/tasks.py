@@ -16,6 +16,7 @@ the text the window was cut from): that rule is what tests/test_tasks.py checks.
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -243,6 +244,166 @@ GENERATED_TASKS: dict[str, GeneratedTask] = {
 }
 
 
+# Tasks whose target has a length of its own (or needs the whole source before its first character): for the
+# encoder–decoder only (`RunConfig.architecture` "seq2seq"), which the pages cannot show yet, so they are kept
+# apart from the ladder the Train page offers; the CLI's --task takes both.
+RUN_LETTERS = "abc"  # run-length encoding: few letters, so runs form
+MAX_RUN = 9  # a run is counted with one digit
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+FIRST_YEAR, YEARS = 1970, 60  # dates from 1970 to 2029
+ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen"
+).split()
+TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"))
+ROMAN += ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+MAX_DIGITS = 3  # numbers in words and roman numerals: up to 999 (longest words: 'seven hundred seventy-seven')
+WORD_LETTERS = "abcdef"
+
+
+def _runs(rng: random.Random, options: TaskOptions) -> str:
+    """``length`` letters in runs of 1 to 4 of one letter."""
+    chars: list[str] = []
+    while len(chars) < options.length:
+        letter = rng.choice([c for c in RUN_LETTERS if not chars or c != chars[-1]])
+        chars += [letter] * rng.randint(1, 4)
+    return "".join(chars[: options.length])
+
+
+def run_length(source: str, options: TaskOptions) -> str:
+    """'aaabcc' -> '3a1b2c': each run as its count and its letter (a run past 9 is split)."""
+    out, count = [], 0
+    for index, char in enumerate(source):
+        count += 1
+        if index + 1 == len(source) or source[index + 1] != char or count == MAX_RUN:
+            out.append(f"{count}{char}")
+            count = 0
+    return "".join(out)
+
+
+def _date(rng: random.Random, options: TaskOptions) -> str:
+    """A date from 1970 to 2029 as YYYY-MM-DD (always 10 characters, whatever the length asked)."""
+    year, month = FIRST_YEAR + rng.randrange(YEARS), rng.randint(1, 12)
+    return f"{year:04d}-{month:02d}-{rng.randint(1, calendar.monthrange(year, month)[1]):02d}"
+
+
+def spelled_date(source: str, options: TaskOptions) -> str:
+    """'2026-12-07' -> '7 Dec 2026'."""
+    year, month, day = source.split("-")
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+
+
+def _number(rng: random.Random, options: TaskOptions) -> str:
+    """A number of 1 to ``min(length, 3)`` digits, without leading zeros."""
+    digits = rng.randint(1, min(options.length, MAX_DIGITS))
+    return str(rng.randrange(10 ** (digits - 1) if digits > 1 else 1, 10**digits))
+
+
+def in_words(source: str, options: TaskOptions) -> str:
+    """'42' -> 'forty-two', '312' -> 'three hundred twelve'."""
+    number = int(source)
+    hundreds, rest = divmod(number, 100)
+    words = [f"{ONES[hundreds]} hundred"] if hundreds else []
+    if rest or not hundreds:
+        tens, ones = divmod(rest, 10)
+        words.append(ONES[rest] if rest < 20 else TENS[tens] + (f"-{ONES[ones]}" if ones else ""))
+    return " ".join(words)
+
+
+def roman(source: str, options: TaskOptions) -> str:
+    """'14' -> 'XIV'."""
+    number, out = int(source), []
+    for value, letters in ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _words(rng: random.Random, options: TaskOptions) -> str:
+    """Words of 1 to 4 letters, separated by spaces, about ``length`` characters in all."""
+    words: list[str] = []
+    while len(" ".join(words)) < options.length - 1 or len(words) < 2:
+        words.append("".join(rng.choice(WORD_LETTERS) for _ in range(rng.randint(1, 4))))
+    return " ".join(words)
+
+
+def reverse_words(source: str, options: TaskOptions) -> str:
+    """'ab cde f' -> 'f cde ab': the words in reverse order, each as it is."""
+    return " ".join(reversed(source.split(" ")))
+
+
+def sort_letters(source: str, options: TaskOptions) -> str:
+    return "".join(sorted(source))
+
+
+_SEQ2SEQ = dict(architecture="seq2seq", attention="dot", cell="gru", hidden_size=32, lr=0.01, epochs=300)
+ENCODER_DECODER_TASKS: dict[str, GeneratedTask] = {
+    task.name: task
+    for task in (
+        GeneratedTask(
+            "rle",
+            "Run-length encoding: aaabcc → 3a1b2c",
+            "Each run of one letter becomes its length and the letter, so the target is shorter than the source "
+            "and its length depends on the runs. The decoder must count a run while it reads it, and know where "
+            "it is in the source: attention points it at the run it is writing.",
+            _runs,
+            run_length,
+            _SEQ2SEQ,
+            min_length=1,
+        ),
+        GeneratedTask(
+            "dates",
+            "Dates: 2026-12-07 → 7 Dec 2026",
+            "An ISO date written the English way: the day first, without its leading zero, the month's name, "
+            "then the year. Every target character comes from somewhere else in the source, which is what "
+            "attention is for. The dates always have 10 characters, whatever the length asked.",
+            _date,
+            spelled_date,
+            _SEQ2SEQ,
+        ),
+        GeneratedTask(
+            "words",
+            "Numbers in words: 42 → forty-two",
+            "A number of up to three digits spelled out in English: a few characters in, up to 27 out. The "
+            "decoder must remember each digit's place (42 and 420 start alike) while it writes.",
+            _number,
+            in_words,
+            _SEQ2SEQ,
+        ),
+        GeneratedTask(
+            "roman",
+            "Roman numerals: 14 → XIV",
+            "A number of up to three digits as a roman numeral: 4 is IV but 6 is VI, so the letters of a digit "
+            "depend on its value and its place, and the lengths differ (8 → VIII).",
+            _number,
+            roman,
+            _SEQ2SEQ,
+        ),
+        GeneratedTask(
+            "reverse-words",
+            "Reverse the words: ab cde f → f cde ab",
+            "The words in reverse order, each kept as it is: the first word written is the source's last, so "
+            "the decoder needs the whole source before it writes a character, and attention to find each word.",
+            _words,
+            reverse_words,
+            _SEQ2SEQ,
+            min_length=3,
+        ),
+        GeneratedTask(
+            "sort-letters",
+            "Sort the letters: dacb → abcd",
+            "The source's letters in alphabetical order: each output letter may come from anywhere in the "
+            "source, so the network must read all of it first, and keep count of each letter.",
+            _letters,
+            sort_letters,
+            _SEQ2SEQ,
+        ),
+    )
+}
+ALL_TASKS: dict[str, GeneratedTask] = {**GENERATED_TASKS, **ENCODER_DECODER_TASKS}  # what the CLI's --task takes
+
+
 def check_options(task: GeneratedTask, options: TaskOptions, limits: Limits = LIMITS) -> None:
     """Refuse lengths and pair counts outside the caps, with a message naming them."""
     if not task.min_length <= options.length <= limits.max_string_length:
@@ -263,9 +424,9 @@ def check_options(task: GeneratedTask, options: TaskOptions, limits: Limits = LI
 
 
 def get_task(name: str) -> GeneratedTask:
-    if name not in GENERATED_TASKS:
-        raise PlaygroundError(f"Unknown task {quoted(name, 40)}; choose one of: {', '.join(GENERATED_TASKS)}.")
-    return GENERATED_TASKS[name]
+    if name not in ALL_TASKS:
+        raise PlaygroundError(f"Unknown task {quoted(name, 40)}; choose one of: {', '.join(ALL_TASKS)}.")
+    return ALL_TASKS[name]
 
 
 def _pair(task: GeneratedTask, source: str, options: TaskOptions) -> tuple[str, str]:

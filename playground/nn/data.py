@@ -17,6 +17,7 @@ mini-batches is some rows of the encoded pairs, cut to its own longest pair (`ba
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -31,6 +32,7 @@ PAD_TARGET = -100
 # What fills a shorter pair's source: index 0, a real character, since an input must be one; the
 # network's outputs at padded positions are never read (see `RecurrentModel.forward`).
 PAD_SOURCE = 0
+Characters = list[tuple[str, ...]]  # each string of some pairs, split into characters
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,18 @@ def check_pair_count(config: RunConfig, count: int, limits: Limits = LIMITS) -> 
 
 def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
     """Validate the strings (or the text) of ``config`` and encode them; raises `PlaygroundError`."""
+    return _encoded(*training_characters(config, limits))
+
+
+# How a kind of network splits and checks its pairs: (pairs, "" or "test ", limits) -> sources' and targets' characters.
+CheckPairs = Callable[[tuple[tuple[str, str], ...], str, Limits], tuple[Characters, Characters]]
+
+
+def training_characters(
+    config: RunConfig, limits: Limits = LIMITS, check_pairs: CheckPairs = _checked_chars
+) -> tuple[Vocabulary, Characters, Characters]:
+    """The vocabulary and the characters of ``config``'s training pairs (or its text's windows), split by
+    ``check_pairs`` (the per-step network's check: aligned pairs); raises `PlaygroundError`."""
     if config.text:
         source_chars, target_chars = _text_chars(config)
         check_pair_count(config, len(source_chars), limits)
@@ -258,7 +272,7 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
             raise PlaygroundError("Type a source string to train on.")
         pairs = training_pairs(config)
         check_pair_count(config, len(pairs), limits)
-        source_chars, target_chars = _checked_chars(pairs, "", limits)
+        source_chars, target_chars = check_pairs(pairs, "", limits)
     vocab = build_vocabulary(config, source_chars, target_chars, limits)
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for chars in rows:
@@ -269,15 +283,23 @@ def build_dataset(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
                     f"{quoted(''.join(vocab.chars))}; add it to the vocabulary or leave the vocabulary "
                     "empty to build it from the strings."
                 )
-    return _encoded(vocab, source_chars, target_chars)
+    return vocab, source_chars, target_chars
 
 
 def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LIMITS) -> Dataset | None:
-    """The held-out pairs of ``config`` encoded with the training strings' ``vocab``; None without any.
+    """The held-out pairs of ``config`` encoded with the training strings' ``vocab``; None without any."""
+    chars = held_out_characters(config, vocab, limits)
+    return None if chars is None else _encoded(vocab, *chars)
 
-    A held-out character the vocabulary lacks has no input vector and no output score, so it is
-    refused with a sentence naming it rather than silently dropped.
-    """
+
+def held_out_characters(
+    config: RunConfig,
+    vocab: Vocabulary,
+    limits: Limits = LIMITS,
+    check_pairs: CheckPairs = _checked_chars,
+) -> tuple[Characters, Characters] | None:
+    """The held-out pairs of ``config`` split into characters by ``check_pairs`` (the per-step network's
+    check: aligned pairs), within the cap and knowing only ``vocab``'s characters; None without any."""
     pairs = held_out_pairs(config)
     if not pairs:
         return None
@@ -285,7 +307,9 @@ def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LI
         raise PlaygroundError(
             f"{len(pairs)} test pairs is more than the limit of {limits.max_test_pairs} (a cap set by the host)."
         )
-    source_chars, target_chars = _checked_chars(pairs, "test ", limits)
+    source_chars, target_chars = check_pairs(pairs, "test ", limits)
+    # A held-out character the vocabulary lacks has no input vector and no output score: refused with a
+    # sentence naming it rather than silently dropped.
     for kind, rows in (("source", source_chars), ("target", target_chars)):
         for number, chars in enumerate(rows, start=1):
             missing = [c for c in chars if c not in vocab.chars]
@@ -296,7 +320,7 @@ def build_test_dataset(config: RunConfig, vocab: Vocabulary, limits: Limits = LI
                     f"contains: the network only knows the training strings' characters "
                     f"{quoted(''.join(vocab.chars))}. Leave it out of the test strings or add it to a training string."
                 )
-    return _encoded(vocab, source_chars, target_chars)
+    return source_chars, target_chars
 
 
 def select_pairs(dataset: Dataset, rows: range | list[int]) -> Dataset:

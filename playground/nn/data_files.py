@@ -128,9 +128,12 @@ def _delimiter(name: str) -> str:
     )
 
 
-def read_pairs(stream: BinaryIO, name: str, limits: Limits = LIMITS) -> tuple[tuple[str, str], ...]:
+def read_pairs(
+    stream: BinaryIO, name: str, limits: Limits = LIMITS, aligned: bool = True
+) -> tuple[tuple[str, str], ...]:
     """The (source, target) pairs of a ``.csv`` or ``.tsv`` upload, its header ``source,target``
-    optional and blank lines skipped; `PlaygroundError` naming the row of the first bad one."""
+    optional and blank lines skipped; `PlaygroundError` naming the row of the first bad one. ``aligned``:
+    for the per-step network, whose source and target have one length (not for the encoder–decoder)."""
     delimiter = _delimiter(name)
     label = visible(name)
     cap = f"the limit is {limits.max_file_pairs:,} pairs (RNN_PLAYGROUND_MAX_FILE_PAIRS). Upload fewer rows."
@@ -146,7 +149,7 @@ def read_pairs(stream: BinaryIO, name: str, limits: Limits = LIMITS) -> tuple[tu
                 continue
             header, first = first and [cell.strip().lower() for cell in row] == list(HEADER), False
             if not header:
-                pairs.append(_pair(row, number, label, delimiter, limits))
+                pairs.append(_pair(row, number, label, delimiter, limits, aligned))
             if len(pairs) > limits.max_file_pairs:
                 raise PlaygroundError(f"The file {label} has more than {limits.max_file_pairs:,} pairs; {cap}")
     except csv.Error as error:
@@ -163,7 +166,9 @@ def _format(delimiter: str) -> str:
     return "CSV (comma-separated)" if delimiter == "," else "TSV (tab-separated)"
 
 
-def _pair(row: list[str], number: int, label: str, delimiter: str, limits: Limits) -> tuple[str, str]:
+def _pair(
+    row: list[str], number: int, label: str, delimiter: str, limits: Limits, aligned: bool = True
+) -> tuple[str, str]:
     """One row as a checked (source, target) pair; `PlaygroundError` naming row ``number``."""
     separator = "a comma" if delimiter == "," else "a tab"
     if len(row) != 2:
@@ -177,7 +182,7 @@ def _pair(row: list[str], number: int, label: str, delimiter: str, limits: Limit
     )
     source = check_string(row[0], source_what, limits)
     target = check_string(row[1], target_what, limits)
-    if len(source) != len(target):
+    if aligned and len(source) != len(target):
         raise PlaygroundError(
             f"Row {number:,} of {label}: the source {quoted(row[0])} has {len(source)} characters but the target "
             f"{quoted(row[1])} has {len(target)}; each source character needs one target character."

@@ -50,7 +50,7 @@ def check_fits_vocabulary(config: RunConfig, vocab_size: int) -> None:
         )
 
 
-def _build_encoder(config: RunConfig, vocab_size: int) -> nn.Module | None:
+def build_encoder(config: RunConfig, vocab_size: int) -> nn.Module | None:
     if config.encoding == "embedding":
         return nn.Embedding(vocab_size, config.embedding_size)
     if config.encoding == "linear":
@@ -71,8 +71,11 @@ def encode_indices(encoding: str, indices: torch.Tensor, vocab_size: int, weight
     return F.linear(onehot, weight) if encoding == "linear" else onehot
 
 
-def run_packed(core: nn.Module, inputs: torch.Tensor, lengths: torch.Tensor, state, batch_first: bool) -> torch.Tensor:
-    """A fused core on (batch, seq, features) ``inputs``, each pair only up to its length.
+def run_packed(
+    core: nn.Module, inputs: torch.Tensor, lengths: torch.Tensor, state: State, batch_first: bool
+) -> tuple[torch.Tensor, State]:
+    """A fused core on (batch, seq, features) ``inputs``, each pair only up to its length: the outputs
+    and the state after each pair's own last character (both directions').
 
     ``batch_first`` is the core's own layout. Outputs (batch first) past a pair's length are
     zeros, as ``pad_packed_sequence`` fills them.
@@ -81,9 +84,18 @@ def run_packed(core: nn.Module, inputs: torch.Tensor, lengths: torch.Tensor, sta
     if not batch_first:
         inputs = inputs.transpose(0, 1)
     packed = pack_padded_sequence(inputs, lengths, batch_first=batch_first, enforce_sorted=False)
-    output, _ = core(packed, state)
+    output, state = core(packed, state)
     output, _ = pad_packed_sequence(output, batch_first=batch_first, total_length=seq_len)
-    return output if batch_first else output.transpose(0, 1)
+    return output if batch_first else output.transpose(0, 1), state
+
+
+def run_fused(core: nn.Module, inputs: torch.Tensor, state: State, batch_first: bool) -> tuple[torch.Tensor, State]:
+    """A fused core on (batch, seq, features) ``inputs`` of one length, in the core's own layout:
+    the outputs (batch first) and the state after the last step."""
+    if batch_first:
+        return core(inputs, state)
+    features, state = core(inputs.transpose(0, 1), state)
+    return features.transpose(0, 1), state
 
 
 class RecurrentModel(nn.Module):
@@ -95,7 +107,7 @@ class RecurrentModel(nn.Module):
         self.config = config
         self.cell = CELLS[config.cell]
         self.vocab_size = vocab_size
-        self.encoder = _build_encoder(config, vocab_size)
+        self.encoder = build_encoder(config, vocab_size)
         self.core = self.cell.core(
             input_size(config, vocab_size),
             config.hidden_size,
@@ -136,11 +148,7 @@ class RecurrentModel(nn.Module):
             return self._scores(features), features, state
         if state is None:
             state = self._zero_state(inputs)
-        if self.config.batch_first:
-            features, state = self.core(inputs, state)
-        else:
-            features, state = self.core(inputs.transpose(0, 1), state)
-            features = features.transpose(0, 1)
+        features, state = run_fused(self.core, inputs, state, self.config.batch_first)
         return self._scores(features), features, state
 
     def forward(self, indices: torch.Tensor, lengths: torch.Tensor | None = None) -> torch.Tensor:
@@ -151,7 +159,7 @@ class RecurrentModel(nn.Module):
         if self.cell.hand_looped:
             features = loop_cells(self.core, inputs, lengths)[0]
         else:
-            features = run_packed(self.core, inputs, lengths, self._zero_state(inputs), self.config.batch_first)
+            features = run_packed(self.core, inputs, lengths, self._zero_state(inputs), self.config.batch_first)[0]
         return self._scores(features)
 
 

@@ -123,7 +123,7 @@ def _fused_output(
     module.flatten_parameters()
     if lengths is not None:
         h_0 = inputs.new_zeros(config.layers * config.num_directions, inputs.shape[0], config.hidden_size)
-        return run_packed(module, inputs, lengths, cell.initial_state(h_0), config.batch_first)
+        return run_packed(module, inputs, lengths, cell.initial_state(h_0), config.batch_first)[0]
     if config.batch_first:
         return module(inputs)[0]
     return module(inputs.transpose(0, 1))[0].transpose(0, 1)

@@ -22,6 +22,8 @@ Head = Literal["hidden", "linear"]
 Nonlinearity = Literal["tanh", "relu"]
 Reduction = Literal["sum", "mean"]
 Optimizer = Literal["adam", "sgd"]
+Architecture = Literal["aligned", "seq2seq"]
+Attention = Literal["none", "dot", "additive"]
 
 # Each field's choices, read off its Literal type (the cores off their registry) so they cannot drift apart.
 CELL_NAMES: tuple[str, ...] = tuple(cells.CELLS)
@@ -32,6 +34,8 @@ VOCAB_ORDERS: tuple[str, ...] = get_args(VocabOrder)
 NONLINEARITIES: tuple[str, ...] = get_args(Nonlinearity)
 REDUCTIONS: tuple[str, ...] = get_args(Reduction)
 OPTIMIZERS: tuple[str, ...] = get_args(Optimizer)
+ARCHITECTURES: tuple[str, ...] = get_args(Architecture)
+ATTENTIONS: tuple[str, ...] = get_args(Attention)
 
 CELL_LABELS = {name: cell.label for name, cell in cells.CELLS.items()}
 ENCODING_LABELS = {
@@ -40,6 +44,8 @@ ENCODING_LABELS = {
     "linear": "nn.Linear on one-hot",
 }
 HEAD_LABELS = {"hidden": "hidden state as logits", "linear": "nn.Linear head"}
+ARCHITECTURE_LABELS = {"aligned": "one output per input character", "seq2seq": "encoder–decoder (any two strings)"}
+ATTENTION_LABELS = {"none": "none", "dot": "dot product (Luong)", "additive": "additive (Bahdanau)"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,11 @@ class RunConfig:
     # seed + epoch index) and steps once per batch of this many.
     batch_size: int = 0
     data_file: str = ""  # the file the pairs or text came from ("" = typed): links cannot carry it
+    # "aligned": one output per input character (the lessons' network). "seq2seq": an encoder reads the source,
+    # a decoder writes the target one character at a time, of any length (`playground.nn.seq2seq`).
+    architecture: Architecture = "aligned"
+    attention: Attention = "none"  # seq2seq only: how each decoder step looks back at the encoder's outputs
+    teacher_forcing: float = 1.0  # seq2seq only: the share of training steps fed the true previous character
 
     @property
     def num_directions(self) -> int:

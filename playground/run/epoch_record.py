@@ -22,6 +22,10 @@ class EpochRecord:
     mean of its ``batch_losses``, and its predictions, probabilities, accuracies and weights are those
     of the shown pairs (`Trainer.dataset`) in one no-grad pass with the weights after its last step,
     which the snapshot holds; its gradient norms are those of its step with the largest.
+
+    An encoder–decoder's epoch (`playground.run.seq2seq_trainer`) is recorded like an epoch in mini-batches:
+    its predictions are the shown pairs' greedy decodings after its last step, each of its own length, with
+    their ``attention``; it has no per-step probabilities.
     """
 
     epoch: int  # 1-based, as the lessons print it
@@ -46,6 +50,10 @@ class EpochRecord:
     test_predictions: tuple[str, ...] | None = None
     # The loss of each optimizer step, in order: one for an epoch in one batch (its ``loss``).
     batch_losses: tuple[float, ...] = ()
+    # An encoder–decoder's greedy decoding of the shown pairs: each decoder step's weights over the source
+    # characters, (batch, steps, source steps), zeros on the padding and past a pair's last step; None
+    # without attention (or for the per-step network), and in the epochs a long run keeps no detail of.
+    attention: torch.Tensor | None = None
 
     @property
     def has_test(self) -> bool:

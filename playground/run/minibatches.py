@@ -18,6 +18,11 @@ from playground.run.config import RunConfig
 SHOWN_PAIRS = 8
 
 
+def shown_rows(pairs: int) -> range:
+    """The rows of the pairs the views show of a run in mini-batches: the first `SHOWN_PAIRS`, or all of fewer."""
+    return range(min(SHOWN_PAIRS, pairs))
+
+
 def in_minibatches(config: RunConfig, pairs: int) -> bool:
     """Whether ``pairs`` training pairs are trained a batch of ``config.batch_size`` at a time."""
     return 0 < config.batch_size < pairs

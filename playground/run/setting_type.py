@@ -14,7 +14,9 @@ from typing import Any, Literal
 from playground.run.config import RunConfig
 from playground.run.limits import LIMITS, Limits
 
-Section = Literal["strings", "model", "training", "advanced"]
+# Where the Train page draws a setting; "command-line": nowhere yet, since the pages cannot show what it
+# sets (the encoder–decoder trains from the CLI only): links, the CLI and export still carry it.
+Section = Literal["strings", "model", "training", "advanced", "command-line"]
 _DEFAULTS = RunConfig()
 
 
@@ -31,7 +33,7 @@ class Setting:
     url: str  # query parameter in a shared link
     flag: str  # command-line flag, without the leading dashes
     label: str  # widget label on the Train page
-    section: Section  # where the Train page draws it
+    section: Section  # where the Train page draws it ("command-line": not on the pages)
     noun: str = ""  # how error messages name it; empty for settings never refused on their own
     help: str | None = None
     choices: tuple[str, ...] = ()
@@ -50,6 +52,11 @@ class Setting:
     # cannot hold exactly (past 2**53) red without a word and reads "1e30" as 1, so a setting whose
     # digits matter more than its size (a seed) is parsed on the server, which can say what is wrong.
     typed_as_text: bool = False
+
+    @property
+    def on_pages(self) -> bool:
+        """Whether the Train page has a widget for it (and a classroom link may lock or hide it)."""
+        return self.section != "command-line"
 
     @property
     def kind(self) -> type:

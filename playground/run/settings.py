@@ -16,6 +16,10 @@ from __future__ import annotations
 from dataclasses import fields
 
 from playground.run.config import (
+    ARCHITECTURE_LABELS,
+    ARCHITECTURES,
+    ATTENTION_LABELS,
+    ATTENTIONS,
     CELL_LABELS,
     CELL_NAMES,
     ENCODING_LABELS,
@@ -372,8 +376,55 @@ SETTINGS: tuple[Setting, ...] = (
         help="0 = off. Otherwise every update first scales the gradient of all weights down to at most this "
         "norm (torch.nn.utils.clip_grad_norm_), which tames exploding gradients; {low} to {high}.",
     ),
+    Setting(
+        "architecture",
+        "arch",
+        "architecture",
+        "Architecture",
+        "command-line",
+        noun="architecture",
+        choices=ARCHITECTURES,
+        choice_labels=ARCHITECTURE_LABELS,
+        help="One output per input character (source and target of one length), or an encoder–decoder: "
+        "the encoder reads the whole source, the decoder writes the target one character at a time until "
+        "it writes the end marker ⟨/s⟩, so the two strings may differ in length.",
+        cli_help="aligned: one output per input character; seq2seq: an encoder–decoder for strings of any lengths",
+    ),
+    Setting(
+        "attention",
+        "attn",
+        "attention",
+        "Attention",
+        "command-line",
+        noun="attention",
+        choices=ATTENTIONS,
+        choice_labels=ATTENTION_LABELS,
+        help="Encoder–decoder only: how each decoder step looks back at the encoder's outputs, a weight per "
+        "source character: none (only the encoder's last state), dot product (Luong) or additive (Bahdanau).",
+        cli_help="seq2seq only: none, dot (Luong) or additive (Bahdanau)",
+        unused=lambda values: values["architecture"] != "seq2seq",
+    ),
+    Setting(
+        "teacher_forcing",
+        "tf",
+        "teacher-forcing",
+        "Teacher forcing",
+        "command-line",
+        noun="teacher forcing ratio",
+        low=0,
+        high=1,
+        step=0.1,
+        number_format="%.3g",
+        metavar="X",
+        help="Encoder–decoder only: the chance that a training batch's decoder reads the true previous target "
+        "characters rather than its own guesses; {low} to {high}.",
+        cli_help="seq2seq only: the chance a training batch's decoder reads the true previous characters (0-1)",
+        unused=lambda values: values["architecture"] != "seq2seq",
+    ),
 )
 SETTING_BY_FIELD: dict[str, Setting] = {setting.field: setting for setting in SETTINGS}
+# The settings the Train page draws a widget for, in its order: the others keep their defaults there.
+PAGE_SETTINGS: tuple[Setting, ...] = tuple(setting for setting in SETTINGS if setting.on_pages)
 
 
 PRESET_CONTROL = "preset"  # the Train page's preset picker: lockable like a setting, under this name
@@ -382,7 +433,7 @@ PRESET_CONTROL = "preset"  # the Train page's preset picker: lockable like a set
 def lockable_controls() -> dict[str, str]:
     """What a classroom link may lock or hide, by URL name, with the label a teacher picks it by:
     the preset picker and every setting (Train, Step, Reset and the epoch slider always stay)."""
-    return {PRESET_CONTROL: "Preset", **{setting.url: setting.label for setting in SETTINGS}}
+    return {PRESET_CONTROL: "Preset", **{setting.url: setting.label for setting in PAGE_SETTINGS}}
 
 
 def in_config_order() -> tuple[Setting, ...]:

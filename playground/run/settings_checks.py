@@ -55,6 +55,39 @@ def _check_clip(norm: float) -> None:
         raise PlaygroundError(f"Gradient clipping norm must be between {low} (off) and {high}; got {norm}.")
 
 
+def _check_teacher_forcing(ratio: float) -> None:
+    low, high = SETTING_BY_FIELD["teacher_forcing"].bounds()
+    if not math.isfinite(ratio) or not low <= ratio <= high:
+        raise PlaygroundError(
+            f"The teacher forcing ratio is the chance a training batch's decoder reads the true previous "
+            f"characters, between {low} and {high}; got {ratio}."
+        )
+
+
+def check_architecture(config: RunConfig) -> None:
+    """Attention belongs to the encoder–decoder, which translates typed pairs with an nn.Linear head.
+
+    Checked with the strings (by the trainers), not with each setting alone: a link that sets the
+    architecture and the attention is read one setting at a time."""
+    if config.architecture == "aligned":
+        if config.attention != "none":
+            raise PlaygroundError(
+                f"Attention ({config.attention}) looks back over a source the network has read to the end, which "
+                "only the encoder–decoder does; choose the architecture seq2seq, or attention none."
+            )
+        return
+    if config.task != "translate":
+        raise PlaygroundError(
+            "The encoder–decoder translates a source string into a target string; choose the task "
+            "'translate source → target' (next-character prediction is the per-step network's)."
+        )
+    if config.head != "linear":
+        raise PlaygroundError(
+            "The encoder–decoder scores the target characters and the end marker ⟨/s⟩ with an nn.Linear head; "
+            "choose the nn.Linear head."
+        )
+
+
 # Code points a text of the cap's characters could need at most (an emoji family is up to 7 of them): past
 # this many, a pasted text is refused without splitting it into characters first.
 CODE_POINTS_PER_CHARACTER = 8
@@ -99,6 +132,7 @@ def validate_settings(config: RunConfig, limits: Limits = LIMITS) -> None:
     _check_momentum(config.momentum)
     _check_clip(config.clip_grad_norm)
     _check_text(config, limits)
+    _check_teacher_forcing(config.teacher_forcing)
     if cells.CELLS[config.cell].hand_looped and config.bidirectional:
         raise PlaygroundError(
             "The hand-written nn.RNNCell loop runs forward in time only; "

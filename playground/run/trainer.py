@@ -22,12 +22,13 @@ import torch
 from playground.nn.data import Dataset, batch_of, build_dataset, build_test_dataset, select_pairs
 from playground.nn.internals import Internals, unrolled_pass
 from playground.nn.model import RecurrentModel, build_optimizer, check_fits_vocabulary, sequence_loss
+from playground.nn.seq2seq import Seq2SeqModel
 from playground.run.config import RunConfig
 from playground.run.epoch_record import EpochRecord, accuracies, predicted_strings
 from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.limits import LIMITS, Limits
-from playground.run.minibatches import SHOWN_PAIRS, batch_rows, epoch_order, in_minibatches
-from playground.run.settings_checks import validate_settings
+from playground.run.minibatches import batch_rows, epoch_order, in_minibatches, shown_rows
+from playground.run.settings_checks import check_architecture, validate_settings
 
 # Every epoch runs on one thread, wherever it is trained (Train, Step, the CLI, a replayed model
 # file; exported scripts set the same): a multi-threaded matrix product sums in another order, so
@@ -78,20 +79,33 @@ ONE_THREAD_ARITHMETIC = OneThreadArithmetic()
 _SEEDED_INIT = threading.Lock()
 
 
+# What the pages say of an encoder–decoder run (a link or a file may hold one): its views come next.
+SEQ2SEQ_NOT_ON_PAGES = (
+    "The encoder–decoder trains from the command line for now (python -m playground train --architecture "
+    "seq2seq …); the pages show the per-step network only."
+)
+
+
 def check_config(config: RunConfig, limits: Limits = LIMITS) -> Dataset:
-    """Every check a config must pass before training (its held-out pairs too); returns its encoded training data."""
+    """Every check a config must pass before training (its held-out pairs too); returns its encoded training data.
+
+    For the per-step network: an encoder–decoder is checked by `playground.run.seq2seq_trainer`."""
     validate_settings(config, limits)
+    check_architecture(config)
+    if config.architecture == "seq2seq":
+        raise PlaygroundError(SEQ2SEQ_NOT_ON_PAGES)
     dataset = build_dataset(config, limits)
     check_fits_vocabulary(config, len(dataset.vocab))
     build_test_dataset(config, dataset.vocab, limits)
     return dataset
 
 
-def build_model(config: RunConfig, vocab_size: int) -> RecurrentModel:
-    """The model with its seeded initial weights, identical for identical configs."""
+def build_model(config: RunConfig, vocab_size: int) -> RecurrentModel | Seq2SeqModel:
+    """The model with its seeded initial weights, identical for identical configs: the per-step network,
+    or the encoder–decoder for ``architecture="seq2seq"``."""
     with _SEEDED_INIT:
         torch.manual_seed(config.seed)
-        return RecurrentModel(config, vocab_size)
+        return (Seq2SeqModel if config.architecture == "seq2seq" else RecurrentModel)(config, vocab_size)
 
 
 def clip_gradients(model: torch.nn.Module, max_norm: float) -> tuple[float, float]:
@@ -129,17 +143,7 @@ class Trainer:
         # Not part of the config: where a run stops changes none of its numbers, only how many there are.
         self.stop_when_solved = stop_when_solved
         self.limits = limits
-        # Every training pair; in mini-batches the views see only the first `SHOWN_PAIRS` of them (`dataset`).
-        self.training_set = check_config(config, limits)
-        pairs = self.training_set.batch_size
-        self.minibatches = in_minibatches(config, pairs)
-        # What every view draws (predictions, probabilities, internals): every pair, or the first few.
-        self.dataset = (
-            select_pairs(self.training_set, range(min(SHOWN_PAIRS, pairs))) if self.minibatches else self.training_set
-        )
-        # Held-out pairs, in the training strings' vocabulary; None when the config has none.
-        self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
-        self.model = build_model(config, len(self.dataset.vocab))
+        self._prepare()
         self.optimizer = build_optimizer(config, self.model)
         self.history: list[EpochRecord] = []
         self.detailed_epochs: list[int] = []  # epochs whose probabilities and weights are kept
@@ -150,14 +154,30 @@ class Trainer:
         self.best_epoch: int | None = None
         self.best_test_loss = math.inf
         self.train_seconds = 0.0  # CPU seconds of the training thread (see `playground.run.budget`)
+        # The latest `INTERNALS_KEPT` epochs' internals, oldest first. A plain dict, not an lru_cache of a bound
+        # method: that would be a reference cycle, and a dropped run's tensors would wait for the collector.
+        self.internals_kept: dict[int, Internals] = {}
+
+    def _prepare(self) -> None:
+        """The checked data, the shown pairs, the held-out pairs and the seeded model."""
+        config, limits = self.config, self.limits
+        # Every training pair; in mini-batches the views see only the first `SHOWN_PAIRS` of them (`dataset`).
+        self.training_set = check_config(config, limits)
+        self.minibatches = in_minibatches(config, self.training_set.batch_size)
+        shown = (
+            select_pairs(self.training_set, shown_rows(self.training_set.batch_size))
+            if self.minibatches
+            else self.training_set
+        )
+        self.dataset = shown  # what every view draws: predictions, probabilities, internals
+        # Held-out pairs, in the training strings' vocabulary; None when the config has none.
+        self.test_dataset = build_test_dataset(config, self.dataset.vocab, limits)
+        self.model = build_model(config, len(self.dataset.vocab))
         self._inputs = self.dataset.source_indices
         # Only a batch of pairs of different lengths is packed (see `model`): one length stays the lessons' path.
         self._lengths = torch.tensor(self.dataset.lengths) if self.dataset.padded else None
         test = self.test_dataset
         self._test_lengths = torch.tensor(test.lengths) if test is not None and test.padded else None
-        # The latest `INTERNALS_KEPT` epochs' internals, oldest first. A plain dict, not an lru_cache of a bound
-        # method: that would be a reference cycle, and a dropped run's tensors would wait for the collector.
-        self.internals_kept: dict[int, Internals] = {}
 
     @property
     def epoch(self) -> int:
@@ -258,7 +278,7 @@ class Trainer:
                 f"{self.limits.max_train_seconds:g} s of training time (a cap set by the host)."
             )
         started = time.thread_time()
-        record = self._minibatch_epoch() if self.minibatches else self._one_batch_epoch()
+        record = self._train_one_epoch()
         self.history.append(record)
         self.detailed_epochs.append(record.epoch)
         if self.solved_epoch is None and record.solved(self.dataset.targets):
@@ -269,6 +289,9 @@ class Trainer:
             self._thin_history()
         self.train_seconds += time.thread_time() - started
         return record
+
+    def _train_one_epoch(self) -> EpochRecord:
+        return self._minibatch_epoch() if self.minibatches else self._one_batch_epoch()
 
     def _one_batch_epoch(self) -> EpochRecord:
         """Every pair in one forward/backward/update, as the lessons do; the record holds that forward
@@ -400,7 +423,9 @@ class Trainer:
                 break
             self._stride *= 2
         for epoch in dropped:
-            self.history[epoch - 1] = replace(self.history[epoch - 1], probabilities=None, parameters=None)
+            self.history[epoch - 1] = replace(
+                self.history[epoch - 1], probabilities=None, parameters=None, attention=None
+            )
         self.detailed_epochs = [e for e in self.detailed_epochs if e not in dropped]
         self.internals_kept.clear()
 

@@ -25,6 +25,9 @@ from streamlit.runtime.state.query_params import (
     CLIENT_STATE_QUERY_STRING_MAX_LENGTH,
 )
 
+from playground import RunConfig
+from playground.run.settings import SETTINGS
+from playground.run.trainer import SEQ2SEQ_NOT_ON_PAGES
 from playground.url_state import (
     CLASSROOM_PARAMS,
     classroom_from_params,
@@ -65,19 +68,30 @@ def restore_config_from_url() -> None:
         ignored = [ignored_link_notice(value) for value in params.pop(IGNORED_LINK_PARAM, [])[-1:]]
         URL_LINK_PAGE_PARAMS.set({name: values[-1] for name, values in params.items() if name in PAGE_PARAMS})
         state = config_from_params(params, page_params=PAGE_PARAMS | CLASSROOM_PARAMS | CLASS_PARAMS)
+        config, off_pages = on_pages_only(state.config)
         classroom, classroom_notices = classroom_from_params(params)  # a teacher's locks and note
         CLASSROOM_LINK.set(classroom)
         # A link names its data file but cannot hold it: the session's config names no file until the
         # learner uploads it, and the link's notices say which one (`link_asks_for_file`).
         left_out = data_left_out(state.config) if state.has_settings and state.config.data_file else None
         if state.has_settings:
-            set_config(state.config.with_changes(data_file="") if left_out else state.config)
+            set_config(config.with_changes(data_file="") if left_out else config)
             URL_ASKED_FILE.set(state.config.data_file if left_out else "")
-        notices = (*ignored, *state.notices, *classroom_notices, *([left_out] if left_out else []))
+        notices = (*ignored, *state.notices, *off_pages, *classroom_notices, *([left_out] if left_out else []))
         if notices:
             URL_NOTICES.set((get_config(), notices))
     URL_PAGE_PARAMS.set({})
     show_url_notices()
+
+
+def on_pages_only(config: RunConfig) -> tuple[RunConfig, tuple[str, ...]]:
+    """``config`` as the pages can show it: settings with no widget yet (the encoder–decoder's,
+    `Setting.on_pages`) back to their defaults, and the sentence saying so when one was not."""
+    defaults = RunConfig()
+    off_pages = {setting.field: getattr(defaults, setting.field) for setting in SETTINGS if not setting.on_pages}
+    if all(getattr(config, field) == value for field, value in off_pages.items()):
+        return config, ()
+    return config.with_changes(**off_pages), (SEQ2SEQ_NOT_ON_PAGES,)
 
 
 def link_asks_for_file() -> str:

@@ -19,7 +19,7 @@ from playground.lessons.presets import PRESETS
 from playground.nn.text import split_characters
 from playground.run.limits import LIMITS
 from playground.run.setting_type import Section, Setting
-from playground.run.settings import PRESET_CONTROL, SETTINGS
+from playground.run.settings import PAGE_SETTINGS, PRESET_CONTROL
 from ui.core.classroom_link import control_state
 from ui.core.markdown import escape_markdown
 from ui.core.session import change_experiment
@@ -82,14 +82,15 @@ def _whole_number(setting: Setting, text: str) -> int:
 
 def fill_widgets(config: RunConfig) -> None:
     """Write every control's value from ``config`` (before the widgets are drawn)."""
-    for setting in SETTINGS:
+    for setting in PAGE_SETTINGS:
         st.session_state[key(setting)] = to_widget(setting, getattr(config, setting.field))
 
 
 def config_from_widgets() -> RunConfig:
-    """The config the controls currently describe; `PlaygroundError` if a value is no number."""
+    """The config the controls currently describe (a setting with no widget, `Setting.on_pages`, keeps its
+    default); `PlaygroundError` if a value is no number."""
     values = {}
-    for setting in SETTINGS:
+    for setting in PAGE_SETTINGS:
         try:
             values[setting.field] = from_widget(setting, st.session_state[key(setting)])
         except PlaygroundError:
@@ -113,7 +114,7 @@ def _apply_preset() -> None:
 def ensure_widgets(config: RunConfig) -> None:
     """Seed the controls from ``config`` on a first visit, after another page was shown (which
     makes Streamlit forget this page's widget values) or after another page loaded an experiment."""
-    if CONFIG_LOADED.take() or any(key(setting) not in st.session_state for setting in SETTINGS):
+    if CONFIG_LOADED.take() or any(key(setting) not in st.session_state for setting in PAGE_SETTINGS):
         fill_widgets(config)
 
 
@@ -197,7 +198,7 @@ def _preset_picker(disabled: bool) -> None:
 
 def _widget_values() -> dict[str, Any]:
     """Every setting's current widget value, by field: what `Setting.unused` looks at."""
-    return {setting.field: st.session_state.get(key(setting)) for setting in SETTINGS}
+    return {setting.field: st.session_state.get(key(setting)) for setting in PAGE_SETTINGS}
 
 
 def _draw(setting: Setting, container: Any, values: dict[str, Any]) -> None:
@@ -244,7 +245,7 @@ def _draw_section(section: Section, skipped: tuple[str, ...] = ()) -> None:
     """The section's settings in table order; consecutive ones sharing a ``row`` side by side; the
     ``skipped`` ones (and those of `OWN_DATA_FIELDS`) not drawn, their values kept."""
     values = _widget_values()
-    settings = [setting for setting in SETTINGS if setting.section == section]
+    settings = [setting for setting in PAGE_SETTINGS if setting.section == section]
     drawn = []
     for setting in settings:
         if control_state(setting.url) == "hidden" or setting.field in (*OWN_DATA_FIELDS, *skipped):
