@@ -12,6 +12,7 @@
     python -m playground sample --text-file story.txt --batch-size 32 --cell gru --hidden-size 64 --prime The
     python -m playground train --pairs-file words.csv --batch-size 16
     python -m playground train --architecture seq2seq --attention dot --source cat --target chat
+    python -m playground sample --architecture seq2seq --attention dot --source cat --target chat --prime cat
 
 ``--architecture seq2seq`` trains the encoder–decoder (`playground.run.seq2seq_trainer`): each line shows
 every pair's decoded string, of its own length, and a run whose strings are all right ends with
@@ -31,7 +32,11 @@ evidence, then PASS or FAIL (exit status 0 or 1).
 writes after it (`playground.run.sampling`): ``--prime``, ``--length`` (a generated task's length is
 ``--task-length`` there), ``--temperature``, ``--top-k`` and ``--sample-seed``, which seeds the draws
 and defaults to ``--seed`` (so ``--seed 1`` sets the training's and the draws' seed).
-``export`` with ``--sample-prime`` (``--sample-length`` ...) adds the same writing to the script.
+With ``--architecture seq2seq`` the prime is a source: the encoder reads it, and the decoder writes
+from ⟨s⟩, drawing each character the same way, until it draws ⟨/s⟩ or has written ``--length``
+characters; only what the decoder writes is printed (`playground.run.seq2seq_sampling`).
+``export`` with ``--sample-prime`` (``--sample-length`` ...) adds the same writing to the script
+(a next-character model's only).
 
 ``--text-file FILE`` (a .txt, for a next-character model: the task is next-char unless ``--task`` says
 otherwise) and ``--pairs-file FILE`` (a .csv or .tsv of source,target rows) on ``train``, ``sample`` and
@@ -78,6 +83,7 @@ from playground.run.errors import PlaygroundError, TrainingDiverged
 from playground.run.generalisation import generalisation
 from playground.run.limits import check_limits
 from playground.run.sampling import SampleSettings, check_sample, sample
+from playground.run.seq2seq_sampling import check_seq2seq_sample, sample_seq2seq
 from playground.run.seq2seq_trainer import trainer_for
 from playground.run.setting_type import Setting
 from playground.run.settings import SETTING_BY_FIELD, in_config_order
@@ -171,7 +177,12 @@ def _add_sample_flags(parser: argparse.ArgumentParser, prefix: str) -> None:
     ``--sample-prime`` ... for ``export``; ``--sample-seed`` in both, the config's ``--seed`` if not given."""
     group = parser.add_argument_group("writing (after training)")
     defaults = SampleSettings("")
-    group.add_argument(f"--{prefix}prime", dest="sample_prime", metavar="TEXT", help="what the network reads first")
+    group.add_argument(
+        f"--{prefix}prime",
+        dest="sample_prime",
+        metavar="TEXT",
+        help="what the network reads first (an encoder–decoder: the source its decoder writes for)",
+    )
     group.add_argument(
         f"--{prefix}length",
         dest="sample_length",
@@ -303,7 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_files(export)
     _add_sample_flags(export, "sample-")
     sample = commands.add_parser(
-        "sample", help="train, then print what the network writes after --prime", argument_default=argparse.SUPPRESS
+        "sample",
+        help="train, then print what the network writes after --prime (an encoder–decoder: for the source --prime)",
+        argument_default=argparse.SUPPRESS,
     )
     _add_settings(sample, task_length="--task-length")
     _add_data_files(sample)
@@ -450,17 +463,18 @@ def _sample(args: argparse.Namespace) -> int:
     writing = _sample_settings(args, config)
     if writing is None:
         raise PlaygroundError("Give --prime TEXT: the characters the network reads before it writes.")
-    if config.architecture != "aligned":
-        raise PlaygroundError(
-            "sample writes with a next-character model; the encoder–decoder translates a source into a target: "
-            "use train (or leave out --architecture seq2seq)."
-        )
-    trainer = Trainer(config)
-    check_sample(config, trainer.dataset.vocab, writing, trainer.limits)  # before training, not after
+    trainer = trainer_for(config)
+    if config.architecture == "seq2seq":  # the prime is a source; the decoder writes its translation
+        check_seq2seq_sample(trainer, writing, trainer.limits)  # before training, not after
+    else:
+        check_sample(config, trainer.dataset.vocab, writing, trainer.limits)
     trainer.train()
     for line in summary_lines(trainer):
         print(line, file=sys.stderr)
-    _write(writing.prime + sample(trainer, writing).text + "\n")
+    if config.architecture == "seq2seq":
+        _write(sample_seq2seq(trainer, writing).text + "\n")
+    else:
+        _write(writing.prime + sample(trainer, writing).text + "\n")
     return 0
 
 

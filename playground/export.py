@@ -506,8 +506,8 @@ def export_script(config: RunConfig, writing: SampleSettings | None = None) -> s
     if config.architecture == "seq2seq":
         if writing is not None:
             raise PlaygroundError(
-                "The encoder–decoder translates a source into a target; writing after a prime is the "
-                "next-character model's: leave out --sample-prime."
+                "The encoder–decoder's exported script trains and decodes but does not sample yet; "
+                "python -m playground sample --architecture seq2seq --prime SOURCE does: leave out --sample-prime."
             )
         return seq2seq_script(config)
     dataset = check_config(config)

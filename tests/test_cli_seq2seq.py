@@ -1,12 +1,17 @@
 """`python -m playground train --architecture seq2seq`: one decoded string per pair per epoch, the
-numbers of `Seq2SeqTrainer` for the same config, and "Solved at epoch N" at the end."""
+numbers of `Seq2SeqTrainer` for the same config, and "Solved at epoch N" at the end; ``sample``
+prints what the decoder writes for the source ``--prime``."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
+
 from playground import RunConfig
 from playground.cli import main
+from playground.run.sampling import SampleSettings
+from playground.run.seq2seq_sampling import sample_seq2seq
 from playground.run.seq2seq_trainer import Seq2SeqTrainer
 
 ARGV = ["train", "--architecture", "seq2seq", "--attention", "dot", "--source", "cat", "--target", "chat"]
@@ -43,11 +48,26 @@ def test_bad_input_is_one_line_and_status_2(capsys):
         ([*ARGV[:3], "--source", "cat", "--target", ""], "The target string is empty"),
         (["train", "--attention", "additive", "--source", "cat", "--target", "dog"], "only the encoder–decoder"),
         ([*ARGV, "--teacher-forcing", "1.5"], "between 0 and 1; got 1.5"),
-        (["sample", "--architecture", "seq2seq", "--prime", "c", "--source", "cat", "--target", "chat"], "translates"),
+        (["sample", *ARGV[1:], "--prime", "cab"], "the network never saw it in training"),
+        (["sample", *ARGV[1:], "--prime", "c⟨s⟩"], "decoder's start marker"),
     ]:
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1 and sentence in err, err
+
+
+def test_sample_prints_what_the_decoder_writes_for_the_source_prime(capsys):
+    argv = ["sample", *ARGV[1:], "--epochs", "8", "--prime", "cat", "--temperature", "0.8", "--seed", "1"]
+    assert main(argv) == 0
+    out, err = capsys.readouterr()
+    config = RunConfig(sources=("cat",), targets=("chat",), architecture="seq2seq", attention="dot", epochs=8, seed=1)
+    trainer = Seq2SeqTrainer(config)
+    trainer.train()
+    written = sample_seq2seq(trainer, SampleSettings("cat", temperature=0.8, seed=1))
+    assert out == written.text + "\n" and err.startswith("Solved at epoch ")
+    with pytest.raises(SystemExit):
+        main(["sample", "--help"])
+    assert "(an encoder–decoder: the source its decoder writes for)" in " ".join(capsys.readouterr().out.split())
 
 
 def test_a_pairs_file_of_different_lengths_trains_the_encoder_decoder_only(capsys, tmp_path):

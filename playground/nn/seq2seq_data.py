@@ -67,7 +67,7 @@ class Seq2SeqDataset:
         return "".join((*self.vocab.chars, START, END)[index] for index in indices)
 
 
-def _check_no_marker(text: str, what: str) -> None:
+def check_no_marker(text: str, what: str) -> None:
     for marker in (START, END):
         if marker in text:
             raise PlaygroundError(
@@ -86,7 +86,7 @@ def _checked_pairs(
     for number, (source, target) in enumerate(pairs, start=1):
         label = f" on line {number}" if len(pairs) > 1 else ""
         for text, kind, rows in ((source, "source", source_chars), (target, "target", target_chars)):
-            _check_no_marker(text, f"{what}{kind}{label}")
+            check_no_marker(text, f"{what}{kind}{label}")
             rows.append(tuple(check_string(text, f"{what}{kind} string{label}", limits)))
     return source_chars, target_chars
 

@@ -12,7 +12,8 @@ Which runs can write: any whose core reads forward in time only. For a next-char
 moved by one) this is its own text continued; a translate model (hello → ohlol) gets its own
 outputs as inputs, which it was never trained on: it still writes, a curiosity rather than a
 continuation. A bidirectional core reads each string from its end as well, which a text still
-being written does not have, so it is refused.
+being written does not have, so it is refused. An encoder–decoder reads the prime as a source and
+its decoder writes (`playground.run.seq2seq_sampling`, with the same `draw` and `written_step`).
 
 Which weights: the model as trained so far, or (``epoch``) as it was after that many epochs, from
 the weights the next epoch kept as it started (`model_after`): the Train page writes with the epoch
@@ -114,6 +115,22 @@ def draw(
     return torch.multinomial(distribution, 1, generator=generator)[0], distribution
 
 
+def written_step(
+    scores: torch.Tensor, chars: tuple[str, ...], settings: SampleSettings, generator: torch.Generator
+) -> tuple[torch.Tensor, WrittenStep]:
+    """One step's character drawn from its ``scores`` (`draw`), and the step as shown: the character
+    (``chars[index]``) and the `LIKELIEST_SHOWN` likeliest, with their chances."""
+    probabilities = torch.softmax(scores, dim=-1)
+    top = torch.topk(probabilities, min(LIKELIEST_SHOWN, len(chars)))
+    # NaN or infinite scores make every probability NaN (read here from the likeliest, at no cost)
+    if math.isnan(top.values[0].item()):
+        raise PlaygroundError("The network's scores are not finite numbers, so it cannot write; train it again.")
+    index, distribution = draw(scores, settings.temperature, settings.top_k, generator)
+    candidates = zip(top.indices.tolist(), top.values.tolist(), distribution[top.indices].tolist())
+    likeliest = tuple(Candidate(chars[i], p, drawn) for i, p, drawn in candidates)
+    return index, WrittenStep(chars[index.item()], likeliest)
+
+
 def _listed(chars: list[str], shown: int = UNSEEN_NAMED) -> str:
     """The first ``shown`` characters quoted, and how many more."""
     listed = ", ".join(quoted(char) for char in chars[:shown])
@@ -124,15 +141,9 @@ def _whole_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings, limits: Limits = LIMITS) -> list[int]:
-    """Every check a sample of a run of ``config`` (trained on ``vocab``) must pass, with a sentence
-    for each; returns the prime's indices. The exported script is checked before any training."""
+def check_writing(settings: SampleSettings, limits: Limits = LIMITS) -> None:
+    """The checks of how much and how randomly to write, with a sentence for each: any run's sample."""
     cap = limits.max_sample_length
-    if config.bidirectional:
-        raise PlaygroundError(
-            "A bidirectional network reads each string from its end too, which a text still being written "
-            "does not have; train it with bidirectional off to let it write."
-        )
     if not _whole_number(settings.length) or not 1 <= settings.length <= cap:
         raise PlaygroundError(
             f"The length to write must be a whole number from 1 to {cap} (a cap set by the host); "
@@ -151,6 +162,12 @@ def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings,
         raise PlaygroundError(f"Top-k must be a whole number, 0 to draw among all characters; got {settings.top_k}.")
     if not _whole_number(settings.seed) or not 0 <= settings.seed < 2**63:
         raise PlaygroundError(f"The sample's seed must be a whole number from 0 to 2^63 - 1; got {settings.seed}.")
+
+
+def check_prime(vocab: Vocabulary, settings: SampleSettings, limits: Limits = LIMITS) -> list[int]:
+    """The prime's indices in ``vocab``; a sentence for an empty or too long prime, or one with a
+    character the network never saw."""
+    cap = limits.max_sample_length
     prime = split_characters(settings.prime)
     if not prime:
         raise PlaygroundError("Type a prime, at least one character for the network to read before it writes.")
@@ -164,6 +181,18 @@ def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings,
             f"use its characters: {quoted(''.join(vocab.chars))}."
         )
     return vocab.encode(prime)
+
+
+def check_sample(config: RunConfig, vocab: Vocabulary, settings: SampleSettings, limits: Limits = LIMITS) -> list[int]:
+    """Every check a sample of a run of ``config`` (trained on ``vocab``) must pass, with a sentence
+    for each; returns the prime's indices. The exported script is checked before any training."""
+    if config.bidirectional:
+        raise PlaygroundError(
+            "A bidirectional network reads each string from its end too, which a text still being written "
+            "does not have; train it with bidirectional off to let it write."
+        )
+    check_writing(settings, limits)
+    return check_prime(vocab, settings, limits)
 
 
 def continues_its_text(config: RunConfig) -> bool:
@@ -214,17 +243,8 @@ def sample(trainer: Trainer, settings: SampleSettings, limits: Limits = LIMITS, 
             scores, features, state = model.run(torch.tensor([[index]]), state)
         for step in range(settings.length):
             scores, features = scores[0, -1], features[0, -1]
-            probabilities = torch.softmax(scores, dim=-1)
-            top = torch.topk(probabilities, min(LIKELIEST_SHOWN, len(chars)))
-            # NaN or infinite scores make every probability NaN (read here from the likeliest, at no cost)
-            if math.isnan(top.values[0].item()):
-                raise PlaygroundError(
-                    "The network's scores are not finite numbers, so it cannot write; train it again."
-                )
-            index, distribution = draw(scores, settings.temperature, settings.top_k, generator)
-            candidates = zip(top.indices.tolist(), top.values.tolist(), distribution[top.indices].tolist())
-            likeliest = tuple(Candidate(chars[i], p, drawn) for i, p, drawn in candidates)
-            steps.append(WrittenStep(chars[index.item()], likeliest))
+            index, written = written_step(scores, chars, settings, generator)
+            steps.append(written)
             hidden.append(features)
             if step + 1 < settings.length:
                 scores, features, state = model.run(index.view(1, 1), state)
