@@ -6,7 +6,10 @@ so a database made by any earlier version opens with its classes, students and r
 step is frozen once released: a change is a new step at the end, never an edit of an old one.
 
 Version 1: classes, their students, the students' runs. Version 2: ``students.last_seen``, when
-the student last had the app open, for the teacher to see who is idle.
+the student last had the app open, for the teacher to see who is idle. Version 3: what the teacher's
+dashboard reads without unpacking a model file, ``runs.losses`` (the run's loss curve, thinned, as JSON
+``[[epoch, loss], …]``) and ``runs.solved_epoch``, and ``classes.closed_at``, when the teacher closed the
+class (its data is deleted a retention period later).
 """
 
 from __future__ import annotations
@@ -88,13 +91,22 @@ def _add_last_seen(connection: Connection) -> None:
     connection.execute(text("UPDATE students SET last_seen = joined_at"))
 
 
+def _add_dashboard_columns(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE runs ADD COLUMN losses TEXT"))  # runs saved before: no curve until saved again
+    connection.execute(text("ALTER TABLE runs ADD COLUMN solved_epoch INTEGER"))
+    connection.execute(text("ALTER TABLE classes ADD COLUMN closed_at DOUBLE PRECISION"))
+
+
 # Step n brings a database from version n - 1 to version n.
-STEPS: tuple[Callable[[Connection], None], ...] = (_create_v1, _add_last_seen)
+STEPS: tuple[Callable[[Connection], None], ...] = (_create_v1, _add_last_seen, _add_dashboard_columns)
 LATEST = len(STEPS)
 
 metadata = MetaData()
 schema_version, classes, students, runs = _tables_v1(metadata)
 students.append_column(Column("last_seen", Float, nullable=True))  # version 2
+runs.append_column(Column("losses", Text, nullable=True))  # version 3
+runs.append_column(Column("solved_epoch", Integer, nullable=True))
+classes.append_column(Column("closed_at", Float, nullable=True))
 
 
 def database_version(connection: Connection) -> int:

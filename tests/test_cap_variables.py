@@ -45,6 +45,7 @@ CLI_CASES = [
     ("RNN_PLAYGROUND_MAX_STUDENTS_PER_CLASS", "1.5"),
     ("RNN_PLAYGROUND_MAX_RUNS_PER_STUDENT", "-1"),
     ("RNN_PLAYGROUND_MAX_CLASS_MEGABYTES", "inf"),
+    ("RNN_PLAYGROUND_RETENTION_DAYS", "0"),
 ]
 PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py"))
 
