@@ -34,14 +34,6 @@ EXPORT = "app_pages/export.py"
 TIMEOUT = 60
 
 
-@pytest.fixture
-def store_file(tmp_path, monkeypatch) -> Path:
-    """The app's class store: a SQLite file of the test's own, not made until something is stored."""
-    path = tmp_path / "classes.sqlite3"
-    monkeypatch.setenv(DATABASE_URL_VARIABLE, f"sqlite:///{path}")
-    return path
-
-
 def start_class(name: str = "Year 10 <b>Tuesday</b>") -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page(EXPORT).run()

@@ -24,7 +24,7 @@ from playground import PlaygroundError
 from playground.lessons.challenges import CHALLENGES
 from playground.nn.text import quoted
 from playground.url_state import ClassroomLink
-from store.classes import ClassRoom, find_class, find_student, join_class, mark_seen, teacher_class
+from store.classes import ClassRoom, closed_sentence, find_class, find_student, join_class, mark_seen, teacher_class
 from store.database import shared_database
 from store.runs import latest_run
 from ui.core.budgets import make_room
@@ -107,6 +107,9 @@ def enter_class() -> None:
                 f"There is no class with the code {quoted(code, 20)}; check the link with your teacher. "
                 "Nothing you do here is stored."
             )
+            return
+        if room.closed:
+            CLASS_PROBLEM.set(closed_sentence(room.name) + " Nothing you do here is stored.")
             return
         if token is not None:
             try:

@@ -33,6 +33,7 @@ from ui.core.state import (
     CLASS_ROOM,
     CLASS_STUDENT,
     CLASS_TEACHER_TOKEN,
+    DASHBOARD_PAGE,
     URL_PAGE_PATH,
 )
 
@@ -152,6 +153,7 @@ def teacher_view(room: ClassRoom, token: str) -> None:
             help="The old teacher link stops working.",
             icon=":material/key:",
         )
+    st.page_link(DASHBOARD_PAGE, label="Open the class dashboard", icon=":material/dashboard:")
     students_table(room)
 
 

@@ -1,0 +1,8 @@
+"""What the Class dashboard keeps in a session: the action waiting for the teacher's confirmation."""
+
+from __future__ import annotations
+
+from ui.core.state import SessionKey
+
+# ("remove", student id) or ("close", class id): the teacher pressed the first button, not yet the second.
+DASHBOARD_CONFIRM: SessionKey[tuple[str, int] | None] = SessionKey("dashboard_confirm", None)

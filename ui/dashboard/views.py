@@ -1,0 +1,158 @@
+"""The Class dashboard: the teacher's class, live, and what only its teacher may do to it.
+
+The page opens only for a session holding its class's teacher token, checked against the store on
+every run (`store.classes.teacher_class`): a wrong token, another class's, a renewed one or a closed
+class gets one sentence and nothing of the class. The live part is a fragment that reruns every
+`REFRESH_SECONDS` and reads the class in one transaction (`store.runs.class_runs`: students, and their
+latest runs' settings, epoch and loss curve, never the model files). Removing a student and closing the
+class each take a second, confirming click.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from charts.class_losses import StudentCurve, class_loss_figure
+from playground import PlaygroundError
+from playground.lessons.challenges import CHALLENGES
+from playground.run.limits import LIMITS
+from store.classes import ClassRoom, close_class, remove_student, teacher_class
+from store.database import shared_database
+from store.runs import MemberRun, class_runs
+from ui.core.class_member import STORE_DOWN
+from ui.core.markdown import escape_markdown
+from ui.core.script_turns import SCRIPT_TURNS, taking_timed_turns
+from ui.core.state import CLASS_ROOM, CLASS_TEACHER_TOKEN
+from ui.dashboard.state import DASHBOARD_CONFIRM
+from ui.dashboard.table import csv_text, table_rows
+
+REFRESH_SECONDS = 5
+NOT_TEACHER = (
+    "The class dashboard opens from a teacher link: start a class on Share & export, or open the teacher "
+    "link you copied when you started it."
+)
+REMOVE_PICKER = "dashboard_remove_student"
+
+logger = logging.getLogger(__name__)
+
+
+def teacher_room() -> ClassRoom | None:
+    """The session's class if it holds that class's valid teacher token; else a sentence, and None."""
+    room, token = CLASS_ROOM.get(), CLASS_TEACHER_TOKEN.get()
+    if room is None or token is None:
+        st.info(NOT_TEACHER, icon=":material/lock:")
+        return None
+    try:
+        with SCRIPT_TURNS.outside():
+            return teacher_class(shared_database(), room.code, token)
+    except PlaygroundError as error:  # a wrong or renewed token, or a closed class
+        st.warning(escape_markdown(str(error)), icon=":material/lock:")
+    except SQLAlchemyError:
+        logger.exception("checking a teacher token failed")
+        st.warning(STORE_DOWN)
+    return None
+
+
+def dashboard() -> None:
+    """The class's name and challenges, then its live view."""
+    room = teacher_room()
+    if room is None:
+        return
+    st.subheader(escape_markdown(room.name))
+    if room.challenges:
+        st.caption("Challenges: " + ", ".join(escape_markdown(CHALLENGES[name].title) for name in room.challenges))
+    live_class()
+
+
+@st.fragment(run_every=REFRESH_SECONDS)
+@taking_timed_turns  # a timed rerun does not pass through app.py, which takes the turn for full runs
+def live_class() -> None:
+    """The table, the loss overlay, the CSV file and the teacher's actions, read afresh every few seconds."""
+    room = teacher_room()  # the class may have been closed, or the token renewed, since the page opened
+    if room is None:
+        return
+    try:
+        with SCRIPT_TURNS.outside():
+            members = class_runs(shared_database(), room)
+    except SQLAlchemyError:
+        logger.exception("reading a class failed")
+        st.warning(STORE_DOWN)
+        return
+    if not members:
+        st.caption("No student has joined yet: share the student link from Share & export.")
+    else:
+        rows = table_rows(members, time.time())
+        st.dataframe(pd.DataFrame(rows).astype({"Epoch": "Int64"}), hide_index=True)  # whole epochs, some empty
+        st.download_button(
+            "Download the table (CSV)",
+            csv_text(rows),
+            file_name=f"class_{room.code}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+        curves = [StudentCurve(m.student.name, m.curve, m.solved_epoch) for m in members if m.curve]
+        if curves:
+            st.plotly_chart(class_loss_figure(curves), config={"displaylogo": False})
+        else:
+            st.caption("The loss curves appear here once students have trained.")
+    st.divider()
+    teacher_actions(room, members)
+
+
+def teacher_actions(room: ClassRoom, members: list[MemberRun]) -> None:
+    """Remove a student, close the class: each asks for a second click."""
+    confirm = DASHBOARD_CONFIRM.get()
+    left, right = st.columns(2)
+    with left:
+        names = {member.student.id: member.student.name for member in members}
+        if confirm is not None and confirm[0] == "remove" and confirm[1] in names:
+            st.warning(
+                f"Remove {escape_markdown(names[confirm[1]])} from the class? Their saved runs are deleted.",
+                icon=":material/person_remove:",
+            )
+            st.button("Yes, remove", key="dashboard_remove_yes", on_click=_remove, args=(room, confirm[1]))
+            st.button("Cancel", key="dashboard_remove_cancel", on_click=DASHBOARD_CONFIRM.clear)
+        elif names:
+            picked = st.selectbox("Remove a student", list(names), format_func=names.get, key=REMOVE_PICKER)
+            st.button("Remove…", key="dashboard_remove", on_click=DASHBOARD_CONFIRM.set, args=(("remove", picked),))
+    with right:
+        if confirm == ("close", room.id):
+            st.warning(
+                "Close the class? Its links stop working at once, nothing more is saved, and its students and "
+                f"runs are deleted after {LIMITS.retention_days:g} days (RNN_PLAYGROUND_RETENTION_DAYS).",
+                icon=":material/lock:",
+            )
+            st.button("Yes, close the class", key="dashboard_close_yes", on_click=_close, args=(room,))
+            st.button("Cancel", key="dashboard_close_cancel", on_click=DASHBOARD_CONFIRM.clear)
+        else:
+            st.button(
+                "Close the class…",
+                key="dashboard_close",
+                on_click=DASHBOARD_CONFIRM.set,
+                args=(("close", room.id),),
+                icon=":material/lock:",
+            )
+
+
+def _remove(room: ClassRoom, student_id: int) -> None:
+    DASHBOARD_CONFIRM.clear()
+    try:
+        remove_student(shared_database(), room, student_id)
+    except SQLAlchemyError:
+        logger.exception("removing a student failed")
+        st.toast(STORE_DOWN)
+
+
+def _close(room: ClassRoom) -> None:
+    DASHBOARD_CONFIRM.clear()
+    try:
+        close_class(shared_database(), room)
+    except SQLAlchemyError:
+        logger.exception("closing a class failed")
+        st.toast(STORE_DOWN)
