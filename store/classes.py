@@ -171,15 +171,14 @@ def renew_teacher_token(engine: Engine, code: str, token: str) -> str:
     return fresh
 
 
-def lock_class(connection: Connection, class_id: int) -> None:
+def lock_class(connection: Connection, class_id: int) -> ClassRoom:
     """Hold the class's row until the transaction ends, so that two students joining (or saving) at once
     are checked against the class's caps one after the other (SQLite's BEGIN IMMEDIATE already does);
-    a closed (or deleted) class refuses with a sentence."""
-    row = connection.execute(
-        select(classes.c.name, classes.c.closed_at).where(classes.c.id == class_id).with_for_update()
-    ).one_or_none()
+    the class, or a sentence if it is closed (or deleted)."""
+    row = connection.execute(select(classes).where(classes.c.id == class_id).with_for_update()).one_or_none()
     if row is None or row.closed_at is not None:
         raise PlaygroundError(closed_sentence(row.name if row is not None else "you are in"))
+    return _class_of(row)
 
 
 def join_class(engine: Engine, room: ClassRoom, name: str, limits: Limits = LIMITS) -> tuple[Student, str]:

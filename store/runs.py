@@ -14,16 +14,19 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine, Row, delete, func, select, update
 
+from playground.lessons.challenges import Evidence
 from playground.run.checkpoint import Replay, load_checkpoint, save_checkpoint
 from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
 from playground.run.trainer import Trainer
 from store.classes import ClassRoom, Student, lock_class, student_of
+from store.results import class_results, keep_results
 from store.schema import runs, students
 
 CURVE_POINTS = 200  # a student's curve in the class overlay: enough for its shape, small to read every few seconds
@@ -71,7 +74,8 @@ def save_run(
 
     A new run beyond `Limits.max_runs_per_student` drops the student's oldest; a run that would take
     the class past `Limits.max_class_megabytes` is refused with a sentence. Saving marks the student
-    as seen (the teacher's notion of idle reads it).
+    as seen (the teacher's notion of idle reads it) and grades the run against the class's challenges
+    (`store.results`).
     """
     if trainer.epoch < 1:
         raise PlaygroundError("A run is saved once it has trained at least one epoch.")
@@ -86,7 +90,7 @@ def save_run(
         "solved_epoch": trainer.solved_epoch,
     }
     with engine.begin() as connection:
-        lock_class(connection, student.class_id)
+        room = lock_class(connection, student.class_id)
         connection.execute(update(students).where(students.c.id == student.id).values(last_seen=values["saved_at"]))
         mine = runs.c.student_id == student.id
         if (
@@ -103,12 +107,13 @@ def save_run(
             )
         if run_id is not None:
             connection.execute(update(runs).where(runs.c.id == run_id, mine).values(**values))
-            return run_id
-        run_id = connection.execute(
-            runs.insert().values(student_id=student.id, **values).returning(runs.c.id)
-        ).scalar_one()
-        kept = select(runs.c.id).where(mine).order_by(runs.c.id.desc()).limit(limits.max_runs_per_student)
-        connection.execute(delete(runs).where(mine, runs.c.id.not_in(kept.scalar_subquery())))
+        else:
+            run_id = connection.execute(
+                runs.insert().values(student_id=student.id, **values).returning(runs.c.id)
+            ).scalar_one()
+            kept = select(runs.c.id).where(mine).order_by(runs.c.id.desc()).limit(limits.max_runs_per_student)
+            connection.execute(delete(runs).where(mine, runs.c.id.not_in(kept.scalar_subquery())))
+        keep_results(connection, student.id, run_id, trainer, room.challenges)
         return run_id
 
 
@@ -149,6 +154,7 @@ class MemberRun:
     run_id: int | None = None
     curve: tuple[tuple[int, float], ...] = ()
     solved_epoch: int | None = None
+    passed: Mapping[str, Evidence] = field(default_factory=dict)  # challenge -> the stored evidence
 
     @property
     def loss(self) -> float | None:
@@ -157,7 +163,8 @@ class MemberRun:
 
 
 def class_runs(engine: Engine, room: ClassRoom) -> list[MemberRun]:
-    """Every student of the class in the order they joined, with their latest run (its model file not read)."""
+    """Every student of the class in the order they joined, with their latest run (its model file not read)
+    and the challenges they passed: one transaction."""
     with engine.begin() as connection:
         members = connection.execute(
             select(students).where(students.c.class_id == room.id).order_by(students.c.id)
@@ -176,15 +183,17 @@ def class_runs(engine: Engine, room: ClassRoom) -> list[MemberRun]:
             .where(students.c.class_id == room.id)
             .order_by(runs.c.saved_at, runs.c.id)
         ).all()
+        passed = class_results(connection, [row.id for row in members])
     latest = {row.student_id: row for row in saved}  # the last of each student's wins
-    return [_member_run(row, latest.get(row.id)) for row in members]
+    return [_member_run(row, latest.get(row.id), passed.get(row.id, {})) for row in members]
 
 
-def _member_run(member: Row, run: Row | None) -> MemberRun:
+def _member_run(member: Row, run: Row | None, passed: Mapping[str, Evidence]) -> MemberRun:
     if run is None:
-        return MemberRun(student=student_of(member), config=None, epoch=None, saved_at=None)
+        return MemberRun(student=student_of(member), config=None, epoch=None, saved_at=None, passed=passed)
     return MemberRun(
         student=student_of(member),
+        passed=passed,
         config=RunConfig.from_dict(json.loads(run.config)),
         epoch=run.epoch,
         saved_at=run.saved_at,

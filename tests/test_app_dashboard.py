@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import time
 
@@ -15,10 +16,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
+from playground.lessons.challenges import CHALLENGES, progress_to_json
 from store.classes import find_class
 from store.database import DATABASE_URL_VARIABLE, open_database
 from store.runs import class_runs
 from test_app_class import APP, TIMEOUT, join, start_class
+from ui.challenges.board import load_button_key
+from ui.challenges.state import CHALLENGE_PROGRESS
 from ui.core.markdown import escape_markdown
 from ui.core.state import CLASS_ROOM, CLASS_STUDENT, CLASS_TEACHER_TOKEN, DASHBOARD_PAGE, TRAIN_LIVE
 from ui.dashboard.table import csv_text, table_rows
@@ -173,3 +177,25 @@ def test_closing_the_class_closes_its_student_link(store_file):
     with pytest.raises(KeyError):
         late.text_input(key="class_join_name")  # no join form
     assert late.button(key="train_train_button")
+
+
+def test_a_passing_run_shows_as_passed_and_an_uploaded_progress_file_stores_nothing(store_file):
+    teacher = start_class(locked=())  # its challenge: gru-hello, on a GRU
+    room = CLASS_ROOM.get(teacher.session_state)
+    ana, bo = join(room.code, "Ana"), join(room.code, "Bo")
+    ana.switch_page("app_pages/challenges.py").run()
+    ana.button(key=load_button_key("gru-hello")).click().run()  # its GRU of two units
+    ana.switch_page("app_pages/train.py").run()
+    ana.selectbox(key="train_encoding").select("embedding").run()
+    ana.number_input(key="train_lr").set_value(0.1).run()
+    train(ana)
+    bo.switch_page("app_pages/challenges.py").run()
+    claim = json.loads(progress_to_json({}))
+    claim["passed"]["gru-hello"] = dict(epochs_trained=30, solved_epoch=3, accuracy=1.0, errors=0, parameters=9)
+    bo.file_uploader[0].set_value(("progress.json", json.dumps(claim).encode(), "application/json")).run()
+    assert set(CHALLENGE_PROGRESS.get(bo.session_state)) == {"gru-hello"}  # Bo's own session believes the file
+    open_dashboard(teacher)
+    frame = teacher.dataframe[0].value
+    title = CHALLENGES["gru-hello"].title
+    assert frame[title][0].startswith("passed: solved at epoch"), frame[title][0]
+    assert frame[title][1] == "not yet"

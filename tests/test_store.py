@@ -12,6 +12,7 @@ import torch
 from sqlalchemy import MetaData, create_engine, func, inspect, select, update
 
 from playground import PlaygroundError, RunConfig, Trainer
+from playground.lessons.challenges import CHALLENGES, check_run
 from playground.run.budget import train_within
 from playground.run.checkpoint import save_checkpoint
 from playground.run.limits import Limits
@@ -43,7 +44,7 @@ def trained(epochs: int = 4, **changes) -> Trainer:
 
 def test_a_new_database_is_at_the_latest_version_with_the_tables_the_code_reads(database):
     with database.connect() as connection:
-        assert database_version(connection) == LATEST == 3
+        assert database_version(connection) == LATEST == 4
         found = inspect(connection)
         for table in metadata.sorted_tables:
             assert {column["name"] for column in found.get_columns(table.name)} == set(table.columns.keys())
@@ -98,6 +99,7 @@ def test_a_version_2_database_keeps_its_data_and_its_runs_gain_a_curve_when_save
         connection.exec_driver_sql("ALTER TABLE runs DROP COLUMN losses")
         connection.exec_driver_sql("ALTER TABLE runs DROP COLUMN solved_epoch")
         connection.exec_driver_sql("ALTER TABLE classes DROP COLUMN closed_at")
+        connection.exec_driver_sql("DROP TABLE results")
     engine.dispose()
     old = create_engine(database_url)
     _, classes_v1, students_v1, _ = _tables_v1(MetaData())
@@ -378,6 +380,36 @@ def test_a_closed_class_opens_for_no_one_and_is_deleted_after_its_retention(data
     with database.connect() as connection:
         assert connection.execute(select(func.count()).select_from(metadata.tables["students"])).scalar_one() == 0
     assert find_class(database, other.code) == other  # an open class is kept however old
+
+
+def passed(database, room) -> dict[str, dict[str, object]]:
+    return {member.student.name: dict(member.passed) for member in class_runs(database, room)}
+
+
+def test_a_students_passing_run_stores_its_result_graded_from_the_run(database):
+    challenge = CHALLENGES["gru-hello"]
+    room, _ = create_class(database, "Year 10", challenges=["gru-hello"])
+    other, _ = create_class(database, "Year 11")  # no challenges: nothing graded
+    ana, _ = join_class(database, room, "Ana")
+    bo, _ = join_class(database, room, "Bo")
+    cy, _ = join_class(database, other, "Cy")
+    good = Trainer(challenge.start.with_changes(encoding="embedding", lr=0.1))
+    good.train(max_epochs=30)
+    verdict = check_run(challenge, good)
+    assert verdict.passed
+    failing = Trainer(challenge.start)
+    failing.train(max_epochs=30)
+    assert not check_run(challenge, failing).passed
+    save_run(database, ana, good)
+    save_run(database, bo, failing)
+    save_run(database, cy, good)
+    assert passed(database, room) == {"Ana": {"gru-hello": verdict.evidence}, "Bo": {}}
+    assert passed(database, other) == {"Cy": {}}
+    save_run(database, ana, failing)  # a later failing run keeps the pass
+    assert passed(database, room)["Ana"] == {"gru-hello": verdict.evidence}
+    remove_student(database, room, ana.id)
+    with database.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(metadata.tables["results"])).scalar_one() == 0
 
 
 def test_the_database_is_a_file_in_data_unless_the_setting_names_one():

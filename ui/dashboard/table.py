@@ -1,5 +1,5 @@
-"""The dashboard's table: one row per student, their current experiment and whether they are idle,
-as shown on the page and as the CSV file the teacher downloads (no Streamlit here)."""
+"""The dashboard's table: one row per student, the challenges they passed, their current experiment and
+whether they are idle, as shown on the page and as the CSV file the teacher downloads (no Streamlit here)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from playground.lessons.challenges import CHALLENGES, Evidence
 from playground.run.config import CELL_LABELS, RunConfig
 from store.runs import MemberRun
 
@@ -26,15 +27,26 @@ def strings(config: RunConfig) -> str:
     return " | ".join(f"{source} → {target}" for source, target in zip(config.sources, config.targets))
 
 
-def table_rows(members: Sequence[MemberRun], now: float) -> list[dict[str, object]]:
-    """Each student's name, last seen, idle or not, and their latest run's strings, network, epoch,
-    loss and solving epoch (empty before their first saved run)."""
+def passed_cell(evidence: Evidence | None) -> str:
+    """A challenge's cell: "not yet", or "passed" with the evidence the server graded."""
+    if evidence is None:
+        return "not yet"
+    solved = f"solved at epoch {evidence.solved_epoch}" if evidence.solved_epoch is not None else "not solved"
+    held_out = f", {evidence.held_out_accuracy:.0%} unseen" if evidence.held_out_accuracy is not None else ""
+    return f"passed: {solved}, {evidence.accuracy:.0%} right{held_out}, {evidence.parameters} parameters"
+
+
+def table_rows(members: Sequence[MemberRun], now: float, challenges: Sequence[str] = ()) -> list[dict[str, object]]:
+    """Each student's name, one column per challenge of the class (`passed_cell`), last seen, idle or
+    not, and their latest run's strings, network, epoch, loss and solving epoch (empty before their
+    first saved run)."""
     rows = []
     for member in members:
         config, idle = member.config, now - member.student.last_seen
         rows.append(
             {
                 "Student": member.student.name,
+                **{CHALLENGES[name].title: passed_cell(member.passed.get(name)) for name in challenges},
                 "Last seen": minutes_ago(idle),
                 "Idle": "idle" if idle >= IDLE_MINUTES * 60 else "",
                 "Strings": strings(config) if config else "",

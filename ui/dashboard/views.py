@@ -86,7 +86,7 @@ def live_class() -> None:
     if not members:
         st.caption("No student has joined yet: share the student link from Share & export.")
     else:
-        rows = table_rows(members, time.time())
+        rows = table_rows(members, time.time(), room.challenges)
         st.dataframe(pd.DataFrame(rows).astype({"Epoch": "Int64"}), hide_index=True)  # whole epochs, some empty
         st.download_button(
             "Download the table (CSV)",
