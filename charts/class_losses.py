@@ -1,9 +1,9 @@
 """The class overlay: every student's loss curve on one chart, for the teacher's dashboard.
 
 One thin line per student (their latest saved run, its curve thinned by the class store), named in
-its hover label, on a log loss axis so that a class whose students are orders of magnitude apart
-stays readable; the solving epoch of a solved run is a dot on its line. No legend: thirty names would
-bury the chart, and the table beside it names each student's numbers.
+its hover label and at its end, on a log loss axis so that a class whose students are orders of
+magnitude apart stays readable; the solving epoch of a solved run is a dot on its line. No legend:
+thirty names would bury the chart, and the table above it names each student's numbers.
 """
 
 from __future__ import annotations
@@ -46,6 +46,18 @@ def class_loss_figure(curves: Sequence[StudentCurve], height: int = 360, theme: 
                 line=dict(color=colour, width=1.2),
                 opacity=0.8,
                 hovertemplate=f"{name}<br>epoch %{{x}}<br>loss %{{y:.4f}}<extra></extra>",
+            )
+        )
+        data.append(  # the name at the line's end: no legend to match colours against
+            dict(
+                type="scatter",
+                x=epochs[-1:],
+                y=losses[-1:],
+                mode="text",
+                text=[name],
+                textposition="top left",
+                textfont=dict(color=colour, size=11),
+                hoverinfo="skip",
             )
         )
         solved = [loss for epoch, loss in curve.points if epoch == curve.solved_epoch]

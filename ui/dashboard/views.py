@@ -87,7 +87,13 @@ def live_class() -> None:
         st.caption("No student has joined yet: share the student link from Share & export.")
     else:
         rows = table_rows(members, time.time(), room.challenges)
-        st.dataframe(pd.DataFrame(rows).astype({"Epoch": "Int64"}), hide_index=True)  # whole epochs, some empty
+        frame = pd.DataFrame(rows).astype({"Epoch": "Int64"})  # whole epochs, empty before a first run
+        titles = [CHALLENGES[name].title for name in room.challenges]
+        st.markdown("**What each student is doing**")
+        st.dataframe(frame.drop(columns=titles), hide_index=True)
+        if titles:  # a table of their own: beside the experiments, they pushed them out of sight
+            st.markdown("**Challenges passed** (graded by the server from each saved run)")
+            st.dataframe(frame[["Student", *titles]], hide_index=True)
         st.download_button(
             "Download the table (CSV)",
             csv_text(rows),
@@ -113,10 +119,13 @@ def teacher_actions(room: ClassRoom, members: list[MemberRun]) -> None:
         names = {member.student.id: member.student.name for member in members}
         if confirm is not None and confirm[0] == "remove" and confirm[1] in names:
             st.warning(
-                f"Remove {escape_markdown(names[confirm[1]])} from the class? Their saved runs are deleted.",
+                f"Remove {escape_markdown(names[confirm[1]])} from the class? "
+                "Their saved runs and results are deleted.",
                 icon=":material/person_remove:",
             )
-            st.button("Yes, remove", key="dashboard_remove_yes", on_click=_remove, args=(room, confirm[1]))
+            st.button(
+                "Yes, remove", key="dashboard_remove_yes", on_click=_remove, args=(room, confirm[1]), type="primary"
+            )
             st.button("Cancel", key="dashboard_remove_cancel", on_click=DASHBOARD_CONFIRM.clear)
         elif names:
             picked = st.selectbox("Remove a student", list(names), format_func=names.get, key=REMOVE_PICKER)
@@ -124,11 +133,11 @@ def teacher_actions(room: ClassRoom, members: list[MemberRun]) -> None:
     with right:
         if confirm == ("close", room.id):
             st.warning(
-                "Close the class? Its links stop working at once, nothing more is saved, and its students and "
-                f"runs are deleted after {LIMITS.retention_days:g} days (RNN_PLAYGROUND_RETENTION_DAYS).",
+                "Close the class? Its links stop working at once, nothing more is saved, and its students, their "
+                f"runs and results are deleted after {LIMITS.retention_days:g} days (RNN_PLAYGROUND_RETENTION_DAYS).",
                 icon=":material/lock:",
             )
-            st.button("Yes, close the class", key="dashboard_close_yes", on_click=_close, args=(room,))
+            st.button("Yes, close the class", key="dashboard_close_yes", on_click=_close, args=(room,), type="primary")
             st.button("Cancel", key="dashboard_close_cancel", on_click=DASHBOARD_CONFIRM.clear)
         else:
             st.button(
