@@ -13,18 +13,27 @@ import time
 
 import pandas as pd
 import pytest
+import torch
 from streamlit.testing.v1 import AppTest
 
 from app_driving import rerun_until_stopped
 from playground.lessons.challenges import CHALLENGES, progress_to_json
 from store.classes import find_class
 from store.database import DATABASE_URL_VARIABLE, open_database
-from store.runs import class_runs
+from store.runs import class_runs, latest_run, run_count
 from test_app_class import APP, TIMEOUT, join, start_class
 from ui.challenges.board import load_button_key
 from ui.challenges.state import CHALLENGE_PROGRESS
 from ui.core.markdown import escape_markdown
-from ui.core.state import CLASS_ROOM, CLASS_STUDENT, CLASS_TEACHER_TOKEN, DASHBOARD_PAGE, TRAIN_LIVE
+from ui.core.state import (
+    CLASS_REPLAY,
+    CLASS_ROOM,
+    CLASS_STUDENT,
+    CLASS_TEACHER_TOKEN,
+    DASHBOARD_PAGE,
+    TRAIN_LIVE,
+    TRAINER,
+)
 from ui.dashboard.table import csv_text, table_rows
 from ui.dashboard.views import NOT_TEACHER
 
@@ -200,3 +209,35 @@ def test_a_passing_run_shows_as_passed_and_an_uploaded_progress_file_stores_noth
     frame = challenges
     assert frame[title][0].startswith("passed: solved at epoch"), frame[title][0]
     assert frame[title][1] == "not yet"
+
+
+def test_the_teacher_opens_a_students_run_verified_and_cannot_change_the_stored_one(store_file):
+    teacher = start_class()
+    room = CLASS_ROOM.get(teacher.session_state)
+    ana = join(room.code, "<i>Ana</i>")
+    train(ana)
+    student, _ = CLASS_STUDENT.get(ana.session_state)
+    trained = TRAINER.get(ana.session_state)
+    database = open_database(_url())
+    stored = latest_run(database, student)
+    open_dashboard(teacher)
+    teacher.button(key="dashboard_open_run").click().run()
+    assert [title.value for title in teacher.title] == ["Train a recurrent network"]  # the page went to Train
+    for _ in range(200):
+        if CLASS_REPLAY.get(teacher.session_state) is None:
+            break
+        teacher.run()
+    assert not teacher.exception, [e.value for e in teacher.exception]
+    viewed = TRAINER.get(teacher.session_state)
+    assert viewed is not trained and viewed.epoch == trained.epoch
+    for weight, same in zip(trained.model.state_dict().values(), viewed.model.state_dict().values()):
+        assert torch.equal(weight, same)
+    assert any(escape_markdown("<i>Ana</i>'s latest run") in info.value for info in teacher.info)
+    teacher.switch_page("app_pages/train.py").run()  # AppTest reruns the page it last switched to itself
+    teacher.button(key="train_reset_button").click().run()  # the teacher trains a run of their own
+    train(teacher)
+    assert TRAINER.get(teacher.session_state).epoch > 0
+    again = latest_run(database, student)
+    assert (again.id, again.epoch, again.model) == (stored.id, stored.epoch, stored.model)
+    assert run_count(database, student) == 1
+    database.dispose()

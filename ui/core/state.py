@@ -145,4 +145,6 @@ CLASS_PROBLEM: SessionKey[str | None] = SessionKey("class_problem", None)
 CLASS_SAVED: SessionKey[SavedMark | None] = SessionKey("class_saved", None)
 CLASS_REPLAY: SessionKey[Replay | None] = SessionKey("class_replay", None, holds="your last run being restored")
 CLASS_REPLAY_LIVE = live_keys("class_replay")
+# The name of the student whose run the teacher's session replays (None: a student's own run).
+CLASS_VIEWING: SessionKey[str | None] = SessionKey("class_viewing", None)
 CLASS_RESTORED: SessionKey[SavedMark | None] = SessionKey("class_restored", None)

@@ -5,7 +5,8 @@ every run (`store.classes.teacher_class`): a wrong token, another class's, a ren
 class gets one sentence and nothing of the class. The live part is a fragment that reruns every
 `REFRESH_SECONDS` and reads the class in one transaction (`store.runs.class_runs`: students, and their
 latest runs' settings, epoch and loss curve, never the model files). Removing a student and closing the
-class each take a second, confirming click.
+class each take a second, confirming click. A student's latest run opens on Train in the teacher's
+session, replayed and verified (`ui.core.class_member.start_replay`), as the teacher's own copy.
 """
 
 from __future__ import annotations
@@ -23,12 +24,12 @@ from playground.lessons.challenges import CHALLENGES
 from playground.run.limits import LIMITS
 from store.classes import ClassRoom, close_class, remove_student, teacher_class
 from store.database import shared_database
-from store.runs import MemberRun, class_runs
-from ui.core.class_member import STORE_DOWN
+from store.runs import MemberRun, class_runs, latest_run
+from ui.core.class_member import STORE_DOWN, start_replay
 from ui.core.markdown import escape_markdown
 from ui.core.script_turns import SCRIPT_TURNS, taking_timed_turns
 from ui.core.state import CLASS_ROOM, CLASS_TEACHER_TOKEN
-from ui.dashboard.state import DASHBOARD_CONFIRM
+from ui.dashboard.state import DASHBOARD_CONFIRM, DASHBOARD_OPENED
 from ui.dashboard.table import csv_text, table_rows
 
 REFRESH_SECONDS = 5
@@ -36,7 +37,8 @@ NOT_TEACHER = (
     "The class dashboard opens from a teacher link: start a class on Share & export, or open the teacher "
     "link you copied when you started it."
 )
-REMOVE_PICKER = "dashboard_remove_student"
+REMOVE_PICKER, OPEN_PICKER = "dashboard_remove_student", "dashboard_open_student"
+TRAIN_PAGE = "app_pages/train.py"
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +109,46 @@ def live_class() -> None:
             st.plotly_chart(class_loss_figure(curves), config={"displaylogo": False})
         else:
             st.caption("The loss curves appear here once students have trained.")
+        open_student_run([member for member in members if member.run_id is not None])
     st.divider()
     teacher_actions(room, members)
+
+
+def open_student_run(members: list[MemberRun]) -> None:
+    """A student's latest run, opened on Train in the teacher's session: replayed and verified as a
+    restore is, and the teacher's own copy (a teacher's session saves nothing)."""
+    if DASHBOARD_OPENED.take():
+        st.switch_page(TRAIN_PAGE)
+    if not members:
+        return
+    by_id = {member.student.id: member for member in members}
+    picked = st.selectbox(
+        "Open a student's run", list(by_id), format_func=lambda key: by_id[key].student.name, key=OPEN_PICKER
+    )
+    st.button(
+        "Open it on Train (read-only)",
+        key="dashboard_open_run",
+        on_click=_open_run,
+        args=(by_id[picked],),
+        icon=":material/visibility:",
+        help="Replays their latest saved run in your session; nothing you change reaches their saved run.",
+    )
+
+
+def _open_run(member: MemberRun) -> None:
+    try:
+        saved = latest_run(shared_database(), member.student)
+        if saved is None:
+            return
+        start_replay(saved, viewing=member.student.name)
+    except PlaygroundError as error:
+        st.toast(escape_markdown(str(error)))
+        return
+    except SQLAlchemyError:
+        logger.exception("opening a student's run failed")
+        st.toast(STORE_DOWN)
+        return
+    DASHBOARD_OPENED.set(True)
 
 
 def teacher_actions(room: ClassRoom, members: list[MemberRun]) -> None:
