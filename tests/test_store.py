@@ -382,6 +382,32 @@ def test_a_closed_class_opens_for_no_one_and_is_deleted_after_its_retention(data
     assert find_class(database, other.code) == other  # an open class is kept however old
 
 
+def test_opening_the_store_purges_a_class_closed_past_its_retention(database_url):
+    engine = open_database(database_url)
+    old, _ = create_class(engine, HOSTILE)
+    join_class(engine, old, HOSTILE)
+    kept, _ = create_class(engine, "Year 11")
+    close_class(engine, old, now=time.time() - 31 * 86400)  # the default retention: 30 days
+    close_class(engine, kept, now=time.time() - 29 * 86400)
+    engine.dispose()
+    reopened = open_database(database_url)
+    assert find_class(reopened, old.code) is None and find_class(reopened, kept.code).closed
+    with reopened.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(metadata.tables["students"])).scalar_one() == 0
+    reopened.dispose()
+
+
+def test_hostile_names_in_a_removed_student_and_a_closed_class_change_nothing_else(database):
+    room, _ = create_class(database, HOSTILE)
+    other, other_token = create_class(database, "Year 11")
+    evil, _ = join_class(database, room, HOSTILE)
+    join_class(database, other, HOSTILE)
+    assert remove_student(database, room, evil.id)
+    close_class(database, room)
+    assert [member.student.name for member in class_runs(database, other)] == [HOSTILE]
+    assert teacher_class(database, other.code, other_token) == other
+
+
 def passed(database, room) -> dict[str, dict[str, object]]:
     return {member.student.name: dict(member.passed) for member in class_runs(database, room)}
 
