@@ -23,7 +23,7 @@ from ui.core.classroom_link import show_classroom_banner
 from ui.core.markdown import escape_markdown
 from ui.core.narrow_screens import fit_narrow_screens
 from ui.core.script_turns import SCRIPT_TURNS
-from ui.core.state import URL_PAGE_PATH
+from ui.core.state import CLASS_TEACHER_TOKEN, DASHBOARD_PAGE, URL_PAGE_PATH
 from ui.core.url_sync import restore_config_from_url, sync_url_with_config
 from ui.server.browser_cookie import BrowserCookie
 from ui.server.chart_code_preload import PreloadChartCode
@@ -46,6 +46,9 @@ def draw_app() -> None:
         st.Page("app_pages/challenges.py", title="Challenges", icon=":material/emoji_events:"),
         st.Page("app_pages/export.py", title="Share & export", icon=":material/share:"),
     ]
+    teacher = CLASS_TEACHER_TOKEN.get() is not None
+    if teacher:  # only a session holding a teacher token lists it; the page checks the token itself
+        pages.append(st.Page(DASHBOARD_PAGE, title="Class dashboard", icon=":material/dashboard:"))
     navigation = st.navigation(pages)
     URL_PAGE_PATH.set(navigation.url_path)  # a share link made on another page opens Train (ui/core/url_sync.py)
     st.sidebar.caption(
@@ -63,6 +66,8 @@ def draw_app() -> None:
         show_lost_session_notice()  # a browser whose server lost its session is told so
         restore_config_from_url()  # a shared link sets the experiment on a session's first run
         enter_class()  # a class link: the class, its teacher or a known student (ui/core/class_member.py)
+        if not teacher and CLASS_TEACHER_TOKEN.get() is not None:
+            st.rerun()  # a teacher link just opened: the navigation lists the class dashboard
         show_classroom_banner()  # a teacher's instruction, and Unlock for locked controls
         show_class_frame()  # joining the class, a student's last run restored
         navigation.run()

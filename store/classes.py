@@ -3,6 +3,9 @@
 A class has a public code (the student link, ``?class=CODE``) and a teacher token (the teacher
 link); a student who joins gets a student token their browser keeps. Both tokens are stored only
 as hashes (`store.tokens`). Names and instructions are stored as typed and are shown as text.
+The teacher may remove a student (their runs go with them) and close the class: a closed class
+opens for no one, and `purge_closed_classes` deletes it `Limits.retention_days` after (it runs
+when the store is opened and whenever a class is created).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from playground.lessons.challenges import CHALLENGES
@@ -43,6 +46,11 @@ class ClassRoom:
     locked: frozenset[str]
     hidden: frozenset[str]
     created_at: float
+    closed_at: float | None = None  # when the teacher closed it; a closed class opens for no one
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,7 @@ def _class_of(row: Row) -> ClassRoom:
         locked=frozenset(json.loads(row.locked)),
         hidden=frozenset(json.loads(row.hidden)),
         created_at=row.created_at,
+        closed_at=row.closed_at,
     )
 
 
@@ -107,6 +116,7 @@ def create_class(
     challenges = _sorted_known(challenges, CHALLENGES, "challenge")
     hidden = _sorted_known(hidden, lockable_controls(), "control")
     locked = [control for control in _sorted_known(locked, lockable_controls(), "control") if control not in hidden]
+    purge_closed_classes(engine)
     token = new_token()
     values = {
         "name": name,
@@ -143,7 +153,13 @@ def teacher_class(engine: Engine, code: str | None, token: str | None) -> ClassR
         row = connection.execute(select(classes).where(classes.c.code == (code or "").strip().upper())).one_or_none()
     if row is None or not matches(token, row.teacher_token_hash):
         raise PlaygroundError("This teacher link is not valid: the class or its teacher token is wrong.")
+    if row.closed_at is not None:
+        raise PlaygroundError(closed_sentence(row.name))
     return _class_of(row)
+
+
+def closed_sentence(name: str) -> str:
+    return f"The class {quoted(name, CLASS_NAME_MAX_CHARS)} is closed: nothing more is saved or shown for it."
 
 
 def renew_teacher_token(engine: Engine, code: str, token: str) -> str:
@@ -155,10 +171,14 @@ def renew_teacher_token(engine: Engine, code: str, token: str) -> str:
     return fresh
 
 
-def lock_class(connection: Connection, class_id: int) -> None:
+def lock_class(connection: Connection, class_id: int) -> ClassRoom:
     """Hold the class's row until the transaction ends, so that two students joining (or saving) at once
-    are checked against the class's caps one after the other (SQLite's BEGIN IMMEDIATE already does)."""
-    connection.execute(select(classes.c.id).where(classes.c.id == class_id).with_for_update())
+    are checked against the class's caps one after the other (SQLite's BEGIN IMMEDIATE already does);
+    the class, or a sentence if it is closed (or deleted)."""
+    row = connection.execute(select(classes).where(classes.c.id == class_id).with_for_update()).one_or_none()
+    if row is None or row.closed_at is not None:
+        raise PlaygroundError(closed_sentence(row.name if row is not None else "you are in"))
+    return _class_of(row)
 
 
 def join_class(engine: Engine, room: ClassRoom, name: str, limits: Limits = LIMITS) -> tuple[Student, str]:
@@ -208,3 +228,30 @@ def class_students(engine: Engine, room: ClassRoom) -> list[Student]:
     with engine.begin() as connection:
         rows = connection.execute(select(students).where(students.c.class_id == room.id).order_by(students.c.id))
         return [student_of(row) for row in rows]
+
+
+def remove_student(engine: Engine, room: ClassRoom, student_id: int) -> bool:
+    """Delete a student of ``room`` with their runs (the schema's cascade); False if no such student is in it."""
+    with engine.begin() as connection:
+        removed = connection.execute(
+            delete(students).where(students.c.id == student_id, students.c.class_id == room.id)
+        ).rowcount
+    return removed > 0
+
+
+def close_class(engine: Engine, room: ClassRoom, now: float | None = None) -> None:
+    """Close the class: its links stop opening it, its students' runs stop being saved, and its data is
+    deleted `Limits.retention_days` later (`purge_closed_classes`)."""
+    with engine.begin() as connection:
+        connection.execute(
+            update(classes)
+            .where(classes.c.id == room.id, classes.c.closed_at.is_(None))
+            .values(closed_at=time.time() if now is None else now)
+        )
+
+
+def purge_closed_classes(engine: Engine, now: float | None = None, limits: Limits = LIMITS) -> int:
+    """Delete the classes closed more than `Limits.retention_days` ago, with their students and runs; how many."""
+    cutoff = (time.time() if now is None else now) - limits.retention_days * 86400
+    with engine.begin() as connection:
+        return connection.execute(delete(classes).where(classes.c.closed_at < cutoff)).rowcount

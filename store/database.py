@@ -4,7 +4,8 @@ Unset, it is an embedded SQLite file in the project's ``data/`` folder (created 
 ``streamlit run app.py`` needs no set-up; a class larger than one machine sets a PostgreSQL URL
 (``postgresql+psycopg://user:password@host/database``) shared by every replica. SQLite is put in
 WAL mode with a busy timeout, and each transaction takes the write lock as it begins, since
-several sessions and replicas write at once. Opening a database brings its schema up to date.
+several sessions and replicas write at once. Opening a database brings its schema up to date and deletes the
+classes whose retention period has ended.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError
 
 from playground.run.errors import PlaygroundError
+from store.classes import purge_closed_classes
 from store.schema import upgrade
 
 DATABASE_URL_VARIABLE = "RNN_PLAYGROUND_DATABASE_URL"
@@ -78,6 +80,7 @@ def open_database(url: URL | str | None = None) -> Engine:
     else:
         engine = create_engine(url, pool_pre_ping=True)
     upgrade(engine)
+    purge_closed_classes(engine)  # a closed class's retention period may have ended while no one opened the store
     return engine
 
 

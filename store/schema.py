@@ -6,7 +6,11 @@ so a database made by any earlier version opens with its classes, students and r
 step is frozen once released: a change is a new step at the end, never an edit of an old one.
 
 Version 1: classes, their students, the students' runs. Version 2: ``students.last_seen``, when
-the student last had the app open, for the teacher to see who is idle.
+the student last had the app open, for the teacher to see who is idle. Version 3: what the teacher's
+dashboard reads without unpacking a model file, ``runs.losses`` (the run's loss curve, thinned, as JSON
+``[[epoch, loss], …]``) and ``runs.solved_epoch``, and ``classes.closed_at``, when the teacher closed the
+class (its data is deleted a retention period later). Version 4: ``results``, each challenge a student's
+run passed, graded by the server from the run as it was saved, with its evidence (JSON).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     inspect,
     select,
     text,
@@ -88,13 +93,43 @@ def _add_last_seen(connection: Connection) -> None:
     connection.execute(text("UPDATE students SET last_seen = joined_at"))
 
 
+def _add_dashboard_columns(connection: Connection) -> None:
+    connection.execute(text("ALTER TABLE runs ADD COLUMN losses TEXT"))  # runs saved before: no curve until saved again
+    connection.execute(text("ALTER TABLE runs ADD COLUMN solved_epoch INTEGER"))
+    connection.execute(text("ALTER TABLE classes ADD COLUMN closed_at DOUBLE PRECISION"))
+
+
+def _results_v4(metadata: MetaData) -> Table:
+    return Table(
+        "results",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("student_id", Integer, ForeignKey("students.id", ondelete="CASCADE"), nullable=False, index=True),
+        Column("challenge", Text, nullable=False),
+        Column("evidence", Text, nullable=False),
+        Column("run_id", Integer, nullable=True),  # the run that earned it (it may have been dropped since)
+        Column("passed_at", Float, nullable=False),
+        UniqueConstraint("student_id", "challenge"),
+    )
+
+
+def _create_results(connection: Connection) -> None:
+    frozen = MetaData()
+    _tables_v1(frozen)  # the table the foreign key names
+    _results_v4(frozen).create(connection)
+
+
 # Step n brings a database from version n - 1 to version n.
-STEPS: tuple[Callable[[Connection], None], ...] = (_create_v1, _add_last_seen)
+STEPS: tuple[Callable[[Connection], None], ...] = (_create_v1, _add_last_seen, _add_dashboard_columns, _create_results)
 LATEST = len(STEPS)
 
 metadata = MetaData()
 schema_version, classes, students, runs = _tables_v1(metadata)
 students.append_column(Column("last_seen", Float, nullable=True))  # version 2
+runs.append_column(Column("losses", Text, nullable=True))  # version 3
+runs.append_column(Column("solved_epoch", Integer, nullable=True))
+classes.append_column(Column("closed_at", Float, nullable=True))
+results = _results_v4(metadata)  # version 4
 
 
 def database_version(connection: Connection) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import URL, Engine, create_engine
 
-from store.database import open_database
+from store.database import DATABASE_URL_VARIABLE, open_database
 from store_servers import ServerUnavailable, postgresql_server
 
 
@@ -49,3 +50,11 @@ def database(database_url: URL) -> Iterator[Engine]:
     engine = open_database(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def store_file(tmp_path, monkeypatch) -> Path:
+    """The app's class store (AppTests): a SQLite file of the test's own, not made until something is stored."""
+    path = tmp_path / "classes.sqlite3"
+    monkeypatch.setenv(DATABASE_URL_VARIABLE, f"sqlite:///{path}")
+    return path

@@ -34,21 +34,14 @@ EXPORT = "app_pages/export.py"
 TIMEOUT = 60
 
 
-@pytest.fixture
-def store_file(tmp_path, monkeypatch) -> Path:
-    """The app's class store: a SQLite file of the test's own, not made until something is stored."""
-    path = tmp_path / "classes.sqlite3"
-    monkeypatch.setenv(DATABASE_URL_VARIABLE, f"sqlite:///{path}")
-    return path
-
-
-def start_class(name: str = "Year 10 <b>Tuesday</b>") -> AppTest:
+def start_class(name: str = "Year 10 <b>Tuesday</b>", locked: tuple[str, ...] = ("cell",)) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     at.switch_page(EXPORT).run()
     at.text_input(key=NAME_BOX).input(name)
     at.text_input(key=NOTE_BOX).input("Train the GRU first.")
     at.multiselect(key=CHALLENGE_PICKER).select("gru-hello")
-    at.multiselect(key=LOCK_PICKER).select("cell")
+    for control in locked:
+        at.multiselect(key=LOCK_PICKER).select(control)
     at.button(key="FormSubmitter:class_form-Start the class").click().run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -32,6 +32,7 @@ PAGE_PACKAGES = {  # app_pages/<file>.py -> its ui package
     "compare": "compare",
     "challenges": "challenges",
     "export": "export",
+    "dashboard": "dashboard",
 }
 ENGINE_BASE = ("nn", "run")
 ENGINE_INTERFACES = ("cli", "export", "url_state", "__main__")

@@ -12,12 +12,23 @@ import torch
 from sqlalchemy import MetaData, create_engine, func, inspect, select, update
 
 from playground import PlaygroundError, RunConfig, Trainer
+from playground.lessons.challenges import CHALLENGES, check_run
 from playground.run.budget import train_within
 from playground.run.checkpoint import save_checkpoint
 from playground.run.limits import Limits
-from store.classes import create_class, find_class, find_student, join_class, renew_teacher_token, teacher_class
+from store.classes import (
+    close_class,
+    create_class,
+    find_class,
+    find_student,
+    join_class,
+    purge_closed_classes,
+    remove_student,
+    renew_teacher_token,
+    teacher_class,
+)
 from store.database import DATA_FOLDER, database_url, open_database
-from store.runs import latest_run, run_count, save_run
+from store.runs import CURVE_POINTS, class_runs, latest_run, loss_curve, run_count, save_run
 from store.schema import LATEST, _tables_v1, database_version, metadata, schema_version, upgrade
 from store.tokens import token_hash
 
@@ -33,7 +44,7 @@ def trained(epochs: int = 4, **changes) -> Trainer:
 
 def test_a_new_database_is_at_the_latest_version_with_the_tables_the_code_reads(database):
     with database.connect() as connection:
-        assert database_version(connection) == LATEST == 2
+        assert database_version(connection) == LATEST == 4
         found = inspect(connection)
         for table in metadata.sorted_tables:
             assert {column["name"] for column in found.get_columns(table.name)} == set(table.columns.keys())
@@ -64,13 +75,52 @@ def test_a_database_made_by_the_first_schema_keeps_its_data_after_the_upgrade(da
 
     upgraded = open_database(database_url)
     with upgraded.connect() as connection:
-        assert database_version(connection) == 2
+        assert database_version(connection) == LATEST
     room = teacher_class(upgraded, "ACDEFGHJ", "teacher")
     assert (room.name, room.instruction, room.challenges, room.locked) == ("Year 9", "Train it", ("parity",), {"lr"})
     student = find_student(upgraded, room, "ana")
     assert (student.name, student.joined_at, student.last_seen) == ("Ana", 123.0, 123.0)  # idle since joining
     saved = latest_run(upgraded, student)
     assert (saved.epoch, saved.model, saved.config) == (4, model, RunConfig())
+    [member] = class_runs(upgraded, room)  # a run saved before curves were kept: its epoch, no curve yet
+    assert (member.epoch, member.curve, member.solved_epoch, room.closed) == (4, (), None, False)
+    upgraded.dispose()
+
+
+def test_a_version_2_database_keeps_its_data_and_its_runs_gain_a_curve_when_saved_again(database_url):
+    engine = create_engine(database_url)
+    assert upgrade(engine, to=2) == 2
+    engine.dispose()
+    engine = open_database(database_url)  # the dashboard's columns, added to a database that had none
+    engine.dispose()
+    engine = create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(update(schema_version).values(version=2))
+        connection.exec_driver_sql("ALTER TABLE runs DROP COLUMN losses")
+        connection.exec_driver_sql("ALTER TABLE runs DROP COLUMN solved_epoch")
+        connection.exec_driver_sql("ALTER TABLE classes DROP COLUMN closed_at")
+        connection.exec_driver_sql("DROP TABLE results")
+    engine.dispose()
+    old = create_engine(database_url)
+    _, classes_v1, students_v1, _ = _tables_v1(MetaData())
+    with old.begin() as connection:
+        class_id = connection.execute(
+            classes_v1.insert().returning(classes_v1.c.id),
+            dict(code="ACDEFGHK", name="Year 8", instruction="", challenges="[]", locked="[]", hidden="[]",
+                 teacher_token_hash=token_hash("teacher"), created_at=100.0),
+        ).scalar_one()  # fmt: skip
+        connection.execute(
+            students_v1.insert(), dict(class_id=class_id, name="Bo", token_hash=token_hash("bo"), joined_at=5.0)
+        )
+    old.dispose()
+    upgraded = open_database(database_url)
+    room = teacher_class(upgraded, "ACDEFGHK", "teacher")
+    student = find_student(upgraded, room, "bo")
+    trainer = trained(epochs=6)
+    save_run(upgraded, student, trainer)
+    [member] = class_runs(upgraded, room)
+    assert member.curve == tuple((record.epoch, record.loss) for record in trainer.history)
+    assert member.loss == trainer.history[-1].loss and member.solved_epoch == trainer.solved_epoch
     upgraded.dispose()
 
 
@@ -283,6 +333,109 @@ def test_a_run_past_the_class_bytes_is_refused_with_a_sentence(database):
     ):
         save_run(database, ben, run, limits=limits)
     assert latest_run(database, ben) is None
+
+
+def test_a_long_runs_curve_is_thinned_to_its_points_and_keeps_its_last_epoch():
+    trainer = Trainer(RunConfig(epochs=450))
+    trainer.train(max_epochs=450)
+    assert trainer.epoch == 450
+    curve = loss_curve(trainer)
+    assert len(curve) <= CURVE_POINTS and curve[0] == (1, trainer.history[0].loss)
+    assert curve[-1] == (450, trainer.history[-1].loss)
+
+
+def test_removing_a_student_deletes_their_runs_and_reaches_no_other_class(database):
+    room, _ = create_class(database, "Year 10")
+    other, _ = create_class(database, "Year 11")
+    ana, ana_token = join_class(database, room, "Ana")
+    bo, _ = join_class(database, other, "Bo")
+    save_run(database, ana, trained())
+    save_run(database, bo, trained())
+    assert not remove_student(database, room, bo.id)  # another class's student: untouched
+    assert [member.student.name for member in class_runs(database, other)] == ["Bo"]
+    assert latest_run(database, bo) is not None
+    assert remove_student(database, room, ana.id)
+    assert class_runs(database, room) == [] and find_student(database, room, ana_token) is None
+    assert run_count(database, ana) == 0
+
+
+def test_a_closed_class_opens_for_no_one_and_is_deleted_after_its_retention(database):
+    room, token = create_class(database, "Year 10 <b>x</b>")
+    other, _ = create_class(database, "Year 11")
+    ana, _ = join_class(database, room, "Ana")
+    save_run(database, ana, trained())
+    close_class(database, room, now=1_000_000.0)
+    assert find_class(database, room.code).closed_at == 1_000_000.0
+    with pytest.raises(PlaygroundError, match="is closed"):
+        teacher_class(database, room.code, token)
+    with pytest.raises(PlaygroundError, match="is closed"):
+        join_class(database, room, "Bo")
+    with pytest.raises(PlaygroundError, match="is closed"):
+        save_run(database, ana, trained())
+    limits = Limits(retention_days=30)
+    assert purge_closed_classes(database, now=1_000_000.0 + 29.9 * 86400, limits=limits) == 0
+    assert latest_run(database, ana) is not None
+    assert purge_closed_classes(database, now=1_000_000.0 + 30.1 * 86400, limits=limits) == 1
+    assert find_class(database, room.code) is None and run_count(database, ana) == 0
+    with database.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(metadata.tables["students"])).scalar_one() == 0
+    assert find_class(database, other.code) == other  # an open class is kept however old
+
+
+def test_opening_the_store_purges_a_class_closed_past_its_retention(database_url):
+    engine = open_database(database_url)
+    old, _ = create_class(engine, HOSTILE)
+    join_class(engine, old, HOSTILE)
+    kept, _ = create_class(engine, "Year 11")
+    close_class(engine, old, now=time.time() - 31 * 86400)  # the default retention: 30 days
+    close_class(engine, kept, now=time.time() - 29 * 86400)
+    engine.dispose()
+    reopened = open_database(database_url)
+    assert find_class(reopened, old.code) is None and find_class(reopened, kept.code).closed
+    with reopened.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(metadata.tables["students"])).scalar_one() == 0
+    reopened.dispose()
+
+
+def test_hostile_names_in_a_removed_student_and_a_closed_class_change_nothing_else(database):
+    room, _ = create_class(database, HOSTILE)
+    other, other_token = create_class(database, "Year 11")
+    evil, _ = join_class(database, room, HOSTILE)
+    join_class(database, other, HOSTILE)
+    assert remove_student(database, room, evil.id)
+    close_class(database, room)
+    assert [member.student.name for member in class_runs(database, other)] == [HOSTILE]
+    assert teacher_class(database, other.code, other_token) == other
+
+
+def passed(database, room) -> dict[str, dict[str, object]]:
+    return {member.student.name: dict(member.passed) for member in class_runs(database, room)}
+
+
+def test_a_students_passing_run_stores_its_result_graded_from_the_run(database):
+    challenge = CHALLENGES["gru-hello"]
+    room, _ = create_class(database, "Year 10", challenges=["gru-hello"])
+    other, _ = create_class(database, "Year 11")  # no challenges: nothing graded
+    ana, _ = join_class(database, room, "Ana")
+    bo, _ = join_class(database, room, "Bo")
+    cy, _ = join_class(database, other, "Cy")
+    good = Trainer(challenge.start.with_changes(encoding="embedding", lr=0.1))
+    good.train(max_epochs=30)
+    verdict = check_run(challenge, good)
+    assert verdict.passed
+    failing = Trainer(challenge.start)
+    failing.train(max_epochs=30)
+    assert not check_run(challenge, failing).passed
+    save_run(database, ana, good)
+    save_run(database, bo, failing)
+    save_run(database, cy, good)
+    assert passed(database, room) == {"Ana": {"gru-hello": verdict.evidence}, "Bo": {}}
+    assert passed(database, other) == {"Cy": {}}
+    save_run(database, ana, failing)  # a later failing run keeps the pass
+    assert passed(database, room)["Ana"] == {"gru-hello": verdict.evidence}
+    remove_student(database, room, ana.id)
+    with database.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(metadata.tables["results"])).scalar_one() == 0
 
 
 def test_the_database_is_a_file_in_data_unless_the_setting_names_one():

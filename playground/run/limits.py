@@ -82,6 +82,8 @@ class Limits:
     max_students_per_class: int = 60
     max_runs_per_student: int = 5
     max_class_megabytes: float = 1000.0
+    # Days a closed class's students, runs and results are kept before they are deleted (store.classes).
+    retention_days: float = 30.0
 
 
 # The most a host may allow, where more would break the arithmetic rather than a lesson: an optimizer

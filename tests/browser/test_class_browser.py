@@ -1,8 +1,9 @@
 """A class that remembers, in a real browser and across a server restart: the teacher starts a class,
 a student joins (their browser keeps the token's cookie), trains and pauses; after the server restarts
 the student's reload brings the run back at the epoch it was paused, and the teacher link leaves no
-token in the address bar. AppTest runs whole scripts; here a Pause reruns only the Train panel's
-fragment, which is where the run must be saved.
+token in the address bar, nor does the Class dashboard it lists, which shows the student. AppTest
+runs whole scripts; here a Pause reruns only the Train panel's fragment, which is where the run must
+be saved.
 
 Screenshots go to test-artifacts/class-*.png for a person to look at.
 """
@@ -62,5 +63,7 @@ def test_a_paused_run_comes_back_after_the_server_restarts(tmp_path):
             teacher.wait_for_function("!window.location.search.includes('teacher')", timeout=10_000)
             token = teacher_link.split("teacher=")[1]
             assert token not in teacher.url
+            teacher.get_by_role("link", name="Class dashboard").first.click()  # listed for the teacher's session
             teacher.locator("[data-testid='stDataFrame']").wait_for(timeout=30_000)  # the students' table (a canvas)
+            assert teacher.url.endswith("/dashboard") and token not in teacher.url
             teacher.screenshot(path=screenshot_path("class-teacher"), full_page=False)

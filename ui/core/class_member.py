@@ -24,9 +24,9 @@ from playground import PlaygroundError
 from playground.lessons.challenges import CHALLENGES
 from playground.nn.text import quoted
 from playground.url_state import ClassroomLink
-from store.classes import ClassRoom, find_class, find_student, join_class, mark_seen, teacher_class
+from store.classes import ClassRoom, closed_sentence, find_class, find_student, join_class, mark_seen, teacher_class
 from store.database import shared_database
-from store.runs import latest_run
+from store.runs import SavedRun, latest_run
 from ui.core.budgets import make_room
 from ui.core.class_saving import SavedMark
 from ui.core.live_run import LiveRun, show_progress
@@ -41,6 +41,7 @@ from ui.core.state import (
     CLASS_SAVED,
     CLASS_STUDENT,
     CLASS_TEACHER_TOKEN,
+    CLASS_VIEWING,
     CLASSROOM_LINK,
     SessionKey,
 )
@@ -108,6 +109,9 @@ def enter_class() -> None:
                 "Nothing you do here is stored."
             )
             return
+        if room.closed:
+            CLASS_PROBLEM.set(closed_sentence(room.name) + " Nothing you do here is stored.")
+            return
         if token is not None:
             try:
                 teacher_class(database, room.code, token)
@@ -137,12 +141,19 @@ def _start_restoring(database, student) -> None:
     if saved is None:
         return
     try:
-        replay = saved.replay()
-        make_room(replay, replacing=CLASS_REPLAY)
+        start_replay(saved)
     except PlaygroundError as error:
         CLASS_PROBLEM.set(f"Your last run could not be restored: {error}")
-        return
+
+
+def start_replay(saved: SavedRun, viewing: str | None = None) -> None:
+    """Replay a saved run into the session (checked against its saved weights and history as it goes):
+    a student's own last run, or, for the teacher, the run of the student named ``viewing``. The
+    teacher's replay is their own copy: a teacher's session saves nothing (`keep_class_run`)."""
+    replay = saved.replay()
+    make_room(replay, replacing=CLASS_REPLAY)
     CLASS_REPLAY.set(replay)
+    CLASS_VIEWING.set(viewing)
     CLASS_SAVED.set(SavedMark(weakref.ref(replay.trainer), saved.id, saved.epoch, time.monotonic(), 0.0))
     CLASS_REPLAY_RUN.start()
 
@@ -166,7 +177,11 @@ def show_class_frame() -> None:
     if problem := CLASS_PROBLEM.get():
         st.warning(escape_markdown(problem), icon=":material/school:")
     room = CLASS_ROOM.get()
-    if room is None or CLASS_TEACHER_TOKEN.get() is not None:
+    if room is None:
+        return
+    if CLASS_TEACHER_TOKEN.get() is not None:
+        _advance_restore()  # a student's run the teacher opened from the dashboard
+        _show_restored()
         return
     member = CLASS_STUDENT.get()
     if member is None:
@@ -181,9 +196,7 @@ def show_class_frame() -> None:
         )
     st.caption(line)
     _advance_restore()
-    restored = CLASS_RESTORED.get()
-    if restored is not None and restored.of(get_trainer()):
-        st.success(f"Restored your last run from the class store (epoch {restored.epoch}).", icon=":material/history:")
+    _show_restored()
 
 
 def show_join_form(room: ClassRoom) -> None:
@@ -217,8 +230,24 @@ def _advance_restore() -> None:
         CLASS_RESTORED.set(mark)
         st.rerun()
     elif CLASS_REPLAY_RUN.going():
-        st.caption("Restoring your last run from the class store: replaying it with its seed…")
+        whose = f"{escape_markdown(viewing)}'s run" if (viewing := CLASS_VIEWING.get()) else "your last run"
+        st.caption(f"Restoring {whose} from the class store: replaying it with its seed…")
         CLASS_REPLAY_RUN.show(lambda going: show_progress(going, running=True), lambda: None)
     else:  # the replay stopped: the saved run contradicts itself, or the host's cap
         CLASS_REPLAY.clear()
-        CLASS_PROBLEM.set(f"Your last run could not be restored: {CLASS_REPLAY_LIVE.error.get()}")
+        CLASS_PROBLEM.set(f"The saved run could not be restored: {CLASS_REPLAY_LIVE.error.get()}")
+
+
+def _show_restored() -> None:
+    """The line that says the session's run came back from the class store (the teacher's: whose it is)."""
+    restored = CLASS_RESTORED.get()
+    if restored is None or not restored.of(get_trainer()):
+        return
+    if viewing := CLASS_VIEWING.get():
+        st.info(
+            f"{escape_markdown(viewing)}'s latest run from the class store (epoch {restored.epoch}), replayed and "
+            "verified. This is your copy: nothing you change here reaches their saved run.",
+            icon=":material/visibility:",
+        )
+    else:
+        st.success(f"Restored your last run from the class store (epoch {restored.epoch}).", icon=":material/history:")

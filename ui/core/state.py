@@ -136,6 +136,7 @@ CLASSROOM_LINK: SessionKey[ClassroomLink] = SessionKey("classroom_link", Classro
 # (read from the teacher link, which then leaves the URL), a sentence when the class or the store
 # could not be used, the session's run as last saved (`ui.core.class_saving`), and a saved run being
 # replayed into the session, then the run restored (its epoch, while it is the session's run).
+DASHBOARD_PAGE = "app_pages/dashboard.py"  # the teacher's page: app.py lists it, Share & export links to it
 CLASS_ROOM: SessionKey[ClassRoom | None] = SessionKey("class_room", None)
 CLASS_STUDENT: SessionKey[tuple[Student, str] | None] = SessionKey("class_student", None)
 CLASS_TEACHER_TOKEN: SessionKey[str | None] = SessionKey("class_teacher_token", None)
@@ -144,4 +145,6 @@ CLASS_PROBLEM: SessionKey[str | None] = SessionKey("class_problem", None)
 CLASS_SAVED: SessionKey[SavedMark | None] = SessionKey("class_saved", None)
 CLASS_REPLAY: SessionKey[Replay | None] = SessionKey("class_replay", None, holds="your last run being restored")
 CLASS_REPLAY_LIVE = live_keys("class_replay")
+# The name of the student whose run the teacher's session replays (None: a student's own run).
+CLASS_VIEWING: SessionKey[str | None] = SessionKey("class_viewing", None)
 CLASS_RESTORED: SessionKey[SavedMark | None] = SessionKey("class_restored", None)

@@ -4,14 +4,13 @@ The form takes a name, an optional instruction, the challenges to work on and th
 or hide (the classroom link's pickers). The class is made in the class store (`store.classes`); the
 student link (``?class=CODE``) can be shared with everyone, the teacher link (``&teacher=TOKEN``)
 is shown once, as the store keeps only its hash, and can be replaced by a new one. The session that
-made the class, or opened its teacher link, is the teacher's: it sees the class's students and their
-latest saved runs. Outside a class nothing is stored, and the section says so.
+made the class, or opened its teacher link, is the teacher's: its Class dashboard (`ui.dashboard`)
+shows the students and their runs. Outside a class nothing is stored, and the section says so.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -19,11 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from playground import PlaygroundError
 from playground.lessons.challenges import CHALLENGES
-from playground.run.config import CELL_LABELS
 from playground.url_state import NOTE_MAX_CHARS
 from store.classes import CLASS_NAME_MAX_CHARS, ClassRoom, create_class, renew_teacher_token
 from store.database import shared_database
-from store.runs import class_runs
 from ui.core.class_member import CLASS_PARAM, STORE_DOWN, TEACHER_PARAM
 from ui.core.classroom_link import control_pickers
 from ui.core.markdown import escape_markdown
@@ -33,6 +30,7 @@ from ui.core.state import (
     CLASS_ROOM,
     CLASS_STUDENT,
     CLASS_TEACHER_TOKEN,
+    DASHBOARD_PAGE,
     URL_PAGE_PATH,
 )
 
@@ -131,7 +129,7 @@ def _renew(room: ClassRoom, token: str) -> None:
 
 
 def teacher_view(room: ClassRoom, token: str) -> None:
-    """The class's links (the teacher's once), a new teacher link, and the students with their latest runs."""
+    """The class's links (the teacher's once), a new teacher link, and the way to its dashboard."""
     st.subheader(room.name)
     if room.instruction:
         st.caption(f"Instruction: {escape_markdown(room.instruction)}")
@@ -152,35 +150,4 @@ def teacher_view(room: ClassRoom, token: str) -> None:
             help="The old teacher link stops working.",
             icon=":material/key:",
         )
-    students_table(room)
-
-
-def students_table(room: ClassRoom) -> None:
-    try:
-        members = class_runs(shared_database(), room)
-    except SQLAlchemyError:
-        logger.exception("reading a class failed")
-        st.warning(STORE_DOWN)
-        return
-    except PlaygroundError as error:
-        st.warning(escape_markdown(str(error)))
-        return
-    if not members:
-        st.caption("No student has joined yet.")
-        return
-    now = time.time()
-    st.dataframe(
-        [
-            {
-                "Student": member.student.name,
-                "Last seen (min ago)": round((now - member.student.last_seen) / 60),
-                "Strings": " | ".join(member.config.sources) if member.config else "",
-                "Network": f"{CELL_LABELS[member.config.cell]}, {member.config.hidden_size} units"
-                if member.config
-                else "",
-                "Epoch": member.epoch,
-            }
-            for member in members
-        ],
-        hide_index=True,
-    )
+    st.page_link(DASHBOARD_PAGE, label="Open the class dashboard", icon=":material/dashboard:")
