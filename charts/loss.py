@@ -71,17 +71,13 @@ def batch_points(batch_losses: Sequence[Sequence[float]]) -> tuple[list[float], 
     return x, y
 
 
-# px of the loss chart, live and finished alike, so the page does not move when a run ends.
-LOSS_CHART_HEIGHT = 330
-
-
 def loss_figure(
     runs: Sequence[LossRun],
     selected_epoch: int | None = None,
     log_scale: bool = False,
     total_epochs: int | None = None,
     title: str = "Loss",
-    height: int = LOSS_CHART_HEIGHT,
+    height: int = 330,
     theme: ChartTheme = LIGHT,
 ) -> go.Figure:
     """Loss against epoch (1-based), the shown epoch circled and the solving epoch marked.
@@ -426,8 +422,8 @@ def loss_chart(
         shown = [(MEAN_SERIES, LINE_COLOUR), (TEST_SERIES, TEST_COLOUR), (BATCH_SERIES, BATCH_COLOUR)]
         shown = [(name, colour) for name, colour in shown if test_losses or name != TEST_SERIES]
         series["scale"] = {"domain": [name for name, _ in shown], "range": [colour for _, colour in shown]}
-        # Inside the plot's top right, which a falling loss leaves empty: under it, the legend would take
-        # a fifth of the plot's height.
+        # Inside the plot's top right, which a falling loss leaves empty: under it, the legend took
+        # half of the short live chart's height (the chart is 216 px with its axes and title).
         series["legend"] = {"orient": "top-right", "title": None, "direction": "horizontal"}
         lines_filter = f"!datum.ghost && datum.series !== '{BATCH_SERIES}'"
         batch_layers = [
@@ -439,8 +435,7 @@ def loss_chart(
         ]
     spec = {
         "title": vega_title("Loss"),
-        # Streamlit fits the whole chart, title and axes included, into this height: the plot is about 210 px.
-        "height": LOSS_CHART_HEIGHT,
+        "height": 330 - 44 - 70,  # the plotly figure's height less its title and x-axis margins
         "layer": [
             *(
                 {
