@@ -29,7 +29,7 @@ from ui.core.state import CLASS_PROBLEM, CLASS_SAVED, CLASS_STUDENT, TRAIN_LIVE,
 
 SAVE_EVERY_SECONDS = 5.0
 SAVING_SHARE = 0.02  # the most of a training's time that saving may take
-STORE_DOWN = "Your run could not be saved to the class store just now (the database did not answer); it is kept here."
+SAVE_FAILED = "Your run could not be saved to the class store just now (the database did not answer); it is kept here."
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def keep_class_run() -> None:
         CLASS_PROBLEM.set(str(error))
     except SQLAlchemyError:
         logger.exception("saving a class member's run failed")
-        CLASS_PROBLEM.set(STORE_DOWN)
+        CLASS_PROBLEM.set(SAVE_FAILED)
     CLASS_SAVED.set(
         SavedMark(weakref.ref(trainer), run_id, trainer.epoch, time.monotonic(), time.monotonic() - started)
     )
