@@ -101,7 +101,11 @@ def challenge_card(challenge: Challenge, verdict: Verdict | None) -> None:
             help="Replaces the Train page's strings and settings with this challenge's.",
         )
         if ACTIVE_CHALLENGE.get() == challenge.name:
-            st.page_link(TRAIN_PAGE, label="Loaded: change the settings and train it on the Train page", icon="➡️")
+            st.page_link(
+                TRAIN_PAGE,
+                label="Loaded: change the settings and train it on the Train page",
+                icon=":material/arrow_forward:",
+            )
 
 
 def _show_verdict(verdict: Verdict) -> None:

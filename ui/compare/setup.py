@@ -45,7 +45,7 @@ def _warn_unknown_link_names(linked_preset: str | None, linked_kind: str | None)
     for name, value, known in (("preset", linked_preset, PRESETS), ("vs", linked_kind, CONTENDER_KINDS)):
         if first_visit and value is not None and value not in known:
             notice = f"The link's {name}={quoted(value, 40)} is not known here; the default is shown instead."
-            st.warning(escape_markdown(notice), icon="🔗")
+            st.warning(escape_markdown(notice), icon=":material/link_off:")
 
 
 def compare_setup() -> CompareSetup:

@@ -63,7 +63,7 @@ def _draw_still(comparison: Comparison) -> None:
         frame_to_csv(comparison.results_frame()),
         file_name="rnn-playground-comparison.csv",
         mime="text/csv",
-        icon="⬇️",
+        icon=":material/download:",
     )
 
 

@@ -123,7 +123,7 @@ def show_url_notices() -> None:
         st.warning(
             "Some settings in this link could not be used, so their defaults apply:\n\n"
             + "\n".join(f"- {escape_markdown(notice)}" for notice in notices),
-            icon="🔗",
+            icon=":material/link_off:",
         )
 
 

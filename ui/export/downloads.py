@@ -31,10 +31,14 @@ def script_section(config: RunConfig) -> None:
         st.error(f"This experiment cannot be exported yet: {escape_markdown(str(error))}")
         return
     buttons = st.container(horizontal=True)
-    if buttons.button("Show the code", icon="🐍"):
+    if buttons.button("Show the code", icon=":material/code:"):
         EXPORT_SHOW_CODE.set(not EXPORT_SHOW_CODE.get())
     buttons.download_button(
-        "Download the script (.py)", script, file_name=script_file_name(config), mime="text/x-python", icon="⬇️"
+        "Download the script (.py)",
+        script,
+        file_name=script_file_name(config),
+        mime="text/x-python",
+        icon=":material/download:",
     )
     if EXPORT_SHOW_CODE.get():
         st.code(script, language="python", line_numbers=True)
@@ -72,7 +76,7 @@ def trained_run_section() -> None:
         file_name="rnn-playground-history.csv",
         mime="text/csv",
         help="One row per epoch: loss, prediction and whether it was correct.",
-        icon="⬇️",
+        icon=":material/download:",
     )
     downloads.download_button(
         "Per-step probabilities (CSV)",
@@ -80,7 +84,7 @@ def trained_run_section() -> None:
         file_name="rnn-playground-probabilities.csv",
         mime="text/csv",
         help="One row per epoch, string and time step, with the probability of every character.",
-        icon="⬇️",
+        icon=":material/download:",
     )
     downloads.download_button(
         "Model (.pt)",
@@ -88,7 +92,7 @@ def trained_run_section() -> None:
         file_name=checkpoint_file_name(trainer.config),
         mime="application/octet-stream",
         help="Weights (state_dict), settings and history in one file; load it here to restore the run.",
-        icon="⬇️",
+        icon=":material/download:",
     )
     with st.expander("History table"):
         st.dataframe(history, hide_index=True)
