@@ -27,6 +27,12 @@ from playground.run.config import RunConfig
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
 
+# Why a pair of different lengths is refused, and where it can go instead (`playground.nn.seq2seq`).
+ONE_OUTPUT_PER_STEP = (
+    "each source character needs one target character: this network writes one character for each it reads. "
+    "An encoder–decoder takes pairs of any lengths, for now from the command line: "
+    "python -m playground train --architecture seq2seq --source … --target …"
+)
 # Cross-entropy's default ``ignore_index``: a padded target adds nothing to the loss or its gradients.
 PAD_TARGET = -100
 # What fills a shorter pair's source: index 0, a real character, since an input must be one; the
@@ -189,7 +195,7 @@ def _checked_chars(
         if len(src) != len(tgt):
             raise PlaygroundError(
                 f"The {what}source{label} {quoted(source)} has {len(src)} characters but the {what}target "
-                f"{quoted(target)} has {len(tgt)}; each source character needs one target character."
+                f"{quoted(target)} has {len(tgt)}; {ONE_OUTPUT_PER_STEP}"
             )
         source_chars.append(tuple(src))
         target_chars.append(tuple(tgt))

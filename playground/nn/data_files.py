@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from typing import BinaryIO
 
-from playground.nn.data import check_string
+from playground.nn.data import ONE_OUTPUT_PER_STEP, check_string
 from playground.nn.text import first_control_character, quoted, split_characters, visible
 from playground.run.errors import PlaygroundError
 from playground.run.limits import LIMITS, Limits
@@ -185,7 +185,7 @@ def _pair(
     if aligned and len(source) != len(target):
         raise PlaygroundError(
             f"Row {number:,} of {label}: the source {quoted(row[0])} has {len(source)} characters but the target "
-            f"{quoted(row[1])} has {len(target)}; each source character needs one target character."
+            f"{quoted(row[1])} has {len(target)}; {ONE_OUTPUT_PER_STEP}"
         )
     return row[0], row[1]
 
