@@ -7,9 +7,17 @@ pace to full speed first, as a learner can with the Speed slider."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 from ui.core.state import TRAIN_PACE, LiveKeys
+
+ROOT = Path(__file__).resolve().parent.parent
+# Every page a session without a teacher token lists: the Class dashboard is listed for a teacher only.
+LEARNER_PAGES = sorted(
+    str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py") if page.stem != "dashboard"
+)
 
 
 def rerun_until_stopped(at: AppTest, keys: LiveKeys, max_runs: int = 400) -> AppTest:

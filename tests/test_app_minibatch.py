@@ -8,14 +8,14 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from app_driving import rerun_until_stopped
+from app_driving import LEARNER_PAGES, rerun_until_stopped
 from charts.loss import BATCH_SERIES, MEAN_SERIES
 from playground.run.advice import text_message
 from playground.run.minibatches import SHOWN_PAIRS
 from ui.core.state import TRAIN_LIVE, TRAINER
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py"))
+PAGES = LEARNER_PAGES
 
 
 def test_a_story_run_in_mini_batches_shows_on_every_page():

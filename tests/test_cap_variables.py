@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app_driving import LEARNER_PAGES
 from playground.run.errors import CapVariableError
 from playground.run.limits import HIGHEST, Limits, load_limits
 from ui.core.markdown import escape_markdown
@@ -47,9 +48,7 @@ CLI_CASES = [
     ("RNN_PLAYGROUND_MAX_CLASS_MEGABYTES", "inf"),
     ("RNN_PLAYGROUND_RETENTION_DAYS", "0"),
 ]
-# Every page a session without a teacher token lists (the Class dashboard is a teacher's only; app.py
-# checks the caps before any page, the dashboard's too).
-PAGES = sorted(str(page.relative_to(ROOT)) for page in (ROOT / "app_pages").glob("*.py") if page.stem != "dashboard")
+PAGES = LEARNER_PAGES  # app.py checks the caps before any page, the dashboard's too
 
 
 def sentence(name: str, value: str) -> str:
