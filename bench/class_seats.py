@@ -5,7 +5,10 @@ in a temporary folder, shared by every replica, or a throwaway PostgreSQL server
 `devtools.store_servers`). The benchmark creates a class there and joins its students through
 the store's API, as the join form would; each student's client then opens the class link
 (``?class=CODE``) with the cookie their browser keeps (``rnnp_class_CODE=<token>``), so the
-session is a known member whose run is saved as it trains (`ui.core.class_saving`).
+session is a known member whose run is saved as it trains (`ui.core.class_saving`). The teacher
+opens the class dashboard the way their link does (`open_dashboard`): a client opens the teacher
+link, then the dashboard page, and keeps its session; the client sends the dashboard fragment's
+reruns every `REFRESH_SECONDS` as the browser's timer does (`devtools.streamlit_client`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from devtools.store_servers import postgresql_server
+from devtools.streamlit_client import Client, load_page
 from store.classes import ClassRoom, Student, create_class, join_class
 from store.database import DATABASE_URL_VARIABLE
 from store.runs import run_count
@@ -57,12 +61,12 @@ class BenchClass:
 
     engine: Engine
     room: ClassRoom
+    teacher_token: str
     students: list[Student] = field(default_factory=list)
 
     @classmethod
     def create(cls, engine: Engine, name: str) -> BenchClass:
-        room, _teacher_token = create_class(engine, name)
-        return cls(engine, room)
+        return cls(engine, *create_class(engine, name))
 
     def seats(self, n: int) -> list[Seat]:
         """Join `n` new students; their seats."""
@@ -76,3 +80,13 @@ class BenchClass:
     def saved(self) -> int:
         """How many of the students have a run in the store."""
         return sum(run_count(self.engine, student) > 0 for student in self.students)
+
+
+DASHBOARD_PATH = "dashboard"  # the url path of app_pages/dashboard.py
+
+
+async def open_dashboard(url: str, members: BenchClass) -> Client:
+    """A teacher's session on the class dashboard: the teacher link opened, then the dashboard page."""
+    teacher = await load_page(url, f"class={members.room.code}&teacher={members.teacher_token}")
+    await teacher.open_page(DASHBOARD_PATH)
+    return teacher

@@ -67,7 +67,7 @@ from bench.bursts import (
     warm,
     warm_up,
 )
-from bench.class_seats import DATABASES, BenchClass, Seat, class_store, store_env
+from bench.class_seats import DATABASES, BenchClass, Seat, class_store, open_dashboard, store_env
 from bench.load_test import percentile
 from deploy.classroom import Classroom, classroom
 from devtools.streamlit_client import Client, load_page
@@ -113,30 +113,49 @@ def run_replicas(replicas: list[int], students: list[int], show_text: bool) -> N
     )
 
 
+async def class_burst(servers: Servers, members: BenchClass, students: int) -> tuple[Burst, Client]:
+    """`students` join the class and press Train at once while the teacher's dashboard is open
+    (its fragment rerun every few seconds by the client's timer); also the teacher's client."""
+    seats = members.seats(students)
+    teacher = await open_dashboard(servers.url, members)
+    result = await burst(servers, students, seats)
+    await teacher.close()
+    return result, teacher
+
+
 def run_class(replicas: int, students: int, rounds: int, database: str, show_text: bool) -> None:
-    """Alternate bursts outside a class and in one (a fresh class of `students` each time), on the
-    same servers (one process, or `replicas` behind nginx), after one of each that is not counted."""
+    """Alternate bursts outside a class and in one (a fresh class of `students` each time, its
+    dashboard open), on the same servers (one process, or `replicas` behind nginx), after one
+    of each that is not counted."""
     print(header(f"{replicas} replicas" if replicas else "server"))
     outside: list[Burst] = []
     inside: list[Burst] = []
     classes: list[BenchClass] = []
+    dashboard_errors = 0
+
+    def in_class(label: str, members: BenchClass) -> Burst:
+        nonlocal dashboard_errors
+        result, teacher = asyncio.run(class_burst(servers, members, students))
+        report(label, result, show_text)
+        print(f"  dashboard: {teacher.fragment_runs} refreshes while open, exceptions {teacher.exceptions}")
+        dashboard_errors += len(teacher.exceptions)
+        return result
+
     with class_store(database) as url:
         engine = open_database(url)
         env = store_env(url)
         with behind_nginx(replicas, env) if replicas else one_server(env) as servers:
             warm(servers, students, show_text)
-            seats = BenchClass.create(engine, "Warm-up class").seats(students)
-            report("in a class, not counted", asyncio.run(burst(servers, students, seats)), show_text)
+            in_class("in a class, not counted", BenchClass.create(engine, "Warm-up class"))
             for n in range(1, rounds + 1):
                 outside.append(asyncio.run(burst(servers, students)))
                 report("outside a class", outside[-1], show_text)
                 classes.append(BenchClass.create(engine, f"Class {n}"))
-                inside.append(asyncio.run(burst(servers, students, classes[-1].seats(students))))
-                report("in a class", inside[-1], show_text)
+                inside.append(in_class("in a class", classes[-1]))
         saved, members = sum(c.saved() for c in classes), sum(len(c.students) for c in classes)
         engine.dispose()
     out, within = (statistics.median(b.p95() for b in bursts) for bursts in (outside, inside))
-    errors = sum(len(b.errors) for b in outside + inside)
+    errors = sum(len(b.errors) for b in outside + inside) + dashboard_errors
     print(
         f"class: p95 {out:.2f} s outside, {within:.2f} s in a class, ratio {within / out:.2f}, errors {errors}, "
         f"runs saved {saved} of {members} ({database}, medians of {rounds} alternating rounds)"
