@@ -24,6 +24,8 @@ Three ways to run it:
     python -m bench.server_load --replicas 1 2 --students 30  # through nginx (deploy.classroom)
     python -m bench.server_load --heavy 1 --students 29       # bursts without and with heavy runs, alternating
     python -m bench.server_load --fault --students 30         # one of 2 replicas stops mid-class
+    python -m bench.server_load --replicas 2 --students 60 --class  # bursts outside a class and in one
+    python -m bench.server_load --fault --students 30 --class # the moved students get their run back
     python -m bench.server_load --hog 10 --students 20        # one student trains the largest model in ten tabs
     python -m bench.server_load --waves 3 --big 10            # waves of big sessions open, train and close
 
@@ -39,6 +41,17 @@ students reconnect as their browsers do (same cookie, asking for their old sessi
 prints how long the survivors waited for "Solved" and the moved ones for a whole fresh page,
 and how many of those were told their session was lost; it ends with
 `fault: survivors p95 X s, moved students p95 Y s to a fresh page, told N of M, errors E`.
+`--class` (with one server or `--replicas R`, the last of each list) gives the servers a fresh class
+store (`--database sqlite`, a file every replica shares, or `postgresql`, a throwaway server) and runs
+`--rounds` pairs of bursts on the same servers, alternating: outside a class, then in one (a fresh
+class each time, whose students joined through the store and open the class link with their cookie,
+so each session is a member whose run is saved as it trains), with the teacher's class dashboard
+open meanwhile (a protocol client on the teacher link, its fragment rerun every 5 s by the client's
+timer as the browser's does). It ends with `class: p95 X s outside, Y s in a class, ratio R, errors E,
+runs saved S of N` (S counted in the store after the bursts; E counts the dashboard's exceptions too).
+With `--fault --class` every student is a class member, and after the stop the benchmark waits for
+each moved student's fresh page to say "Restored your last run from the class store"; the `fault:`
+line then ends with `restored R of M`.
 `--hog H` is `--heavy` for one student: the H clients are tabs of one browser (they share its
 cookies), each pressing Train on the largest model; it also samples the server's resident memory
 throughout and ends with `hog: p95 X s without, Y s with, ratio R, peak RSS M MB, errors E`.
