@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bench.class_seats import Seat
 from bench.load_test import percentile
 from deploy.classroom import classroom
 from devtools.browser import cpu_seconds, resident_megabytes, streamlit_process
@@ -73,10 +74,12 @@ def warm(servers: Servers, students: int, show_text: bool) -> None:
     report("warm-up burst, not counted", asyncio.run(burst(servers, students)), show_text)
 
 
-async def burst(servers: Servers, students: int) -> Burst:
+async def burst(servers: Servers, students: int, seats: list[Seat] | None = None) -> Burst:
+    """N clients load the page (with `seats`, each a class member: `bench.class_seats`) and press Train at once."""
     idle_mb = servers.megabytes()
     errors: list[str] = []
-    clients = await asyncio.gather(*(load_page(servers.url) for _ in range(students)), return_exceptions=True)
+    links = [(s.query_string, s.cookie) for s in seats] if seats else [("", "")] * students
+    clients = await asyncio.gather(*(load_page(servers.url, *link) for link in links), return_exceptions=True)
     errors += [f"load: {type(c).__name__}: {c}" for c in clients if isinstance(c, BaseException)]
     clients = [c for c in clients if isinstance(c, Client)]
     server_cpu, own_cpu, started = servers.cpu(), time.process_time(), time.perf_counter()
@@ -149,6 +152,6 @@ def sampling_memory(servers: Servers, every: float = 0.2) -> Iterator[Callable[[
 
 
 @contextlib.contextmanager
-def behind_nginx(replicas: int) -> Iterator[Servers]:
-    with classroom(replicas) as room:
+def behind_nginx(replicas: int, env: dict[str, str] | None = None) -> Iterator[Servers]:
+    with classroom(replicas, env=env) as room:
         yield Servers(room.url, [replica.process.pid for replica in room.replicas])

@@ -24,6 +24,8 @@ Three ways to run it:
     python -m bench.server_load --replicas 1 2 --students 30  # through nginx (deploy.classroom)
     python -m bench.server_load --heavy 1 --students 29       # bursts without and with heavy runs, alternating
     python -m bench.server_load --fault --students 30         # one of 2 replicas stops mid-class
+    python -m bench.server_load --replicas 2 --students 60 --class  # bursts outside a class and in one
+    python -m bench.server_load --fault --students 30 --class # the moved students get their run back
     python -m bench.server_load --hog 10 --students 20        # one student trains the largest model in ten tabs
     python -m bench.server_load --waves 3 --big 10            # waves of big sessions open, train and close
 
@@ -39,6 +41,17 @@ students reconnect as their browsers do (same cookie, asking for their old sessi
 prints how long the survivors waited for "Solved" and the moved ones for a whole fresh page,
 and how many of those were told their session was lost; it ends with
 `fault: survivors p95 X s, moved students p95 Y s to a fresh page, told N of M, errors E`.
+`--class` (with one server or `--replicas R`, the last of each list) gives the servers a fresh class
+store (`--database sqlite`, a file every replica shares, or `postgresql`, a throwaway server) and runs
+`--rounds` pairs of bursts on the same servers, alternating: outside a class, then in one (a fresh
+class each time, whose students joined through the store and open the class link with their cookie,
+so each session is a member whose run is saved as it trains), with the teacher's class dashboard
+open meanwhile (a protocol client on the teacher link, its fragment rerun every 5 s by the client's
+timer as the browser's does). It ends with `class: p95 X s outside, Y s in a class, ratio R, errors E,
+runs saved S of N` (S counted in the store after the bursts; E counts the dashboard's exceptions too).
+With `--fault --class` every student is a class member, and after the stop the benchmark waits for
+each moved student's fresh page to say "Restored your last run from the class store"; the `fault:`
+line then ends with `restored R of M`.
 `--hog H` is `--heavy` for one student: the H clients are tabs of one browser (they share its
 cookies), each pressing Train on the largest model; it also samples the server's resident memory
 throughout and ends with `hog: p95 X s without, Y s with, ratio R, peak RSS M MB, errors E`.
@@ -67,15 +80,20 @@ from bench.bursts import (
     warm,
     warm_up,
 )
+from bench.class_seats import DATABASES, BenchClass, Seat, class_store, open_dashboard, store_env
 from bench.load_test import percentile
 from deploy.classroom import Classroom, classroom
 from devtools.streamlit_client import Client, load_page
 from playground.run.config import RunConfig
 from playground.run.limits import largest_network
 from playground.url_state import query_string
+from store.database import open_database
 from ui.server.reconnect import LOST_SESSION_MESSAGE
 
 HEAVY_HEAD_START = 2.0  # seconds the heavy runs train before the class presses Train
+RESTORED_TEXT = "Restored your last run from the class store"
+RESTORE_TIMEOUT = 120.0  # seconds a moved student's fresh page has to replay and verify their run
+SAVE_TIMEOUT = 30.0  # seconds the finished runs have to reach the store
 
 
 def heavy_query() -> str:
@@ -105,6 +123,55 @@ def run_replicas(replicas: list[int], students: list[int], show_text: bool) -> N
     print(
         f"replicas: p95 {first.p95():.2f} s with {replicas[0]}, {final.p95():.2f} s with {replicas[-1]}, "
         f"ratio {final.p95() / first.p95():.2f}, errors {errors}"
+    )
+
+
+async def class_burst(servers: Servers, members: BenchClass, students: int) -> tuple[Burst, Client]:
+    """`students` join the class and press Train at once while the teacher's dashboard is open
+    (its fragment rerun every few seconds by the client's timer); also the teacher's client."""
+    seats = members.seats(students)
+    teacher = await open_dashboard(servers.url, members)
+    result = await burst(servers, students, seats)
+    await teacher.close()
+    return result, teacher
+
+
+def run_class(replicas: int, students: int, rounds: int, database: str, show_text: bool) -> None:
+    """Alternate bursts outside a class and in one (a fresh class of `students` each time, its
+    dashboard open), on the same servers (one process, or `replicas` behind nginx), after one
+    of each that is not counted."""
+    print(header(f"{replicas} replicas" if replicas else "server"))
+    outside: list[Burst] = []
+    inside: list[Burst] = []
+    classes: list[BenchClass] = []
+    dashboard_errors = 0
+
+    def in_class(label: str, members: BenchClass) -> Burst:
+        nonlocal dashboard_errors
+        result, teacher = asyncio.run(class_burst(servers, members, students))
+        report(label, result, show_text)
+        print(f"  dashboard: {teacher.fragment_runs} refreshes while open, exceptions {teacher.exceptions}")
+        dashboard_errors += len(teacher.exceptions)
+        return result
+
+    with class_store(database) as url:
+        engine = open_database(url)
+        env = store_env(url)
+        with behind_nginx(replicas, env) if replicas else one_server(env) as servers:
+            warm(servers, students, show_text)
+            in_class("in a class, not counted", BenchClass.create(engine, "Warm-up class"))
+            for n in range(1, rounds + 1):
+                outside.append(asyncio.run(burst(servers, students)))
+                report("outside a class", outside[-1], show_text)
+                classes.append(BenchClass.create(engine, f"Class {n}"))
+                inside.append(in_class("in a class", classes[-1]))
+        saved, members = sum(c.saved() for c in classes), sum(len(c.students) for c in classes)
+        engine.dispose()
+    out, within = (statistics.median(b.p95() for b in bursts) for bursts in (outside, inside))
+    errors = sum(len(b.errors) for b in outside + inside) + dashboard_errors
+    print(
+        f"class: p95 {out:.2f} s outside, {within:.2f} s in a class, ratio {within / out:.2f}, errors {errors}, "
+        f"runs saved {saved} of {members} ({database}, medians of {rounds} alternating rounds)"
     )
 
 
@@ -200,12 +267,35 @@ def run_waves(waves: int, big: int) -> None:
     print(f"waves: idle {idle:.0f} MB, peaks {'/'.join(f'{p:.0f}' for p in peaks)} MB, after {after:.0f} MB")
 
 
-async def fault(room: Classroom, students: int) -> None:
+async def wait_for_text(client: Client, text: str, after: int, timeout: float) -> bool:
+    """Whether a text containing `text` arrives (among those from index `after` on) within `timeout` seconds."""
+    deadline = time.perf_counter() + timeout
+    while not any(text in t for t in client.texts[after:]):
+        if time.perf_counter() > deadline or client.reader.done():
+            return False
+        await asyncio.sleep(0.2)
+    return True
+
+
+async def all_saved(members: BenchClass, timeout: float = SAVE_TIMEOUT) -> int:
+    """How many students have a saved run, once all have or `timeout` seconds have passed."""
+    deadline = time.perf_counter() + timeout
+    while (saved := await asyncio.to_thread(members.saved)) < len(members.students) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.5)
+    return saved
+
+
+async def fault(room: Classroom, students: int, members: BenchClass | None = None) -> None:
+    """With `members`, every client is a student of that class, and the moved ones are counted
+    when their fresh page says their run was restored from the class store."""
     servers = Servers(room.url, [replica.process.pid for replica in room.replicas])
     await warm_up(servers)
-    clients = [await load_page(room.url) for _ in range(students)]
+    seats = members.seats(students) if members else [Seat("", "")] * students
+    clients = [await load_page(room.url, seat.query_string, seat.cookie) for seat in seats]
     await asyncio.gather(*(c.press_train() for c in clients))
     await asyncio.gather(*(c.wait_for(c.done) for c in clients))
+    if members:
+        print(f"  runs saved before the stop: {await all_saved(members)} of {students}")
     room.replica_numbered("1").stop()
     moved = [c for c in clients if c.replica == "1"]
     survivors = [c for c in clients if c.replica != "1"]
@@ -229,6 +319,12 @@ async def fault(room: Classroom, students: int) -> None:
     back = [r for r in results[len(survivors) :] if isinstance(r, float)]
     informed = sum(any(told in t for t in c.texts[seen[id(c)] :]) for c in moved)
     whole = sum(c.train_button_id is not None for c in moved)
+    restored = ""
+    if members:
+        back_again = await asyncio.gather(
+            *(wait_for_text(c, RESTORED_TEXT, seen[id(c)], RESTORE_TIMEOUT) for c in moved), return_exceptions=True
+        )
+        restored = f", restored {sum(r is True for r in back_again)} of {len(moved)}"
     await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
     nan = float("nan")
     print(
@@ -240,18 +336,25 @@ async def fault(room: Classroom, students: int) -> None:
     print(
         f"fault: survivors p95 {percentile(solved, 0.95) if solved else nan:.2f} s, moved students p95 "
         f"{percentile(back, 0.95) if back else nan:.2f} s to a fresh page, told {informed} of {len(moved)}, "
-        f"errors {len(errors)}"
+        f"errors {len(errors)}{restored}"
     )
 
 
-def run_fault(students: int) -> None:
+def run_fault(students: int, in_class: bool, database: str) -> None:
     print(
         "| students on the live replica | their click→solved p95 | students on the stopped one "
         "| reconnect→fresh page p95 | told their session was lost | with a whole page | errors |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    with classroom(2) as room:
-        asyncio.run(fault(room, students))
+    if not in_class:
+        with classroom(2) as room:
+            asyncio.run(fault(room, students))
+        return
+    with class_store(database) as url:
+        engine = open_database(url)
+        with classroom(2, env=store_env(url)) as room:
+            asyncio.run(fault(room, students, BenchClass.create(engine, "Fault class")))
+        engine.dispose()
 
 
 def main() -> None:
@@ -264,10 +367,17 @@ def main() -> None:
     parser.add_argument("--hog", type=int, default=0, help="tabs of one browser training the largest model meanwhile")
     parser.add_argument("--waves", type=int, default=0, help="waves of big sessions that open, train and close")
     parser.add_argument("--big", type=int, default=10, help="with --waves: big sessions per wave")
+    parser.add_argument(
+        "--class", dest="in_class", action="store_true", help="every student in a class (plain, --replicas, --fault)"
+    )
+    parser.add_argument("--database", choices=DATABASES, default="sqlite", help="with --class: the store's kind")
     parser.add_argument("--show-text", action="store_true", help="print the solved message one client saw")
     args = parser.parse_args()
     if args.fault:
-        run_fault(args.students[-1])
+        run_fault(args.students[-1], args.in_class, args.database)
+    elif args.in_class:
+        replicas = args.replicas[-1] if args.replicas else 0
+        run_class(replicas, args.students[-1], args.rounds, args.database, args.show_text)
     elif args.replicas:
         run_replicas(args.replicas, args.students, args.show_text)
     elif args.waves:

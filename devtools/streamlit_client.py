@@ -28,6 +28,8 @@ holds a session. What a client does, as the frontend would (streamlit 1.67):
   rerun (`fragment_id`, `is_auto_rerun`) every interval, like the browser's `setInterval`;
   `stop_auto_rerun` and the start of a full run (a `new_session` without fragment ids)
   cancel them.
+- Pages: the `navigation` message lists the app's pages; `open_page` goes to one as a click on
+  its link in the sidebar does (a rerun naming that page's script hash).
 """
 
 from __future__ import annotations
@@ -200,6 +202,8 @@ class Client:
     widgets: WidgetStore = field(default_factory=WidgetStore)
     cache: dict[str, ForwardMsg] = field(default_factory=dict)  # hash → cacheable message
     timers: dict[str, tuple[float, asyncio.Task]] = field(default_factory=dict)  # fragment → timer
+    fragment_runs: int = 0  # fragment runs finished (a fragment's timer, a click inside one)
+    pages: dict[str, str] = field(default_factory=dict)  # url path → page script hash, from the navigation
     texts: list[str] = field(default_factory=list)  # every alert, markdown and progress text received
     exceptions: list[str] = field(default_factory=list)  # the message of every exception the page showed
     loaded: asyncio.Event = field(default_factory=asyncio.Event)
@@ -249,6 +253,15 @@ class Client:
             cached_message_hashes=list(self.cache),
         )
         await self.socket.send(BackMsg(rerun_script=state).SerializeToString())
+
+    async def open_page(self, url_path: str) -> None:
+        """Go to the page at ``url_path`` (as its sidebar link does) and wait for its run to finish."""
+        if url_path not in self.pages:
+            raise RuntimeError(f"the navigation lists no page {url_path!r}")
+        self.page_script_hash = self.pages[url_path]
+        self.loaded.clear()
+        await self.rerun()
+        await self.wait_for(self.loaded)
 
     async def press(self, label: str) -> None:
         """Click the button ``label`` (a rerun of the fragment it is drawn in, if any)."""
@@ -318,6 +331,8 @@ class Client:
             self._handle_delta(msg, path, received_at)
         elif kind == "auto_rerun":
             self._start_timer(msg.auto_rerun.fragment_id, msg.auto_rerun.interval)
+        elif kind == "navigation":
+            self.pages = {page.url_pathname: page.page_script_hash for page in msg.navigation.app_pages}
         elif kind == "stop_auto_rerun":
             self._cancel_timers(list(msg.stop_auto_rerun.fragment_ids))
         elif kind == "script_finished":
@@ -326,6 +341,8 @@ class Client:
                 self.widgets.run_finished(run.script_run_id, list(run.fragment_ids))
             if msg.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
                 self.loaded.set()
+            if msg.script_finished == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                self.fragment_runs += 1
             if msg.script_finished in RUN_ENDED and self.solved_at is not None:
                 self.done.set()
 

@@ -1,7 +1,7 @@
 """Fixtures shared by the store's tests: a fresh database of each kind the class store runs on.
 
 `database_url` is parametrized over SQLite (a file in the test's temporary folder) and PostgreSQL
-(a database of its own on a throwaway server, `store_servers.postgresql_server`, started once for
+(a database of its own on a throwaway server, `devtools.store_servers.postgresql_server`, started once for
 the session and only when a test asks for it; skipped with the reason where it cannot start).
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import URL, Engine, create_engine
 
+from devtools.store_servers import ServerUnavailable, postgresql_server
 from store.database import DATABASE_URL_VARIABLE, open_database
-from store_servers import ServerUnavailable, postgresql_server
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,12 @@ import asyncio
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.TextArea_pb2 import TextArea
 
+from bench.class_seats import BenchClass, open_dashboard, store_env
 from devtools.browser import SOLVED_TEXT, streamlit_server
 from devtools.streamlit_client import RESET_LABEL, Client, WidgetStore, load_page
 from playground.lessons.presets import PRESETS
 from playground.url_state import query_string
+from store.database import open_database
 
 SETTLED_SECONDS = 1.5  # no message for this long: the page is still, as a student sees it before the next click
 EXPERIMENT = PRESETS["hello-gru"].config  # a link's experiment, not the page's default one
@@ -75,3 +77,29 @@ def test_widget_states_are_kept_as_the_browser_keeps_them():
     store.run_finished("run 4", [])  # a full run forgets every widget it did not draw
     assert set(store.states) == {"sources"}
     assert [state.trigger_value for state in store.with_trigger("train")] == [False, True]
+
+
+def test_a_class_members_run_is_saved_and_the_teacher_sees_it_on_the_dashboard(tmp_path):
+    """What `bench.server_load --class` relies on: a client opening the class link with the student's
+    cookie is that student (their run reaches the store), and the teacher's client reaches the dashboard."""
+    store_url = f"sqlite:///{tmp_path / 'classes.sqlite3'}"
+    members = BenchClass.create(open_database(store_url), "Protocol class")
+    (seat,) = members.seats(1)
+
+    async def scenario(url: str) -> list[str]:
+        student = await load_page(url, seat.query_string, seat.cookie)
+        teacher = None
+        try:
+            await train(student)
+            teacher = await open_dashboard(url, members)
+            return teacher.texts
+        finally:
+            await student.close()
+            if teacher is not None:
+                await teacher.close()
+
+    with streamlit_server(store_env(store_url)) as url:
+        dashboard = asyncio.run(scenario(url))
+    assert members.saved() == 1
+    assert "**What each student is doing**" in dashboard
+    assert not any("loss curves appear here once students have trained" in text for text in dashboard)

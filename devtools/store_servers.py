@@ -1,4 +1,5 @@
-"""Throwaway database servers for the store's tests, started without changing the README's test command.
+"""Throwaway database servers, started without changing the README's test command: for the store's
+tests (tests/conftest.py) and for `bench.server_load --class --database postgresql`.
 
 PostgreSQL comes from Debian's ``pg_virtualenv`` (package ``postgresql``, which ``.ci/run`` installs):
 it creates a temporary cluster, runs a command with the ``PG*`` variables pointing at it, and drops
