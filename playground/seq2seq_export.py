@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 
+from playground.nn.cells import CELLS
 from playground.nn.data import PAD_SOURCE, PAD_TARGET
 from playground.nn.rnncell_loop import loop_cells
 from playground.nn.seq2seq_data import END, START, Seq2SeqDataset, build_seq2seq_test_dataset
@@ -35,13 +36,12 @@ def _pairs(name: str, dataset: Seq2SeqDataset | None) -> list[str]:
 
 MODEL = '''
 def make_core(input_size, bidirectional):
-    """The recurrent core: one nn.RNNCell per layer (looped by hand), or the fused module."""
-    options = {"nonlinearity": nonlinearity} if cell in ("rnncell", "rnn") else {}
-    if cell == "rnncell":
+    """The recurrent core: one core_module (a step) per layer looped by hand, or the fused core_module."""
+    options = {"nonlinearity": nonlinearity} if takes_nonlinearity else {}
+    if hand_looped:
         sizes = [input_size] + [hidden_size] * (num_layers - 1)
-        return nn.ModuleList([nn.RNNCell(size, hidden_size, **options) for size in sizes])
-    module = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}[cell]
-    return module(
+        return nn.ModuleList([core_module(size, hidden_size, **options) for size in sizes])
+    return core_module(
         input_size=input_size,
         hidden_size=hidden_size,
         num_layers=num_layers,
@@ -77,9 +77,9 @@ def run_core(core, x, state):
 
 def top_hidden(state):
     """The top layer's h: the last of the hand loop's, h_n[-1] (nn.LSTM: of (h_n, c_n))."""
-    if cell == "rnncell":
+    if hand_looped:
         return state[-1]
-    return (state[0] if cell == "lstm" else state)[-1]
+    return (state[0] if has_cell_state else state)[-1]
 
 
 class EncoderDecoder(nn.Module):
@@ -105,10 +105,10 @@ class EncoderDecoder(nn.Module):
         """The encoder's outputs (the attention's keys) and its state after each source's last character."""
         x = encode(self.source_encoder, sources, num_classes)
         padded = bool((lengths != sources.size(1)).any())
-        if cell == "rnncell":
+        if hand_looped:
             return loop_cells(self.encoder, x, lengths if padded else None)
         h_0 = torch.zeros(num_layers * (2 if bidirectional else 1), sources.size(0), hidden_size)
-        state = (h_0, torch.zeros_like(h_0)) if cell == "lstm" else h_0
+        state = (h_0, torch.zeros_like(h_0)) if has_cell_state else h_0
         if padded:  # each source runs only up to its own length
             steps = x.size(1)
             if not batch_first:
@@ -125,7 +125,7 @@ class EncoderDecoder(nn.Module):
                 return h.view(num_layers, 2, *h.shape[1:]).sum(dim=1)
 
             out = out[..., :hidden_size] + out[..., hidden_size:]
-            state = tuple(add(part) for part in state) if cell == "lstm" else add(state)
+            state = tuple(add(part) for part in state) if has_cell_state else add(state)
         return out.contiguous(), state
 
     def attend(self, scores, real, keys):
@@ -142,7 +142,7 @@ class EncoderDecoder(nn.Module):
             scores = self.attention_score(torch.tanh(query + self.attention_keys(keys))).squeeze(-1)
             weights, context = self.attend(scores, real, keys)
             x = torch.cat([x, context.unsqueeze(1)], dim=-1)
-        if cell == "rnncell":
+        if hand_looped:
             out, state = loop_cells(self.decoder, x, hidden=state)
         else:
             out, state = run_core(self.decoder, x, state)
@@ -255,8 +255,12 @@ def seq2seq_script(config: RunConfig) -> str:
     vocab = list(dataset.vocab.chars)
     pairs = ", ".join(f"{s} -> {t}" for s, t in zip(dataset.sources, dataset.targets))
     shown = SHOWN_PAIRS if in_minibatches(config, dataset.batch_size) else dataset.batch_size
+    core = CELLS[config.cell]
     settings = {
-        "cell": config.cell,
+        # What the script's code asks of its core, from the app's registry of cores (`playground.nn.cells`).
+        "hand_looped": core.hand_looped,
+        "has_cell_state": core.has_cell_state,
+        "takes_nonlinearity": core.takes_nonlinearity,
         "encoding": config.encoding,
         "embedding_size": config.embedding_size,
         "hidden_size": config.hidden_size,
@@ -303,6 +307,7 @@ def seq2seq_script(config: RunConfig) -> str:
         "",
         "# Settings",
         *[f"{name} = {value!r}" for name, value in settings.items()],
+        f"core_module = {core.module_name}",
         "",
         "",
         *inspect.getsource(loop_cells).splitlines(),
