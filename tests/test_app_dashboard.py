@@ -36,6 +36,7 @@ from ui.core.state import (
 )
 from ui.dashboard.table import csv_text, table_rows
 from ui.dashboard.views import NOT_TEACHER
+from wrong_tokens import one_character_off
 
 WRONG_TEACHER = "This teacher link is not valid: the class or its teacher token is wrong."
 
@@ -88,7 +89,7 @@ def test_the_dashboard_refuses_a_token_that_is_not_its_class_teachers(store_file
     room, token = CLASS_ROOM.get(teacher.session_state), CLASS_TEACHER_TOKEN.get(teacher.session_state)
     join(room.code, "Ana")
     if which == "wrong":
-        CLASS_TEACHER_TOKEN.set("x" + token[1:], teacher.session_state)
+        CLASS_TEACHER_TOKEN.set(one_character_off(token), teacher.session_state)
         sentence = WRONG_TEACHER
     elif which == "another class's":
         other = start_class("Year 11")
