@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server
+from devtools.browser import chromium, chromium_missing_reason, screenshot_path, streamlit_server, wait_until_idle
 
 pytestmark = pytest.mark.skipif(chromium_missing_reason() is not None, reason=str(chromium_missing_reason()))
 
@@ -31,10 +31,14 @@ def test_a_paused_run_comes_back_after_the_server_restarts(tmp_path):
         with streamlit_server(env) as url:
             teacher = browser.new_context(viewport=VIEWPORT).new_page()
             teacher.goto(f"{url}/export")
+            teacher.get_by_text("Start a class").wait_for(timeout=60_000)  # a fresh server's first page
+            wait_until_idle(teacher)
             teacher.get_by_text("Start a class").click()
             teacher.get_by_label("Class name").fill("Year 10")
+            teacher.get_by_label("Class name").press("Tab")
+            wait_until_idle(teacher)
             teacher.get_by_role("button", name="Start the class").click()
-            teacher.get_by_text("Student link").wait_for(timeout=30_000)
+            teacher.get_by_text("Student link").wait_for(timeout=60_000)
             links = [text.strip() for text in teacher.locator("[data-testid='stCode'] code").all_inner_texts()]
             (student_link,) = [link for link in links if re.search(r"/\?class=[A-Z0-9]{8}$", link)]
             (teacher_link,) = [link for link in links if "&teacher=" in link]
